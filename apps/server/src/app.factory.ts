@@ -1,0 +1,75 @@
+import { AppConfig, createValidationPipe, DomainExceptionFilter, runMigrations } from '@madoguchi/core';
+import { Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppModule } from './app.module';
+import { BootstrapService } from './bootstrap/bootstrap.service';
+
+export interface CreateAppOptions {
+  /** Run pending migrations first (the embedded default and tests do; production runs `npm run migrate`). */
+  migrate?: boolean;
+  logger?: LogLevel[] | false;
+}
+
+/** Builds the whole server (API, OpenAPI, console) so main.ts and the e2e tests start the same thing. */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  if (options.migrate ?? config.database.migrate) {
+    const applied = await runMigrations(config.database);
+    if (applied.length) new Logger('Database').log(`Applied migrations: ${applied.join(', ')}`);
+  }
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: options.logger ?? ['log', 'warn', 'error'],
+  });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(cookieParser());
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new DomainExceptionFilter());
+  app.enableShutdownHooks();
+
+  const doc = new DocumentBuilder()
+    .setTitle('Madoguchi API')
+    .setDescription(
+      'The API behind the Madoguchi console. Browsers sign in with POST /api/auth/login (httpOnly session cookie; ' +
+        'state-changing requests must echo the XSRF-TOKEN cookie as the X-XSRF-TOKEN header). Scripts get a token ' +
+        'from POST /api/auth/tokens and send it as Authorization: Bearer ….',
+    )
+    .setVersion('0.1')
+    .addBearerAuth()
+    .addCookieAuth('madoguchi_session')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
+    jsonDocumentUrl: 'api/docs-json',
+    useGlobalPrefix: false,
+  });
+
+  serveConsole(app, config.frontend.dir);
+  await app.get(BootstrapService).run();
+  return app;
+}
+
+/** The Angular console: static files, and index.html for every other non-API path (client-side routes). */
+function serveConsole(app: NestExpressApplication, dir: string): void {
+  const index = join(dir, 'index.html');
+  if (existsSync(index)) {
+    app.useStaticAssets(dir, { index: false, maxAge: '1h' });
+  }
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path === '/api') return next();
+    if (!existsSync(index)) {
+      res
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('The console has not been built. Run: npm run build:frontend (npm start does it for you).');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}

@@ -1,0 +1,21 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Request } from 'express';
+import { Principal } from './principal';
+import { GlobalRight } from './rights';
+
+export const IS_PUBLIC = 'madoguchi:public';
+export const REQUIRED_RIGHTS = 'madoguchi:rights';
+
+/** The route needs no sign-in (login, health, public forms). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The route needs every one of these global rights (admin has them all). */
+export const RequireRights = (...rights: GlobalRight[]) => SetMetadata(REQUIRED_RIGHTS, rights);
+
+export type AuthedRequest = Request & { principal?: Principal; sessionId?: number };
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+  if (!req.principal) throw new Error('CurrentPrincipal used on a public route');
+  return req.principal;
+});

@@ -1,0 +1,88 @@
+import { APP_CONFIG, AppConfig, Unauthenticated } from '@madoguchi/core';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AuthedRequest, CurrentPrincipal, Public } from '../permissions/decorators';
+import { Principal } from '../permissions/principal';
+import { TokensService } from '../tokens/tokens.service';
+import { AuthService, ClientInfo } from './auth.service';
+import { clearSessionCookies, setSessionCookies } from './cookies';
+import { CreateTokenDto, LoginDto } from './login.dto';
+import { toMe } from './me';
+
+function clientOf(req: Request): ClientInfo {
+  return { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.header('user-agent') };
+}
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tokens: TokensService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Signs in a browser: sets the httpOnly session cookie and the XSRF-TOKEN cookie. */
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const session = await this.auth.login(dto.email, dto.password, clientOf(req));
+    setSessionCookies(res, this.config, session);
+    return { user: toMe(session.principal) };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Req() req: AuthedRequest, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) res: Response) {
+    if (req.sessionId) await this.auth.logout(req.sessionId, p);
+    clearSessionCookies(res);
+  }
+
+  @Get('me')
+  me(@CurrentPrincipal() p: Principal) {
+    return toMe(p);
+  }
+
+  /**
+   * Creates a bearer token. Scripts send `{email,password}` (rate limited like login);
+   * a signed-in user may instead send just `{name}` to make one for themselves.
+   */
+  @Public()
+  @Post('tokens')
+  async createToken(@Body() dto: CreateTokenDto, @Req() req: AuthedRequest) {
+    const name = dto.name ?? 'API token';
+    if (dto.email !== undefined || dto.password !== undefined) {
+      const user = await this.auth.verifyCredentials(dto.email ?? '', dto.password ?? '', clientOf(req));
+      return this.tokens.create(user.id, name, { userId: user.id, label: user.email });
+    }
+    const principal = await this.principalOf(req);
+    return this.tokens.create(principal.userId, name, principal);
+  }
+
+  @Get('tokens')
+  listTokens(@CurrentPrincipal() p: Principal) {
+    return this.tokens.list(p);
+  }
+
+  @Delete('tokens/:id')
+  @HttpCode(204)
+  async revokeToken(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    await this.tokens.revoke(id, p);
+  }
+
+  /** The public token route still honours a session (with its CSRF check) or a bearer token. */
+  private async principalOf(req: AuthedRequest): Promise<Principal> {
+    const header = req.headers.authorization;
+    if (header && /^Bearer\s+/i.test(header)) {
+      const p = await this.auth.fromBearer(header.replace(/^Bearer\s+/i, '').trim());
+      if (p) return p;
+    }
+    const cookie = (req.cookies as Record<string, string> | undefined)?.madoguchi_session;
+    const found = cookie ? await this.auth.fromSession(cookie) : null;
+    if (!found) throw new Unauthenticated('Send email and password, or sign in first');
+    if (req.header('x-xsrf-token') !== found.session.csrfToken) throw new Unauthenticated('Missing or wrong X-XSRF-TOKEN header');
+    return found.principal;
+  }
+}

@@ -1,0 +1,34 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { StaffUser } from '../users/staff-user.entity';
+
+/** A bearer token for scripts; only its SHA-256 is stored, the text is shown once. */
+@Entity('api_token')
+export class ApiToken {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'integer' })
+  userId: number;
+
+  @ManyToOne(() => StaffUser, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user: StaffUser;
+
+  @Column({ type: 'varchar', length: 100 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 64, unique: true })
+  tokenHash: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  prefix: string;
+
+  @Column({ type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  lastUsedAt: Date | null;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  revokedAt: Date | null;
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => {
+  if (typeof v === 'boolean') return v;
+  return v === 'true' || v === '1' || v === 'yes';
+});
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** The raw keys, as they stand in config/default.json and in the environment. */
+export const rawConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']),
+  HOST: z.string().min(1),
+  PORT: int(0, 65535),
+  PUBLIC_URL: z.url(),
+  ROLES: z
+    .string()
+    .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['web', 'worker'])).min(1)),
+  DATABASE_URL: z
+    .string()
+    .refine((s) => /^(sqlite:|mysql:\/\/|mariadb:\/\/)/.test(s), 'must start with sqlite:, mysql:// or mariadb://'),
+  DATABASE_MIGRATE: z.enum(['auto', 'true', 'false']),
+  DATABASE_LOGGING: bool,
+  SECRET_KEY: z.string(),
+  SECRET_KEY_FILE: z.string(),
+  STORAGE_DIR: z.string().min(1),
+  MADOGUCHI_ADMIN_EMAIL: z.union([z.literal(''), z.email()]),
+  MADOGUCHI_ADMIN_PASSWORD: z.union([z.literal(''), z.string().min(8, 'must be at least 8 characters')]),
+  DEMO_DATA: bool,
+  SESSION_TTL_HOURS: int(1, 24 * 90),
+  COOKIE_SECURE: bool,
+  LOGIN_MAX_FAILURES: int(1, 1000),
+  LOGIN_WINDOW_MINUTES: int(1, 24 * 60),
+  COMPANY_NAME: z.string(),
+  TIME_ZONE: z.string().refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Asia/Tokyo'),
+  FRONTEND_DIR: z.string(),
+});
+
+export type RawConfig = z.infer<typeof rawConfigSchema>;
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; url: string; file: string; migrate: boolean; logging: boolean }
+  | {
+      type: 'mysql';
+      url: string;
+      host: string;
+      port: number;
+      username: string;
+      password: string;
+      database: string;
+      migrate: boolean;
+      logging: boolean;
+    };
+
+export interface AppConfig {
+  env: RawConfig['NODE_ENV'];
+  http: { host: string; port: number; publicUrl: string };
+  roles: { web: boolean; worker: boolean };
+  database: DatabaseConfig;
+  /** 32-byte key for encrypting secrets at rest (mailbox passwords, provider tokens). */
+  secretKey: Buffer;
+  storage: { dir: string };
+  bootstrap: { adminEmail: string; adminPassword: string; demoData: boolean };
+  auth: { sessionTtlHours: number; cookieSecure: boolean; loginMaxFailures: number; loginWindowMinutes: number };
+  company: { name: string; timeZone: string };
+  frontend: { dir: string };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

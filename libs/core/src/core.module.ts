@@ -1,0 +1,35 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditEntry } from './audit/audit-entry.entity';
+import { AuditService } from './audit/audit.service';
+import { Clock } from './clock/clock';
+import { APP_CONFIG, AppConfig } from './config/config.schema';
+import { dataSourceOptions } from './database/database.options';
+import { DatabaseHealth } from './database/database.health';
+import { Sequence } from './sequences/sequence.entity';
+import { SequenceService } from './sequences/sequence.service';
+import { BLOB_STORAGE } from './storage/blob-storage';
+import { LocalBlobStorage } from './storage/local-blob-storage';
+
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.database), autoLoadEntities: true }),
+        TypeOrmModule.forFeature([AuditEntry, Sequence]),
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: BLOB_STORAGE, useFactory: () => new LocalBlobStorage(config.storage.dir) },
+        Clock,
+        AuditService,
+        SequenceService,
+        DatabaseHealth,
+      ],
+      exports: [APP_CONFIG, BLOB_STORAGE, Clock, AuditService, SequenceService, DatabaseHealth],
+    };
+  }
+}

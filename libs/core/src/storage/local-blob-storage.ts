@@ -1,0 +1,82 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BlobNotFound, BlobStorage, StoredBlob } from './blob-storage';
+
+const KEY = /^sha256-[0-9a-f]{64}$/;
+
+/**
+ * Content-addressed files under one directory (sha256-ab/cd/…): the same bytes are stored
+ * once, and a write is a temp file renamed into place, so a crash never leaves half a blob
+ * under a real key.
+ */
+export class LocalBlobStorage implements BlobStorage {
+  constructor(private readonly dir: string) {}
+
+  async put(data: Buffer | Readable): Promise<StoredBlob> {
+    const tmpDir = join(this.dir, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    const tmp = join(tmpDir, randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
+    try {
+      await pipeline(
+        source,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            hash.update(chunk);
+            size += chunk.length;
+            yield chunk;
+          }
+        },
+        createWriteStream(tmp, { flags: 'wx' }),
+      );
+      const sha256 = hash.digest('hex');
+      const key = `sha256-${sha256}`;
+      const target = this.pathOf(key);
+      await mkdir(join(target, '..'), { recursive: true });
+      await rename(tmp, target);
+      return { key, size, sha256 };
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  async get(key: string): Promise<Readable> {
+    const path = this.pathOf(key);
+    if (!(await this.exists(key))) throw new BlobNotFound(key);
+    return createReadStream(path);
+  }
+
+  async read(key: string): Promise<Buffer> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new BlobNotFound(key);
+      throw e;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await stat(this.pathOf(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  private pathOf(key: string): string {
+    if (!KEY.test(key)) throw new BlobNotFound(key);
+    const hex = key.slice('sha256-'.length);
+    return join(this.dir, hex.slice(0, 2), hex.slice(2, 4), hex);
+  }
+}

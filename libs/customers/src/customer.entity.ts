@@ -1,0 +1,77 @@
+import { Timestamped } from '@madoguchi/core';
+import { Column, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { CustomerAssignee } from './customer-assignee.entity';
+
+export const REGISTRATION_STATES = ['provisional', 'registered'] as const; // 仮登録 / 本登録
+export type RegistrationState = (typeof REGISTRATION_STATES)[number];
+
+export const LIST_FLAGS = ['normal', 'grey', 'black'] as const;
+export type ListFlag = (typeof LIST_FLAGS)[number];
+
+@Entity('customer')
+export class Customer extends Timestamped {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  /** The human code (e.g. 784018), separate from the primary key. */
+  @Column({ type: 'varchar', length: 20, unique: true })
+  code: string;
+
+  @Column({ type: 'varchar', length: 50 })
+  lastName: string;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  firstName: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  lastNameKana: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  firstNameKana: string | null;
+
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  tel: string | null;
+
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  mobile: string | null;
+
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  telDigits: string | null;
+
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  mobileDigits: string | null;
+
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  postalCode: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  address: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  branch: string | null;
+
+  @Column({ type: 'varchar', length: 20 })
+  registrationState: RegistrationState;
+
+  @Column({ type: 'varchar', length: 10 })
+  listFlag: ListFlag;
+
+  @Column({ type: 'text', nullable: true })
+  comment: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  birthday: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  smsConsent: boolean;
+
+  /** Every searchable field, normalised (see search/normalize.ts), one per line. */
+  @Column({ type: 'text', select: false })
+  searchText: string;
+
+  @OneToMany(() => CustomerAssignee, (a) => a.customer, { cascade: false })
+  assignees: CustomerAssignee[];
+}

@@ -1,0 +1,320 @@
+import { StaffUser } from '@madoguchi/auth';
+import { Actor, AuditService, Conflict, NotFound, SequenceService, ValidationFailed } from '@madoguchi/core';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { CustomerAssignee } from './customer-assignee.entity';
+import { CreateCustomerDto, CustomerFieldsDto, CustomerQueryDto, UpdateCustomerDto } from './customer.dto';
+import { Customer, ListFlag, RegistrationState } from './customer.entity';
+import { buildSearchText } from './search/customer-search-text';
+import { escapeLike, looksLikePhone, normalizeForSearch, normalizeKana, parsePhone, phoneDigits } from './search/normalize';
+
+export interface CustomerView {
+  id: number;
+  code: string;
+  lastName: string;
+  firstName: string | null;
+  lastNameKana: string | null;
+  firstNameKana: string | null;
+  email: string | null;
+  tel: string | null;
+  mobile: string | null;
+  postalCode: string | null;
+  address: string | null;
+  branch: string | null;
+  assigneeIds: number[];
+  registrationState: RegistrationState;
+  listFlag: ListFlag;
+  comment: string | null;
+  birthday: string | null;
+  smsConsent: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CustomerPage {
+  items: CustomerView[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+const CODE_SEQUENCE = 'customer_code';
+const FIRST_CODE = 100001;
+const DEFAULT_PAGE_SIZE = 50;
+
+function toView(c: Customer, assigneeIds: number[]): CustomerView {
+  return {
+    id: c.id,
+    code: c.code,
+    lastName: c.lastName,
+    firstName: c.firstName,
+    lastNameKana: c.lastNameKana,
+    firstNameKana: c.firstNameKana,
+    email: c.email,
+    tel: c.tel,
+    mobile: c.mobile,
+    postalCode: c.postalCode,
+    address: c.address,
+    branch: c.branch,
+    assigneeIds: [...assigneeIds].sort((a, b) => a - b),
+    registrationState: c.registrationState,
+    listFlag: c.listFlag,
+    comment: c.comment,
+    birthday: c.birthday,
+    smsConsent: !!c.smsConsent,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+@Injectable()
+export class CustomersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sequences: SequenceService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async search(query: CustomerQueryDto): Promise<CustomerPage> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+    const qb = this.filtered(query);
+    const total = await qb.clone().getCount();
+    this.sorted(qb, query);
+    const rows = total > (page - 1) * pageSize ? await qb.skip((page - 1) * pageSize).take(pageSize).getMany() : [];
+    return { items: await this.withAssignees(this.dataSource.manager, rows), total, page, pageSize };
+  }
+
+  /** Every customer matching the query, in batches, for the CSV export. */
+  async *iterate(query: CustomerQueryDto, batchSize = 1000): AsyncGenerator<CustomerView[]> {
+    let afterId = 0;
+    for (;;) {
+      const rows = await this.filtered(query).andWhere('c.id > :afterId', { afterId }).orderBy('c.id', 'ASC').take(batchSize).getMany();
+      if (!rows.length) return;
+      yield this.withAssignees(this.dataSource.manager, rows);
+      afterId = rows[rows.length - 1].id;
+    }
+  }
+
+  async get(id: number): Promise<CustomerView> {
+    const c = await this.dataSource.getRepository(Customer).findOneBy({ id });
+    if (!c) throw new NotFound('customer', id);
+    return (await this.withAssignees(this.dataSource.manager, [c]))[0];
+  }
+
+  async create(dto: CreateCustomerDto, actor: Actor): Promise<CustomerView> {
+    return this.dataSource.transaction(async (m) => {
+      const c = m.getRepository(Customer).create({
+        registrationState: 'registered',
+        listFlag: 'normal',
+        smsConsent: false,
+      });
+      c.lastName = dto.lastName;
+      this.applyFields(c, dto);
+      if (c.code) {
+        await this.assertCodeFree(m, c.code);
+      } else {
+        c.code = await this.nextFreeCode(m);
+      }
+      c.searchText = buildSearchText(c);
+      const saved = await m.getRepository(Customer).save(c);
+      await this.replaceAssignees(m, saved.id, dto.assigneeIds ?? []);
+      const view = (await this.withAssignees(m, [saved]))[0];
+      await this.audit.record(actor, { entity: 'customer', entityId: saved.id, action: 'create', after: view }, m);
+      return view;
+    });
+  }
+
+  async update(id: number, dto: UpdateCustomerDto, actor: Actor): Promise<CustomerView> {
+    return this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(Customer);
+      const c = await repo.findOneBy({ id });
+      if (!c) throw new NotFound('customer', id);
+      const before = (await this.withAssignees(m, [c]))[0];
+      if (dto.lastName !== undefined) c.lastName = dto.lastName;
+      const oldCode = c.code;
+      this.applyFields(c, dto);
+      if (dto.code === null) c.code = oldCode;
+      if (c.code !== oldCode) await this.assertCodeFree(m, c.code);
+      c.searchText = buildSearchText(c);
+      await repo.save(c);
+      if (dto.assigneeIds !== undefined) await this.replaceAssignees(m, id, dto.assigneeIds);
+      const after = (await this.withAssignees(m, [c]))[0];
+      await this.audit.record(actor, { entity: 'customer', entityId: id, action: 'update', before, after }, m);
+      return after;
+    });
+  }
+
+  async remove(id: number, actor: Actor): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const c = await m.getRepository(Customer).findOneBy({ id });
+      if (!c) throw new NotFound('customer', id);
+      const before = (await this.withAssignees(m, [c]))[0];
+      await m.getRepository(Customer).delete({ id });
+      await this.audit.record(actor, { entity: 'customer', entityId: id, action: 'delete', before }, m);
+    });
+  }
+
+  /** Staff names by id, for the CSV's 担当 column. */
+  async staffNames(): Promise<Map<number, string>> {
+    const users = await this.dataSource.getRepository(StaffUser).find({ select: { id: true, name: true } });
+    return new Map(users.map((u) => [u.id, u.name]));
+  }
+
+  private applyFields(c: Customer, dto: CustomerFieldsDto): void {
+    const problems: Record<string, string[]> = {};
+    if (dto.code !== undefined && dto.code !== null) c.code = dto.code;
+    if (dto.firstName !== undefined) c.firstName = dto.firstName;
+    if (dto.lastNameKana !== undefined) c.lastNameKana = dto.lastNameKana === null ? null : normalizeKana(dto.lastNameKana);
+    if (dto.firstNameKana !== undefined) c.firstNameKana = dto.firstNameKana === null ? null : normalizeKana(dto.firstNameKana);
+    if (dto.email !== undefined) c.email = dto.email === null ? null : dto.email.toLowerCase();
+    for (const field of ['tel', 'mobile'] as const) {
+      const value = dto[field];
+      if (value === undefined) continue;
+      if (value === null) {
+        c[field] = null;
+        c[`${field}Digits`] = null;
+        continue;
+      }
+      const phone = parsePhone(value);
+      if (!phone) {
+        problems[field] = [`${field} is not a valid phone number (e.g. 090-1234-5678)`];
+        continue;
+      }
+      c[field] = phone.display;
+      c[`${field}Digits`] = phone.digits;
+    }
+    if (dto.postalCode !== undefined) {
+      const digits = dto.postalCode?.normalize('NFKC').replace(/\D/g, '');
+      c.postalCode = digits ? `${digits.slice(0, 3)}-${digits.slice(3)}` : null;
+    }
+    if (dto.address !== undefined) c.address = dto.address;
+    if (dto.branch !== undefined) c.branch = dto.branch;
+    if (dto.registrationState !== undefined) c.registrationState = dto.registrationState;
+    if (dto.listFlag !== undefined) c.listFlag = dto.listFlag;
+    if (dto.comment !== undefined) c.comment = dto.comment;
+    if (dto.birthday !== undefined) c.birthday = dto.birthday;
+    if (dto.smsConsent !== undefined) c.smsConsent = dto.smsConsent;
+    if (Object.keys(problems).length) throw new ValidationFailed(problems);
+  }
+
+  private filtered(query: CustomerQueryDto): SelectQueryBuilder<Customer> {
+    const qb = this.dataSource.getRepository(Customer).createQueryBuilder('c');
+    const mysql = this.dataSource.options.type === 'mysql';
+    const concat = (...cols: string[]) => (mysql ? `CONCAT(${cols.join(', ')})` : cols.join(' || '));
+    const like = (s: string) => `%${escapeLike(s)}%`;
+    let n = 0;
+    const param = (v: unknown) => {
+      const name = `p${n++}`;
+      qb.setParameter(name, v);
+      return `:${name}`;
+    };
+
+    // Every word of q must appear somewhere; a phone-like word also matches as bare digits.
+    for (const word of (query.q ?? '').split(/[\s\u3000]+/).filter(Boolean)) {
+      const norm = normalizeForSearch(word);
+      if (!norm) continue;
+      if (looksLikePhone(word)) {
+        const digits = phoneDigits(word);
+        qb.andWhere(
+          new Brackets((w) =>
+            w.where(`c.search_text LIKE ${param(like(norm))} ESCAPE '!'`).orWhere(`c.search_text LIKE ${param(like(digits))} ESCAPE '!'`),
+          ),
+        );
+      } else {
+        qb.andWhere(`c.search_text LIKE ${param(like(norm))} ESCAPE '!'`);
+      }
+    }
+    const text = (v: string | undefined) => v?.trim() || undefined;
+    const code = text(query.code);
+    if (code) qb.andWhere(`c.code LIKE ${param(like(code.normalize('NFKC')))} ESCAPE '!'`);
+    const name = text(query.name);
+    if (name) {
+      qb.andWhere(`${concat('c.last_name', "COALESCE(c.first_name, '')")} LIKE ${param(like(name.replace(/[\s\u3000]+/g, '')))} ESCAPE '!'`);
+    }
+    const kana = text(query.kana);
+    if (kana) {
+      qb.andWhere(
+        `${concat("COALESCE(c.last_name_kana, '')", "COALESCE(c.first_name_kana, '')")} LIKE ${param(like(normalizeKana(kana).replace(/\s+/g, '')))} ESCAPE '!'`,
+      );
+    }
+    const email = text(query.email);
+    if (email) qb.andWhere(`c.email LIKE ${param(like(email.toLowerCase()))} ESCAPE '!'`);
+    const tel = text(query.tel);
+    if (tel) {
+      const p = param(like(phoneDigits(tel)));
+      qb.andWhere(new Brackets((w) => w.where(`c.tel_digits LIKE ${p} ESCAPE '!'`).orWhere(`c.mobile_digits LIKE ${p} ESCAPE '!'`)));
+    }
+    const postal = text(query.postalCode);
+    if (postal) qb.andWhere(`REPLACE(c.postal_code, '-', '') LIKE ${param(like(postal.normalize('NFKC').replace(/\D/g, '')))} ESCAPE '!'`);
+    const address = text(query.address);
+    if (address) qb.andWhere(`c.address LIKE ${param(like(address))} ESCAPE '!'`);
+    const branch = text(query.branch);
+    if (branch) qb.andWhere(`c.branch LIKE ${param(like(branch))} ESCAPE '!'`);
+    if (query.registrationState) qb.andWhere(`c.registration_state = ${param(query.registrationState)}`);
+    if (query.listFlag) qb.andWhere(`c.list_flag = ${param(query.listFlag)}`);
+    if (query.assigneeId !== undefined) {
+      qb.andWhere(`EXISTS (SELECT 1 FROM customer_assignee ca WHERE ca.customer_id = c.id AND ca.user_id = ${param(query.assigneeId)})`);
+    }
+    return qb;
+  }
+
+  private sorted(qb: SelectQueryBuilder<Customer>, query: CustomerQueryDto): void {
+    const dir = (query.order ?? (query.sort ? 'asc' : 'desc')).toUpperCase() as 'ASC' | 'DESC';
+    switch (query.sort) {
+      case 'code':
+        qb.orderBy('LENGTH(c.code)', dir).addOrderBy('c.code', dir);
+        break;
+      case 'name':
+        qb.orderBy('c.last_name', dir).addOrderBy('c.first_name', dir);
+        break;
+      case 'kana':
+        qb.orderBy('c.last_name_kana', dir).addOrderBy('c.first_name_kana', dir);
+        break;
+      case 'createdAt':
+        qb.orderBy('c.created_at', dir);
+        break;
+      case 'updatedAt':
+        qb.orderBy('c.updated_at', dir);
+        break;
+      default:
+        qb.orderBy('c.id', dir);
+        return;
+    }
+    qb.addOrderBy('c.id', dir);
+  }
+
+  private async withAssignees(m: EntityManager, rows: Customer[]): Promise<CustomerView[]> {
+    if (!rows.length) return [];
+    const links = await m.getRepository(CustomerAssignee).findBy({ customerId: In(rows.map((r) => r.id)) });
+    const byCustomer = new Map<number, number[]>();
+    for (const l of links) byCustomer.set(l.customerId, [...(byCustomer.get(l.customerId) ?? []), l.userId]);
+    return rows.map((r) => toView(r, byCustomer.get(r.id) ?? []));
+  }
+
+  private async replaceAssignees(m: EntityManager, customerId: number, userIds: number[]): Promise<void> {
+    const ids = [...new Set(userIds)];
+    if (ids.length) {
+      const found = await m.getRepository(StaffUser).findBy({ id: In(ids) });
+      const missing = ids.filter((id) => !found.some((u) => u.id === id));
+      if (missing.length) throw new ValidationFailed({ assigneeIds: [`unknown staff user id(s): ${missing.join(', ')}`] });
+    }
+    await m.getRepository(CustomerAssignee).delete({ customerId });
+    if (ids.length) await m.getRepository(CustomerAssignee).insert(ids.map((userId) => ({ customerId, userId })));
+  }
+
+  private async assertCodeFree(m: EntityManager, code: string): Promise<void> {
+    if (await m.getRepository(Customer).existsBy({ code })) {
+      throw new Conflict('CUSTOMER_CODE_TAKEN', `The customer code ${code} is already in use`);
+    }
+  }
+
+  /** Sequential codes from 100001, skipping any taken by hand-entered or imported codes. */
+  private async nextFreeCode(m: EntityManager): Promise<string> {
+    for (;;) {
+      const code = String(await this.sequences.next(m, CODE_SEQUENCE, FIRST_CODE));
+      if (!(await m.getRepository(Customer).existsBy({ code }))) return code;
+    }
+  }
+}

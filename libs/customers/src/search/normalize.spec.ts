@@ -1,0 +1,35 @@
+import { escapeLike, looksLikePhone, normalizeForSearch, normalizeKana, parsePhone, phoneDigits } from './normalize';
+
+describe('search normalisation', () => {
+  it('folds full-width, half-width kana, case and hiragana', () => {
+    expect(normalizeForSearch('ＴＡＮＡＫＡ　Taro')).toBe('tanakataro');
+    expect(normalizeForSearch('ﾀﾅｶ')).toBe('タナカ');
+    expect(normalizeForSearch('たなか')).toBe('タナカ');
+    expect(normalizeForSearch('田中 太郎')).toBe('田中太郎');
+  });
+
+  it('stores kana readings as full-width katakana', () => {
+    expect(normalizeKana('ﾔﾏﾀﾞ')).toBe('ヤマダ');
+    expect(normalizeKana('やまだ')).toBe('ヤマダ');
+  });
+
+  it('recognises phone-like queries and strips their formatting', () => {
+    expect(looksLikePhone('090-1234-5678')).toBe(true);
+    expect(looksLikePhone('０９０（１２３４）５６７８')).toBe(true);
+    expect(looksLikePhone('田中')).toBe(false);
+    expect(phoneDigits('090-1234-5678')).toBe('09012345678');
+    expect(phoneDigits('０９０ー１２３４ー５６７８')).toBe('09012345678');
+  });
+
+  it('parses Japanese numbers into national format whatever the hyphens', () => {
+    expect(parsePhone('09012345678')).toEqual({ display: '090-1234-5678', digits: '09012345678' });
+    expect(parsePhone('03 1234 5678')).toEqual({ display: '03-1234-5678', digits: '0312345678' });
+    expect(parsePhone('+81 90 1234 5678')).toEqual({ display: '090-1234-5678', digits: '09012345678' });
+    expect(parsePhone('abc')).toBeNull();
+    expect(parsePhone('12')).toBeNull();
+  });
+
+  it('escapes LIKE wildcards', () => {
+    expect(escapeLike('100%_!')).toBe('100!%!_!!');
+  });
+});
