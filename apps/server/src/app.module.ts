@@ -4,6 +4,7 @@ import { CustomersModule } from '@madoguchi/customers';
 import { MailboxesModule } from '@madoguchi/mailboxes';
 import { DynamicModule, Module } from '@nestjs/common';
 import { BootstrapService } from './bootstrap/bootstrap.service';
+import { AuditController } from './audit/audit.controller';
 import { HealthController } from './health/health.controller';
 
 @Module({})
@@ -12,7 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config), AuthModule, MailboxesModule, CustomersModule],
-      controllers: [HealthController],
+      controllers: [HealthController, AuditController],
       providers: [BootstrapService],
     };
   }

@@ -1,4 +1,4 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import { Customer } from './customer.entity';
 
 /** 担当: the staff members assigned to a customer. */
@@ -12,5 +12,5 @@ export class CustomerAssignee {
 
   @ManyToOne(() => Customer, (c) => c.assignees, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'customer_id' })
-  customer: Customer;
+  customer: Relation<Customer>;
 }

@@ -1,5 +1,5 @@
 import { Timestamped } from '@madoguchi/core';
-import { Column, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, OneToMany, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import { CustomerAssignee } from './customer-assignee.entity';
 
 export const REGISTRATION_STATES = ['provisional', 'registered'] as const; // 仮登録 / 本登録
@@ -73,5 +73,5 @@ export class Customer extends Timestamped {
   searchText: string;
 
   @OneToMany(() => CustomerAssignee, (a) => a.customer, { cascade: false })
-  assignees: CustomerAssignee[];
+  assignees: Relation<CustomerAssignee[]>;
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import { PermissionGroup } from './permission-group.entity';
 
 /** What one group may do in one mailbox. The mailbox is referenced by id only (auth does not depend on mailboxes). */
@@ -12,7 +12,7 @@ export class GroupMailboxRight {
 
   @ManyToOne(() => PermissionGroup, (g) => g.mailboxRights, { onDelete: 'CASCADE', orphanedRowAction: 'delete' })
   @JoinColumn({ name: 'group_id' })
-  group: PermissionGroup;
+  group: Relation<PermissionGroup>;
 
   @Column({ type: 'boolean', default: false })
   canView: boolean;

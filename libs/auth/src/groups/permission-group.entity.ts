@@ -1,5 +1,5 @@
 import { Timestamped } from '@madoguchi/core';
-import { Column, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, OneToMany, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import { GlobalRight } from '../permissions/rights';
 import { GroupMailboxRight } from './group-mailbox-right.entity';
 
@@ -15,5 +15,5 @@ export class PermissionGroup extends Timestamped {
   rights: GlobalRight[];
 
   @OneToMany(() => GroupMailboxRight, (r) => r.group, { cascade: true })
-  mailboxRights: GroupMailboxRight[];
+  mailboxRights: Relation<GroupMailboxRight[]>;
 }

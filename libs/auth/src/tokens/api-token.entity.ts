@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import { StaffUser } from '../users/staff-user.entity';
 
 /** A bearer token for scripts; only its SHA-256 is stored, the text is shown once. */
@@ -12,7 +12,7 @@ export class ApiToken {
 
   @ManyToOne(() => StaffUser, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id' })
-  user: StaffUser;
+  user: Relation<StaffUser>;
 
   @Column({ type: 'varchar', length: 100 })
   name: string;

@@ -1,5 +1,5 @@
 import { Timestamped } from '@madoguchi/core';
-import { Column, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import { PermissionGroup } from '../groups/permission-group.entity';
 
 @Entity('staff_user')
@@ -29,5 +29,5 @@ export class StaffUser extends Timestamped {
     joinColumn: { name: 'user_id', referencedColumnName: 'id' },
     inverseJoinColumn: { name: 'group_id', referencedColumnName: 'id' },
   })
-  groups: PermissionGroup[];
+  groups: Relation<PermissionGroup[]>;
 }
