@@ -114,6 +114,18 @@ describe.each(DB_KINDS)('customers API on %s', (kind) => {
     expect(after.body.tel).toBeNull();
   });
 
+  it('creates customers concurrently, each with its own code, none lost', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => admin.post('/api/customers', { lastName: `並行${i}`, tel: `03-0000-${String(i).padStart(4, '0')}` })),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    const codes = new Set(results.map((r) => r.body.code));
+    expect(codes.size).toBe(20);
+    const found = await admin.get('/api/customers').query({ q: '並行', pageSize: 50 }).expect(200);
+    expect(found.body.total).toBe(20);
+    await Promise.all(results.map((r) => admin.delete(`/api/customers/${r.body.id}`).expect(204)));
+  });
+
   it('refuses a customer code already in use', async () => {
     const res = await admin.post('/api/customers', { lastName: '重複', code: '100001' }).expect(409);
     expect(res.body.message).toMatch(/100001/);

@@ -1,4 +1,4 @@
-import { AppConfig, createValidationPipe, DomainExceptionFilter, runMigrations } from '@madoguchi/core';
+import { AppConfig, createValidationPipe, DomainExceptionFilter, runMigrations, unitOfWorkMiddleware } from '@madoguchi/core';
 import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -27,6 +27,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  app.use(unitOfWorkMiddleware);
   app.use(cookieParser());
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());

@@ -1,11 +1,13 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { DynamicModule, Global, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AuditEntry } from './audit/audit-entry.entity';
 import { AuditService } from './audit/audit.service';
 import { Clock } from './clock/clock';
 import { APP_CONFIG, AppConfig } from './config/config.schema';
 import { dataSourceOptions } from './database/database.options';
 import { DatabaseHealth } from './database/database.health';
+import { serializeSqlite } from './database/sqlite-serializer';
 import { Sequence } from './sequences/sequence.entity';
 import { SequenceService } from './sequences/sequence.service';
 import { BLOB_STORAGE } from './storage/blob-storage';
@@ -13,7 +15,13 @@ import { LocalBlobStorage } from './storage/local-blob-storage';
 
 @Global()
 @Module({})
-export class CoreModule {
+export class CoreModule implements OnModuleInit {
+  constructor(@Inject(getDataSourceToken()) private readonly dataSource: DataSource) {}
+
+  onModuleInit(): void {
+    serializeSqlite(this.dataSource);
+  }
+
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,

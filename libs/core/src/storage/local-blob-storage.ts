@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobNotFound, BlobStorage, StoredBlob } from './blob-storage';
@@ -23,6 +24,10 @@ export class LocalBlobStorage implements BlobStorage {
     const hash = createHash('sha256');
     let size = 0;
     const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
+    const out = createWriteStream(tmp, { flags: 'wx' });
+    // A failed pipeline destroys the file stream, but its open() may still be under way: wait
+    // for the close, or the temp file would appear after we removed it.
+    const closed = once(out, 'close').catch(() => undefined);
     try {
       await pipeline(
         source,
@@ -33,7 +38,7 @@ export class LocalBlobStorage implements BlobStorage {
             yield chunk;
           }
         },
-        createWriteStream(tmp, { flags: 'wx' }),
+        out,
       );
       const sha256 = hash.digest('hex');
       const key = `sha256-${sha256}`;
@@ -41,6 +46,9 @@ export class LocalBlobStorage implements BlobStorage {
       await mkdir(join(target, '..'), { recursive: true });
       await rename(tmp, target);
       return { key, size, sha256 };
+    } catch (e) {
+      await closed;
+      throw e;
     } finally {
       await rm(tmp, { force: true });
     }

@@ -18,6 +18,9 @@ export class Foundation1763900000000 implements MigrationInterface {
       new Table({ name: 'sequence', columns: [c.str('name', 40, { isPrimary: true }), c.bigint('value')] }),
     );
 
+    // Counters created here so concurrent first uses never race to create them.
+    await qr.query(`INSERT INTO sequence (name, value) VALUES ('customer_code', 100000)`);
+
     await qr.createTable(
       new Table({
         name: 'audit_entry',
