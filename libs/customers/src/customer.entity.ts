@@ -68,10 +68,6 @@ export class Customer extends Timestamped {
   @Column({ type: 'boolean', default: false })
   smsConsent: boolean;
 
-  /** Every searchable field, normalised (see search/normalize.ts), one per line. */
-  @Column({ type: 'text', select: false })
-  searchText: string;
-
   @OneToMany(() => CustomerAssignee, (a) => a.customer, { cascade: false })
   assignees: Relation<CustomerAssignee[]>;
 }

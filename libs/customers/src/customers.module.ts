@@ -4,9 +4,10 @@ import { CustomerAssignee } from './customer-assignee.entity';
 import { Customer } from './customer.entity';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
+import { CustomerSearch } from './search/customer-search.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Customer, CustomerAssignee])],
+  imports: [TypeOrmModule.forFeature([Customer, CustomerAssignee, CustomerSearch])],
   controllers: [CustomersController],
   providers: [CustomersService],
   exports: [CustomersService],

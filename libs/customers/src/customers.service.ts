@@ -2,12 +2,13 @@ import { StaffUser } from '@madoguchi/auth';
 import { Actor, AuditService, Conflict, NotFound, SequenceService, ValidationFailed } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CustomerAssignee } from './customer-assignee.entity';
 import { CreateCustomerDto, CustomerFieldsDto, CustomerQueryDto, UpdateCustomerDto } from './customer.dto';
 import { Customer, ListFlag, RegistrationState } from './customer.entity';
 import { buildSearchText } from './search/customer-search-text';
-import { escapeLike, looksLikePhone, normalizeForSearch, normalizeKana, parsePhone, phoneDigits } from './search/normalize';
+import { CustomerSearch } from './search/customer-search.entity';
+import { escapeLike, normalizeForSearch, normalizeKana, parsePhone, phoneDigits } from './search/normalize';
 
 export interface CustomerView {
   id: number;
@@ -42,6 +43,8 @@ export interface CustomerPage {
 const CODE_SEQUENCE = 'customer_code';
 const FIRST_CODE = 100001;
 const DEFAULT_PAGE_SIZE = 50;
+/** How many matches the one-pass free-text search collects before it falls back to counting. */
+const QUICK_LIMIT = 5000;
 
 function toView(c: Customer, assigneeIds: number[]): CustomerView {
   return {
@@ -76,14 +79,58 @@ export class CustomersService {
     private readonly audit: AuditService,
   ) {}
 
+  /**
+   * One page of matches plus their total, in one pass in the usual case: the ids of the first
+   * QUICK_LIMIT matches in page order; fewer than that means we have them all and the count
+   * comes free, more means a broad query whose full count is one more (index-friendly) scan.
+   * Free text in the default order reads only the narrow search table.
+   */
   async search(query: CustomerQueryDto): Promise<CustomerPage> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-    const qb = this.filtered(query);
-    const total = await qb.clone().getCount();
-    this.sorted(qb, query);
-    const rows = total > (page - 1) * pageSize ? await qb.skip((page - 1) * pageSize).take(pageSize).getMany() : [];
+    const offset = (page - 1) * pageSize;
+    const ids = this.idsInOrder(query);
+    let total: number;
+    let pageIds: number[];
+    if (offset + pageSize <= QUICK_LIMIT) {
+      const first = (await ids.clone().limit(QUICK_LIMIT).getRawMany<{ id: number }>()).map((r) => Number(r.id));
+      total = first.length < QUICK_LIMIT ? first.length : await ids.clone().orderBy().getCount();
+      pageIds = first.slice(offset, offset + pageSize);
+    } else {
+      total = await ids.clone().orderBy().getCount();
+      pageIds = (await ids.clone().offset(offset).limit(pageSize).getRawMany<{ id: number }>()).map((r) => Number(r.id));
+    }
+    const rows = pageIds.length ? await this.dataSource.getRepository(Customer).findBy({ id: In(pageIds) }) : [];
+    const position = new Map(pageIds.map((id, i) => [id, i]));
+    rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
     return { items: await this.withAssignees(this.dataSource.manager, rows), total, page, pageSize };
+  }
+
+  /** The matching ids in page order: from the search table alone when only free text is asked for. */
+  private idsInOrder(query: CustomerQueryDto): SelectQueryBuilder<ObjectLiteral> {
+    const { q, page: _p, pageSize: _s, order, ...rest } = query;
+    const words = this.queryWords(q);
+    if (words.length && !query.sort && Object.values(rest).every((v) => v === undefined)) {
+      const sq = this.dataSource.getRepository(CustomerSearch).createQueryBuilder('cs').select('cs.customer_id', 'id');
+      this.whereWords(sq, 'cs.text', words);
+      return sq.orderBy('cs.customer_id', order === 'asc' ? 'ASC' : 'DESC');
+    }
+    const qb = this.filtered(query).select('c.id', 'id');
+    this.sorted(qb, query);
+    return qb;
+  }
+
+  /** Words of a free-text query, normalised like the stored search text. */
+  private queryWords(q: string | undefined): string[] {
+    return (q ?? '')
+      .split(/[\s\u3000]+/)
+      .map((word) => normalizeForSearch(word))
+      .filter(Boolean);
+  }
+
+  /** Every word must appear somewhere in the search text. */
+  private whereWords<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, column: string, words: string[]): void {
+    words.forEach((w, i) => qb.andWhere(`${column} LIKE :qw${i} ESCAPE '!'`, { [`qw${i}`]: `%${escapeLike(w)}%` }));
   }
 
   /** Every customer matching the query, in batches, for the CSV export. */
@@ -117,8 +164,8 @@ export class CustomersService {
       } else {
         c.code = await this.nextFreeCode(m);
       }
-      c.searchText = buildSearchText(c);
       const saved = await m.getRepository(Customer).save(c);
+      await m.getRepository(CustomerSearch).insert({ customerId: saved.id, text: buildSearchText(saved) });
       await this.replaceAssignees(m, saved.id, dto.assigneeIds ?? []);
       const view = (await this.withAssignees(m, [saved]))[0];
       await this.audit.record(actor, { entity: 'customer', entityId: saved.id, action: 'create', after: view }, m);
@@ -137,8 +184,8 @@ export class CustomersService {
       this.applyFields(c, dto);
       if (dto.code === null) c.code = oldCode;
       if (c.code !== oldCode) await this.assertCodeFree(m, c.code);
-      c.searchText = buildSearchText(c);
       await repo.save(c);
+      await m.getRepository(CustomerSearch).update({ customerId: id }, { text: buildSearchText(c) });
       if (dto.assigneeIds !== undefined) await this.replaceAssignees(m, id, dto.assigneeIds);
       const after = (await this.withAssignees(m, [c]))[0];
       await this.audit.record(actor, { entity: 'customer', entityId: id, action: 'update', before, after }, m);
@@ -211,20 +258,10 @@ export class CustomersService {
       return `:${name}`;
     };
 
-    // Every word of q must appear somewhere; a phone-like word also matches as bare digits.
-    for (const word of (query.q ?? '').split(/[\s\u3000]+/).filter(Boolean)) {
-      const norm = normalizeForSearch(word);
-      if (!norm) continue;
-      if (looksLikePhone(word)) {
-        const digits = phoneDigits(word);
-        qb.andWhere(
-          new Brackets((w) =>
-            w.where(`c.search_text LIKE ${param(like(norm))} ESCAPE '!'`).orWhere(`c.search_text LIKE ${param(like(digits))} ESCAPE '!'`),
-          ),
-        );
-      } else {
-        qb.andWhere(`c.search_text LIKE ${param(like(norm))} ESCAPE '!'`);
-      }
+    const words = this.queryWords(query.q);
+    if (words.length) {
+      qb.innerJoin(CustomerSearch, 'cs', 'cs.customer_id = c.id');
+      this.whereWords(qb, 'cs.text', words);
     }
     const text = (v: string | undefined) => v?.trim() || undefined;
     const code = text(query.code);

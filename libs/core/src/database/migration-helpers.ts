@@ -36,12 +36,13 @@ export function columns(qr: QueryRunner) {
       type: mysql ? 'mediumtext' : 'text',
       ...o,
     }),
-    binText: (name: string, o: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
-      name,
-      type: mysql ? 'mediumtext' : 'text',
-      ...(mysql ? { charset: 'utf8mb4', collation: 'utf8mb4_bin' } : {}),
-      ...o,
-    }),
+    /**
+     * Normalised text searched with LIKE '%…%'. On MySQL it is stored as bytes (VARBINARY): the
+     * byte-wise scan is about three times faster than a utf8mb4 one, and UTF-8 being
+     * self-synchronising, a byte match is always a character match.
+     */
+    searchText: (name: string): TableColumnOptions =>
+      mysql ? { name, type: 'varbinary', length: '16000' } : { name, type: 'text' },
     bool: (name: string, def: boolean, o: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
       name,
       type: 'boolean',

@@ -8,9 +8,7 @@ export interface SearchableCustomer {
   firstNameKana: string | null;
   email: string | null;
   tel: string | null;
-  telDigits: string | null;
   mobile: string | null;
-  mobileDigits: string | null;
   postalCode: string | null;
   address: string | null;
   branch: string | null;
@@ -18,8 +16,8 @@ export interface SearchableCustomer {
 }
 
 /**
- * One line per field (so a match never spans two fields), each normalised the way queries are.
- * Phone numbers and postal codes appear both as written and as bare digits.
+ * One line per field (so a match never spans two fields), each normalised the way queries are
+ * (phone numbers and postal codes end up as bare digits).
  */
 export function buildSearchText(c: SearchableCustomer): string {
   const lines = [
@@ -28,11 +26,8 @@ export function buildSearchText(c: SearchableCustomer): string {
     `${c.lastNameKana ?? ''}${c.firstNameKana ?? ''}`,
     c.email,
     c.tel,
-    c.telDigits,
     c.mobile,
-    c.mobileDigits,
     c.postalCode,
-    c.postalCode?.replace(/\D/g, ''),
     c.address,
     c.branch,
     c.comment,

@@ -8,6 +8,14 @@ describe('search normalisation', () => {
     expect(normalizeForSearch('田中 太郎')).toBe('田中太郎');
   });
 
+  it('drops separators between digits, so every way of writing a phone number is the same', () => {
+    for (const tel of ['090-1234-5678', '(090)1234-5678', '090 1234 5678', '０９０ー１２３４ー５６７８', '09012345678']) {
+      expect(normalizeForSearch(tel)).toBe('09012345678');
+    }
+    expect(normalizeForSearch('梅田2-2-2')).toBe('梅田222');
+    expect(normalizeForSearch('ラーメン-3')).toBe('ラーメン-3');
+  });
+
   it('stores kana readings as full-width katakana', () => {
     expect(normalizeKana('ﾔﾏﾀﾞ')).toBe('ヤマダ');
     expect(normalizeKana('やまだ')).toBe('ヤマダ');

@@ -7,10 +7,15 @@ export function toKatakana(s: string): string {
 
 /**
  * The one normalisation applied to stored search text and to queries alike: full-width ASCII
- * and half-width katakana folded (NFKC), lower case, hiragana as katakana, no white space.
+ * and half-width katakana folded (NFKC), lower case, hiragana as katakana, no white space, and
+ * no separators between digits, so 090-1234-5678, (090)1234 5678 and 09012345678 are all one
+ * thing and a phone query needs a single LIKE.
  */
 export function normalizeForSearch(s: string): string {
-  return toKatakana(s.normalize('NFKC').toLowerCase()).replace(/\s+/g, '');
+  return toKatakana(s.normalize('NFKC').toLowerCase())
+    .replace(/\s+/g, '')
+    .replace(/[()](?=\d)|(?<=\d)[()]/g, '')
+    .replace(/(?<=\d)[-‐‑‒–—―ー−.]+(?=\d)/g, '');
 }
 
 /** Kana readings are stored as full-width katakana whatever was typed (ｶﾀｶﾅ, ひらがな). */

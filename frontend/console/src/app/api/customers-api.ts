@@ -1,0 +1,109 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable } from 'rxjs';
+
+export type RegistrationState = 'provisional' | 'registered';
+export type ListFlag = 'normal' | 'grey' | 'black';
+
+export interface Customer {
+  id: number;
+  code: string;
+  lastName: string;
+  firstName: string | null;
+  lastNameKana: string | null;
+  firstNameKana: string | null;
+  email: string | null;
+  tel: string | null;
+  mobile: string | null;
+  postalCode: string | null;
+  address: string | null;
+  branch: string | null;
+  assigneeIds: number[];
+  registrationState: RegistrationState;
+  listFlag: ListFlag;
+  comment: string | null;
+  /** `YYYY-MM-DD` */
+  birthday: string | null;
+  smsConsent: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CustomerInput = Omit<Customer, 'id' | 'code' | 'createdAt' | 'updatedAt'>;
+
+/** Per-field filters of the customer search; every one matches any substring. */
+export const CUSTOMER_FILTERS = [
+  'code',
+  'name',
+  'kana',
+  'email',
+  'tel',
+  'postalCode',
+  'address',
+  'branch',
+  'registrationState',
+  'listFlag',
+] as const;
+export type CustomerFilter = (typeof CUSTOMER_FILTERS)[number];
+
+export interface CustomerSearch {
+  /** Free text over every field. */
+  q: string;
+  filters: Partial<Record<CustomerFilter, string>>;
+  /** 1-based */
+  page: number;
+  pageSize: number;
+}
+
+export interface CustomerPage {
+  items: Customer[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+@Injectable({ providedIn: 'root' })
+export class CustomersApi {
+  private readonly http = inject(HttpClient);
+
+  search(search: CustomerSearch): Observable<CustomerPage> {
+    const params = filterParams(search).set('page', search.page).set('pageSize', search.pageSize);
+    return this.http.get<CustomerPage>('/api/customers', { params });
+  }
+
+  /** Plain URL, so the browser downloads it with the session cookie. */
+  exportUrl(search: CustomerSearch): string {
+    const query = filterParams(search).toString();
+    return query ? `/api/customers/export.csv?${query}` : '/api/customers/export.csv';
+  }
+
+  get(id: number): Observable<Customer> {
+    return this.http.get<Customer>(`/api/customers/${id}`);
+  }
+
+  create(input: CustomerInput): Observable<Customer> {
+    return this.http.post<Customer>('/api/customers', input);
+  }
+
+  update(id: number, input: CustomerInput): Observable<Customer> {
+    return this.http.patch<Customer>(`/api/customers/${id}`, input);
+  }
+
+  delete(id: number): Observable<void> {
+    return this.http.delete<void>(`/api/customers/${id}`);
+  }
+}
+
+function filterParams(search: CustomerSearch): HttpParams {
+  let params = new HttpParams();
+  if (search.q) {
+    params = params.set('q', search.q);
+  }
+  for (const key of CUSTOMER_FILTERS) {
+    const value = search.filters[key];
+    if (value) {
+      params = params.set(key, value);
+    }
+  }
+  return params;
+}

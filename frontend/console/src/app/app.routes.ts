@@ -1,0 +1,35 @@
+import type { Routes } from '@angular/router';
+
+import { adminGuard, authGuard } from './core/auth-guards';
+
+const notAvailable = () => import('./shell/not-available').then((m) => m.NotAvailable);
+
+export const routes: Routes = [
+  {
+    path: 'login',
+    title: 'login.title',
+    loadComponent: () => import('./login/login').then((m) => m.Login),
+  },
+  {
+    path: '',
+    canActivate: [authGuard],
+    loadComponent: () => import('./shell/shell').then((m) => m.Shell),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'customers' },
+      { path: 'inbox', title: 'nav.inbox', data: { feature: 'nav.inbox' }, loadComponent: notAvailable },
+      { path: 'mypage', title: 'nav.mypage', data: { feature: 'nav.mypage' }, loadComponent: notAvailable },
+      { path: 'work', title: 'nav.work', data: { feature: 'nav.work' }, loadComponent: notAvailable },
+      { path: 'sms', title: 'nav.sms', data: { feature: 'nav.sms' }, loadComponent: notAvailable },
+      {
+        path: 'customers',
+        loadChildren: () => import('./customers/customers.routes').then((m) => m.customersRoutes),
+      },
+      {
+        path: 'settings',
+        canActivate: [adminGuard],
+        loadChildren: () => import('./settings/settings.routes').then((m) => m.settingsRoutes),
+      },
+    ],
+  },
+  { path: '**', redirectTo: '' },
+];

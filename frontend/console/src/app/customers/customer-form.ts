@@ -1,0 +1,299 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { Router } from '@angular/router';
+import { filter, switchMap, tap } from 'rxjs';
+
+import { readApiError } from '../api/api-error';
+import {
+  CustomersApi,
+  type Customer,
+  type CustomerInput,
+  type ListFlag,
+  type RegistrationState,
+} from '../api/customers-api';
+import { StaffApi } from '../api/staff-api';
+import { confirmAction } from '../core/confirm-dialog';
+import { clearServerErrors, showServerErrors, validationMessage } from '../core/form-errors';
+import { Notifier } from '../core/notifier';
+import { Session } from '../core/session';
+import { DateTimePipe } from '../i18n/date-time-pipe';
+import { I18n, type Message } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/ja';
+import { TranslatePipe } from '../i18n/translate-pipe';
+import {
+  LIST_FLAGS,
+  LIST_FLAG_LABELS,
+  REGISTRATION_STATES,
+  REGISTRATION_STATE_LABELS,
+  fullName,
+} from './customer-labels';
+import { CustomerListMemory } from './customer-list-query';
+
+/** Katakana, full or half width (with ー, ・), and spaces; hiragana is converted on blur. */
+const KATAKANA = /^[\u30A0-\u30FF\uFF66-\uFF9F\u3000 ]*$/;
+/** Digits (half or full width), hyphens, parentheses, +, spaces: the server normalizes the format. */
+const PHONE = /^[0-9０-９()+\-－ ]*$/;
+const POSTAL_CODE = /^\d{3}-?\d{4}$/;
+
+function buildForm(fb: NonNullableFormBuilder) {
+  return fb.group({
+    lastName: ['', [Validators.required, Validators.maxLength(50)]],
+    firstName: ['', Validators.maxLength(50)],
+    lastNameKana: ['', [Validators.maxLength(50), Validators.pattern(KATAKANA)]],
+    firstNameKana: ['', [Validators.maxLength(50), Validators.pattern(KATAKANA)]],
+    email: ['', [Validators.email, Validators.maxLength(254)]],
+    tel: ['', [Validators.pattern(PHONE), Validators.maxLength(30)]],
+    mobile: ['', [Validators.pattern(PHONE), Validators.maxLength(30)]],
+    postalCode: ['', Validators.pattern(POSTAL_CODE)],
+    address: ['', Validators.maxLength(200)],
+    branch: ['', Validators.maxLength(100)],
+    assigneeIds: fb.control<number[]>([]),
+    registrationState: fb.control<RegistrationState>('provisional'),
+    listFlag: fb.control<ListFlag>('normal'),
+    comment: ['', Validators.maxLength(2000)],
+    birthday: [''],
+    smsConsent: [false],
+  });
+}
+
+type CustomerFormGroup = ReturnType<typeof buildForm>;
+type CustomerField = keyof CustomerFormGroup['controls'];
+type CustomerFormValue = ReturnType<CustomerFormGroup['getRawValue']>;
+
+const PATTERN_MESSAGES: Partial<Record<CustomerField, MessageKey>> = {
+  lastNameKana: 'validation.katakana',
+  firstNameKana: 'validation.katakana',
+  tel: 'validation.phone',
+  mobile: 'validation.phone',
+  postalCode: 'validation.postalCode',
+};
+
+@Component({
+  selector: 'mg-customer-form',
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatCheckboxModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    DateTimePipe,
+    TranslatePipe,
+  ],
+  templateUrl: './customer-form.html',
+  styleUrl: './customer-form.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class CustomerForm {
+  private readonly api = inject(CustomersApi);
+  private readonly router = inject(Router);
+  private readonly dialog = inject(MatDialog);
+  private readonly notifier = inject(Notifier);
+  private readonly listMemory = inject(CustomerListMemory);
+  private readonly session = inject(Session);
+  protected readonly i18n = inject(I18n);
+
+  /** The `:id` route param; absent on `/customers/new`. */
+  readonly id = input<string>();
+
+  protected readonly isNew = computed(() => this.id() === undefined);
+  private readonly customerId = computed(() => {
+    const id = Number(this.id());
+    return Number.isInteger(id) && id > 0 ? id : undefined;
+  });
+  protected readonly canWrite = computed(() => this.session.can('customers.write'));
+
+  protected readonly customer = rxResource({
+    params: () => this.customerId(),
+    stream: ({ params: id }) => this.api.get(id),
+  });
+  protected readonly loadError = computed<Message | null>(() => {
+    if (!this.isNew() && this.customerId() === undefined) {
+      return { key: 'errors.notFound' };
+    }
+    const error = this.customer.error();
+    return error ? { text: this.notifier.describe(readApiError(error)) } : null;
+  });
+  protected readonly current = computed(() => (this.customer.hasValue() ? this.customer.value() : undefined));
+
+  private readonly staffApi = inject(StaffApi);
+  private readonly staffList = rxResource({ stream: () => this.staffApi.list() });
+  protected readonly staff = computed(() => (this.staffList.hasValue() ? this.staffList.value() : []));
+
+  protected readonly registrationStates = REGISTRATION_STATES;
+  protected readonly registrationStateLabels = REGISTRATION_STATE_LABELS;
+  protected readonly listFlags = LIST_FLAGS;
+  protected readonly listFlagLabels = LIST_FLAG_LABELS;
+
+  protected readonly saving = signal(false);
+  protected readonly formError = signal<Message | null>(null);
+
+  protected readonly form = buildForm(inject(NonNullableFormBuilder));
+  protected readonly title = computed(() => {
+    const customer = this.current();
+    return customer ? fullName(customer.lastName, customer.firstName) : '';
+  });
+
+  constructor() {
+    effect(() => {
+      const customer = this.current();
+      if (customer) {
+        untracked(() => this.fillForm(customer));
+      }
+    });
+    effect(() => {
+      if (this.canWrite()) {
+        this.form.enable({ emitEvent: false });
+      } else {
+        this.form.disable({ emitEvent: false });
+      }
+    });
+  }
+
+  protected errorText(field: CustomerField): string {
+    return validationMessage(this.form.controls[field], this.i18n, PATTERN_MESSAGES[field]);
+  }
+
+  /** People often type the reading in hiragana; store it in katakana as the field asks. */
+  protected toKatakana(field: 'lastNameKana' | 'firstNameKana'): void {
+    const control = this.form.controls[field];
+    const converted = control.value.replace(/[\u3041-\u3096]/g, (c) =>
+      String.fromCharCode(c.charCodeAt(0) + 0x60),
+    );
+    if (converted !== control.value) {
+      control.setValue(converted);
+    }
+  }
+
+  protected save(): void {
+    this.formError.set(null);
+    clearServerErrors(this.form);
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      this.formError.set({ key: 'validation.fixErrors' });
+      return;
+    }
+    const input = toInput(this.form.getRawValue());
+    const id = this.customerId();
+    this.saving.set(true);
+    (id === undefined ? this.api.create(input) : this.api.update(id, input)).subscribe({
+      next: (saved) => {
+        this.saving.set(false);
+        this.notifier.success('customer.saved');
+        if (id === undefined) {
+          void this.router.navigate(['/customers', saved.id], { replaceUrl: true });
+        } else {
+          this.customer.set(saved);
+        }
+      },
+      error: (error: unknown) => {
+        this.saving.set(false);
+        this.showSaveError(error);
+      },
+    });
+  }
+
+  protected deleteCustomer(): void {
+    const customer = this.current();
+    if (!customer) {
+      return;
+    }
+    confirmAction(this.dialog, {
+      title: 'customer.deleteTitle',
+      message: 'customer.deleteConfirm',
+      params: { code: customer.code, name: fullName(customer.lastName, customer.firstName) },
+      confirm: 'common.delete',
+    })
+      .pipe(
+        filter(Boolean),
+        tap(() => this.saving.set(true)),
+        switchMap(() => this.api.delete(customer.id)),
+      )
+      .subscribe({
+        next: () => {
+          this.notifier.success('customer.deleted');
+          this.backToList();
+        },
+        error: (error: unknown) => {
+          this.saving.set(false);
+          this.notifier.error(error);
+        },
+      });
+  }
+
+  protected backToList(): void {
+    void this.router.navigate(['/customers'], { queryParams: this.listMemory.queryParams() });
+  }
+
+  private fillForm(customer: Customer): void {
+    this.form.reset({
+      lastName: customer.lastName ?? '',
+      firstName: customer.firstName ?? '',
+      lastNameKana: customer.lastNameKana ?? '',
+      firstNameKana: customer.firstNameKana ?? '',
+      email: customer.email ?? '',
+      tel: customer.tel ?? '',
+      mobile: customer.mobile ?? '',
+      postalCode: customer.postalCode ?? '',
+      address: customer.address ?? '',
+      branch: customer.branch ?? '',
+      assigneeIds: customer.assigneeIds ?? [],
+      registrationState: customer.registrationState,
+      listFlag: customer.listFlag,
+      comment: customer.comment ?? '',
+      birthday: customer.birthday ?? '',
+      smsConsent: customer.smsConsent,
+    });
+  }
+
+  private showSaveError(error: unknown): void {
+    const apiError = readApiError(error);
+    if (apiError.status !== 400) {
+      this.notifier.error(error);
+      return;
+    }
+    this.formError.set(showServerErrors(this.form, apiError));
+  }
+}
+
+function toInput(value: CustomerFormValue): CustomerInput {
+  const text = (s: string): string | null => (s.trim() === '' ? null : s.trim());
+  return {
+    lastName: value.lastName.trim(),
+    firstName: text(value.firstName),
+    lastNameKana: text(value.lastNameKana),
+    firstNameKana: text(value.firstNameKana),
+    email: text(value.email),
+    tel: text(value.tel),
+    mobile: text(value.mobile),
+    postalCode: text(value.postalCode),
+    address: text(value.address),
+    branch: text(value.branch),
+    assigneeIds: value.assigneeIds,
+    registrationState: value.registrationState,
+    listFlag: value.listFlag,
+    comment: text(value.comment),
+    birthday: value.birthday || null,
+    smsConsent: value.smsConsent,
+  };
+}

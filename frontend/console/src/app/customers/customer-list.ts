@@ -1,0 +1,232 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  computed,
+  effect,
+  inject,
+  linkedSignal,
+  untracked,
+} from '@angular/core';
+import { rxResource, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { FormControl, NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatExpansionModule } from '@angular/material/expansion';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatTableModule } from '@angular/material/table';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { debounceTime, distinctUntilChanged, map } from 'rxjs';
+
+import { readApiError } from '../api/api-error';
+import {
+  CUSTOMER_FILTERS,
+  CustomersApi,
+  type Customer,
+  type CustomerFilter,
+  type CustomerPage,
+  type CustomerSearch,
+} from '../api/customers-api';
+import { Notifier } from '../core/notifier';
+import { Session } from '../core/session';
+import { DateTimePipe } from '../i18n/date-time-pipe';
+import type { MessageKey } from '../i18n/ja';
+import { TranslatePipe } from '../i18n/translate-pipe';
+import {
+  LIST_FLAGS,
+  LIST_FLAG_LABELS,
+  REGISTRATION_STATES,
+  REGISTRATION_STATE_LABELS,
+  fullName,
+} from './customer-labels';
+import {
+  CustomerListMemory,
+  PAGE_SIZES,
+  customerListQueryParams,
+  parseCustomerListQuery,
+} from './customer-list-query';
+
+type TextFilter = Exclude<CustomerFilter, 'registrationState' | 'listFlag'>;
+
+const TEXT_FILTERS: readonly { key: TextFilter; label: MessageKey }[] = [
+  { key: 'code', label: 'customer.code' },
+  { key: 'name', label: 'customers.filter.name' },
+  { key: 'kana', label: 'customers.filter.kana' },
+  { key: 'email', label: 'customer.email' },
+  { key: 'tel', label: 'customers.filter.tel' },
+  { key: 'postalCode', label: 'customer.postalCode' },
+  { key: 'address', label: 'customer.address' },
+  { key: 'branch', label: 'customer.branch' },
+];
+
+@Component({
+  selector: 'mg-customer-list',
+  imports: [
+    ReactiveFormsModule,
+    RouterLink,
+    MatButtonModule,
+    MatExpansionModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatPaginatorModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatTableModule,
+    DateTimePipe,
+    TranslatePipe,
+  ],
+  templateUrl: './customer-list.html',
+  styleUrl: './customer-list.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class CustomerList {
+  private readonly api = inject(CustomersApi);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+  private readonly notifier = inject(Notifier);
+  private readonly memory = inject(CustomerListMemory);
+  private readonly session = inject(Session);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+
+  protected readonly columns = [
+    'code',
+    'name',
+    'kana',
+    'email',
+    'tel',
+    'mobile',
+    'branch',
+    'registrationState',
+    'updatedAt',
+  ];
+  protected readonly pageSizes = [...PAGE_SIZES];
+  protected readonly textFilters = TEXT_FILTERS;
+  protected readonly registrationStates = REGISTRATION_STATES;
+  protected readonly registrationStateLabels = REGISTRATION_STATE_LABELS;
+  protected readonly listFlags = LIST_FLAGS;
+  protected readonly listFlagLabels = LIST_FLAG_LABELS;
+  protected readonly fullName = fullName;
+  protected readonly canWrite = computed(() => this.session.can('customers.write'));
+
+  protected readonly searchControl = new FormControl('', { nonNullable: true });
+  protected readonly filterForm = inject(NonNullableFormBuilder).group(filterFormValue({}));
+
+  private readonly queryParamMap = toSignal(this.route.queryParamMap, { requireSync: true });
+  protected readonly query = computed(() => parseCustomerListQuery(this.queryParamMap()));
+  protected readonly activeFilterCount = computed(() => Object.keys(this.query().filters).length);
+  protected readonly exportUrl = computed(() => this.api.exportUrl(this.query()));
+
+  protected readonly result = rxResource({
+    params: () => this.query(),
+    stream: ({ params }) => this.api.search(params),
+  });
+  /** The last page received, kept on screen while the next one loads. */
+  private readonly page = linkedSignal<CustomerPage | undefined, CustomerPage | undefined>({
+    source: () => (this.result.hasValue() ? this.result.value() : undefined),
+    computation: (page, previous) => page ?? previous?.value,
+  });
+  protected readonly loadError = computed(() => {
+    const error = this.result.error();
+    return error ? this.notifier.describe(readApiError(error)) : null;
+  });
+  protected readonly customers = computed(() => (this.loadError() ? [] : (this.page()?.items ?? [])));
+  protected readonly total = computed(() => (this.loadError() ? 0 : (this.page()?.total ?? 0)));
+
+  constructor() {
+    // Back/forward and reload change the URL: show its search in the inputs. Filters being edited
+    // but not applied yet are only replaced when the URL's filters themselves change.
+    let shownFilters: CustomerSearch['filters'] | null = null;
+    effect(() => {
+      const query = this.query();
+      this.memory.queryParams.set(customerListQueryParams(query));
+      untracked(() => {
+        if (this.searchControl.value.trim() !== query.q) {
+          this.searchControl.setValue(query.q, { emitEvent: false });
+        }
+        if (!shownFilters || !sameFilters(shownFilters, query.filters)) {
+          shownFilters = query.filters;
+          this.filterForm.reset(filterFormValue(query.filters), { emitEvent: false });
+        }
+      });
+    });
+
+    this.searchControl.valueChanges
+      .pipe(
+        map((value) => value.trim()),
+        debounceTime(400),
+        distinctUntilChanged(),
+        takeUntilDestroyed(),
+      )
+      .subscribe((q) => this.search({ q }, true));
+  }
+
+  protected searchNow(): void {
+    this.search({ q: this.searchControl.value.trim() }, false);
+  }
+
+  protected applyFilters(): void {
+    const values = this.filterForm.getRawValue();
+    const filters: CustomerSearch['filters'] = {};
+    for (const key of CUSTOMER_FILTERS) {
+      const value = values[key].trim();
+      if (value) {
+        filters[key] = value;
+      }
+    }
+    this.search({ filters }, false);
+  }
+
+  protected clearFilters(): void {
+    this.filterForm.reset();
+    this.search({ filters: {} }, false);
+  }
+
+  protected changePage(event: PageEvent): void {
+    this.navigate({ ...this.query(), page: event.pageIndex + 1, pageSize: event.pageSize }, false);
+    // The paginator sits below the table: bring the new page's first rows into view.
+    this.host.nativeElement.scrollIntoView({ block: 'start' });
+  }
+
+  protected stateLabel(customer: Customer): MessageKey {
+    return REGISTRATION_STATE_LABELS[customer.registrationState];
+  }
+
+  protected openCustomer(customer: Customer): void {
+    void this.router.navigate([customer.id], { relativeTo: this.route });
+  }
+
+  /** A new search starts at page 1; typing replaces the history entry instead of piling them up. */
+  private search(change: Partial<Pick<CustomerSearch, 'q' | 'filters'>>, replaceUrl: boolean): void {
+    const next = { ...this.query(), ...change, page: 1 };
+    const current = this.query();
+    if (next.q === current.q && sameFilters(next.filters, current.filters) && current.page === 1) {
+      return;
+    }
+    this.navigate(next, replaceUrl);
+  }
+
+  private navigate(search: CustomerSearch, replaceUrl: boolean): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: customerListQueryParams(search),
+      replaceUrl,
+    });
+  }
+}
+
+/** Every filter as a form value, empty where the search has none. */
+function filterFormValue(filters: CustomerSearch['filters']): Record<CustomerFilter, string> {
+  return Object.fromEntries(CUSTOMER_FILTERS.map((key) => [key, filters[key] ?? ''])) as Record<
+    CustomerFilter,
+    string
+  >;
+}
+
+function sameFilters(a: CustomerSearch['filters'], b: CustomerSearch['filters']): boolean {
+  return CUSTOMER_FILTERS.every((key) => (a[key] ?? '') === (b[key] ?? ''));
+}

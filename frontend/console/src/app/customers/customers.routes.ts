@@ -1,0 +1,19 @@
+import type { Routes } from '@angular/router';
+
+export const customersRoutes: Routes = [
+  {
+    path: '',
+    title: 'nav.customers',
+    loadComponent: () => import('./customer-list').then((m) => m.CustomerList),
+  },
+  {
+    path: 'new',
+    title: 'customer.newTitle',
+    loadComponent: () => import('./customer-form').then((m) => m.CustomerForm),
+  },
+  {
+    path: ':id',
+    title: 'customer.editTitle',
+    loadComponent: () => import('./customer-form').then((m) => m.CustomerForm),
+  },
+];
