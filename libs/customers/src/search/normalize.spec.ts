@@ -14,6 +14,7 @@ describe('search normalisation', () => {
     }
     expect(normalizeForSearch('梅田2-2-2')).toBe('梅田222');
     expect(normalizeForSearch('ラーメン-3')).toBe('ラーメン-3');
+    expect(normalizeForSearch('user42.7@example.jp')).toBe('user42.7@example.jp');
   });
 
   it('stores kana readings as full-width katakana', () => {

@@ -15,7 +15,7 @@ export function normalizeForSearch(s: string): string {
   return toKatakana(s.normalize('NFKC').toLowerCase())
     .replace(/\s+/g, '')
     .replace(/[()](?=\d)|(?<=\d)[()]/g, '')
-    .replace(/(?<=\d)[-‐‑‒–—―ー−.]+(?=\d)/g, '');
+    .replace(/(?<=\d)[-‐‑‒–—―ー−]+(?=\d)/g, '');
 }
 
 /** Kana readings are stored as full-width katakana whatever was typed (ｶﾀｶﾅ, ひらがな). */
