@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Debian's Chromium, headless, through playwright-core (which cannot download a browser of its
+ * own here). The background-networking flags keep it from dialling out of this closed machine.
+ */
+export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
+  // Playwright gives every launch a fresh temporary profile of its own.
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  } catch (e) {
+    throw new Error(`Could not start Chromium at ${CHROMIUM} (apt-get install chromium): ${(e as Error).message}`);
+  }
+  return {
+    browser,
+    close: () => browser.close(),
+  };
+}
+
+/** Keeps a screenshot of the page when a UI test fails, under test-results/. */
+export async function screenshotOnFailure(page: Page | undefined, name: string): Promise<void> {
+  if (!page) return;
+  const dir = resolve(__dirname, '../../test-results');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name.replace(/[^\w-]+/g, '_')}.png`), fullPage: true }).catch(() => undefined);
+}
