@@ -15,7 +15,7 @@ const swc = [
 ];
 
 const moduleNameMapper = {
-  '^@madoguchi/(core|auth|customers|mailboxes)$': '<rootDir>/libs/$1/src',
+  '^@madoguchi/(core|auth|customers|mailboxes|tickets|mail)$': '<rootDir>/libs/$1/src',
   '^@test/(.*)$': '<rootDir>/test/$1',
 };
 
@@ -23,6 +23,8 @@ const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
+  // sanitize-html's parser (htmlparser2 and its helpers) ships as ES modules only.
+  transformIgnorePatterns: ['/node_modules/(?!(sanitize-html|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities|escape-string-regexp)/)'],
   moduleNameMapper,
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

@@ -49,6 +49,10 @@ export async function startTestApp(
       MADOGUCHI_ADMIN_PASSWORD: ADMIN_PASSWORD,
       DEMO_DATA: false,
       FRONTEND_DIR: resolve(__dirname, '../../dist/frontend/console/browser'),
+      // Background roles (polling, outbox) and the SMTP listener only where a test asks for them.
+      ROLES: 'web',
+      MAIL_INTAKE_SMTP_PORT: 0,
+      MAIL_UNDO_SECONDS: 0,
       ...overrides,
     },
   });

@@ -146,7 +146,7 @@ describe('console in the browser', () => {
   uiTest('shows sections that are not built yet as not available, without fake data', async (c) => {
     await c.login(ADMIN_EMAIL, ADMIN_PASSWORD);
     await c.page.waitForURL(/\/customers/);
-    await c.page.goto(`${base}/inbox`);
+    await c.page.goto(`${base}/mypage`);
     await c.page.getByTestId('not-available').waitFor();
   });
 });

@@ -1,8 +1,11 @@
 import { AuthModule } from '@madoguchi/auth';
 import { AppConfig, CoreModule } from '@madoguchi/core';
 import { CustomersModule } from '@madoguchi/customers';
+import { MailModule } from '@madoguchi/mail';
 import { MailboxesModule } from '@madoguchi/mailboxes';
+import { TicketsModule } from '@madoguchi/tickets';
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import { AuditController } from './audit/audit.controller';
 import { HealthController } from './health/health.controller';
@@ -12,7 +15,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), AuthModule, MailboxesModule, CustomersModule],
+      imports: [CoreModule.forRoot(config), ScheduleModule.forRoot(), AuthModule, MailboxesModule, CustomersModule, TicketsModule, MailModule],
       controllers: [HealthController, AuditController],
       providers: [BootstrapService],
     };

@@ -8,6 +8,8 @@ import { APP_CONFIG, AppConfig } from './config/config.schema';
 import { dataSourceOptions } from './database/database.options';
 import { DatabaseHealth } from './database/database.health';
 import { serializeSqlite } from './database/sqlite-serializer';
+import { OutboxEntry } from './outbox/outbox-entry.entity';
+import { SecretBox } from './secrets/secret-box';
 import { Sequence } from './sequences/sequence.entity';
 import { SequenceService } from './sequences/sequence.service';
 import { BLOB_STORAGE } from './storage/blob-storage';
@@ -27,7 +29,7 @@ export class CoreModule implements OnModuleInit {
       module: CoreModule,
       imports: [
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database), autoLoadEntities: true }),
-        TypeOrmModule.forFeature([AuditEntry, Sequence]),
+        TypeOrmModule.forFeature([AuditEntry, Sequence, OutboxEntry]),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -36,8 +38,9 @@ export class CoreModule implements OnModuleInit {
         AuditService,
         SequenceService,
         DatabaseHealth,
+        SecretBox,
       ],
-      exports: [APP_CONFIG, BLOB_STORAGE, Clock, AuditService, SequenceService, DatabaseHealth],
+      exports: [APP_CONFIG, BLOB_STORAGE, Clock, AuditService, SequenceService, DatabaseHealth, SecretBox],
     };
   }
 }

@@ -14,6 +14,8 @@ export * from './database/timestamped.entity';
 export * from './errors/domain-exception.filter';
 export * from './errors/domain.error';
 export * from './errors/validation.pipe';
+export * from './outbox/outbox-entry.entity';
+export * from './secrets/secret-box';
 export * from './sequences/sequence.entity';
 export * from './sequences/sequence.service';
 export * from './storage/blob-storage';

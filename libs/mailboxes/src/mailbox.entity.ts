@@ -1,7 +1,9 @@
 import { Timestamped } from '@madoguchi/core';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One inquiry address and everything configured around it (§2). Connection settings come with the email issue. */
+export type OutgoingCharset = 'utf-8' | 'iso-2022-jp';
+
+/** One inquiry address and everything configured around it (§2). */
 @Entity('mailbox')
 export class Mailbox extends Timestamped {
   @PrimaryGeneratedColumn()
@@ -12,4 +14,73 @@ export class Mailbox extends Timestamped {
 
   @Column({ type: 'varchar', length: 254, unique: true })
   address: string;
+
+  /** Paused mailboxes are neither polled nor offered for sending. */
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  imapHost: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  imapPort: number | null;
+
+  @Column({ type: 'boolean', default: true })
+  imapSecure: boolean;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  imapUser: string | null;
+
+  /** Sealed with SecretBox; never returned by the API. */
+  @Column({ type: 'text', nullable: true, select: false })
+  imapSecret: string | null;
+
+  @Column({ type: 'varchar', length: 255, default: 'INBOX' })
+  imapFolder: string;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  smtpHost: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  smtpPort: number | null;
+
+  @Column({ type: 'boolean', default: false })
+  smtpSecure: boolean;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  smtpUser: string | null;
+
+  @Column({ type: 'text', nullable: true, select: false })
+  smtpSecret: string | null;
+
+  /** IMAP folder that sent mail is appended to (e.g. Sent); null: not appended. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  sentFolder: string | null;
+
+  @Column({ type: 'varchar', length: 20, default: 'utf-8' })
+  outgoingCharset: OutgoingCharset;
+
+  @Column({ type: 'integer', default: 60 })
+  pollIntervalSec: number;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  leaseOwner: string | null;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  leaseUntil: Date | null;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  nextPollAt: Date | null;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  lastFetchAt: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  lastError: string | null;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  lastErrorAt: Date | null;
+
+  @Column({ type: 'integer', default: 0 })
+  consecutiveFailures: number;
 }

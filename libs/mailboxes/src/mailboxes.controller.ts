@@ -1,7 +1,7 @@
 import { CurrentPrincipal, Principal, RequireRights } from '@madoguchi/auth';
-import { Body, Controller, Get, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CreateMailboxDto } from './mailbox.dto';
+import { CreateMailboxDto, UpdateMailboxDto } from './mailbox.dto';
 import { MailboxesService } from './mailboxes.service';
 
 @ApiTags('mailboxes')
@@ -23,5 +23,11 @@ export class MailboxesController {
   @RequireRights('admin')
   create(@Body() dto: CreateMailboxDto, @CurrentPrincipal() p: Principal) {
     return this.mailboxes.create(dto, p.actor);
+  }
+
+  /** Needs the manage right on the mailbox. Omit a password to keep the stored one. */
+  @Patch(':id')
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateMailboxDto, @CurrentPrincipal() p: Principal) {
+    return this.mailboxes.update(id, dto, p);
   }
 }

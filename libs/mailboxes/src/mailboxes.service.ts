@@ -1,36 +1,70 @@
 import { Principal } from '@madoguchi/auth';
-import { Actor, AuditService, Conflict, NotFound } from '@madoguchi/core';
+import { Actor, AuditService, Conflict, Forbidden, NotFound, SecretBox, ValidationFailed } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
-import { CreateMailboxDto } from './mailbox.dto';
-import { Mailbox } from './mailbox.entity';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { CreateMailboxDto, UpdateMailboxDto } from './mailbox.dto';
+import { Mailbox, OutgoingCharset } from './mailbox.entity';
 
 export interface MailboxView {
   id: number;
   name: string;
   address: string;
+  active: boolean;
+  imap: { host: string; port: number; secure: boolean; user: string; folder: string; sentFolder: string | null; hasPassword: boolean } | null;
+  smtp: { host: string; port: number; secure: boolean; user: string | null; hasPassword: boolean } | null;
+  pollIntervalSec: number;
+  outgoingCharset: OutgoingCharset;
 }
 
-const view = (m: Mailbox): MailboxView => ({ id: m.id, name: m.name, address: m.address });
+/** Everything a channel needs to connect, secrets opened. Never leaves the server. */
+export interface MailboxConnection {
+  id: number;
+  name: string;
+  address: string;
+  active: boolean;
+  outgoingCharset: OutgoingCharset;
+  pollIntervalSec: number;
+  imap: { host: string; port: number; secure: boolean; user: string; password: string; folder: string; sentFolder: string | null } | null;
+  smtp: { host: string; port: number; secure: boolean; user: string | null; password: string | null } | null;
+}
+
+function view(m: Mailbox & { imapSecret?: string | null; smtpSecret?: string | null }): MailboxView {
+  return {
+    id: m.id,
+    name: m.name,
+    address: m.address,
+    active: m.active,
+    imap: m.imapHost
+      ? { host: m.imapHost, port: m.imapPort ?? 993, secure: m.imapSecure, user: m.imapUser ?? '', folder: m.imapFolder, sentFolder: m.sentFolder, hasPassword: !!m.imapSecret }
+      : null,
+    smtp: m.smtpHost ? { host: m.smtpHost, port: m.smtpPort ?? 587, secure: m.smtpSecure, user: m.smtpUser, hasPassword: !!m.smtpSecret } : null,
+    pollIntervalSec: m.pollIntervalSec,
+    outgoingCharset: m.outgoingCharset,
+  };
+}
 
 @Injectable()
 export class MailboxesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly secrets: SecretBox,
   ) {}
 
   /** Only the mailboxes the user may view; others do not exist for them. */
   async list(p: Principal): Promise<MailboxView[]> {
     const ids = p.visibleMailboxIds();
-    const repo = this.dataSource.getRepository(Mailbox);
-    const rows = ids === null ? await repo.find({ order: { id: 'ASC' } }) : ids.length ? await repo.find({ where: { id: In(ids) }, order: { id: 'ASC' } }) : [];
+    if (ids !== null && !ids.length) return [];
+    const rows = await this.withSecrets(this.dataSource.manager)
+      .where(ids === null ? '1=1' : 'm.id IN (:...ids)', { ids })
+      .orderBy('m.id', 'ASC')
+      .getMany();
     return rows.map(view);
   }
 
   async get(id: number, p: Principal): Promise<MailboxView> {
-    const row = p.can(id, 'view') ? await this.dataSource.getRepository(Mailbox).findOneBy({ id }) : null;
+    const row = p.can(id, 'view') ? await this.withSecrets(this.dataSource.manager).where('m.id = :id', { id }).getOne() : null;
     if (!row) throw new NotFound('mailbox', id);
     return view(row);
   }
@@ -41,9 +75,97 @@ export class MailboxesService {
       if (await m.getRepository(Mailbox).existsBy({ address })) {
         throw new Conflict('MAILBOX_EXISTS', `A mailbox for ${address} already exists`);
       }
-      const row = await m.getRepository(Mailbox).save(m.getRepository(Mailbox).create({ name: dto.name.trim(), address }));
-      await this.audit.record(actor, { entity: 'mailbox', entityId: row.id, action: 'create', after: view(row) }, m);
-      return view(row);
+      if (dto.imap && !dto.imap.password) throw new ValidationFailed({ 'imap.password': ['imap.password is required'] });
+      const row = m.getRepository(Mailbox).create({ name: dto.name.trim(), address, active: dto.active ?? true, pollIntervalSec: dto.pollIntervalSec ?? 60, outgoingCharset: dto.outgoingCharset ?? 'utf-8', imapFolder: 'INBOX', imapSecure: true, smtpSecure: false, consecutiveFailures: 0 });
+      this.applyConnections(row, dto);
+      const saved = await m.getRepository(Mailbox).save(row);
+      const result = view(saved);
+      await this.audit.record(actor, { entity: 'mailbox', entityId: saved.id, action: 'create', after: result }, m);
+      return result;
     });
+  }
+
+  async update(id: number, dto: UpdateMailboxDto, p: Principal): Promise<MailboxView> {
+    if (!p.can(id, 'manage')) {
+      if (p.can(id, 'view')) throw new Forbidden('You need the manage right on this mailbox');
+      throw new NotFound('mailbox', id);
+    }
+    return this.dataSource.transaction(async (m) => {
+      const row = await this.withSecrets(m).where('m.id = :id', { id }).getOne();
+      if (!row) throw new NotFound('mailbox', id);
+      const before = view(row);
+      if (dto.address !== undefined) {
+        const address = dto.address.trim().toLowerCase();
+        const other = await m.getRepository(Mailbox).findOneBy({ address });
+        if (other && other.id !== id) throw new Conflict('MAILBOX_EXISTS', `A mailbox for ${address} already exists`);
+        row.address = address;
+      }
+      if (dto.name !== undefined) row.name = dto.name.trim();
+      if (dto.active !== undefined) row.active = dto.active;
+      if (dto.pollIntervalSec !== undefined) row.pollIntervalSec = dto.pollIntervalSec;
+      if (dto.outgoingCharset !== undefined) row.outgoingCharset = dto.outgoingCharset;
+      if (dto.imap && !dto.imap.password && !row.imapSecret) throw new ValidationFailed({ 'imap.password': ['imap.password is required'] });
+      this.applyConnections(row, dto);
+      // New settings deserve a prompt try, and an old failure streak no longer says anything.
+      row.nextPollAt = null;
+      row.consecutiveFailures = 0;
+      const saved = await m.getRepository(Mailbox).save(row);
+      const after = view(saved);
+      await this.audit.record(p.actor, { entity: 'mailbox', entityId: id, action: 'update', before, after }, m);
+      return after;
+    });
+  }
+
+  /** Connection settings with secrets opened, for the mail channel. */
+  async connection(id: number): Promise<MailboxConnection | null> {
+    const m = await this.withSecrets(this.dataSource.manager).where('m.id = :id', { id }).getOne();
+    if (!m) return null;
+    return {
+      id: m.id,
+      name: m.name,
+      address: m.address,
+      active: m.active,
+      outgoingCharset: m.outgoingCharset,
+      pollIntervalSec: m.pollIntervalSec,
+      imap: m.imapHost
+        ? { host: m.imapHost, port: m.imapPort ?? 993, secure: m.imapSecure, user: m.imapUser ?? '', password: m.imapSecret ? this.secrets.open(m.imapSecret) : '', folder: m.imapFolder, sentFolder: m.sentFolder }
+        : null,
+      smtp: m.smtpHost
+        ? { host: m.smtpHost, port: m.smtpPort ?? 587, secure: m.smtpSecure, user: m.smtpUser, password: m.smtpSecret ? this.secrets.open(m.smtpSecret) : null }
+        : null,
+    };
+  }
+
+  async byAddresses(addresses: string[]): Promise<Mailbox[]> {
+    if (!addresses.length) return [];
+    return this.dataSource.getRepository(Mailbox).findBy({ address: In(addresses.map((a) => a.toLowerCase())) });
+  }
+
+  private withSecrets(m: EntityManager) {
+    return m.getRepository(Mailbox).createQueryBuilder('m').addSelect('m.imapSecret').addSelect('m.smtpSecret');
+  }
+
+  private applyConnections(row: Mailbox, dto: CreateMailboxDto | UpdateMailboxDto): void {
+    if (dto.imap === null) {
+      Object.assign(row, { imapHost: null, imapPort: null, imapUser: null, imapSecret: null, sentFolder: null });
+    } else if (dto.imap) {
+      row.imapHost = dto.imap.host.trim();
+      row.imapPort = dto.imap.port;
+      row.imapSecure = dto.imap.secure;
+      row.imapUser = dto.imap.user;
+      if (dto.imap.password) row.imapSecret = this.secrets.seal(dto.imap.password);
+      if (dto.imap.folder) row.imapFolder = dto.imap.folder;
+      if (dto.imap.sentFolder !== undefined) row.sentFolder = dto.imap.sentFolder || null;
+    }
+    if (dto.smtp === null) {
+      Object.assign(row, { smtpHost: null, smtpPort: null, smtpUser: null, smtpSecret: null });
+    } else if (dto.smtp) {
+      row.smtpHost = dto.smtp.host.trim();
+      row.smtpPort = dto.smtp.port;
+      row.smtpSecure = dto.smtp.secure;
+      row.smtpUser = dto.smtp.user || null;
+      if (dto.smtp.password) row.smtpSecret = this.secrets.seal(dto.smtp.password);
+      if (!dto.smtp.user) row.smtpSecret = null;
+    }
   }
 }

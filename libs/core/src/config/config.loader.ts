@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { AppConfig, DatabaseConfig, rawConfigSchema, RawConfig } from './config.schema';
 
@@ -73,6 +74,16 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     },
     company: { name: raw.COMPANY_NAME, timeZone: raw.TIME_ZONE },
     frontend: { dir: abs(raw.FRONTEND_DIR) },
+    mail: {
+      undoSeconds: raw.MAIL_UNDO_SECONDS,
+      maxMessageBytes: raw.MAIL_MAX_MESSAGE_MB * 1024 * 1024,
+      // Off in production unless asked for: a listening SMTP port is something to decide on.
+      intakeSmtp: {
+        port: raw.NODE_ENV === 'production' && env.MAIL_INTAKE_SMTP_PORT === undefined && options.overrides?.MAIL_INTAKE_SMTP_PORT === undefined ? 0 : raw.MAIL_INTAKE_SMTP_PORT,
+        host: raw.MAIL_INTAKE_SMTP_HOST,
+      },
+    },
+    instanceId: raw.INSTANCE_ID || `${hostname()}-${process.pid}`,
   };
 }
 

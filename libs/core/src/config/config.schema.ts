@@ -42,6 +42,13 @@ export const rawConfigSchema = z.object({
     }
   }, 'must be an IANA time zone such as Asia/Tokyo'),
   FRONTEND_DIR: z.string(),
+  MAIL_UNDO_SECONDS: int(0, 600),
+  MAIL_MAX_MESSAGE_MB: int(1, 1024),
+  /** Direct delivery (SMTP/LMTP push) listener; 0 turns it off. */
+  MAIL_INTAKE_SMTP_PORT: int(0, 65535),
+  MAIL_INTAKE_SMTP_HOST: z.string().min(1),
+  /** Names this instance in mailbox leases; defaults to host name and process id. */
+  INSTANCE_ID: z.string().max(100),
 });
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;
@@ -72,6 +79,8 @@ export interface AppConfig {
   auth: { sessionTtlHours: number; cookieSecure: boolean; loginMaxFailures: number; loginWindowMinutes: number };
   company: { name: string; timeZone: string };
   frontend: { dir: string };
+  mail: { undoSeconds: number; maxMessageBytes: number; intakeSmtp: { port: number; host: string } };
+  instanceId: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,161 @@
+import { APP_CONFIG, AppConfig, Clock } from '@madoguchi/core';
+import { Mailbox, MailboxConnection, MailboxesService } from '@madoguchi/mailboxes';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ImapFlow } from 'imapflow';
+import { DataSource, In } from 'typeorm';
+import { readableConnectionError } from './imap-errors';
+import { IntakeService } from './intake.service';
+import { MailboxCursor, RawMessage } from './raw-message.entity';
+
+const LEASE_MS = 5 * 60_000;
+const MAX_BACKOFF_MS = 60 * 60_000;
+const BATCH = 100;
+
+export interface PollOutcome {
+  status: 'done' | 'leased-elsewhere' | 'not-configured' | 'failed';
+  fetched: number;
+  error?: string;
+}
+
+/** Opens an IMAP client that never crashes the process on a socket error. */
+export function imapClient(imap: NonNullable<MailboxConnection['imap']>): ImapFlow {
+  const client = new ImapFlow({
+    host: imap.host,
+    port: imap.port,
+    secure: imap.secure,
+    auth: { user: imap.user, pass: imap.password },
+    logger: false,
+    emitLogs: false,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 5 * 60_000,
+    // Loopback and private test servers run without certificates; STARTTLS is used when offered.
+    tls: { rejectUnauthorized: false },
+    disableAutoIdle: true,
+  });
+  // imapflow is an EventEmitter: without an error listener a socket timeout kills the process.
+  client.on('error', () => undefined);
+  return client;
+}
+
+/**
+ * One poll of one mailbox: under a lease in the database (so two instances never fetch the same
+ * mailbox at once), from the stored UIDVALIDITY + last UID, never by flags or dates.
+ */
+@Injectable()
+export class ImapPoller {
+  private readonly logger = new Logger('ImapPoller');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly mailboxes: MailboxesService,
+    private readonly intake: IntakeService,
+    private readonly clock: Clock,
+  ) {}
+
+  async poll(mailboxId: number): Promise<PollOutcome> {
+    const conn = await this.mailboxes.connection(mailboxId);
+    if (!conn?.imap) return { status: 'not-configured', fetched: 0 };
+    if (!(await this.acquireLease(mailboxId))) return { status: 'leased-elsewhere', fetched: 0 };
+    let fetched = 0;
+    const client = imapClient(conn.imap);
+    try {
+      await this.resumePending(conn);
+      await client.connect();
+      const lock = await client.getMailboxLock(conn.imap.folder);
+      try {
+        fetched = await this.fetchNew(client, conn);
+      } finally {
+        lock.release();
+      }
+      const now = this.clock.now();
+      await this.dataSource.getRepository(Mailbox).update(
+        { id: mailboxId },
+        { lastFetchAt: now, lastError: null, lastErrorAt: null, consecutiveFailures: 0, nextPollAt: new Date(now.getTime() + conn.pollIntervalSec * 1000) },
+      );
+      return { status: 'done', fetched };
+    } catch (e) {
+      const error = readableConnectionError(e, conn.imap.host, conn.imap.port);
+      await this.recordFailure(mailboxId, conn.pollIntervalSec, error);
+      this.logger.warn(`mailbox ${mailboxId}: ${error}`);
+      return { status: 'failed', fetched, error };
+    } finally {
+      await client.logout().catch(() => client.close());
+      await this.releaseLease(mailboxId);
+    }
+  }
+
+  private async fetchNew(client: ImapFlow, conn: MailboxConnection): Promise<number> {
+    const folder = conn.imap!.folder;
+    const box = client.mailbox;
+    if (!box) throw new Error(`Folder ${folder} could not be opened`);
+    const uidValidity = Number(box.uidValidity);
+    const cursors = this.dataSource.getRepository(MailboxCursor);
+    let cursor = await cursors.findOneBy({ mailboxId: conn.id, folder });
+    if (!cursor || cursor.uidValidity !== uidValidity) {
+      // A new UIDVALIDITY renumbers the folder: read it all again. Messages already filed are
+      // recognised by their content key and become duplicates, not new tickets.
+      if (cursor) this.logger.warn(`mailbox ${conn.id}: UIDVALIDITY of ${folder} changed ${cursor.uidValidity} → ${uidValidity}; rescanning`);
+      cursor = cursors.create({ mailboxId: conn.id, folder, uidValidity, lastUid: 0, updatedAt: this.clock.now() });
+      await cursors.save(cursor);
+    }
+    if (box.exists === 0) return 0;
+    const uids = ((await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > cursor!.lastUid).sort((a, b) => a - b);
+    let fetched = 0;
+    for (let i = 0; i < uids.length; i += BATCH) {
+      const batch = uids.slice(i, i + BATCH);
+      // Sources are collected first: no other IMAP command may run inside a fetch loop.
+      const messages: { uid: number; source: Buffer }[] = [];
+      for await (const msg of client.fetch(batch.join(','), { uid: true, source: true }, { uid: true })) {
+        if (msg.source) messages.push({ uid: msg.uid, source: msg.source });
+      }
+      messages.sort((a, b) => a.uid - b.uid);
+      for (const msg of messages) {
+        await this.intake.ingest(conn, msg.source, { kind: 'imap', folder, uidValidity, uid: msg.uid });
+        cursor.lastUid = msg.uid;
+        cursor.updatedAt = this.clock.now();
+        await cursors.update({ mailboxId: conn.id, folder }, { lastUid: cursor.lastUid, updatedAt: cursor.updatedAt });
+        fetched++;
+      }
+      await this.renewLease(conn.id);
+    }
+    return fetched;
+  }
+
+  /** Messages stored but not filed when an instance died: file them now. */
+  private async resumePending(conn: MailboxConnection): Promise<void> {
+    const pending = await this.dataSource.getRepository(RawMessage).find({ where: { mailboxId: conn.id, state: In(['pending']) }, order: { id: 'ASC' }, take: 500 });
+    for (const row of pending) await this.intake.process(conn, row);
+  }
+
+  private async acquireLease(mailboxId: number): Promise<boolean> {
+    const now = this.clock.now();
+    const res = await this.dataSource
+      .createQueryBuilder()
+      .update(Mailbox)
+      .set({ leaseOwner: this.config.instanceId, leaseUntil: new Date(now.getTime() + LEASE_MS) })
+      .where('id = :id', { id: mailboxId })
+      .andWhere('(lease_owner IS NULL OR lease_until < :now OR lease_owner = :me)', { now, me: this.config.instanceId })
+      .execute();
+    return (res.affected ?? 0) > 0;
+  }
+
+  private async renewLease(mailboxId: number): Promise<void> {
+    await this.dataSource.getRepository(Mailbox).update({ id: mailboxId, leaseOwner: this.config.instanceId }, { leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS) });
+  }
+
+  private async releaseLease(mailboxId: number): Promise<void> {
+    await this.dataSource.getRepository(Mailbox).update({ id: mailboxId, leaseOwner: this.config.instanceId }, { leaseOwner: null, leaseUntil: null });
+  }
+
+  private async recordFailure(mailboxId: number, intervalSec: number, error: string): Promise<void> {
+    const row = await this.dataSource.getRepository(Mailbox).findOneBy({ id: mailboxId });
+    const failures = (row?.consecutiveFailures ?? 0) + 1;
+    const now = this.clock.now();
+    // Back off: the interval doubled per consecutive failure, at most an hour.
+    const delay = Math.min(intervalSec * 1000 * 2 ** Math.min(failures - 1, 10), MAX_BACKOFF_MS);
+    await this.dataSource.getRepository(Mailbox).update({ id: mailboxId }, { lastError: error, lastErrorAt: now, consecutiveFailures: failures, nextPollAt: new Date(now.getTime() + delay) });
+  }
+}

@@ -1,0 +1,148 @@
+import { APP_CONFIG, AppConfig, Clock, runAsUnitOfWork } from '@madoguchi/core';
+import { Mailbox, MailboxesService } from '@madoguchi/mailboxes';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ImapFlow } from 'imapflow';
+import { DataSource, IsNull, Not } from 'typeorm';
+import { OutboxDispatcher } from '../sending/outbox-dispatcher';
+import { imapClient, ImapPoller } from './imap-poller';
+
+const TICK_MS = 2_000;
+const OUTBOX_TICK_MS = 1_000;
+const IDLE_RESTART_MS = 10_000;
+
+interface IdleWatcher {
+  client: ImapFlow;
+  settingsKey: string;
+  stopped: boolean;
+}
+
+/**
+ * The worker role: polls each active mailbox when it is due, keeps an IMAP IDLE connection per
+ * mailbox so new mail is fetched within about a second, and sweeps the outbox.
+ */
+@Injectable()
+export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('MailScheduler');
+  private readonly polling = new Map<number, Promise<unknown>>();
+  private readonly again = new Set<number>();
+  private readonly idle = new Map<number, IdleWatcher>();
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly poller: ImapPoller,
+    private readonly outbox: OutboxDispatcher,
+    private readonly mailboxes: MailboxesService,
+    private readonly clock: Clock,
+    private readonly registry: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.roles.worker) return;
+    const every = (name: string, ms: number, fn: () => Promise<unknown>) => {
+      let busy = false;
+      this.registry.addInterval(
+        name,
+        setInterval(() => {
+          if (busy || this.stopped) return;
+          busy = true;
+          runAsUnitOfWork(fn)
+            .catch((e: Error) => this.logger.error(e.stack ?? e.message))
+            .finally(() => (busy = false));
+        }, ms),
+      );
+    };
+    every('mail-intake', TICK_MS, () => this.tick());
+    every('mail-outbox', OUTBOX_TICK_MS, () => this.outbox.dispatchDue());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    for (const name of ['mail-intake', 'mail-outbox']) if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
+    for (const w of this.idle.values()) {
+      w.stopped = true;
+      await w.client.logout().catch(() => w.client.close());
+    }
+    await Promise.allSettled(this.polling.values());
+  }
+
+  /** Polls now (or right after the poll under way), e.g. on IDLE news or the console's button. */
+  requestPoll(mailboxId: number): Promise<unknown> {
+    const current = this.polling.get(mailboxId);
+    if (current) {
+      this.again.add(mailboxId);
+      return current;
+    }
+    const run = runAsUnitOfWork(() => this.poller.poll(mailboxId))
+      .catch((e: Error) => this.logger.error(e.stack ?? e.message))
+      .finally(() => {
+        this.polling.delete(mailboxId);
+        if (this.again.delete(mailboxId) && !this.stopped) void this.requestPoll(mailboxId);
+      });
+    this.polling.set(mailboxId, run);
+    return run;
+  }
+
+  isIdling(mailboxId: number): boolean {
+    const w = this.idle.get(mailboxId);
+    return !!w && !w.stopped && w.client.usable;
+  }
+
+  private async tick(): Promise<void> {
+    const now = this.clock.now();
+    const boxes = await this.dataSource.getRepository(Mailbox).find({ where: { active: true, imapHost: Not(IsNull()) } });
+    const due = boxes.filter((b) => !b.nextPollAt || b.nextPollAt <= now);
+    await Promise.allSettled(due.map((b) => this.requestPoll(b.id)));
+    await this.syncIdle(boxes);
+  }
+
+  /** One IDLE connection per active mailbox; restarted when settings change or it drops. */
+  private async syncIdle(boxes: Mailbox[]): Promise<void> {
+    const wanted = new Set(boxes.map((b) => b.id));
+    for (const [id, w] of this.idle) {
+      if (!wanted.has(id)) {
+        w.stopped = true;
+        this.idle.delete(id);
+        await w.client.logout().catch(() => w.client.close());
+      }
+    }
+    for (const box of boxes) {
+      const conn = await this.mailboxes.connection(box.id);
+      if (!conn?.imap || box.consecutiveFailures > 0) continue;
+      const key = JSON.stringify(conn.imap);
+      const current = this.idle.get(box.id);
+      if (current && current.settingsKey === key && !current.stopped) continue;
+      if (current) {
+        current.stopped = true;
+        await current.client.logout().catch(() => current.client.close());
+      }
+      this.startIdle(box.id, conn.imap, key);
+    }
+  }
+
+  private startIdle(mailboxId: number, imap: NonNullable<Awaited<ReturnType<MailboxesService['connection']>>>['imap'] & object, key: string): void {
+    const client = imapClient(imap);
+    const watcher: IdleWatcher = { client, settingsKey: key, stopped: false };
+    this.idle.set(mailboxId, watcher);
+    client.on('exists', () => void this.requestPoll(mailboxId));
+    client.on('close', () => {
+      if (watcher.stopped || this.stopped) return;
+      watcher.stopped = true;
+      // Let the next tick open a new one, after a pause so a dead server is not hammered.
+      setTimeout(() => {
+        if (this.idle.get(mailboxId) === watcher) this.idle.delete(mailboxId);
+      }, IDLE_RESTART_MS);
+    });
+    (async () => {
+      await client.connect();
+      await client.mailboxOpen(imap.folder, { readOnly: true });
+      while (!watcher.stopped && !this.stopped) await client.idle();
+    })().catch(() => {
+      watcher.stopped = true;
+      client.close();
+    });
+  }
+}

@@ -1,0 +1,155 @@
+import { CurrentPrincipal, Principal } from '@madoguchi/auth';
+import { BLOB_STORAGE, BlobStorage, Forbidden, NotFound } from '@madoguchi/core';
+import { Mailbox, MailboxesService } from '@madoguchi/mailboxes';
+import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { DataSource, In } from 'typeorm';
+import { readableConnectionError } from './intake/imap-errors';
+import { imapClient } from './intake/imap-poller';
+import { IntakeService } from './intake/intake.service';
+import { MailScheduler } from './intake/mail-scheduler';
+import { RawMessage } from './intake/raw-message.entity';
+import { parseMessage } from './mime';
+import { EmailSender } from './sending/email-sender';
+
+@ApiTags('mailboxes')
+@Controller()
+export class MailController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(BLOB_STORAGE) private readonly blobs: BlobStorage,
+    private readonly mailboxes: MailboxesService,
+    private readonly scheduler: MailScheduler,
+    private readonly intake: IntakeService,
+    private readonly sender: EmailSender,
+  ) {}
+
+  /** Intake status: last fetch, last error, counts. */
+  @Get('mailboxes/:id/status')
+  async status(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    await this.mailboxes.get(id, p);
+    const box = await this.dataSource.getRepository(Mailbox).findOneByOrFail({ id });
+    const rows: { state: string; n: string | number }[] = await this.dataSource
+      .getRepository(RawMessage)
+      .createQueryBuilder('r')
+      .select('r.state', 'state')
+      .addSelect('COUNT(*)', 'n')
+      .where('r.mailbox_id = :id', { id })
+      .groupBy('r.state')
+      .getRawMany();
+    const count = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
+    return {
+      lastFetchAt: box.lastFetchAt,
+      nextPollAt: box.nextPollAt,
+      lastError: box.lastError,
+      lastErrorAt: box.lastErrorAt,
+      consecutiveFailures: box.consecutiveFailures,
+      idle: this.scheduler.isIdling(id),
+      counts: {
+        fetched: rows.reduce((s, r) => s + Number(r.n), 0),
+        ingested: count('ingested'),
+        duplicates: count('duplicate'),
+        pending: count('pending'),
+        quarantined: count('quarantined'),
+        oversized: count('oversized'),
+      },
+    };
+  }
+
+  /** Tries the saved IMAP and SMTP settings and says what is wrong in words. */
+  @Post('mailboxes/:id/test')
+  @HttpCode(200)
+  async test(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    await this.manageable(id, p);
+    const conn = (await this.mailboxes.connection(id))!;
+    const imap = conn.imap
+      ? await (async () => {
+          const client = imapClient(conn.imap!);
+          try {
+            await client.connect();
+            const box = await client.mailboxOpen(conn.imap!.folder, { readOnly: true });
+            return { ok: true, messages: box.exists, idle: client.capabilities.has('IDLE') };
+          } catch (e) {
+            return { ok: false, error: readableConnectionError(e, conn.imap!.host, conn.imap!.port) };
+          } finally {
+            await client.logout().catch(() => client.close());
+          }
+        })()
+      : null;
+    const smtp = conn.smtp
+      ? await this.sender.verify(conn).then(
+          () => ({ ok: true }),
+          (e) => ({ ok: false, error: readableConnectionError(e, conn.smtp!.host, conn.smtp!.port) }),
+        )
+      : null;
+    return { imap, smtp };
+  }
+
+  /** Fetch now instead of waiting for the next poll. */
+  @Post('mailboxes/:id/poll')
+  @HttpCode(202)
+  async poll(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    await this.mailboxes.get(id, p);
+    void this.scheduler.requestPoll(id);
+    return { requested: true };
+  }
+
+  /** Messages that could not be filed: unparsable (quarantined) or too large (oversized). */
+  @Get('mailboxes/:id/quarantine')
+  async quarantine(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    await this.manageable(id, p);
+    const rows = await this.dataSource.getRepository(RawMessage).find({ where: { mailboxId: id, state: In(['quarantined', 'oversized']) }, order: { id: 'DESC' }, take: 500 });
+    return Promise.all(
+      rows.map(async (r) => {
+        const head = r.state === 'quarantined' && r.blobKey ? await this.headerPreview(r.blobKey) : { subject: null, from: null };
+        return { id: r.id, state: r.state, error: r.error, size: r.size, receivedAt: r.receivedAt, ...head };
+      }),
+    );
+  }
+
+  @Get('raw-messages/:id/raw')
+  @ApiProduces('message/rfc822')
+  async raw(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal, @Res() res: Response) {
+    const row = await this.rawRow(id, p);
+    res.setHeader('Content-Type', 'message/rfc822');
+    res.setHeader('Content-Disposition', `attachment; filename="message-${id}.eml"`);
+    await pipeline(await this.blobs.get(row.blobKey!), res);
+  }
+
+  /** Parses a quarantined (or oversized) message again, e.g. after a fix or a higher limit. */
+  @Post('raw-messages/:id/retry')
+  @HttpCode(200)
+  async retry(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    const row = await this.rawRow(id, p);
+    const box = await this.dataSource.getRepository(Mailbox).findOneByOrFail({ id: row.mailboxId });
+    const result = await this.intake.process(box, row);
+    return { state: result.state, ticketId: result.ticketId };
+  }
+
+  private async rawRow(id: number, p: Principal): Promise<RawMessage> {
+    const row = await this.dataSource.getRepository(RawMessage).findOneBy({ id });
+    if (!row || !p.can(row.mailboxId, 'view')) throw new NotFound('raw message', id);
+    if (!p.can(row.mailboxId, 'manage')) throw new Forbidden('You need the manage right on this mailbox');
+    return row;
+  }
+
+  private async manageable(id: number, p: Principal): Promise<void> {
+    await this.mailboxes.get(id, p);
+    if (!p.can(id, 'manage')) throw new Forbidden('You need the manage right on this mailbox');
+  }
+
+  private async headerPreview(key: string): Promise<{ subject: string | null; from: string | null }> {
+    try {
+      const raw = await this.blobs.read(key);
+      const head = raw.subarray(0, Math.min(raw.length, 64 * 1024));
+      const end = head.indexOf('\r\n\r\n');
+      const parsed = await parseMessage(end > 0 ? head.subarray(0, end + 4) : head);
+      return { subject: parsed.subject || null, from: parsed.from?.address ?? null };
+    } catch {
+      return { subject: null, from: null };
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { MailboxesModule } from '@madoguchi/mailboxes';
+import { TicketsModule } from '@madoguchi/tickets';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ImapPoller } from './intake/imap-poller';
+import { IntakeService } from './intake/intake.service';
+import { MailScheduler } from './intake/mail-scheduler';
+import { MailboxCursor, MailDedupe, RawMessage } from './intake/raw-message.entity';
+import { SmtpIntakeServer } from './intake/smtp-intake.server';
+import { MailController } from './mail.controller';
+import { EmailSender } from './sending/email-sender';
+import { OutboxDispatcher } from './sending/outbox-dispatcher';
+
+/** The email channel: IMAP intake (poll + IDLE), SMTP direct delivery, parsing, sending. */
+@Module({
+  imports: [TypeOrmModule.forFeature([RawMessage, MailDedupe, MailboxCursor]), MailboxesModule, TicketsModule],
+  controllers: [MailController],
+  providers: [IntakeService, ImapPoller, MailScheduler, SmtpIntakeServer, EmailSender, OutboxDispatcher],
+  exports: [IntakeService, ImapPoller, MailScheduler, SmtpIntakeServer, OutboxDispatcher, EmailSender],
+})
+export class MailModule {}

@@ -1,0 +1,4 @@
+export * from './charset';
+export * from './classify';
+export * from './parse-message';
+export * from './sanitize-html';

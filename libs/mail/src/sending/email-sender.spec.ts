@@ -1,0 +1,40 @@
+import { simpleParser } from 'mailparser';
+import type { EmailPayload } from '@madoguchi/tickets';
+import { EmailSender } from './email-sender';
+
+const payload = (charset: EmailPayload['charset']): EmailPayload => ({
+  from: { address: 'support@example.jp', name: '窓口サポート' },
+  to: [{ address: 'yamada@example.co.jp', name: '山田 花子' }],
+  cc: [],
+  bcc: [{ address: 'archive@example.jp', name: '' }],
+  subject: 'Re: [#IQ000001] 見積のお願い ①㈱',
+  text: '山田様\n\nお見積りをお送りします。～\n',
+  inReplyTo: 'q1@example.co.jp',
+  references: ['q0@example.co.jp', 'q1@example.co.jp'],
+  charset,
+});
+
+describe('EmailSender.build', () => {
+  const sender = new EmailSender();
+
+  it.each(['utf-8', 'iso-2022-jp'] as const)('writes threading headers and Japanese that decodes back (%s)', async (charset) => {
+    const raw = await sender.build(payload(charset), 'abc@example.jp');
+    const parsed = await simpleParser(raw);
+    expect(parsed.messageId).toBe('<abc@example.jp>');
+    expect(parsed.inReplyTo).toBe('<q1@example.co.jp>');
+    expect(parsed.references).toEqual(['<q0@example.co.jp>', '<q1@example.co.jp>']);
+    expect(parsed.subject).toBe('Re: [#IQ000001] 見積のお願い ①㈱');
+    expect(parsed.from?.value[0]).toMatchObject({ address: 'support@example.jp', name: '窓口サポート' });
+    expect(parsed.text).toContain('お見積りをお送りします。');
+    // Bcc travels in the envelope only, never in the headers.
+    expect(raw.toString('latin1')).not.toMatch(/^Bcc:/im);
+  });
+
+  it('sends ISO-2022-JP as 7-bit with the charset labelled', async () => {
+    const raw = await sender.build(payload('iso-2022-jp'), 'abc@example.jp');
+    const text = raw.toString('latin1');
+    expect(text).toMatch(/Content-Type: text\/plain; charset=ISO-2022-JP/i);
+    expect(text).toMatch(/Subject: =\?ISO-2022-JP\?B\?/);
+    expect([...raw].every((b) => b < 0x80)).toBe(true);
+  });
+});

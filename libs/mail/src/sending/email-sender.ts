@@ -1,0 +1,132 @@
+import { MailboxConnection } from '@madoguchi/mailboxes';
+import type { EmailPayload } from '@madoguchi/tickets';
+import { Injectable } from '@nestjs/common';
+import * as Encoding from 'encoding-japanese';
+import { createTransport, Transporter } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+
+export interface SendReceipt {
+  messageId: string;
+  response: string;
+  raw: Buffer;
+}
+
+/** SMTP failures that will not get better by waiting (5xx); everything else is retried. */
+export class PermanentSendError extends Error {}
+
+/**
+ * ISO-2022-JP as Japanese mail software writes it (CP50220): NEC and IBM extensions such as
+ * ①, ㈱ and 髙 included, which iconv-lite cannot encode at all.
+ */
+export function encodeIso2022jp(text: string): Buffer {
+  return Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' }));
+}
+
+/**
+ * RFC 1468 header text: ISO-2022-JP in B-encoded words, each short enough for a 76-character
+ * line and each a complete escape sequence (back in ASCII at its end), folded between words.
+ */
+function isoJpWords(text: string): string {
+  if (/^[\x20-\x7e]*$/.test(text)) return text;
+  const chars = [...text];
+  const words: string[] = [];
+  for (let i = 0; i < chars.length; i += 12) {
+    words.push(`=?ISO-2022-JP?B?${encodeIso2022jp(chars.slice(i, i + 12).join('')).toString('base64')}?=`);
+  }
+  return words.join('\r\n ');
+}
+
+/**
+ * Builds and sends one message: our own Message-ID, In-Reply-To, References, the mailbox's
+ * From, and the chosen charset. The raw bytes are returned so they can be appended to Sent.
+ */
+@Injectable()
+export class EmailSender {
+  private transports = new Map<string, Transporter>();
+
+  async build(payload: EmailPayload, messageId: string): Promise<Buffer> {
+    const headers: Record<string, string> = {};
+    const common = {
+      messageId: `<${messageId}>`,
+      inReplyTo: payload.inReplyTo ? `<${payload.inReplyTo}>` : undefined,
+      references: payload.references.length ? payload.references.map((r) => `<${r}>`).join(' ') : undefined,
+      date: new Date(),
+      headers,
+    };
+    if (payload.charset === 'iso-2022-jp') {
+      // For recipients whose mail software wants the classic Japanese encoding: a single 7-bit
+      // ISO-2022-JP text part with encoded-word headers in the same charset. Written by hand:
+      // nodemailer's composer re-encodes such headers as UTF-8 and the body as quoted-printable.
+      const fmt = (a: { address: string; name: string }) => (a.name ? `${isoJpWords(a.name)} <${a.address}>` : `<${a.address}>`);
+      const lines = [
+        `From: ${fmt(payload.from)}`,
+        `To: ${payload.to.map(fmt).join(',\r\n ')}`,
+        ...(payload.cc.length ? [`Cc: ${payload.cc.map(fmt).join(',\r\n ')}`] : []),
+        `Subject: ${isoJpWords(payload.subject)}`,
+        `Date: ${common.date.toUTCString()}`,
+        `Message-ID: ${common.messageId}`,
+        ...(common.inReplyTo ? [`In-Reply-To: ${common.inReplyTo}`] : []),
+        ...(common.references ? [`References: ${common.references.split(' ').join('\r\n ')}`] : []),
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=ISO-2022-JP',
+        'Content-Transfer-Encoding: 7bit',
+        '',
+        '',
+      ];
+      const body = encodeIso2022jp(payload.text.replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n'));
+      return Buffer.concat([Buffer.from(lines.join('\r\n'), 'ascii'), body]);
+    }
+    const composer = new MailComposer({
+      ...common,
+      from: { name: payload.from.name, address: payload.from.address },
+      to: payload.to,
+      cc: payload.cc.length ? payload.cc : undefined,
+      subject: payload.subject,
+      text: payload.text,
+      textEncoding: 'base64',
+    });
+    return composer.compile().build();
+  }
+
+  async send(conn: MailboxConnection, payload: EmailPayload, messageId: string): Promise<SendReceipt> {
+    if (!conn.smtp) throw new PermanentSendError('The mailbox has no SMTP account');
+    const raw = await this.build(payload, messageId);
+    const envelope = {
+      from: payload.from.address,
+      to: [...payload.to, ...payload.cc, ...payload.bcc].map((a) => a.address),
+    };
+    try {
+      const info = await this.transport(conn).sendMail({ envelope, raw });
+      return { messageId, response: String(info.response ?? ''), raw };
+    } catch (e) {
+      const err = e as { responseCode?: number; message?: string };
+      if (err.responseCode && err.responseCode >= 500) throw new PermanentSendError(err.message ?? 'rejected');
+      throw e;
+    }
+  }
+
+  async verify(conn: MailboxConnection): Promise<void> {
+    if (!conn.smtp) throw new Error('No SMTP account');
+    await this.transport(conn).verify();
+  }
+
+  private transport(conn: MailboxConnection): Transporter {
+    const s = conn.smtp!;
+    const key = JSON.stringify([s.host, s.port, s.secure, s.user, s.password]);
+    let t = this.transports.get(key);
+    if (!t) {
+      t = createTransport({
+        host: s.host,
+        port: s.port,
+        secure: s.secure,
+        auth: s.user ? { user: s.user, pass: s.password ?? '' } : undefined,
+        connectionTimeout: 15_000,
+        greetingTimeout: 15_000,
+        socketTimeout: 60_000,
+        tls: { rejectUnauthorized: false },
+      });
+      this.transports.set(key, t);
+    }
+    return t;
+  }
+}

@@ -1,0 +1,154 @@
+import { APP_CONFIG, AppConfig, Clock, OutboxEntry } from '@madoguchi/core';
+import { MailboxesService } from '@madoguchi/mailboxes';
+import { Article, EmailPayload, Ticket, TicketEvents } from '@madoguchi/tickets';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, LessThan, LessThanOrEqual } from 'typeorm';
+import { imapClient } from '../intake/imap-poller';
+import { readableConnectionError } from '../intake/imap-errors';
+import { EmailSender, PermanentSendError } from './email-sender';
+
+const SEND_LOCK_MS = 2 * 60_000;
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Sends what is due in the outbox, exactly once. A row is claimed (pending → sending) before
+ * the SMTP conversation and marked sent right after it; a row found still `sending` after its
+ * lock expired means an instance died in between. Such a row is never sent again blindly: if
+ * the message is in the mailbox's Sent folder it was sent, otherwise it is marked failed for a
+ * person to check and retry.
+ */
+@Injectable()
+export class OutboxDispatcher {
+  private readonly logger = new Logger('Outbox');
+  private running = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly mailboxes: MailboxesService,
+    private readonly sender: EmailSender,
+    private readonly events: TicketEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  /** One sweep; overlapping calls are skipped. Returns how many rows were handled. */
+  async dispatchDue(): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    try {
+      await this.recoverInterrupted();
+      const repo = this.dataSource.getRepository(OutboxEntry);
+      const due = await repo.find({ where: { state: 'pending', dueAt: LessThanOrEqual(this.clock.now()) }, order: { dueAt: 'ASC' }, take: 20 });
+      let handled = 0;
+      for (const row of due) if (await this.claim(row.id)) handled += (await this.sendOne(row.id)) ? 1 : 0;
+      return handled;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async claim(id: number): Promise<boolean> {
+    const now = this.clock.now();
+    const res = await this.dataSource
+      .createQueryBuilder()
+      .update(OutboxEntry)
+      .set({ state: 'sending', lockOwner: this.config.instanceId, lockedUntil: new Date(now.getTime() + SEND_LOCK_MS), attempts: () => 'attempts + 1', updatedAt: now })
+      .where('id = :id AND state = :state', { id, state: 'pending' })
+      .execute();
+    return (res.affected ?? 0) > 0;
+  }
+
+  private async sendOne(id: number): Promise<boolean> {
+    const repo = this.dataSource.getRepository(OutboxEntry);
+    const row = await repo.findOneByOrFail({ id });
+    const payload = JSON.parse(row.payload) as EmailPayload;
+    const conn = await this.mailboxes.connection(row.mailboxId);
+    try {
+      if (!conn) throw new PermanentSendError('The mailbox no longer exists');
+      const receipt = await this.sender.send(conn, payload, row.messageId);
+      await this.markSent(row);
+      if (conn.imap?.sentFolder) await this.appendToSent(conn, receipt.raw);
+      return true;
+    } catch (e) {
+      const permanent = e instanceof PermanentSendError || row.attempts >= MAX_ATTEMPTS;
+      const error = conn?.smtp ? readableConnectionError(e, conn.smtp.host, conn.smtp.port) : (e as Error).message;
+      const now = this.clock.now();
+      if (permanent) {
+        await this.dataSource.transaction(async (m) => {
+          await m.update(OutboxEntry, { id }, { state: 'failed', lastError: error, lockOwner: null, lockedUntil: null, updatedAt: now });
+          if (row.articleId) await m.update(Article, { id: row.articleId }, { status: 'failed' });
+        });
+      } else {
+        // Exponential backoff: 30 s, 1, 2, 4 … minutes.
+        const delay = 30_000 * 2 ** (row.attempts - 1);
+        await repo.update({ id }, { state: 'pending', lastError: error, dueAt: new Date(now.getTime() + delay), lockOwner: null, lockedUntil: null, updatedAt: now });
+      }
+      this.logger.warn(`outbox ${id}: ${permanent ? 'failed' : 'will retry'}: ${error}`);
+      if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);
+      return false;
+    }
+  }
+
+  private async markSent(row: OutboxEntry): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (m) => {
+      await m.update(OutboxEntry, { id: row.id }, { state: 'sent', sentAt: now, lastError: null, lockOwner: null, lockedUntil: null, updatedAt: now });
+      if (row.articleId) await m.update(Article, { id: row.articleId }, { status: 'sent' });
+      if (row.ticketId) {
+        // A reply sent without approval handles the ticket (the workflow issue routes this through its machine).
+        await m.update(Ticket, { id: row.ticketId, state: 'unhandled' }, { state: 'handled', stateChangedAt: now });
+        await m.update(Ticket, { id: row.ticketId }, { lastActivityAt: now });
+      }
+    });
+    if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);
+  }
+
+  private async recoverInterrupted(): Promise<void> {
+    const repo = this.dataSource.getRepository(OutboxEntry);
+    const stale = await repo.find({ where: { state: 'sending', lockedUntil: LessThan(this.clock.now()) }, take: 20 });
+    for (const row of stale) {
+      const conn = await this.mailboxes.connection(row.mailboxId);
+      let found = false;
+      if (conn?.imap?.sentFolder) {
+        const client = imapClient(conn.imap);
+        try {
+          await client.connect();
+          const lock = await client.getMailboxLock(conn.imap.sentFolder);
+          try {
+            found = ((await client.search({ header: { 'message-id': row.messageId } }, { uid: true })) || []).length > 0;
+          } finally {
+            lock.release();
+          }
+        } catch (e) {
+          this.logger.warn(`outbox ${row.id}: could not check the Sent folder: ${(e as Error).message}`);
+          continue; // try again on the next sweep rather than guess
+        } finally {
+          await client.logout().catch(() => client.close());
+        }
+      }
+      if (found) {
+        await this.markSent(row);
+      } else {
+        const now = this.clock.now();
+        await this.dataSource.transaction(async (m) => {
+          await m.update(OutboxEntry, { id: row.id, state: 'sending' }, { state: 'failed', lastError: 'Sending was interrupted; it could not be confirmed whether the message went out. Check with the recipient before sending again.', lockOwner: null, lockedUntil: null, updatedAt: now });
+          if (row.articleId) await m.update(Article, { id: row.articleId }, { status: 'failed' });
+        });
+        if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);
+      }
+    }
+  }
+
+  private async appendToSent(conn: NonNullable<Awaited<ReturnType<MailboxesService['connection']>>>, raw: Buffer): Promise<void> {
+    const client = imapClient(conn.imap!);
+    try {
+      await client.connect();
+      await client.append(conn.imap!.sentFolder!, raw, ['\\Seen']);
+    } catch (e) {
+      this.logger.warn(`mailbox ${conn.id}: could not append to ${conn.imap!.sentFolder}: ${(e as Error).message}`);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+}

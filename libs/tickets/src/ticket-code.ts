@@ -1,0 +1,21 @@
+/** `[#IQ000123]` in a subject, also written full-width (［＃ＩＱ０００１２３］). */
+const CODE = /\[#(IQ\d{6})\]/g;
+
+export function ticketCodesIn(subject: string): string[] {
+  return [...subject.normalize('NFKC').toUpperCase().matchAll(CODE)].map((m) => m[1]);
+}
+
+export function formatTicketCode(n: number): string {
+  return `IQ${String(n).padStart(6, '0')}`;
+}
+
+/** `Re: ` once, whatever the replies so far wrote (RE:, Re[2]:, 返信:, ＲＥ：), and the code once. */
+export function replySubject(subject: string, code: string): string {
+  let s = subject.trim();
+  // Only the prefixes are compared folded; the subject itself keeps its characters (①, ㈱).
+  const prefix = /^\s*([RrＲｒ][EeＥｅ]|[AaＡａ][WwＷｗ]|[SsＳｓ][VvＶｖ]|返信)\s*(\[\d+\]|\(\d+\)|［\d+］)?\s*[:：]\s*/;
+  for (let m = prefix.exec(s); m; m = prefix.exec(s)) s = s.slice(m[0].length);
+  const codeRe = new RegExp(`\\s*[\\[［][#＃]${code}[\\]］]\\s*`, 'gi');
+  s = s.replace(codeRe, ' ').trim();
+  return `Re: [#${code}] ${s}`.trim();
+}

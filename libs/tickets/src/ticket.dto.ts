@@ -1,0 +1,15 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { TICKET_STATES, TicketState } from './ticket.entity';
+
+export class TicketQueryDto {
+  @IsOptional() @Type(() => Number) @IsInt() mailboxId?: number;
+  @IsOptional() @IsIn(TICKET_STATES, { message: `state must be one of: ${TICKET_STATES.join(', ')}` }) state?: TicketState;
+  @IsOptional() @Type(() => Number) @IsInt() folderId?: number;
+  @IsOptional() @Type(() => Number) @IsInt() customerId?: number;
+  @IsOptional() @IsIn(['true', 'false']) unread?: 'true' | 'false';
+  /** Code, subject, sender or body; every word must match. */
+  @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+}

@@ -1,0 +1,72 @@
+import { CurrentPrincipal, Principal } from '@madoguchi/auth';
+import { BLOB_STORAGE, BlobStorage } from '@madoguchi/core';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { CreateReplyDto } from './reply.dto';
+import { RepliesService } from './replies.service';
+import { replySubject } from './ticket-code';
+import { TicketQueryDto } from './ticket.dto';
+import { TicketsService } from './tickets.service';
+
+@ApiTags('tickets')
+@Controller()
+export class TicketsController {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly replies: RepliesService,
+    @Inject(BLOB_STORAGE) private readonly blobs: BlobStorage,
+  ) {}
+
+  /** Tickets of the mailboxes the user may view, newest activity first. `q` searches code, subject, sender and body. */
+  @Get('tickets')
+  list(@Query() query: TicketQueryDto, @CurrentPrincipal() p: Principal) {
+    return this.tickets.list(query, p);
+  }
+
+  /** The ticket and its timeline; `replySubject` is what a reply's subject should be. */
+  @Get('tickets/:id')
+  async get(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    const t = await this.tickets.get(id, p);
+    return { ...t, replySubject: replySubject(t.subject, t.code) };
+  }
+
+  @Post('tickets/:id/read')
+  @HttpCode(204)
+  async read(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    await this.tickets.markRead(id, p);
+  }
+
+  /** Queues a reply (sent after the undo window); answers with the outbound article, status `queued`. */
+  @Post('tickets/:id/replies')
+  reply(@Param('id', ParseIntPipe) id: number, @Body() dto: CreateReplyDto, @CurrentPrincipal() p: Principal) {
+    return this.replies.reply(id, dto, p);
+  }
+
+  @Post('articles/:id/cancel')
+  @HttpCode(200)
+  cancel(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    return this.replies.cancel(id, p);
+  }
+
+  @Post('articles/:id/retry')
+  @HttpCode(200)
+  retry(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    return this.replies.retry(id, p);
+  }
+
+  /** The file's bytes, for users who may see its ticket. */
+  @Get('attachments/:id')
+  async attachment(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal, @Res() res: Response) {
+    const a = await this.tickets.visibleAttachment(id, p);
+    const stream = await this.blobs.get(a.blobKey);
+    res.setHeader('Content-Type', a.contentType);
+    res.setHeader('Content-Length', String(a.size));
+    res.setHeader('Content-Disposition', `${a.inline && a.contentType.startsWith('image/') ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
+    // Attachments are the customer's content: never let the browser run them as our origin.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox");
+    await pipeline(stream, res);
+  }
+}

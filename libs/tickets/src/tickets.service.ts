@@ -1,0 +1,320 @@
+import { Principal } from '@madoguchi/auth';
+import { Customer } from '@madoguchi/customers';
+import { Clock, NotFound, OutboxEntry, SequenceService } from '@madoguchi/core';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { Article, MailAddress } from './article.entity';
+import { Attachment } from './attachment.entity';
+import { Delivered, InboundEmail } from './inbound';
+import { ThreadKey } from './thread-key.entity';
+import { formatTicketCode, ticketCodesIn } from './ticket-code';
+import { Ticket, TicketState } from './ticket.entity';
+import { TicketQueryDto } from './ticket.dto';
+
+export interface TicketListItem {
+  id: number;
+  code: string;
+  mailboxId: number;
+  folderId: number | null;
+  subject: string;
+  state: TicketState;
+  from: MailAddress;
+  customerId: number | null;
+  lastActivityAt: Date;
+  createdAt: Date;
+  unread: boolean;
+  labels: string[];
+  spam: boolean;
+}
+
+export interface ArticleView {
+  id: number;
+  kind: string;
+  direction: string;
+  sender: string;
+  messageId: string | null;
+  from: MailAddress;
+  to: MailAddress[];
+  cc: MailAddress[];
+  bcc: MailAddress[];
+  subject: string | null;
+  text: string | null;
+  html: string | null;
+  status: string | null;
+  classification: string | null;
+  attachments: { id: number; filename: string; size: number; contentType: string; inline: boolean; contentId: string | null }[];
+  createdAt: Date;
+}
+
+const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
+
+/** Ticket numbering, threading of inbound mail, the ticket list and timeline. */
+@Injectable()
+export class TicketsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sequences: SequenceService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Files one inbound email in the caller's transaction: onto the ticket it answers (by
+   * In-Reply-To/References, then by the code in the subject if the sender belongs to that
+   * ticket), or onto a new ticket. A customer writing again reopens a handled ticket and
+   * cancels replies scheduled to go out later.
+   */
+  async deliverInboundEmail(m: EntityManager, mail: InboundEmail): Promise<Delivered> {
+    const now = mail.receivedAt;
+    let ticket = await this.findThread(m, mail);
+    let mentions: number | null = null;
+    if (!ticket) {
+      const byCode = await this.findByCode(m, mail);
+      if (byCode?.belongs) ticket = byCode.ticket;
+      else if (byCode) mentions = byCode.ticket.id;
+    }
+    const createdTicket = !ticket;
+    let reopened = false;
+    if (!ticket) {
+      ticket = await this.createTicket(m, mail, now, mentions);
+    } else {
+      const fromCustomer = mail.classification === 'normal';
+      const patch: Partial<Ticket> = { lastActivityAt: now, unread: true };
+      if (fromCustomer && ticket.state === 'handled') {
+        // The workflow issue moves this into the ticket machine; the transition is the same.
+        patch.state = 'unhandled';
+        patch.stateChangedAt = now;
+        reopened = true;
+      }
+      await m.update(Ticket, { id: ticket.id }, { ...patch, version: () => 'version + 1' } as object);
+      if (fromCustomer) {
+        await m.update(OutboxEntry, { ticketId: ticket.id, state: 'pending', cancelOnCustomerReply: true }, { state: 'cancelled', lastError: 'The customer wrote before it was sent', updatedAt: now });
+        await m.update(Article, { ticketId: ticket.id, direction: 'outbound', status: 'scheduled' }, { status: 'cancelled' });
+      }
+    }
+
+    const article = await m.save(
+      m.create(Article, {
+        ticketId: ticket.id,
+        kind: mail.classification === 'bounce' ? 'bounce' : 'email',
+        direction: 'inbound',
+        sender: mail.classification === 'normal' ? 'customer' : 'system',
+        messageId: mail.messageId,
+        inReplyTo: mail.inReplyTo,
+        references: mail.references,
+        fromAddress: mail.from?.address ?? null,
+        fromName: mail.from?.name ?? null,
+        toJson: mail.to,
+        ccJson: mail.cc,
+        bccJson: [],
+        subject: mail.subject,
+        bodyText: mail.text,
+        bodyHtml: mail.html,
+        status: null,
+        authorId: null,
+        rawMessageId: mail.rawMessageId,
+        classification: mail.classification,
+        createdAt: now,
+      }),
+    );
+    if (mail.attachments.length) {
+      await m.insert(
+        Attachment,
+        mail.attachments.map((a) => ({ ...a, articleId: article.id })),
+      );
+    }
+    if (mail.messageId) {
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(ThreadKey)
+        .values({ mailboxId: mail.mailboxId, messageId: mail.messageId, ticketId: ticket.id, articleId: article.id })
+        .orIgnore()
+        .execute();
+    }
+    return { ticketId: ticket.id, articleId: article.id, createdTicket, reopened };
+  }
+
+  async list(query: TicketQueryDto, p: Principal): Promise<{ items: TicketListItem[]; total: number; page: number; pageSize: number }> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 50;
+    const qb = this.dataSource.getRepository(Ticket).createQueryBuilder('t');
+    const visible = p.visibleMailboxIds();
+    if (visible !== null) {
+      if (!visible.length) return { items: [], total: 0, page, pageSize };
+      qb.andWhere('t.mailbox_id IN (:...visible)', { visible });
+    }
+    if (query.mailboxId !== undefined) qb.andWhere('t.mailbox_id = :mailboxId', { mailboxId: query.mailboxId });
+    if (query.state) qb.andWhere('t.state = :state', { state: query.state });
+    if (query.folderId !== undefined) qb.andWhere('t.folder_id = :folderId', { folderId: query.folderId });
+    if (query.unread !== undefined) qb.andWhere('t.unread = :unread', { unread: query.unread === 'true' });
+    if (query.customerId !== undefined) qb.andWhere('t.customer_id = :customerId', { customerId: query.customerId });
+    for (const [i, word] of (query.q ?? '').split(/[\s\u3000]+/).filter(Boolean).entries()) {
+      const like = `%${escapeLike(word.normalize('NFKC'))}%`;
+      const param = `q${i}`;
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where(`t.code LIKE :${param} ESCAPE '!'`)
+            .orWhere(`t.subject LIKE :${param} ESCAPE '!'`)
+            .orWhere(`t.contact_address LIKE :${param} ESCAPE '!'`)
+            .orWhere(`t.contact_name LIKE :${param} ESCAPE '!'`)
+            .orWhere(`EXISTS (SELECT 1 FROM article a WHERE a.ticket_id = t.id AND (a.body_text LIKE :${param} ESCAPE '!' OR a.subject LIKE :${param} ESCAPE '!'))`),
+        ),
+        { [param]: like },
+      );
+    }
+    const total = await qb.getCount();
+    const rows = await qb
+      .orderBy('t.last_activity_at', 'DESC')
+      .addOrderBy('t.id', 'DESC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getMany();
+    return { items: rows.map((t) => this.listItem(t)), total, page, pageSize };
+  }
+
+  /** The ticket with its timeline; 404 when it does not exist or its mailbox is hidden from the user. */
+  async get(id: number, p: Principal) {
+    const t = await this.visibleTicket(id, p);
+    const articles = await this.dataSource.getRepository(Article).find({ where: { ticketId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const attachments = articles.length
+      ? await this.dataSource.getRepository(Attachment).findBy({ articleId: In(articles.map((a) => a.id)) })
+      : [];
+    const mentions = t.mentionsTicketId ? await this.dataSource.getRepository(Ticket).findOneBy({ id: t.mentionsTicketId }) : null;
+    return {
+      ...this.listItem(t),
+      contact: { address: t.contactAddress ?? '', name: t.contactName ?? '' },
+      mentions: mentions && p.can(mentions.mailboxId, 'view') ? { id: mentions.id, code: mentions.code } : null,
+      articles: articles.map((a) => this.articleView(a, attachments.filter((x) => x.articleId === a.id))),
+    };
+  }
+
+  async markRead(id: number, p: Principal, unread = false): Promise<void> {
+    await this.visibleTicket(id, p);
+    await this.dataSource.getRepository(Ticket).update({ id }, { unread });
+  }
+
+  async visibleTicket(id: number, p: Principal, manager: EntityManager = this.dataSource.manager): Promise<Ticket> {
+    const t = await manager.findOneBy(Ticket, { id });
+    if (!t || !p.can(t.mailboxId, 'view')) throw new NotFound('ticket', id);
+    return t;
+  }
+
+  /** An attachment's row, if the user may see its ticket. */
+  async visibleAttachment(id: number, p: Principal): Promise<Attachment> {
+    const a = await this.dataSource.getRepository(Attachment).findOneBy({ id });
+    const article = a ? await this.dataSource.getRepository(Article).findOneBy({ id: a.articleId }) : null;
+    const t = article ? await this.dataSource.getRepository(Ticket).findOneBy({ id: article.ticketId }) : null;
+    if (!a || !t || !p.can(t.mailboxId, 'view')) throw new NotFound('attachment', id);
+    return a;
+  }
+
+  articleView(a: Article, attachments: Attachment[]): ArticleView {
+    // Inline images are referenced as cid: in the stored HTML; the console fetches them here.
+    let html = a.bodyHtml;
+    if (html) {
+      for (const att of attachments) {
+        if (att.contentId) html = html.split(`cid:${att.contentId}`).join(`/api/attachments/${att.id}`);
+      }
+    }
+    return {
+      id: a.id,
+      kind: a.kind,
+      direction: a.direction,
+      sender: a.sender,
+      messageId: a.messageId,
+      from: { address: a.fromAddress ?? '', name: a.fromName ?? '' },
+      to: a.toJson,
+      cc: a.ccJson,
+      bcc: a.bccJson,
+      subject: a.subject,
+      text: a.bodyText,
+      html,
+      status: a.status,
+      classification: a.classification,
+      attachments: attachments.map((x) => ({ id: x.id, filename: x.filename, size: x.size, contentType: x.contentType, inline: x.inline, contentId: x.contentId })),
+      createdAt: a.createdAt,
+    };
+  }
+
+  private listItem(t: Ticket): TicketListItem {
+    return {
+      id: t.id,
+      code: t.code,
+      mailboxId: t.mailboxId,
+      folderId: t.folderId,
+      subject: t.subject,
+      state: t.state,
+      from: { address: t.contactAddress ?? '', name: t.contactName ?? '' },
+      customerId: t.customerId,
+      lastActivityAt: t.lastActivityAt,
+      createdAt: t.createdAt,
+      unread: t.unread,
+      labels: t.labels ?? [],
+      spam: t.spam,
+    };
+  }
+
+  private async findThread(m: EntityManager, mail: InboundEmail): Promise<Ticket | null> {
+    const ids = [...(mail.bouncedMessageId ? [mail.bouncedMessageId] : []), ...mail.inReplyTo, ...[...mail.references].reverse()].filter(Boolean);
+    if (!ids.length) return null;
+    const keys = await m.findBy(ThreadKey, { mailboxId: mail.mailboxId, messageId: In([...new Set(ids)]) });
+    if (!keys.length) return null;
+    // The most specific reference wins: the bounced id, then In-Reply-To, then the newest reference.
+    const byId = new Map(keys.map((k) => [k.messageId, k.ticketId]));
+    const ticketId = ids.map((id) => byId.get(id)).find((x) => x !== undefined)!;
+    return m.findOneBy(Ticket, { id: ticketId });
+  }
+
+  /**
+   * A subject code finds a ticket of this mailbox, but the mail joins it only when its sender
+   * already takes part in it; a stranger quoting a code gets a ticket of their own.
+   */
+  private async findByCode(m: EntityManager, mail: InboundEmail): Promise<{ ticket: Ticket; belongs: boolean } | null> {
+    const codes = ticketCodesIn(mail.subject);
+    if (!codes.length) return null;
+    const ticket = await m.findOneBy(Ticket, { mailboxId: mail.mailboxId, code: In(codes) });
+    if (!ticket) return null;
+    const sender = mail.from?.address?.toLowerCase();
+    if (!sender) return { ticket, belongs: false };
+    if (ticket.contactAddress?.toLowerCase() === sender) return { ticket, belongs: true };
+    const articles = await m.find(Article, { where: { ticketId: ticket.id }, select: { fromAddress: true, toJson: true, ccJson: true, id: true } });
+    const participants = new Set<string>();
+    for (const a of articles) {
+      if (a.fromAddress) participants.add(a.fromAddress.toLowerCase());
+      for (const x of [...a.toJson, ...a.ccJson]) participants.add(x.address.toLowerCase());
+    }
+    return { ticket, belongs: participants.has(sender) };
+  }
+
+  private async createTicket(m: EntityManager, mail: InboundEmail, now: Date, mentions: number | null): Promise<Ticket> {
+    const code = formatTicketCode(await this.sequences.next(m, 'ticket_code', 1));
+    const address = mail.from?.address ?? null;
+    const customer = address ? await m.findOne(Customer, { where: { email: address.toLowerCase() }, order: { id: 'ASC' } }) : null;
+    return m.save(
+      m.create(Ticket, {
+        code,
+        mailboxId: mail.mailboxId,
+        folderId: null,
+        state: 'unhandled',
+        stateVersion: 1,
+        stateContext: null,
+        stateChangedAt: now,
+        version: 1,
+        subject: (mail.subject || '(件名なし)').slice(0, 998),
+        channel: 'email',
+        customerId: customer?.id ?? null,
+        assigneeId: null,
+        contactAddress: address,
+        contactName: mail.from?.name || null,
+        labels: [],
+        unread: true,
+        spam: false,
+        mentionsTicketId: mentions,
+        createdAt: now,
+        lastActivityAt: now,
+      }),
+    );
+  }
+}
