@@ -29,12 +29,15 @@ export interface Session {
   csrf: string;
 }
 
-/** The whole server on a fresh database of the given kind, with an admin and no demo data. */
-export async function startTestApp(
-  kind: DbKind,
-  overrides: Parameters<typeof loadConfig>[0] extends infer O ? (O extends { overrides?: infer X } ? X : never) : never = {},
-): Promise<TestApp> {
-  const db = await createTestDatabase(kind);
+export type ConfigOverrides = NonNullable<NonNullable<Parameters<typeof loadConfig>[0]>['overrides']>;
+
+/**
+ * The whole server on a fresh database of the given kind, with an admin and no demo data.
+ * Pass `shareDb` to start a second instance on another instance's database (it is then not
+ * dropped by this instance's close()).
+ */
+export async function startTestApp(kind: DbKind, overrides: ConfigOverrides = {}, shareDb?: TestDatabase): Promise<TestApp> {
+  const db = shareDb ?? (await createTestDatabase(kind));
   const dir = mkdtempSync(join(tmpdir(), 'madoguchi-app-'));
   const config = loadConfig({
     env: {},
@@ -85,7 +88,7 @@ export async function startTestApp(
     login,
     close: async () => {
       await app.close();
-      await db.drop();
+      if (!shareDb) await db.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,237 @@
+import { ImapPoller, OutboxDispatcher, SmtpIntakeServer } from '@madoguchi/mail';
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createTransport } from 'nodemailer';
+import { DataSource } from 'typeorm';
+import { createTestDatabase } from '@test/support/databases';
+import { appendMessage, DovecotServer, freePort, startDovecot } from '@test/support/dovecot';
+import { rawMail } from '@test/support/mail-builder';
+import { SmtpSink, startSmtpSink } from '@test/support/smtp-sink';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
+
+jest.setTimeout(120_000);
+
+const PASSWORD = 'imap-pass-2';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('email intake under concurrency, crashes and push delivery', () => {
+  let dovecot: DovecotServer;
+  let sink: SmtpSink;
+
+  beforeAll(async () => {
+    [dovecot, sink] = await Promise.all([startDovecot(), startSmtpSink()]);
+  });
+  afterAll(async () => {
+    await Promise.all([dovecot?.stop(), sink?.stop()]);
+  });
+
+  async function mailbox(admin: Session, user: string, extra: object = {}) {
+    await dovecot.addUser(user, PASSWORD);
+    const res = await admin
+      .post('/api/mailboxes', { name: user, address: user, imap: { host: dovecot.host, port: dovecot.port, secure: false, user, password: PASSWORD }, smtp: { host: sink.host, port: sink.port, secure: false }, ...extra })
+      .expect(201);
+    return res.body.id as number;
+  }
+
+  async function messageIdsOfTickets(admin: Session, mailboxId: number): Promise<string[]> {
+    const list = (await admin.get('/api/tickets').query({ mailboxId, pageSize: 200 }).expect(200)).body;
+    const ids: string[] = [];
+    for (const item of list.items) {
+      const d = await admin.get(`/api/tickets/${item.id}`).expect(200);
+      for (const a of d.body.articles) if (a.direction === 'inbound') ids.push(a.messageId);
+    }
+    return ids.sort();
+  }
+
+  it('two running instances on one database file each message exactly once', async () => {
+    const a = await startTestApp('mariadb', { ROLES: 'web,worker', INSTANCE_ID: 'instance-a' });
+    const b = await startTestApp('mariadb', { ROLES: 'web,worker', INSTANCE_ID: 'instance-b' }, a.db);
+    try {
+      const admin = await a.login();
+      const user = 'shared@example.jp';
+      const mailboxId = await mailbox(admin, user, { pollIntervalSec: 10 });
+      const expected: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const id = `shared-${i}@example.jp`;
+        expected.push(id);
+        await appendMessage(dovecot, user, PASSWORD, 'INBOX', rawMail({ from: `c${i}@example.jp`, to: user, subject: `並行 ${i}`, body: `本文 ${i}`, messageId: id }));
+        // Both instances also poll by hand while IDLE and the schedulers run.
+        if (i % 5 === 0) await Promise.all([a.app.get(ImapPoller).poll(mailboxId), b.app.get(ImapPoller).poll(mailboxId)]);
+      }
+      await until('all 30 tickets', async () => (await admin.get('/api/tickets').query({ mailboxId }).expect(200)).body.total >= 30);
+      await sleep(2_500);
+      expect(await messageIdsOfTickets(admin, mailboxId)).toEqual(expected.sort());
+      const rows = await a.app.get(DataSource).query('SELECT state, COUNT(*) AS n FROM raw_message WHERE mailbox_id = ? GROUP BY state', [mailboxId]);
+      expect(rows.map((r: { state: string; n: string }) => [r.state, Number(r.n)])).toEqual([['ingested', 30]]);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+
+  it('brings new mail in within about a second through IMAP IDLE', async () => {
+    const t = await startTestApp('sqlite', { ROLES: 'web,worker' });
+    try {
+      const admin = await t.login();
+      const user = 'idle@example.jp';
+      const mailboxId = await mailbox(admin, user, { pollIntervalSec: 600 });
+      await until('the first poll and an IDLE connection', async () => (await admin.get(`/api/mailboxes/${mailboxId}/status`).expect(200)).body.idle);
+      const started = Date.now();
+      await appendMessage(dovecot, user, PASSWORD, 'INBOX', rawMail({ from: 'fast@example.jp', to: user, subject: 'すぐ届く', body: 'IDLE', messageId: 'idle-1@example.jp' }));
+      await until('the ticket', async () => (await admin.get('/api/tickets').query({ mailboxId }).expect(200)).body.total === 1, 5_000);
+      // The poll interval is ten minutes: only IDLE can have brought it this fast.
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('files mail pushed by SMTP (direct delivery) and refuses unknown recipients', async () => {
+    const port = await freePort();
+    const t = await startTestApp('sqlite', { ROLES: 'web,worker', MAIL_INTAKE_SMTP_PORT: port });
+    try {
+      const admin = await t.login();
+      const box = await admin.post('/api/mailboxes', { name: '直接配送', address: 'push@example.jp' }).expect(201);
+      expect(t.app.get(SmtpIntakeServer).port).toBe(port);
+      const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+      await transport.sendMail({ from: '佐藤 <sato@example.jp>', to: 'push@example.jp', subject: 'プッシュ配送のテスト', text: '届きますか', messageId: '<push-1@example.jp>' });
+      // The same message pushed twice is filed once.
+      await transport.sendMail({ from: '佐藤 <sato@example.jp>', to: 'push@example.jp', subject: 'プッシュ配送のテスト', text: '届きますか', messageId: '<push-1@example.jp>', date: undefined });
+      const list = (await admin.get('/api/tickets').query({ mailboxId: box.body.id }).expect(200)).body;
+      expect(list.total).toBe(1);
+      expect(list.items[0]).toMatchObject({ subject: 'プッシュ配送のテスト', from: { address: 'sato@example.jp', name: '佐藤' } });
+      await expect(transport.sendMail({ from: 'x@example.jp', to: 'nobody@example.jp', subject: 'x', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
+      transport.close();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('attaches auto-replies and bounces to the ticket they concern without reopening it', async () => {
+    const t = await startTestApp('mariadb');
+    try {
+      const admin = await t.login();
+      const user = 'loops@example.jp';
+      const mailboxId = await mailbox(admin, user);
+      const poll = () => t.app.get(ImapPoller).poll(mailboxId);
+      await appendMessage(dovecot, user, PASSWORD, 'INBOX', rawMail({ from: 'kimura@example.jp', to: user, subject: '質問', body: '教えてください', messageId: 'loop-q@example.jp' }));
+      await poll();
+      const ticket = (await admin.get('/api/tickets').query({ mailboxId }).expect(200)).body.items[0];
+      const reply = await admin.post(`/api/tickets/${ticket.id}/replies`, { to: ['kimura@example.jp'], text: '回答です' }).expect(201);
+      await t.app.get(OutboxDispatcher).dispatchDue();
+      expect((await admin.get(`/api/tickets/${ticket.id}`).expect(200)).body.state).toBe('handled');
+
+      await appendMessage(dovecot, user, PASSWORD, 'INBOX', rawMail({ from: 'kimura@example.jp', to: user, subject: '自動返信: 不在です', body: '休暇中です', messageId: 'loop-ooo@example.jp', inReplyTo: reply.body.messageId, headers: { 'Auto-Submitted': 'auto-replied' } }));
+      const bounce = [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.example.jp>',
+        `To: ${user}`,
+        'Subject: Undelivered Mail Returned to Sender',
+        'Message-ID: <loop-bounce@mx.example.jp>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+        '',
+        '--B',
+        'Content-Type: text/plain',
+        '',
+        'The mail could not be delivered.',
+        '--B',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.jp',
+        '',
+        'Final-Recipient: rfc822; kimura@example.jp',
+        'Action: failed',
+        'Status: 5.1.1',
+        'Diagnostic-Code: smtp; 550 5.1.1 User unknown',
+        '--B',
+        'Content-Type: text/rfc822-headers',
+        '',
+        `Message-ID: <${reply.body.messageId}>`,
+        `From: ${user}`,
+        'Subject: Re: 質問',
+        '--B--',
+        '',
+      ].join('\r\n');
+      await appendMessage(dovecot, user, PASSWORD, 'INBOX', bounce);
+      await poll();
+      const list = (await admin.get('/api/tickets').query({ mailboxId }).expect(200)).body;
+      expect(list.total).toBe(1);
+      const d = (await admin.get(`/api/tickets/${ticket.id}`).expect(200)).body;
+      expect(d.state).toBe('handled');
+      expect(d.articles.map((a: { kind: string; classification: string | null }) => [a.kind, a.classification])).toEqual([
+        ['email', 'normal'],
+        ['email', null],
+        ['email', 'auto_reply'],
+        ['bounce', 'bounce'],
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a process killed in the middle of intake loses and duplicates nothing', async () => {
+    const main = resolve(__dirname, '../../dist/apps/server/main.js');
+    if (!existsSync(main)) throw new Error('The server is not built: run npm run build:server (npm test does it)');
+    const t = await startTestApp('mariadb');
+    const dir = mkdtempSync(join(tmpdir(), 'madoguchi-crash-'));
+    let child: ChildProcess | undefined;
+    try {
+      const admin = await t.login();
+      const user = 'crash@example.jp';
+      const mailboxId = await mailbox(admin, user, { pollIntervalSec: 600 });
+      const expected: string[] = [];
+      for (let i = 0; i < 150; i++) {
+        expected.push(`crash-${i}@example.jp`);
+        await appendMessage(dovecot, user, PASSWORD, 'INBOX', rawMail({ from: `k${i}@example.jp`, to: user, subject: `クラッシュ ${i}`, body: 'x'.repeat(2000), messageId: expected[i] }));
+      }
+      const ds = t.app.get(DataSource);
+      const count = async () => Number((await ds.query('SELECT COUNT(*) AS n FROM raw_message WHERE mailbox_id = ?', [mailboxId]))[0].n);
+      // A real server process, worker role, on the same database; killed with SIGKILL mid-way.
+      child = spawn(process.execPath, [main], {
+        cwd: resolve(__dirname, '../..'),
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          DATABASE_URL: t.db.url,
+          SECRET_KEY: t.config.secretKey.toString('hex'),
+          STORAGE_DIR: t.config.storage.dir,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          ROLES: 'worker',
+          MAIL_INTAKE_SMTP_PORT: '0',
+          DEMO_DATA: 'false',
+          INSTANCE_ID: 'doomed',
+        },
+        stdio: 'ignore',
+      });
+      await until('intake to be under way', async () => (await count()) >= 20, 60_000);
+      child.kill('SIGKILL');
+      await new Promise((r) => child!.once('exit', r));
+      const atKill = await count();
+      expect(atKill).toBeLessThan(150);
+      // The dead instance's lease must expire before another instance may take the mailbox.
+      await ds.query('UPDATE mailbox SET lease_until = ? WHERE id = ?', [new Date(Date.now() - 1000), mailboxId]);
+      const res = await t.app.get(ImapPoller).poll(mailboxId);
+      expect(res.status).toBe('done');
+      expect(await messageIdsOfTickets(admin, mailboxId)).toEqual(expected.sort());
+      const states = await ds.query('SELECT state, COUNT(*) AS n FROM raw_message WHERE mailbox_id = ? GROUP BY state', [mailboxId]);
+      expect(states.map((r: { state: string; n: string }) => [r.state, Number(r.n)])).toEqual([['ingested', 150]]);
+    } finally {
+      child?.kill('SIGKILL');
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
