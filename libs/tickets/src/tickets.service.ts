@@ -93,8 +93,8 @@ export class TicketsService {
       }
     }
 
-    const article = await m.save(
-      m.create(Article, {
+    // insert, not save: save() would read every row back after writing it.
+    const article = m.create(Article, {
         ticketId: ticket.id,
         kind: mail.classification === 'bounce' ? 'bounce' : 'email',
         direction: 'inbound',
@@ -115,8 +115,8 @@ export class TicketsService {
         rawMessageId: mail.rawMessageId,
         classification: mail.classification,
         createdAt: now,
-      }),
-    );
+      });
+    article.id = (await m.insert(Article, article)).identifiers[0].id as number;
     if (mail.attachments.length) {
       await m.insert(
         Attachment,
@@ -292,8 +292,7 @@ export class TicketsService {
     const code = formatTicketCode(await this.sequences.next(m, 'ticket_code', 1));
     const address = mail.from?.address ?? null;
     const customer = address ? await m.findOne(Customer, { where: { email: address.toLowerCase() }, order: { id: 'ASC' } }) : null;
-    return m.save(
-      m.create(Ticket, {
+    const ticket = m.create(Ticket, {
         code,
         mailboxId: mail.mailboxId,
         folderId: null,
@@ -314,7 +313,8 @@ export class TicketsService {
         mentionsTicketId: mentions,
         createdAt: now,
         lastActivityAt: now,
-      }),
-    );
+      });
+    ticket.id = (await m.insert(Ticket, ticket)).identifiers[0].id as number;
+    return ticket;
   }
 }

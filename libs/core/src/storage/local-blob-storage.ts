@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
@@ -17,7 +17,10 @@ const KEY = /^sha256-[0-9a-f]{64}$/;
 export class LocalBlobStorage implements BlobStorage {
   constructor(private readonly dir: string) {}
 
+  private readonly madeDirs = new Set<string>();
+
   async put(data: Buffer | Readable): Promise<StoredBlob> {
+    if (Buffer.isBuffer(data)) return this.putBuffer(data);
     const tmpDir = join(this.dir, 'tmp');
     await mkdir(tmpDir, { recursive: true });
     const tmp = join(tmpDir, randomUUID());
@@ -52,6 +55,29 @@ export class LocalBlobStorage implements BlobStorage {
     } finally {
       await rm(tmp, { force: true });
     }
+  }
+
+  /** The fast path for bytes already in memory: hashed in one go, not rewritten when already stored. */
+  private async putBuffer(data: Buffer): Promise<StoredBlob> {
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const key = `sha256-${sha256}`;
+    const target = this.pathOf(key);
+    if (!(await this.exists(key))) {
+      const dir = join(target, '..');
+      if (!this.madeDirs.has(dir)) {
+        await mkdir(dir, { recursive: true });
+        await mkdir(join(this.dir, 'tmp'), { recursive: true });
+        this.madeDirs.add(dir);
+      }
+      const tmp = join(this.dir, 'tmp', randomUUID());
+      try {
+        await writeFile(tmp, data, { flag: 'wx' });
+        await rename(tmp, target);
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    }
+    return { key, size: data.length, sha256 };
   }
 
   async get(key: string): Promise<Readable> {

@@ -3,7 +3,7 @@ import { Mailbox, MailboxConnection, MailboxesService } from '@madoguchi/mailbox
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ImapFlow } from 'imapflow';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { readableConnectionError } from './imap-errors';
 import { IntakeService } from './intake.service';
 import { MailboxCursor, RawMessage } from './raw-message.entity';
@@ -11,6 +11,8 @@ import { MailboxCursor, RawMessage } from './raw-message.entity';
 const LEASE_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
 const BATCH = 100;
+/** Messages filed per transaction. */
+const GROUP = 25;
 
 export interface PollOutcome {
   status: 'done' | 'leased-elsewhere' | 'not-configured' | 'failed';
@@ -104,21 +106,37 @@ export class ImapPoller {
     if (box.exists === 0) return 0;
     const uids = ((await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > cursor!.lastUid).sort((a, b) => a - b);
     let fetched = 0;
+    const raws = this.dataSource.getRepository(RawMessage);
     for (let i = 0; i < uids.length; i += BATCH) {
       const batch = uids.slice(i, i + BATCH);
+      // UIDs filed already (by an instance that died before moving the cursor, or a lost lease).
+      const known = new Set(
+        (await raws.find({ select: { uid: true }, where: { mailboxId: conn.id, folder, uidValidity, uid: In(batch) } })).map((r) => r.uid),
+      );
+      const wanted = batch.filter((u) => !known.has(u));
       // Sources are collected first: no other IMAP command may run inside a fetch loop.
       const messages: { uid: number; source: Buffer }[] = [];
-      for await (const msg of client.fetch(batch.join(','), { uid: true, source: true }, { uid: true })) {
-        if (msg.source) messages.push({ uid: msg.uid, source: msg.source });
+      if (wanted.length) {
+        for await (const msg of client.fetch(wanted.join(','), { uid: true, source: true }, { uid: true })) {
+          if (msg.source) messages.push({ uid: msg.uid, source: msg.source });
+        }
       }
       messages.sort((a, b) => a.uid - b.uid);
-      for (const msg of messages) {
-        await this.intake.ingest(conn, msg.source, { kind: 'imap', folder, uidValidity, uid: msg.uid });
-        cursor.lastUid = msg.uid;
-        cursor.updatedAt = this.clock.now();
-        await cursors.update({ mailboxId: conn.id, folder }, { lastUid: cursor.lastUid, updatedAt: cursor.updatedAt });
-        fetched++;
+      for (let j = 0; j < messages.length; j += GROUP) {
+        const group = messages.slice(j, j + GROUP);
+        await this.intake.ingestMany(
+          conn,
+          group.map((msg) => ({
+            raw: msg.source,
+            origin: { kind: 'imap' as const, folder, uidValidity, uid: msg.uid },
+            // The cursor moves in the same transaction that files the message.
+            inTransaction: (m: EntityManager) => m.update(MailboxCursor, { mailboxId: conn.id, folder }, { lastUid: msg.uid, updatedAt: this.clock.now() }).then(() => undefined),
+          })),
+        );
+        fetched += group.length;
       }
+      const last = batch[batch.length - 1];
+      await cursors.createQueryBuilder().update().set({ lastUid: last, updatedAt: this.clock.now() }).where('mailbox_id = :id AND folder = :folder AND last_uid < :last', { id: conn.id, folder, last }).execute();
       await this.renewLease(conn.id);
     }
     return fetched;

@@ -3,7 +3,7 @@ import { InboundEmail, StoredAttachment, TicketEvents, TicketsService } from '@m
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { classifyMessage, parseMessage, ParsedMessage } from '../mime';
 import { MailDedupe, RawMessage } from './raw-message.entity';
 
@@ -18,7 +18,23 @@ export interface IngestResult {
   createdTicket: boolean;
 }
 
-class AlreadyFiled extends Error {}
+export type TxHook = (m: EntityManager) => Promise<void>;
+type MailboxRef = { id: number; address: string };
+
+export interface IngestItem {
+  raw: Buffer;
+  origin: RawOrigin;
+  inTransaction?: TxHook;
+}
+
+interface Prepared {
+  item: IngestItem;
+  row: RawMessage;
+  state: 'mail' | 'quarantined' | 'oversized';
+  error?: string;
+  mail?: InboundEmail;
+  contentKey?: string;
+}
 
 function isUniqueViolation(e: unknown): boolean {
   if (!(e instanceof QueryFailedError)) return false;
@@ -44,78 +60,128 @@ export class IntakeService {
     private readonly clock: Clock,
   ) {}
 
-  async ingest(mailbox: { id: number; address: string }, raw: Buffer, origin: RawOrigin): Promise<IngestResult> {
-    const repo = this.dataSource.getRepository(RawMessage);
-    let row =
-      origin.kind === 'imap'
-        ? await repo.findOneBy({ mailboxId: mailbox.id, folder: origin.folder, uidValidity: origin.uidValidity, uid: origin.uid })
-        : null;
-    if (row && row.state !== 'pending') return this.result(row, false);
-    if (!row) {
-      const blob = await this.blobs.put(raw);
-      try {
-        row = await repo.save(
-          repo.create({
-            mailboxId: mailbox.id,
-            source: origin.kind,
-            folder: origin.kind === 'imap' ? origin.folder : null,
-            uidValidity: origin.kind === 'imap' ? origin.uidValidity : null,
-            uid: origin.kind === 'imap' ? origin.uid : null,
-            blobKey: blob.key,
-            size: raw.length,
-            sha256: blob.sha256,
-            messageId: null,
-            state: 'pending',
-            error: null,
-            ticketId: null,
-            articleId: null,
-            receivedAt: this.clock.now(),
-            processedAt: null,
-          }),
-        );
-      } catch (e) {
-        // Another fetcher stored this very IMAP message first: it files it, we skip it.
-        if (origin.kind === 'imap' && isUniqueViolation(e)) {
-          const other = await repo.findOneByOrFail({ mailboxId: mailbox.id, folder: origin.folder, uidValidity: origin.uidValidity, uid: origin.uid });
-          return this.result(other, false);
-        }
-        throw e;
-      }
-    }
-    return this.process(mailbox, row, raw);
+  /** Files one message (see ingestMany). */
+  async ingest(mailbox: MailboxRef, raw: Buffer, origin: RawOrigin, inTransaction?: TxHook): Promise<IngestResult> {
+    return (await this.ingestMany(mailbox, [{ raw, origin, inTransaction }]))[0];
   }
 
-  /** Files a stored message (first time, after a crash, or a retry from quarantine). */
-  async process(mailbox: { id: number; address: string }, row: RawMessage, raw?: Buffer): Promise<IngestResult> {
-    const repo = this.dataSource.getRepository(RawMessage);
-    const now = this.clock.now();
+  /**
+   * Files messages. Each one's raw bytes are written to blob storage first (durably, content-
+   * addressed); then everything about them — raw_message rows, tickets and articles, and what
+   * the caller adds through `inTransaction` (the IMAP cursor) — commits together, one transaction
+   * for the group so the database syncs once, not once per message. If the group fails, each
+   * message is tried on its own, so one bad message never holds the others back. A crash before
+   * a commit leaves only orphan blobs, and the messages are fetched again; after it, they are
+   * filed and the cursor is past them.
+   */
+  async ingestMany(mailbox: MailboxRef, items: IngestItem[]): Promise<IngestResult[]> {
+    const prepared: Prepared[] = [];
+    for (const item of items) prepared.push(await this.prepare(mailbox, item));
+    let results: IngestResult[];
+    try {
+      results = await this.dataSource.transaction(async (m) => {
+        const out: IngestResult[] = [];
+        for (const p of prepared) out.push(await this.write(m, mailbox, p));
+        // Uids ascend: the last message's hook leaves the cursor past the whole group.
+        await prepared[prepared.length - 1]?.item.inTransaction?.(m);
+        return out;
+      });
+    } catch (e) {
+      if (prepared.length === 1) results = [await this.alone(mailbox, prepared[0], e)];
+      else {
+        results = [];
+        for (const p of prepared) {
+          p.row = this.freshRow(p.row);
+          try {
+            results.push(
+              await this.dataSource.transaction(async (m) => {
+                const r = await this.write(m, mailbox, p);
+                await p.item.inTransaction?.(m);
+                return r;
+              }),
+            );
+          } catch (err) {
+            results.push(await this.alone(mailbox, p, err));
+          }
+        }
+      }
+    }
+    for (const r of results) if (r.ticketId && r.state === 'ingested') this.events.changed(r.ticketId, mailbox.id);
+    return results;
+  }
+
+  /** Files a stored message again: a retry from quarantine, or one left pending. */
+  async process(mailbox: MailboxRef, row: RawMessage): Promise<IngestResult> {
+    const raw = await this.blobs.read(row.blobKey!);
+    const p = await this.prepareRow(mailbox, row, raw, { raw, origin: { kind: 'smtp' } });
+    const result = await this.dataSource.transaction((m) => this.write(m, mailbox, p));
+    if (result.ticketId && result.state === 'ingested') this.events.changed(result.ticketId, mailbox.id);
+    return result;
+  }
+
+  /** What a message that failed on its own turns into: skipped if another fetcher filed it, else the error. */
+  private async alone(mailbox: MailboxRef, p: Prepared, e: unknown): Promise<IngestResult> {
+    const o = p.item.origin;
+    if (o.kind === 'imap' && isUniqueViolation(e)) {
+      const other = await this.dataSource.getRepository(RawMessage).findOneBy({ mailboxId: mailbox.id, folder: o.folder, uidValidity: o.uidValidity, uid: o.uid });
+      if (other) return { rawMessageId: other.id, state: other.state, ticketId: other.ticketId, createdTicket: false };
+    }
+    throw e;
+  }
+
+  private freshRow(row: RawMessage): RawMessage {
+    // A rolled-back insert may have left a generated id on the entity object.
+    const copy = this.dataSource.getRepository(RawMessage).create({ ...row });
+    if (!row.id || row.state === 'pending') delete (copy as Partial<RawMessage>).id;
+    return copy;
+  }
+
+  private async prepare(mailbox: MailboxRef, item: IngestItem): Promise<Prepared> {
+    const blob = await this.blobs.put(item.raw);
+    const o = item.origin;
+    const row = this.dataSource.getRepository(RawMessage).create({
+      mailboxId: mailbox.id,
+      source: o.kind,
+      folder: o.kind === 'imap' ? o.folder : null,
+      uidValidity: o.kind === 'imap' ? o.uidValidity : null,
+      uid: o.kind === 'imap' ? o.uid : null,
+      blobKey: blob.key,
+      size: item.raw.length,
+      sha256: blob.sha256,
+      messageId: null,
+      state: 'pending',
+      error: null,
+      ticketId: null,
+      articleId: null,
+      receivedAt: this.clock.now(),
+      processedAt: null,
+    });
+    return this.prepareRow(mailbox, row, item.raw, item);
+  }
+
+  /** Parsing, classification and attachment storage: everything that needs no transaction. */
+  private async prepareRow(mailbox: MailboxRef, row: RawMessage, raw: Buffer, item: IngestItem): Promise<Prepared> {
     if (row.size > this.config.mail.maxMessageBytes) {
       const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-      await repo.update({ id: row.id }, { state: 'oversized', processedAt: now, error: `The message is ${mb(row.size)} MB, over the ${mb(this.config.mail.maxMessageBytes)} MB limit: kept raw, not parsed` });
-      return { rawMessageId: row.id, state: 'oversized', ticketId: null, createdTicket: false };
+      return { item, row, state: 'oversized', error: `The message is ${mb(row.size)} MB, over the ${mb(this.config.mail.maxMessageBytes)} MB limit: kept raw, not parsed` };
     }
-    const source = raw ?? (await this.blobs.read(row.blobKey!));
-
     let parsed: ParsedMessage;
     try {
-      parsed = await parseMessage(source);
+      parsed = await parseMessage(raw);
     } catch (e) {
       const error = `Could not parse this message: ${(e as Error).message}`;
-      await repo.update({ id: row.id }, { state: 'quarantined', processedAt: now, error });
-      this.logger.warn(`mailbox ${mailbox.id}: raw message ${row.id} quarantined (${error})`);
-      return { rawMessageId: row.id, state: 'quarantined', ticketId: null, createdTicket: false };
+      this.logger.warn(`mailbox ${mailbox.id}: message quarantined (${error})`);
+      return { item, row, state: 'quarantined', error };
     }
-
     const classification = classifyMessage(parsed, [mailbox.address]);
     const attachments: StoredAttachment[] = [];
     for (const a of parsed.attachments) {
       const blob = await this.blobs.put(a.content);
       attachments.push({ filename: a.filename.slice(0, 255), contentType: a.contentType.slice(0, 255), size: a.size, blobKey: blob.key, contentId: a.contentId?.slice(0, 255) ?? null, inline: a.inline });
     }
-    const contentKey = this.contentKey(parsed, source);
     const mail: InboundEmail = {
       mailboxId: mailbox.id,
-      rawMessageId: row.id,
+      rawMessageId: null,
       messageId: parsed.messageId?.slice(0, 255) ?? null,
       inReplyTo: parsed.inReplyTo,
       references: parsed.references,
@@ -128,28 +194,34 @@ export class IntakeService {
       attachments,
       classification: classification.kind,
       bouncedMessageId: classification.bounce?.originalMessageId ?? null,
-      receivedAt: now,
+      receivedAt: this.clock.now(),
     };
+    return { item, row, state: 'mail', mail, contentKey: this.contentKey(parsed, raw) };
+  }
 
-    try {
-      const delivered = await this.dataSource.transaction(async (m) => {
-        // Looked up first so the common case raises no error; the key still settles a race.
-        if (await m.existsBy(MailDedupe, { mailboxId: mailbox.id, contentKey })) throw new AlreadyFiled();
-        await m.insert(MailDedupe, { mailboxId: mailbox.id, contentKey, rawMessageId: row.id });
-        const d = await this.tickets.deliverInboundEmail(m, mail);
-        await m.update(RawMessage, { id: row.id }, { state: 'ingested', ticketId: d.ticketId, articleId: d.articleId, messageId: mail.messageId, processedAt: now, error: null });
-        return d;
-      });
-      this.events.changed(delivered.ticketId, mailbox.id);
-      return { rawMessageId: row.id, state: 'ingested', ticketId: delivered.ticketId, createdTicket: delivered.createdTicket };
-    } catch (e) {
-      if (!(e instanceof AlreadyFiled) && !isUniqueViolation(e)) throw e;
-      // The same message was filed before (fetched twice, pushed and polled, a new UIDVALIDITY).
-      const first = await this.dataSource.getRepository(MailDedupe).findOneBy({ mailboxId: mailbox.id, contentKey });
-      const original = first ? await repo.findOneBy({ id: first.rawMessageId }) : null;
-      await repo.update({ id: row.id }, { state: 'duplicate', ticketId: original?.ticketId ?? null, messageId: mail.messageId, processedAt: now });
-      return { rawMessageId: row.id, state: 'duplicate', ticketId: original?.ticketId ?? null, createdTicket: false };
+  private async write(m: EntityManager, mailbox: MailboxRef, p: Prepared): Promise<IngestResult> {
+    const now = this.clock.now();
+    if (p.state !== 'mail') {
+      const saved = await m.save(RawMessage, Object.assign(p.row, { state: p.state, error: p.error, processedAt: now }));
+      return { rawMessageId: saved.id, state: p.state, ticketId: null, createdTicket: false };
     }
+    const mail = p.mail!;
+    const saved = Object.assign(p.row, { messageId: mail.messageId, processedAt: now, error: null });
+    // A retry updates its stored row; a new message is inserted (insert, not save: no read-back).
+    if (saved.id) await m.save(RawMessage, saved);
+    else saved.id = (await m.insert(RawMessage, saved)).identifiers[0].id as number;
+    const first = await m.findOneBy(MailDedupe, { mailboxId: mailbox.id, contentKey: p.contentKey! });
+    if (first) {
+      // The same message was filed before (fetched twice, pushed and polled, a new UIDVALIDITY).
+      const original = await m.findOneBy(RawMessage, { id: first.rawMessageId });
+      await m.update(RawMessage, { id: saved.id }, { state: 'duplicate', ticketId: original?.ticketId ?? null });
+      return { rawMessageId: saved.id, state: 'duplicate', ticketId: original?.ticketId ?? null, createdTicket: false };
+    }
+    // The key also settles a race between two copies arriving at once: the second insert fails.
+    await m.insert(MailDedupe, { mailboxId: mailbox.id, contentKey: p.contentKey!, rawMessageId: saved.id });
+    const d = await this.tickets.deliverInboundEmail(m, { ...mail, rawMessageId: saved.id });
+    await m.update(RawMessage, { id: saved.id }, { state: 'ingested', ticketId: d.ticketId, articleId: d.articleId });
+    return { rawMessageId: saved.id, state: 'ingested', ticketId: d.ticketId, createdTicket: d.createdTicket };
   }
 
   /**
@@ -168,7 +240,4 @@ export class IntakeService {
     return h.digest('hex');
   }
 
-  private result(row: RawMessage, createdTicket: boolean): IngestResult {
-    return { rawMessageId: row.id, state: row.state, ticketId: row.ticketId, createdTicket };
-  }
 }
