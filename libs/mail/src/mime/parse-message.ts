@@ -113,9 +113,21 @@ export function repairRaw(raw: Buffer): Buffer {
   return changed ? Buffer.concat([head, sep.length ? sep : Buffer.from('\r\n\r\n'), body]) : raw;
 }
 
+/**
+ * mailparser hands header lines over as binary strings (one char per byte) when they hold raw
+ * 8-bit text; such a line is decoded as UTF-8 when it is that, else as the detected charset.
+ */
+function fromBinary(s: string): string {
+  if (!/[\x80-\xff]/.test(s) || /[^\x00-\xff]/.test(s)) return s;
+  const bytes = Buffer.from(s, 'latin1');
+  if (isValidUtf8(bytes)) return bytes.toString('utf8');
+  const cs = detectCharset(bytes);
+  return cs ? decodeBytes(bytes, cs) : s;
+}
+
 function rawHeader(lines: readonly { key: string; line: string }[], key: string): string | undefined {
   const found = lines.find((l) => l.key === key);
-  return found ? found.line.slice(found.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim() : undefined;
+  return found ? fromBinary(found.line.slice(found.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()) : undefined;
 }
 
 function addressesFrom(lines: readonly { key: string; line: string }[], key: string, fallback: AddressObject | AddressObject[] | undefined): Address[] {
@@ -164,10 +176,8 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
     .finally(() => clearTimeout(timer));
 
   const lines = parsed.headerLines ?? [];
-  const header = (k: string) => {
-    const v = parsed.headers.get(k);
-    return v === undefined ? undefined : typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : typeof v === 'object' && 'value' in (v as object) ? String((v as { value: unknown }).value) : String(v);
-  };
+  // mailparser folds some headers into structures (List-* into `list`); the raw lines are plainer.
+  const header = (k: string) => rawHeader(lines, k);
   const subjectRaw = rawHeader(lines, 'subject');
   const subject = (subjectRaw !== undefined ? decodeEncodedWords(subjectRaw) : parsed.subject ?? '').replace(/\s+/g, ' ').trim();
   const from = addressesFrom(lines, 'from', parsed.from)[0] ?? null;

@@ -12,7 +12,7 @@ export function sanitizeEmailHtml(html: string): string {
       'img', 'font', 'center', 'span', 'div', 'u', 's', 'strike', 'small', 'big', 'sub', 'sup', 'hr',
     ],
     allowedAttributes: {
-      a: ['href', 'name', 'title'],
+      a: ['href', 'name', 'title', 'target', 'rel'],
       img: ['src', 'alt', 'title', 'width', 'height'],
       font: ['color', 'size', 'face'],
       td: ['colspan', 'rowspan', 'align', 'valign', 'width', 'bgcolor'],
