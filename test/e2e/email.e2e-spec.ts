@@ -66,6 +66,7 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
   });
 
   it('turns new mail into tickets with Japanese decoded, once, however often it polls', async () => {
+    const tanaka = await admin.post('/api/customers', { lastName: '田中', firstName: '太郎', email: 'Tanaka@Example.jp' }).expect(201);
     await append(rawMail({ from: 'yamada@example.co.jp', fromName: '山田 花子', to: user, subject: '見積のお願い ①㈱', body: 'お世話になります。見積をお願いします。', messageId: `q1-${kind}@example.co.jp`, charset: 'iso-2022-jp' }));
     await append(
       rawMail({
@@ -92,6 +93,8 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     expect(detail.body.articles[0]).toMatchObject({ kind: 'email', direction: 'inbound', text: expect.stringContaining('見積をお願いします'), messageId: `q1-${kind}@example.co.jp` });
 
     const q2 = list.items.find((x: { subject: string }) => x.subject === '資料送付');
+    expect(q2.customerId).toBe(tanaka.body.id);
+    expect(q1.customerId).toBeNull();
     const d2 = await admin.get(`/api/tickets/${q2.id}`).expect(200);
     const att = d2.body.articles[0].attachments[0];
     expect(att).toMatchObject({ filename: '見積書.pdf', contentType: 'application/pdf', size: 13 });
@@ -102,6 +105,12 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     expect(search.items.map((x: { id: number }) => x.id)).toContain(q1.id);
     const status = await admin.get(`/api/mailboxes/${mailboxId}/status`).expect(200);
     expect(status.body.counts).toMatchObject({ ingested: 2, quarantined: 0 });
+    // Rows written in one multi-row INSERT carry the right ids: each key points at its own message.
+    const links = await t.app
+      .get(DataSource)
+      .query('SELECT r.state, r.message_id AS mid, r.ticket_id AS tid FROM mail_dedupe d JOIN raw_message r ON r.id = d.raw_message_id WHERE d.mailbox_id = ?', [mailboxId]);
+    expect(links.map((l: { mid: string }) => l.mid).sort()).toEqual([`q1-${kind}@example.co.jp`, `q2-${kind}@example.jp`]);
+    expect(links.every((l: { state: string; tid: number }) => l.state === 'ingested' && l.tid)).toBe(true);
     expect(status.body.lastFetchAt).toBeTruthy();
   });
 

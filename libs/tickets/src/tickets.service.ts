@@ -64,7 +64,15 @@ export class TicketsService {
    * ticket), or onto a new ticket. A customer writing again reopens a handled ticket and
    * cancels replies scheduled to go out later.
    */
-  async deliverInboundEmail(m: EntityManager, mail: InboundEmail): Promise<Delivered> {
+  /** Customers by email address, for a group of mail: one query instead of one per message. */
+  async customersByEmail(m: EntityManager, addresses: string[]): Promise<Map<string, number>> {
+    const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))];
+    const found = wanted.length ? await m.find(Customer, { select: { id: true, email: true }, where: { email: In(wanted) }, order: { id: 'DESC' } }) : [];
+    // The oldest customer with the address wins (the list is newest first, so later rows overwrite).
+    return new Map(found.map((c) => [c.email!, c.id]));
+  }
+
+  async deliverInboundEmail(m: EntityManager, mail: InboundEmail, customers?: Map<string, number>): Promise<Delivered> {
     const now = mail.receivedAt;
     let ticket = await this.findThread(m, mail);
     let mentions: number | null = null;
@@ -76,7 +84,7 @@ export class TicketsService {
     const createdTicket = !ticket;
     let reopened = false;
     if (!ticket) {
-      ticket = await this.createTicket(m, mail, now, mentions);
+      ticket = await this.createTicket(m, mail, now, mentions, customers);
     } else {
       const fromCustomer = mail.classification === 'normal';
       const patch: Partial<Ticket> = { lastActivityAt: now, unread: true };
@@ -288,10 +296,10 @@ export class TicketsService {
     return { ticket, belongs: participants.has(sender) };
   }
 
-  private async createTicket(m: EntityManager, mail: InboundEmail, now: Date, mentions: number | null): Promise<Ticket> {
+  private async createTicket(m: EntityManager, mail: InboundEmail, now: Date, mentions: number | null, customers?: Map<string, number>): Promise<Ticket> {
     const code = formatTicketCode(await this.sequences.next(m, 'ticket_code', 1));
-    const address = mail.from?.address ?? null;
-    const customer = address ? await m.findOne(Customer, { where: { email: address.toLowerCase() }, order: { id: 'ASC' } }) : null;
+    const address = mail.from?.address?.toLowerCase() ?? null;
+    const customerId = !address ? null : customers ? (customers.get(address) ?? null) : ((await m.findOne(Customer, { where: { email: address }, order: { id: 'ASC' } }))?.id ?? null);
     const ticket = m.create(Ticket, {
         code,
         mailboxId: mail.mailboxId,
@@ -303,7 +311,7 @@ export class TicketsService {
         version: 1,
         subject: (mail.subject || '(件名なし)').slice(0, 998),
         channel: 'email',
-        customerId: customer?.id ?? null,
+        customerId,
         assigneeId: null,
         contactAddress: address,
         contactName: mail.from?.name || null,

@@ -62,20 +62,20 @@ export class LocalBlobStorage implements BlobStorage {
     const sha256 = createHash('sha256').update(data).digest('hex');
     const key = `sha256-${sha256}`;
     const target = this.pathOf(key);
-    if (!(await this.exists(key))) {
-      const dir = join(target, '..');
-      if (!this.madeDirs.has(dir)) {
-        await mkdir(dir, { recursive: true });
-        await mkdir(join(this.dir, 'tmp'), { recursive: true });
-        this.madeDirs.add(dir);
-      }
-      const tmp = join(this.dir, 'tmp', randomUUID());
-      try {
-        await writeFile(tmp, data, { flag: 'wx' });
-        await rename(tmp, target);
-      } finally {
-        await rm(tmp, { force: true });
-      }
+    const dir = join(target, '..');
+    if (!this.madeDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      await mkdir(join(this.dir, 'tmp'), { recursive: true });
+      this.madeDirs.add(dir);
+    }
+    // Two file operations and no stat: renaming identical bytes over an existing blob is harmless.
+    const tmp = join(this.dir, 'tmp', randomUUID());
+    try {
+      await writeFile(tmp, data, { flag: 'wx' });
+      await rename(tmp, target);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
     }
     return { key, size: data.length, sha256 };
   }

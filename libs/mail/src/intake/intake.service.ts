@@ -3,7 +3,7 @@ import { InboundEmail, StoredAttachment, TicketEvents, TicketsService } from '@m
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { classifyMessage, parseMessage, ParsedMessage } from '../mime';
 import { MailDedupe, RawMessage } from './raw-message.entity';
 
@@ -75,13 +75,12 @@ export class IntakeService {
    * filed and the cursor is past them.
    */
   async ingestMany(mailbox: MailboxRef, items: IngestItem[]): Promise<IngestResult[]> {
-    const prepared: Prepared[] = [];
-    for (const item of items) prepared.push(await this.prepare(mailbox, item));
+    // Blob writes wait on the disk and parsing on the CPU: prepared side by side, they overlap.
+    const prepared = await Promise.all(items.map((item) => this.prepare(mailbox, item)));
     let results: IngestResult[];
     try {
       results = await this.dataSource.transaction(async (m) => {
-        const out: IngestResult[] = [];
-        for (const p of prepared) out.push(await this.write(m, mailbox, p));
+        const out = await this.writeGroup(m, mailbox, prepared);
         // Uids ascend: the last message's hook leaves the cursor past the whole group.
         await prepared[prepared.length - 1]?.item.inTransaction?.(m);
         return out;
@@ -199,6 +198,52 @@ export class IntakeService {
     return { item, row, state: 'mail', mail, contentKey: this.contentKey(parsed, raw) };
   }
 
+  /**
+   * A group in one go: the dedupe keys looked up in one query, each new message filed on its
+   * ticket, then the raw rows and dedupe keys written with one multi-row INSERT each.
+   */
+  private async writeGroup(m: EntityManager, mailbox: MailboxRef, group: Prepared[]): Promise<IngestResult[]> {
+    const now = this.clock.now();
+    const keys = group.filter((p) => p.state === 'mail').map((p) => p.contentKey!);
+    const knownRows = keys.length ? await m.findBy(MailDedupe, { mailboxId: mailbox.id, contentKey: In(keys) }) : [];
+    const knownTickets = new Map<string, number | null>();
+    if (knownRows.length) {
+      const originals = await m.findBy(RawMessage, { id: In(knownRows.map((k) => k.rawMessageId)) });
+      for (const k of knownRows) knownTickets.set(k.contentKey, originals.find((o) => o.id === k.rawMessageId)?.ticketId ?? null);
+    }
+    const customers = await this.tickets.customersByEmail(m, group.flatMap((p) => (p.mail?.from ? [p.mail.from.address] : [])));
+    const results: Omit<IngestResult, 'rawMessageId'>[] = [];
+    const newKeys: { index: number; contentKey: string }[] = [];
+    for (const [index, p] of group.entries()) {
+      Object.assign(p.row, { processedAt: now, error: p.error ?? null });
+      if (p.state !== 'mail') {
+        p.row.state = p.state;
+        results.push({ state: p.state, ticketId: null, createdTicket: false });
+        continue;
+      }
+      const mail = p.mail!;
+      p.row.messageId = mail.messageId;
+      if (knownTickets.has(p.contentKey!)) {
+        // The same message was filed before (fetched twice, pushed and polled, a new UIDVALIDITY).
+        Object.assign(p.row, { state: 'duplicate', ticketId: knownTickets.get(p.contentKey!) ?? null });
+        results.push({ state: 'duplicate', ticketId: p.row.ticketId, createdTicket: false });
+        continue;
+      }
+      const d = await this.tickets.deliverInboundEmail(m, mail, customers);
+      Object.assign(p.row, { state: 'ingested', ticketId: d.ticketId, articleId: d.articleId });
+      knownTickets.set(p.contentKey!, d.ticketId);
+      newKeys.push({ index, contentKey: p.contentKey! });
+      results.push({ state: 'ingested', ticketId: d.ticketId, createdTicket: d.createdTicket });
+    }
+    const inserted = await m.insert(RawMessage, group.map((p) => p.row));
+    group.forEach((p, i) => (p.row.id = inserted.identifiers[i].id as number));
+    // The key also settles a race between two copies arriving at once: the second insert fails.
+    if (newKeys.length) {
+      await m.insert(MailDedupe, newKeys.map((k) => ({ mailboxId: mailbox.id, contentKey: k.contentKey, rawMessageId: group[k.index].row.id })));
+    }
+    return results.map((r, i) => ({ ...r, rawMessageId: group[i].row.id }));
+  }
+
   private async write(m: EntityManager, mailbox: MailboxRef, p: Prepared): Promise<IngestResult> {
     const now = this.clock.now();
     if (p.state !== 'mail') {
@@ -225,14 +270,15 @@ export class IntakeService {
   }
 
   /**
-   * Message-ID plus a hash of what the message says (sender, subject, date, body), not of its raw
+   * Message-ID plus a hash of what the message says (sender, subject, body, attachments), not of its raw
    * bytes: the same mail fetched by IMAP and pushed by SMTP differs in its Received headers.
    */
   private contentKey(p: ParsedMessage, raw: Buffer): string {
     const h = createHash('sha256');
     if (p.messageId) {
       h.update(`id:${p.messageId}\n`);
-      h.update(`${p.from?.address ?? ''}\n${p.subject}\n${p.date?.toISOString() ?? ''}\n${p.text}\n${p.attachments.map((a) => a.checksum).join(',')}`);
+      // No Date: a client re-sending the same message stamps a new one.
+      h.update(`${p.from?.address ?? ''}\n${p.subject}\n${p.text}\n${p.attachments.map((a) => a.checksum).join(',')}`);
     } else {
       // Without a Message-ID only identical bytes are the same message.
       h.update('raw:').update(raw);
