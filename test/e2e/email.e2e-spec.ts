@@ -181,6 +181,18 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     await dispatch();
     expect(sink.messages()).toHaveLength(before);
     await admin.post(`/api/articles/${reply.body.id}/cancel`).expect(409);
+
+    // Send later; the customer writes first; the scheduled reply is cancelled, never sent.
+    const later = await admin.post(`/api/tickets/${q2.id}/replies`, { to: ['tanaka@example.jp'], text: '明日送る返信', sendAt: new Date(Date.now() + 86400_000).toISOString() }).expect(201);
+    expect(later.body.status).toBe('scheduled');
+    await admin.post(`/api/tickets/${q2.id}/replies`, { to: ['tanaka@example.jp'], text: 'x', sendAt: new Date(Date.now() - 1000).toISOString() }).expect(400);
+    await append(rawMail({ from: 'tanaka@example.jp', to: user, subject: 'Re: 資料送付', body: '先に連絡します', messageId: `before-later-${kind}@example.jp`, inReplyTo: `q2-${kind}@example.jp` }));
+    await poll();
+    const d = await admin.get(`/api/tickets/${q2.id}`).expect(200);
+    expect(d.body.articles.find((a: { id: number }) => a.id === later.body.id).status).toBe('cancelled');
+    const row = await t.app.get(DataSource).getRepository(OutboxEntry).findOneByOrFail({ articleId: later.body.id });
+    expect(row.state).toBe('cancelled');
+    expect(sink.messages()).toHaveLength(before);
   });
 
   it('retries a temporary SMTP failure and shows a permanent one on the ticket, retryable', async () => {

@@ -54,6 +54,10 @@ export class RepliesService {
       if (!dto.to.length) throw new ValidationFailed({ to: ['at least one recipient is required'] });
 
       const now = this.clock.now();
+      const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
+      if (sendAt && (sendAt.getTime() <= now.getTime() || sendAt.getTime() > now.getTime() + 366 * 86400_000)) {
+        throw new ValidationFailed({ sendAt: ['sendAt must be in the future and at most a year ahead'] });
+      }
       const last = await m.findOne(Article, { where: { ticketId, direction: 'inbound' }, order: { createdAt: 'DESC', id: 'DESC' } });
       const messageId = `${randomUUID()}@${mailbox.address.split('@')[1] ?? 'madoguchi.invalid'}`;
       const inReplyTo = last?.messageId ?? null;
@@ -86,7 +90,7 @@ export class RepliesService {
           subject: payload.subject,
           bodyText: dto.text,
           bodyHtml: null,
-          status: 'queued',
+          status: sendAt ? 'scheduled' : 'queued',
           authorId: p.userId,
           rawMessageId: null,
           classification: null,
@@ -94,7 +98,7 @@ export class RepliesService {
         }),
       );
       await m.insert(ThreadKey, { mailboxId: ticket.mailboxId, messageId, ticketId, articleId: article.id });
-      const dueAt = new Date(now.getTime() + this.config.mail.undoSeconds * 1000);
+      const dueAt = sendAt ?? new Date(now.getTime() + this.config.mail.undoSeconds * 1000);
       await m.insert(OutboxEntry, {
         channel: 'email',
         mailboxId: ticket.mailboxId,
@@ -104,7 +108,7 @@ export class RepliesService {
         payload: JSON.stringify(payload),
         messageId,
         dueAt,
-        cancelOnCustomerReply: false,
+        cancelOnCustomerReply: !!sendAt,
         attempts: 0,
         createdAt: now,
         updatedAt: now,
@@ -121,7 +125,7 @@ export class RepliesService {
   async cancel(articleId: number, p: Principal) {
     const { article, ticket } = await this.dataSource.transaction(async (m) => {
       const { article, ticket } = await this.ownArticle(m, articleId, p);
-      const res = await m.update(OutboxEntry, { articleId, state: 'pending' }, { state: 'cancelled', updatedAt: this.clock.now() });
+      const res = await m.update(OutboxEntry, { articleId, state: 'pending' }, { state: 'cancelled', lastError: 'Cancelled by the sender', updatedAt: this.clock.now() });
       if (!res.affected) throw new Conflict('TOO_LATE', 'This message is already being sent or was sent; it can no longer be cancelled');
       article.status = 'cancelled';
       await m.update(Article, { id: articleId }, { status: 'cancelled' });

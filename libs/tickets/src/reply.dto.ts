@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 /** Accepts a list, or one string of comma-separated addresses. */
 const addressList = () =>
@@ -37,4 +37,12 @@ export class CreateReplyDto {
   @MinLength(1, { message: 'text is required' })
   @MaxLength(100_000)
   text: string;
+
+  /**
+   * Send later: an ISO time up to a year ahead. The reply waits in the outbox and is cancelled
+   * automatically if the customer writes before then.
+   */
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'sendAt must be an ISO 8601 date and time' })
+  sendAt?: string;
 }

@@ -81,6 +81,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       intakeSmtp: {
         port: raw.NODE_ENV === 'production' && env.MAIL_INTAKE_SMTP_PORT === undefined && options.overrides?.MAIL_INTAKE_SMTP_PORT === undefined ? 0 : raw.MAIL_INTAKE_SMTP_PORT,
         host: raw.MAIL_INTAKE_SMTP_HOST,
+        lmtp: raw.MAIL_INTAKE_LMTP,
       },
     },
     instanceId: raw.INSTANCE_ID || `${hostname()}-${process.pid}`,

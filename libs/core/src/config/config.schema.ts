@@ -47,6 +47,8 @@ export const rawConfigSchema = z.object({
   /** Direct delivery (SMTP/LMTP push) listener; 0 turns it off. */
   MAIL_INTAKE_SMTP_PORT: int(0, 65535),
   MAIL_INTAKE_SMTP_HOST: z.string().min(1),
+  /** Speak LMTP instead of SMTP on the direct-delivery port (for Postfix/Dovecot LMTP delivery). */
+  MAIL_INTAKE_LMTP: bool,
   /** Names this instance in mailbox leases; defaults to host name and process id. */
   INSTANCE_ID: z.string().max(100),
 });
@@ -79,7 +81,7 @@ export interface AppConfig {
   auth: { sessionTtlHours: number; cookieSecure: boolean; loginMaxFailures: number; loginWindowMinutes: number };
   company: { name: string; timeZone: string };
   frontend: { dir: string };
-  mail: { undoSeconds: number; maxMessageBytes: number; intakeSmtp: { port: number; host: string } };
+  mail: { undoSeconds: number; maxMessageBytes: number; intakeSmtp: { port: number; host: string; lmtp: boolean } };
   instanceId: string;
 }
 

@@ -23,9 +23,9 @@ export class SmtpIntakeServer implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { port, host } = this.config.mail.intakeSmtp;
+    const { port, host, lmtp } = this.config.mail.intakeSmtp;
     if (!this.config.roles.worker || !port) return;
-    await this.listen(port, host);
+    await this.listen(port, host, lmtp);
   }
 
   async listen(port: number, host: string, lmtp = false): Promise<number> {
