@@ -119,6 +119,22 @@ describe('email intake under concurrency, crashes and push delivery', () => {
     }
   });
 
+  it('accepts LMTP delivery when configured', async () => {
+    const port = await freePort();
+    const t = await startTestApp('sqlite', { ROLES: 'web,worker', MAIL_INTAKE_SMTP_PORT: port, MAIL_INTAKE_LMTP: true });
+    try {
+      const admin = await t.login();
+      const box = await admin.post('/api/mailboxes', { name: 'LMTP', address: 'lmtp@example.jp' }).expect(201);
+      const transport = createTransport({ host: '127.0.0.1', port, lmtp: true, secure: false, ignoreTLS: true });
+      await transport.sendMail({ from: 'ito@example.jp', to: 'lmtp@example.jp', subject: 'LMTPで配送', text: 'テスト' });
+      transport.close();
+      const list = (await admin.get('/api/tickets').query({ mailboxId: box.body.id }).expect(200)).body;
+      expect(list.items.map((x: { subject: string }) => x.subject)).toEqual(['LMTPで配送']);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('attaches auto-replies and bounces to the ticket they concern without reopening it', async () => {
     const t = await startTestApp('mariadb');
     try {
