@@ -114,6 +114,15 @@ describe('email intake under concurrency, crashes and push delivery', () => {
       expect(list.items[0]).toMatchObject({ subject: 'プッシュ配送のテスト', from: { address: 'sato@example.jp', name: '佐藤' } });
       await expect(transport.sendMail({ from: 'x@example.jp', to: 'nobody@example.jp', subject: 'x', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
       transport.close();
+
+      // This mailbox has no SMTP account: outside production a reply is kept locally (captured), not refused.
+      const before = sink.messages().length;
+      const reply = await admin.post(`/api/tickets/${list.items[0].id}/replies`, { to: ['sato@example.jp'], text: '控えに残る返信' }).expect(201);
+      await until('the captured reply', async () => {
+        const d = (await admin.get(`/api/tickets/${list.items[0].id}`).expect(200)).body;
+        return d.articles.find((a: { id: number; status: string }) => a.id === reply.body.id && a.status === 'sent');
+      });
+      expect(sink.messages()).toHaveLength(before);
     } finally {
       await t.close();
     }

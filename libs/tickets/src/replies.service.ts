@@ -50,7 +50,9 @@ export class RepliesService {
       if (!p.can(ticket.mailboxId, 'reply')) throw new Forbidden('You need the reply right on this mailbox');
       const mailbox = await this.mailboxes.connection(ticket.mailboxId);
       if (!mailbox) throw new NotFound('mailbox', ticket.mailboxId);
-      if (!mailbox.smtp) throw new ValidationFailed({ mailbox: ['this mailbox has no SMTP account to send with: set one in 設定 > メールBOX'] });
+      if (!mailbox.smtp && !this.config.mail.capture) {
+        throw new ValidationFailed({ mailbox: ['this mailbox has no SMTP account to send with: set one in 設定 > メールBOX'] });
+      }
       if (!dto.to.length) throw new ValidationFailed({ to: ['at least one recipient is required'] });
 
       const now = this.clock.now();

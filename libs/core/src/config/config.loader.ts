@@ -83,6 +83,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
         host: raw.MAIL_INTAKE_SMTP_HOST,
         lmtp: raw.MAIL_INTAKE_LMTP,
       },
+      capture: raw.MAIL_CAPTURE === 'auto' ? raw.NODE_ENV !== 'production' : raw.MAIL_CAPTURE === 'true',
     },
     instanceId: raw.INSTANCE_ID || `${hostname()}-${process.pid}`,
   };

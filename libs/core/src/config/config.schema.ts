@@ -49,6 +49,8 @@ export const rawConfigSchema = z.object({
   MAIL_INTAKE_SMTP_HOST: z.string().min(1),
   /** Speak LMTP instead of SMTP on the direct-delivery port (for Postfix/Dovecot LMTP delivery). */
   MAIL_INTAKE_LMTP: bool,
+  /** Keep outgoing mail of mailboxes without an SMTP account instead of refusing it: auto = outside production. */
+  MAIL_CAPTURE: z.enum(['auto', 'true', 'false']),
   /** Names this instance in mailbox leases; defaults to host name and process id. */
   INSTANCE_ID: z.string().max(100),
 });
@@ -81,7 +83,7 @@ export interface AppConfig {
   auth: { sessionTtlHours: number; cookieSecure: boolean; loginMaxFailures: number; loginWindowMinutes: number };
   company: { name: string; timeZone: string };
   frontend: { dir: string };
-  mail: { undoSeconds: number; maxMessageBytes: number; intakeSmtp: { port: number; host: string; lmtp: boolean } };
+  mail: { undoSeconds: number; maxMessageBytes: number; intakeSmtp: { port: number; host: string; lmtp: boolean }; capture: boolean };
   instanceId: string;
 }
 

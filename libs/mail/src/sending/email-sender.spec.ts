@@ -15,7 +15,7 @@ const payload = (charset: EmailPayload['charset']): EmailPayload => ({
 });
 
 describe('EmailSender.build', () => {
-  const sender = new EmailSender();
+  const sender = new EmailSender({ mail: { capture: false } } as never, {} as never);
 
   it.each(['utf-8', 'iso-2022-jp'] as const)('writes threading headers and Japanese that decodes back (%s)', async (charset) => {
     const raw = await sender.build(payload(charset), 'abc@example.jp');

@@ -1,6 +1,7 @@
 import { MailboxConnection } from '@madoguchi/mailboxes';
 import type { EmailPayload } from '@madoguchi/tickets';
-import { Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage } from '@madoguchi/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as Encoding from 'encoding-japanese';
 import { createTransport, Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -42,6 +43,7 @@ function isoJpWords(text: string): string {
  */
 @Injectable()
 export class EmailSender {
+  private readonly logger = new Logger('EmailSender');
   private transports = new Map<string, Transporter>();
 
   async build(payload: EmailPayload, messageId: string): Promise<Buffer> {
@@ -88,9 +90,21 @@ export class EmailSender {
     return composer.compile().build();
   }
 
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(BLOB_STORAGE) private readonly blobs: BlobStorage,
+  ) {}
+
   async send(conn: MailboxConnection, payload: EmailPayload, messageId: string): Promise<SendReceipt> {
-    if (!conn.smtp) throw new PermanentSendError('The mailbox has no SMTP account');
     const raw = await this.build(payload, messageId);
+    if (!conn.smtp) {
+      if (!this.config.mail.capture) throw new PermanentSendError('The mailbox has no SMTP account');
+      // The embedded default keeps such mail instead of sending it (§8); the raw message is
+      // stored like received mail and the reply shows as sent on the ticket.
+      const blob = await this.blobs.put(raw);
+      this.logger.log(`captured ${messageId} for ${payload.to.map((t) => t.address).join(', ')} (no SMTP account; blob ${blob.key})`);
+      return { messageId, response: `captured locally as ${blob.key}`, raw };
+    }
     const envelope = {
       from: payload.from.address,
       to: [...payload.to, ...payload.cc, ...payload.bcc].map((a) => a.address),
