@@ -213,7 +213,9 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     const r2 = await admin.post(`/api/tickets/${q2.id}/replies`, { to: ['nobody@example.jp'], text: '届かない' }).expect(201);
     await dispatch();
     const failed = await admin.get(`/api/tickets/${q2.id}`).expect(200);
-    expect(failed.body.articles.find((a: { id: number }) => a.id === r2.body.id).status).toBe('failed');
+    const failedArticle = failed.body.articles.find((a: { id: number }) => a.id === r2.body.id);
+    expect(failedArticle.status).toBe('failed');
+    expect(failedArticle.error).toMatch(/550|no such user/);
     row = await ds.getRepository(OutboxEntry).findOneByOrFail({ articleId: r2.body.id });
     expect(row.lastError).toMatch(/550|no such user/);
     await admin.post(`/api/articles/${r2.body.id}/retry`).expect(200);

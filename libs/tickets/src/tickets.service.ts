@@ -190,11 +190,21 @@ export class TicketsService {
       ? await this.dataSource.getRepository(Attachment).findBy({ articleId: In(articles.map((a) => a.id)) })
       : [];
     const mentions = t.mentionsTicketId ? await this.dataSource.getRepository(Ticket).findOneBy({ id: t.mentionsTicketId }) : null;
+    const outbox = await this.dataSource.getRepository(OutboxEntry).findBy({ ticketId: id });
     return {
       ...this.listItem(t),
       contact: { address: t.contactAddress ?? '', name: t.contactName ?? '' },
       mentions: mentions && p.can(mentions.mailboxId, 'view') ? { id: mentions.id, code: mentions.code } : null,
-      articles: articles.map((a) => this.articleView(a, attachments.filter((x) => x.articleId === a.id))),
+      articles: articles.map((a) => {
+        const out = outbox.find((o) => o.articleId === a.id);
+        return {
+          ...this.articleView(a, attachments.filter((x) => x.articleId === a.id)),
+          // Why a reply failed, and until when a queued one can still be taken back.
+          error: out && (out.state === 'failed' || out.state === 'pending') ? out.lastError : null,
+          undoUntil: out?.state === 'pending' && a.status === 'queued' ? out.dueAt : null,
+          sendAt: out?.state === 'pending' && a.status === 'scheduled' ? out.dueAt : null,
+        };
+      }),
     };
   }
 

@@ -16,7 +16,15 @@ export const routes: Routes = [
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'customers' },
-      { path: 'inbox', title: 'nav.inbox', data: { feature: 'nav.inbox' }, loadComponent: notAvailable },
+      {
+        path: 'inbox',
+        loadChildren: () => import('./inbox/inbox.routes').then((m) => m.inboxRoutes),
+      },
+      {
+        path: 'tickets/:id',
+        title: 'ticket.title',
+        loadComponent: () => import('./ticket/ticket-view').then((m) => m.TicketView),
+      },
       { path: 'mypage', title: 'nav.mypage', data: { feature: 'nav.mypage' }, loadComponent: notAvailable },
       { path: 'work', title: 'nav.work', data: { feature: 'nav.work' }, loadComponent: notAvailable },
       { path: 'sms', title: 'nav.sms', data: { feature: 'nav.sms' }, loadComponent: notAvailable },

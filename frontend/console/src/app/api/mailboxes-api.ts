@@ -2,17 +2,152 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
 
+export type OutgoingCharset = 'utf-8' | 'iso-2022-jp';
+export const OUTGOING_CHARSETS: readonly OutgoingCharset[] = ['utf-8', 'iso-2022-jp'];
+
+/** IMAP settings as the server shows them: the password never leaves it, only whether one is set. */
+export interface ImapSettings {
+  host: string;
+  port: number;
+  /** true: implicit TLS (993); false: plain, upgraded by STARTTLS when offered (143). */
+  secure: boolean;
+  user: string;
+  folder: string;
+  sentFolder: string | null;
+  hasPassword: boolean;
+}
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** true: implicit TLS (465); false: STARTTLS when offered (587/25). */
+  secure: boolean;
+  user: string | null;
+  hasPassword: boolean;
+}
+
 export interface Mailbox {
   id: number;
   name: string;
   address: string;
+  active: boolean;
+  imap: ImapSettings | null;
+  smtp: SmtpSettings | null;
+  pollIntervalSec: number;
+  outgoingCharset: OutgoingCharset;
+}
+
+export interface ImapSettingsInput {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  /** Required on create; on update, leaving it out keeps the stored one. */
+  password?: string;
+  folder?: string;
+  sentFolder?: string | null;
+}
+
+export interface SmtpSettingsInput {
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string | null;
+  password?: string;
+}
+
+export interface MailboxInput {
+  name: string;
+  address: string;
+  active?: boolean;
+  pollIntervalSec?: number;
+  outgoingCharset?: OutgoingCharset;
+  /** `null` on update removes the settings. */
+  imap?: ImapSettingsInput | null;
+  smtp?: SmtpSettingsInput | null;
+}
+
+/** Intake status of one mailbox. */
+export interface MailboxStatus {
+  lastFetchAt: string | null;
+  nextPollAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  consecutiveFailures: number;
+  /** An IMAP IDLE connection is open, so new mail arrives within about a second. */
+  idle: boolean;
+  counts: { fetched: number; quarantined: number; oversized: number };
+}
+
+export interface ConnectionCheck {
+  ok: boolean;
+  /** A sentence a person can read, when `ok` is false. */
+  error?: string;
+}
+
+/** `null` for a protocol that is not configured. */
+export interface ConnectionTestResult {
+  imap: ConnectionCheck | null;
+  smtp: ConnectionCheck | null;
+}
+
+/** A message intake kept raw instead of filing: unparsable (quarantined) or too large (oversized). */
+export interface QuarantinedMessage {
+  id: number;
+  state: 'quarantined' | 'oversized';
+  error: string | null;
+  size: number;
+  receivedAt: string;
+  subject: string | null;
+  from: string | null;
+}
+
+export interface RawMessageRetry {
+  state: string;
+  ticketId: number | null;
 }
 
 @Injectable({ providedIn: 'root' })
 export class MailboxesApi {
   private readonly http = inject(HttpClient);
 
+  /** The mailboxes the signed-in user may view. */
   list(): Observable<Mailbox[]> {
     return this.http.get<Mailbox[]>('/api/mailboxes');
+  }
+
+  get(id: number): Observable<Mailbox> {
+    return this.http.get<Mailbox>(`/api/mailboxes/${id}`);
+  }
+
+  create(input: MailboxInput): Observable<Mailbox> {
+    return this.http.post<Mailbox>('/api/mailboxes', input);
+  }
+
+  update(id: number, input: Partial<MailboxInput>): Observable<Mailbox> {
+    return this.http.patch<Mailbox>(`/api/mailboxes/${id}`, input);
+  }
+
+  status(id: number): Observable<MailboxStatus> {
+    return this.http.get<MailboxStatus>(`/api/mailboxes/${id}/status`);
+  }
+
+  /** Tries the saved IMAP and SMTP settings. */
+  testConnection(id: number): Observable<ConnectionTestResult> {
+    return this.http.post<ConnectionTestResult>(`/api/mailboxes/${id}/test`, {});
+  }
+
+  quarantine(id: number): Observable<QuarantinedMessage[]> {
+    return this.http.get<QuarantinedMessage[]>(`/api/mailboxes/${id}/quarantine`);
+  }
+
+  /** Plain URL, so the browser downloads the .eml with the session cookie. */
+  rawMessageUrl(rawMessageId: number): string {
+    return `/api/raw-messages/${rawMessageId}/raw`;
+  }
+
+  /** Parses a kept message again; on success it is filed as a ticket. */
+  retryRawMessage(rawMessageId: number): Observable<RawMessageRetry> {
+    return this.http.post<RawMessageRetry>(`/api/raw-messages/${rawMessageId}/retry`, {});
   }
 }

@@ -29,6 +29,12 @@ export function validationMessage(
   if (errors['minlength']) {
     return i18n.t('validation.minLength', { min: errors['minlength'].requiredLength });
   }
+  if (errors['min']) {
+    return i18n.t('validation.min', { min: errors['min'].min });
+  }
+  if (errors['max']) {
+    return i18n.t('validation.max', { max: errors['max'].max });
+  }
   if (errors['email']) {
     return i18n.t('validation.email');
   }

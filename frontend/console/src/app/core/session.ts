@@ -1,7 +1,7 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { Observable, catchError, finalize, of, shareReplay, tap } from 'rxjs';
 
-import { AuthApi, type Me } from '../api/auth-api';
+import { AuthApi, type MailboxRights, type Me } from '../api/auth-api';
 
 /** Who is signed in. Loaded once from `/api/auth/me`, set by login, cleared by logout or a 401. */
 @Injectable({ providedIn: 'root' })
@@ -20,6 +20,15 @@ export class Session {
   can(right: string): boolean {
     const user = this.current();
     return user !== null && (this.isAdmin() || user.rights.includes(right));
+  }
+
+  /** A right on one mailbox; administrators hold every right on every mailbox. */
+  canOnMailbox(mailboxId: number, right: Exclude<keyof MailboxRights, 'mailboxId'>): boolean {
+    const user = this.current();
+    if (user === null) {
+      return false;
+    }
+    return this.isAdmin() || user.mailboxRights.some((r) => r.mailboxId === mailboxId && r[right]);
   }
 
   /** The signed-in user, asking the server only if nobody is known yet; null when signed out. */

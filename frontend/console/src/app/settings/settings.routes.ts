@@ -19,6 +19,26 @@ export const settingsRoutes: Routes = [
         loadComponent: () => import('./groups/group-list').then((m) => m.GroupList),
       },
       {
+        path: 'mailboxes',
+        title: 'settings.mailboxes',
+        loadComponent: () => import('./mailboxes/mailbox-list').then((m) => m.MailboxList),
+      },
+      {
+        path: 'mailboxes/new',
+        title: 'settings.newMailbox',
+        loadComponent: () => import('./mailboxes/mailbox-form').then((m) => m.MailboxForm),
+      },
+      {
+        path: 'mailboxes/:id',
+        title: 'settings.editMailbox',
+        loadComponent: () => import('./mailboxes/mailbox-form').then((m) => m.MailboxForm),
+      },
+      {
+        path: 'mailboxes/:id/quarantine',
+        title: 'settings.quarantine.title',
+        loadComponent: () => import('./mailboxes/quarantine-list').then((m) => m.QuarantineList),
+      },
+      {
         path: 'tokens',
         title: 'settings.tokens',
         loadComponent: () => import('./tokens/token-list').then((m) => m.TokenList),

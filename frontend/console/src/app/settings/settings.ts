@@ -8,6 +8,7 @@ import { TranslatePipe } from '../i18n/translate-pipe';
 const TABS: readonly { path: string; label: MessageKey }[] = [
   { path: 'users', label: 'settings.users' },
   { path: 'groups', label: 'settings.groups' },
+  { path: 'mailboxes', label: 'settings.mailboxes' },
   { path: 'tokens', label: 'settings.tokens' },
 ];
 

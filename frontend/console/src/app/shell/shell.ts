@@ -6,8 +6,8 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
 import { MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
-import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { map } from 'rxjs';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { filter, map } from 'rxjs';
 
 import { Session } from '../core/session';
 import type { MessageKey } from '../i18n/ja';
@@ -18,10 +18,12 @@ interface NavItem {
   path: string;
   label: MessageKey;
   adminOnly?: boolean;
+  /** Pages outside the item's path that belong to it (a ticket belongs to the inbox). */
+  alsoActiveUnder?: string;
 }
 
 const NAV_ITEMS: readonly NavItem[] = [
-  { path: 'inbox', label: 'nav.inbox' },
+  { path: 'inbox', label: 'nav.inbox', alsoActiveUnder: '/tickets/' },
   { path: 'mypage', label: 'nav.mypage' },
   { path: 'customers', label: 'nav.customers' },
   { path: 'work', label: 'nav.work' },
@@ -58,9 +60,20 @@ export class Shell {
       .pipe(map((state) => state.matches)),
     { initialValue: false },
   );
+  private readonly url = toSignal(
+    this.router.events.pipe(
+      filter((event) => event instanceof NavigationEnd),
+      map(() => this.router.url),
+    ),
+    { initialValue: this.router.url },
+  );
   protected readonly navItems = computed(() =>
     NAV_ITEMS.filter((item) => !item.adminOnly || this.session.isAdmin()),
   );
+
+  protected isActive(item: NavItem, linkActive: boolean): boolean {
+    return linkActive || (item.alsoActiveUnder !== undefined && this.url().startsWith(item.alsoActiveUnder));
+  }
 
   protected logOut(): void {
     this.session.logout().subscribe({

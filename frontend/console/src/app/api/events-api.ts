@@ -1,0 +1,85 @@
+import { Injectable } from '@angular/core';
+import { Observable, share } from 'rxjs';
+
+/** A ticket the user may see changed: new mail, a reply queued or sent, a state change. */
+export interface TicketChanged {
+  type: 'ticket';
+  ticketId: number;
+  mailboxId: number;
+}
+
+/** The stream came back after a break: events sent meanwhile were lost, so views should re-fetch. */
+export interface StreamResumed {
+  type: 'resumed';
+}
+
+export type ServerEvent = TicketChanged | StreamResumed;
+
+/** After EventSource gives up (it only retries by itself after network errors, not after an HTTP error). */
+const RECONNECT_DELAYS_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
+
+/**
+ * `GET /api/events` (server-sent events; the session cookie authenticates it). One EventSource is
+ * shared by every subscriber and closed when the last one leaves.
+ */
+@Injectable({ providedIn: 'root' })
+export class EventsApi {
+  private readonly events$ = new Observable<ServerEvent>((subscriber) => {
+    let source: EventSource | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+    let connectedBefore = false;
+
+    const connect = () => {
+      source = new EventSource('/api/events');
+      source.onopen = () => {
+        failures = 0;
+        if (connectedBefore) {
+          subscriber.next({ type: 'resumed' });
+        }
+        connectedBefore = true;
+      };
+      source.onmessage = (message: MessageEvent<string>) => {
+        const event = parseTicketChanged(message.data);
+        if (event) {
+          subscriber.next(event);
+        }
+      };
+      source.onerror = () => {
+        // CONNECTING: the browser retries by itself. CLOSED: it gave up (e.g. a 401 or a 502 from
+        // a proxy), so try again later, more slowly each time.
+        if (source?.readyState === EventSource.CLOSED) {
+          source.close();
+          const delay = RECONNECT_DELAYS_MS[Math.min(failures, RECONNECT_DELAYS_MS.length - 1)];
+          failures++;
+          timer = setTimeout(connect, delay);
+        }
+      };
+    };
+
+    connect();
+    return () => {
+      clearTimeout(timer);
+      source?.close();
+    };
+  }).pipe(share());
+
+  events(): Observable<ServerEvent> {
+    return this.events$;
+  }
+}
+
+function parseTicketChanged(data: string): TicketChanged | null {
+  try {
+    const value: unknown = JSON.parse(data);
+    if (typeof value !== 'object' || value === null) {
+      return null;
+    }
+    const { type, ticketId, mailboxId } = value as Record<string, unknown>;
+    return type === 'ticket' && typeof ticketId === 'number' && typeof mailboxId === 'number'
+      ? { type, ticketId, mailboxId }
+      : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,143 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable } from 'rxjs';
+
+export const TICKET_STATES = ['unhandled', 'awaiting_approval', 'rejected', 'handled'] as const;
+export type TicketState = (typeof TICKET_STATES)[number];
+
+export interface MailAddress {
+  address: string;
+  name: string;
+}
+
+/** A ticket as the inbox lists it. */
+export interface TicketSummary {
+  id: number;
+  /** `IQ` + 6 digits */
+  code: string;
+  mailboxId: number;
+  folderId: number | null;
+  subject: string;
+  state: TicketState;
+  from: MailAddress;
+  customerId: number | null;
+  lastActivityAt: string;
+  createdAt: string;
+  unread: boolean;
+  labels: string[];
+  spam: boolean;
+}
+
+export type ArticleKind = 'email' | 'note' | 'bounce' | 'form' | 'mypage' | 'sms' | 'call' | 'history';
+export type ArticleStatus = 'queued' | 'scheduled' | 'sent' | 'failed' | 'cancelled';
+
+export interface Attachment {
+  id: number;
+  filename: string;
+  size: number;
+  contentType: string;
+  /** Shown inside the HTML body (`cid:` image), not listed as a download. */
+  inline: boolean;
+  contentId: string | null;
+}
+
+/** One email, note, bounce, … on a ticket's timeline. */
+export interface Article {
+  id: number;
+  kind: ArticleKind;
+  direction: 'inbound' | 'outbound';
+  sender: 'customer' | 'agent' | 'system';
+  messageId: string | null;
+  from: MailAddress;
+  to: MailAddress[];
+  cc: MailAddress[];
+  bcc: MailAddress[];
+  subject: string | null;
+  text: string | null;
+  /** Sanitized by the server; inline images point at `/api/attachments/N`. */
+  html: string | null;
+  /** Outbound only. */
+  status: ArticleStatus | string | null;
+  /** Inbound email: normal, auto_reply, bounce, loop. */
+  classification: string | null;
+  /** Why sending failed. */
+  error?: string | null;
+  /** A queued reply can be cancelled until then. */
+  undoUntil?: string | null;
+  attachments: Attachment[];
+  createdAt: string;
+}
+
+export interface TicketDetail extends TicketSummary {
+  /** Where replies go by default. */
+  contact: MailAddress;
+  /** A stranger's mail that named another ticket's code is linked to it, never merged. */
+  mentions: { id: number; code: string } | null;
+  /** What a reply's subject should be (`Re: …` keeping the ticket code). */
+  replySubject: string;
+  /** Oldest first. */
+  articles: Article[];
+}
+
+export interface TicketSearch {
+  mailboxId: number;
+  /** Absent: every state. */
+  state?: TicketState;
+  q: string;
+  /** 1-based */
+  page: number;
+  pageSize: number;
+}
+
+export interface TicketPage {
+  items: TicketSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface ReplyInput {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text: string;
+}
+
+@Injectable({ providedIn: 'root' })
+export class TicketsApi {
+  private readonly http = inject(HttpClient);
+
+  /** Newest activity first. */
+  search(search: TicketSearch): Observable<TicketPage> {
+    let params = new HttpParams()
+      .set('mailboxId', search.mailboxId)
+      .set('page', search.page)
+      .set('pageSize', search.pageSize);
+    if (search.state) {
+      params = params.set('state', search.state);
+    }
+    if (search.q) {
+      params = params.set('q', search.q);
+    }
+    return this.http.get<TicketPage>('/api/tickets', { params });
+  }
+
+  get(id: number): Observable<TicketDetail> {
+    return this.http.get<TicketDetail>(`/api/tickets/${id}`);
+  }
+
+  markRead(id: number): Observable<void> {
+    return this.http.post<void>(`/api/tickets/${id}/read`, {});
+  }
+
+  /** Queues a reply; it goes out when its undo window (`undoUntil`) has passed. */
+  reply(id: number, input: ReplyInput): Observable<Article> {
+    return this.http.post<Article>(`/api/tickets/${id}/replies`, input);
+  }
+
+  /** Plain URL, so the browser fetches the file with the session cookie. */
+  attachmentUrl(attachmentId: number): string {
+    return `/api/attachments/${attachmentId}`;
+  }
+}

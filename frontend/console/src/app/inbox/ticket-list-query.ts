@@ -1,0 +1,95 @@
+import { Injectable, signal } from '@angular/core';
+import type { ParamMap, Params } from '@angular/router';
+
+import { TICKET_STATES, type TicketState } from '../api/tickets-api';
+
+export const PAGE_SIZES = [10, 20, 50, 100] as const;
+export const DEFAULT_PAGE_SIZE = 50;
+
+export type StateTab = TicketState | 'all';
+export const STATE_TABS: readonly StateTab[] = [...TICKET_STATES, 'all'];
+/** What needs doing is what an agent opens the inbox for. */
+export const DEFAULT_STATE_TAB: StateTab = 'unhandled';
+
+export interface TicketListQuery {
+  state: StateTab;
+  q: string;
+  /** 1-based */
+  page: number;
+  pageSize: number;
+}
+
+/** Reads the inbox's state tab, search and page from its URL query params. */
+export function parseTicketListQuery(params: ParamMap): TicketListQuery {
+  const state = params.get('state');
+  const page = Number(params.get('page'));
+  const pageSize = Number(params.get('pageSize'));
+  return {
+    state: (STATE_TABS as readonly (string | null)[]).includes(state)
+      ? (state as StateTab)
+      : DEFAULT_STATE_TAB,
+    q: params.get('q')?.trim() ?? '',
+    page: Number.isInteger(page) && page >= 1 ? page : 1,
+    pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
+  };
+}
+
+/** The inverse of `parseTicketListQuery`, leaving defaults out to keep URLs short. */
+export function ticketListQueryParams(query: TicketListQuery): Params {
+  const params: Params = {};
+  if (query.state !== DEFAULT_STATE_TAB) {
+    params['state'] = query.state;
+  }
+  if (query.q) {
+    params['q'] = query.q;
+  }
+  if (query.page > 1) {
+    params['page'] = query.page;
+  }
+  if (query.pageSize !== DEFAULT_PAGE_SIZE) {
+    params['pageSize'] = query.pageSize;
+  }
+  return params;
+}
+
+const LAST_MAILBOX_KEY = 'madoguchi.inbox.mailboxId';
+
+/**
+ * Where the inbox was: the mailbox (also across visits, in local storage) and the list's query
+ * params, so leaving a ticket returns to the same tab, search and page.
+ */
+@Injectable({ providedIn: 'root' })
+export class InboxMemory {
+  readonly mailboxId = signal<number | null>(readStoredMailboxId());
+  readonly queryParams = signal<Params>({});
+
+  remember(mailboxId: number, queryParams: Params): void {
+    this.queryParams.set(queryParams);
+    if (this.mailboxId() === mailboxId) {
+      return;
+    }
+    this.mailboxId.set(mailboxId);
+    try {
+      localStorage.setItem(LAST_MAILBOX_KEY, String(mailboxId));
+    } catch {
+      // Storage can be disabled; the choice then lasts for this tab only.
+    }
+  }
+
+  /** The list to go back to from a ticket of this mailbox. */
+  listCommands(mailboxId: number): { commands: unknown[]; queryParams: Params } {
+    return {
+      commands: ['/inbox', mailboxId],
+      queryParams: this.mailboxId() === mailboxId ? this.queryParams() : {},
+    };
+  }
+}
+
+function readStoredMailboxId(): number | null {
+  try {
+    const id = Number(localStorage.getItem(LAST_MAILBOX_KEY));
+    return Number.isInteger(id) && id > 0 ? id : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,235 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  computed,
+  effect,
+  inject,
+  input,
+  linkedSignal,
+  untracked,
+} from '@angular/core';
+import { rxResource, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { FormControl, ReactiveFormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatTableModule } from '@angular/material/table';
+import { MatTabsModule } from '@angular/material/tabs';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { debounceTime, distinctUntilChanged, filter, map } from 'rxjs';
+
+import { readApiError } from '../api/api-error';
+import { EventsApi } from '../api/events-api';
+import { MailboxesApi } from '../api/mailboxes-api';
+import { TicketsApi, type TicketPage, type TicketSearch, type TicketSummary } from '../api/tickets-api';
+import { Notifier } from '../core/notifier';
+import { DateTimePipe } from '../i18n/date-time-pipe';
+import type { MessageKey } from '../i18n/ja';
+import { TranslatePipe } from '../i18n/translate-pipe';
+import { TICKET_STATE_LABELS } from '../ticket/ticket-labels';
+import { TicketStateChip } from '../ticket/ticket-state-chip';
+import {
+  InboxMemory,
+  PAGE_SIZES,
+  STATE_TABS,
+  parseTicketListQuery,
+  ticketListQueryParams,
+  type StateTab,
+  type TicketListQuery,
+} from './ticket-list-query';
+
+/** Re-fetching once for a burst of changes (a batch of mail arriving) rather than once per ticket. */
+const LIVE_UPDATE_DEBOUNCE_MS = 300;
+
+/** The shared inbox of one mailbox: state tabs, search, and the tickets, updated live. */
+@Component({
+  selector: 'mg-ticket-list',
+  imports: [
+    ReactiveFormsModule,
+    RouterLink,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatPaginatorModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatTableModule,
+    MatTabsModule,
+    DateTimePipe,
+    TicketStateChip,
+    TranslatePipe,
+  ],
+  templateUrl: './ticket-list.html',
+  styleUrl: './ticket-list.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class TicketList {
+  private readonly ticketsApi = inject(TicketsApi);
+  private readonly mailboxesApi = inject(MailboxesApi);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+  private readonly notifier = inject(Notifier);
+  private readonly memory = inject(InboxMemory);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+
+  /** The `:mailboxId` route param; absent on `/inbox`, which goes to the last mailbox used. */
+  readonly mailboxId = input<string>();
+
+  protected readonly columns = ['code', 'subject', 'from', 'state', 'lastActivityAt'];
+  protected readonly pageSizes = [...PAGE_SIZES];
+  protected readonly stateTabs = STATE_TABS;
+
+  protected readonly searchControl = new FormControl('', { nonNullable: true });
+
+  protected readonly mailboxes = rxResource({ stream: () => this.mailboxesApi.list() });
+  protected readonly mailboxList = computed(() => (this.mailboxes.hasValue() ? this.mailboxes.value() : []));
+  protected readonly selectedMailboxId = computed(() => {
+    const id = Number(this.mailboxId());
+    return Number.isInteger(id) && id > 0 ? id : undefined;
+  });
+  /** The mailbox asked for is not one this user may see (or does not exist). */
+  protected readonly unknownMailbox = computed(() => {
+    const id = this.selectedMailboxId();
+    return (
+      this.mailboxes.hasValue() &&
+      ((this.mailboxId() !== undefined && id === undefined) ||
+        (id !== undefined && !this.mailboxList().some((m) => m.id === id)))
+    );
+  });
+
+  private readonly queryParamMap = toSignal(this.route.queryParamMap, { requireSync: true });
+  protected readonly query = computed(() => parseTicketListQuery(this.queryParamMap()));
+
+  private readonly search = computed<TicketSearch | undefined>(() => {
+    const mailboxId = this.selectedMailboxId();
+    if (mailboxId === undefined || this.unknownMailbox()) {
+      return undefined;
+    }
+    const { state, q, page, pageSize } = this.query();
+    return { mailboxId, state: state === 'all' ? undefined : state, q, page, pageSize };
+  });
+  protected readonly result = rxResource({
+    params: () => this.search(),
+    stream: ({ params }) => this.ticketsApi.search(params),
+  });
+  /** The last page received, kept on screen while the next one (or a live update) loads. */
+  private readonly page = linkedSignal<TicketPage | undefined, TicketPage | undefined>({
+    source: () => (this.result.hasValue() ? this.result.value() : undefined),
+    computation: (page, previous) => page ?? previous?.value,
+  });
+  protected readonly loadError = computed(() => {
+    const error = this.result.error() ?? this.mailboxes.error();
+    return error ? this.notifier.describe(readApiError(error)) : null;
+  });
+  protected readonly tickets = computed(() => (this.loadError() ? [] : (this.page()?.items ?? [])));
+  protected readonly total = computed(() => (this.loadError() ? 0 : (this.page()?.total ?? 0)));
+
+  constructor() {
+    // `/inbox` alone: open the mailbox used last time if it is still visible, else the first one.
+    effect(() => {
+      if (this.mailboxId() !== undefined || !this.mailboxes.hasValue()) {
+        return;
+      }
+      const mailboxes = this.mailboxes.value();
+      const remembered = untracked(() => this.memory.mailboxId());
+      const target = mailboxes.find((m) => m.id === remembered) ?? mailboxes[0];
+      if (target) {
+        void this.router.navigate(['/inbox', target.id], {
+          queryParams: this.route.snapshot.queryParams,
+          replaceUrl: true,
+        });
+      }
+    });
+
+    // Back/forward and reload change the URL: show its search in the box, remember where we are.
+    effect(() => {
+      const query = this.query();
+      const mailboxId = this.selectedMailboxId();
+      untracked(() => {
+        if (mailboxId !== undefined && !this.unknownMailbox()) {
+          this.memory.remember(mailboxId, ticketListQueryParams(query));
+        }
+        if (this.searchControl.value.trim() !== query.q) {
+          this.searchControl.setValue(query.q, { emitEvent: false });
+        }
+      });
+    });
+
+    this.searchControl.valueChanges
+      .pipe(
+        map((value) => value.trim()),
+        debounceTime(400),
+        distinctUntilChanged(),
+        takeUntilDestroyed(),
+      )
+      .subscribe((q) => this.searchFor(q, true));
+
+    // Live updates: a changed ticket of this mailbox may enter, leave or move within the page.
+    inject(EventsApi)
+      .events()
+      .pipe(
+        filter((event) => event.type === 'resumed' || event.mailboxId === this.selectedMailboxId()),
+        debounceTime(LIVE_UPDATE_DEBOUNCE_MS),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => this.reload());
+  }
+
+  protected stateLabel(tab: StateTab): MessageKey {
+    return tab === 'all' ? 'common.all' : TICKET_STATE_LABELS[tab];
+  }
+
+  /** Query params of a state tab's link: a new tab starts at page 1 and keeps the search. */
+  protected tabQueryParams(tab: StateTab) {
+    return ticketListQueryParams({ ...this.query(), state: tab, page: 1 });
+  }
+
+  protected selectMailbox(mailboxId: number): void {
+    void this.router.navigate(['/inbox', mailboxId], {
+      queryParams: ticketListQueryParams({ ...this.query(), page: 1 }),
+    });
+  }
+
+  protected searchNow(): void {
+    this.searchFor(this.searchControl.value.trim(), false);
+  }
+
+  protected reload(): void {
+    if (this.search()) {
+      this.result.reload();
+    }
+  }
+
+  protected changePage(event: PageEvent): void {
+    this.navigate({ ...this.query(), page: event.pageIndex + 1, pageSize: event.pageSize }, false);
+    // The paginator sits below the table: bring the new page's first rows into view.
+    this.host.nativeElement.scrollIntoView({ block: 'start' });
+  }
+
+  protected openTicket(ticket: TicketSummary): void {
+    void this.router.navigate(['/tickets', ticket.id]);
+  }
+
+  /** A new search starts at page 1; typing replaces the history entry instead of piling them up. */
+  private searchFor(q: string, replaceUrl: boolean): void {
+    const current = this.query();
+    if (q === current.q && current.page === 1) {
+      return;
+    }
+    this.navigate({ ...current, q, page: 1 }, replaceUrl);
+  }
+
+  private navigate(query: TicketListQuery, replaceUrl: boolean): void {
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: ticketListQueryParams(query),
+      replaceUrl,
+    });
+  }
+}

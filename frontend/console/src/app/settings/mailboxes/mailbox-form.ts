@@ -1,0 +1,311 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
+import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators, type FormControl } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { Router } from '@angular/router';
+
+import { readApiError } from '../../api/api-error';
+import {
+  MailboxesApi,
+  OUTGOING_CHARSETS,
+  type Mailbox,
+  type MailboxInput,
+  type OutgoingCharset,
+} from '../../api/mailboxes-api';
+import { clearServerErrors, showServerErrors, validationMessage } from '../../core/form-errors';
+import { Notifier } from '../../core/notifier';
+import { I18n, type Message } from '../../i18n/i18n';
+import type { MessageKey } from '../../i18n/ja';
+import { TranslatePipe } from '../../i18n/translate-pipe';
+import { ConnectionTest } from './connection-test';
+import { MailboxStatusPanel } from './mailbox-status';
+
+/** The usual ports: implicit TLS vs plain (upgraded by STARTTLS where the server offers it). */
+const IMAP_PORTS = { secure: 993, plain: 143 };
+const SMTP_PORTS = { secure: 465, plain: 587 };
+const DEFAULT_POLL_INTERVAL_SEC = 60;
+const CHARSET_LABELS: Record<OutgoingCharset, MessageKey> = {
+  'utf-8': 'settings.mailbox.charset.utf8',
+  'iso-2022-jp': 'settings.mailbox.charset.iso2022jp',
+};
+const INTEGER = /^\d+$/;
+const PORT = [Validators.required, Validators.min(1), Validators.max(65535), Validators.pattern(INTEGER)];
+
+function buildForm(fb: NonNullableFormBuilder) {
+  return fb.group({
+    name: ['', [Validators.required, Validators.maxLength(100)]],
+    address: ['', [Validators.required, Validators.email, Validators.maxLength(254)]],
+    active: [true],
+    pollIntervalSec: fb.control<number | null>(DEFAULT_POLL_INTERVAL_SEC, [
+      Validators.required,
+      Validators.min(10),
+      Validators.max(86400),
+      Validators.pattern(INTEGER),
+    ]),
+    outgoingCharset: fb.control<OutgoingCharset>('utf-8'),
+    imapEnabled: [true],
+    imap: fb.group({
+      host: ['', [Validators.required, Validators.maxLength(255)]],
+      port: fb.control<number | null>(IMAP_PORTS.secure, PORT),
+      secure: [true],
+      user: ['', [Validators.required, Validators.maxLength(255)]],
+      password: ['', Validators.maxLength(1000)],
+      folder: ['INBOX', [Validators.required, Validators.maxLength(255)]],
+      sentFolder: ['', Validators.maxLength(255)],
+    }),
+    smtpEnabled: [false],
+    smtp: fb.group({
+      host: ['', [Validators.required, Validators.maxLength(255)]],
+      port: fb.control<number | null>(SMTP_PORTS.plain, PORT),
+      secure: [false],
+      user: ['', Validators.maxLength(255)],
+      password: ['', Validators.maxLength(1000)],
+    }),
+  });
+}
+
+type MailboxFormGroup = ReturnType<typeof buildForm>;
+type MailboxFormValue = ReturnType<MailboxFormGroup['getRawValue']>;
+
+/** Creates or edits a mailbox: connection settings, with its intake status and a connection test. */
+@Component({
+  selector: 'mg-mailbox-form',
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatButtonToggleModule,
+    MatCheckboxModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    ConnectionTest,
+    MailboxStatusPanel,
+    TranslatePipe,
+  ],
+  templateUrl: './mailbox-form.html',
+  styleUrl: './mailbox-form.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class MailboxForm {
+  private readonly api = inject(MailboxesApi);
+  private readonly router = inject(Router);
+  private readonly notifier = inject(Notifier);
+  protected readonly i18n = inject(I18n);
+
+  /** The `:id` route param; absent on `/settings/mailboxes/new`. */
+  readonly id = input<string>();
+
+  protected readonly isNew = computed(() => this.id() === undefined);
+  private readonly mailboxId = computed(() => {
+    const id = Number(this.id());
+    return Number.isInteger(id) && id > 0 ? id : undefined;
+  });
+  protected readonly mailbox = rxResource({
+    params: () => this.mailboxId(),
+    stream: ({ params: id }) => this.api.get(id),
+  });
+  protected readonly current = computed(() => (this.mailbox.hasValue() ? this.mailbox.value() : undefined));
+  protected readonly loadError = computed<Message | null>(() => {
+    if (!this.isNew() && this.mailboxId() === undefined) {
+      return { key: 'errors.notFound' };
+    }
+    const error = this.mailbox.error();
+    return error ? { text: this.notifier.describe(readApiError(error)) } : null;
+  });
+
+  protected readonly charsets = OUTGOING_CHARSETS;
+  protected readonly charsetLabels = CHARSET_LABELS;
+  protected readonly form = buildForm(inject(NonNullableFormBuilder));
+  protected readonly saving = signal(false);
+  protected readonly formError = signal<Message | null>(null);
+
+  constructor() {
+    effect(() => {
+      const mailbox = this.current();
+      if (mailbox) {
+        untracked(() => this.fillForm(mailbox));
+      }
+    });
+
+    const { imapEnabled, smtpEnabled, imap, smtp } = this.form.controls;
+    imapEnabled.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.syncSections());
+    smtpEnabled.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.syncSections());
+    // Switching TLS on or off moves the port along, unless someone chose an unusual one.
+    imap.controls.secure.valueChanges
+      .pipe(takeUntilDestroyed())
+      .subscribe((secure) => switchPort(imap.controls.port, secure, IMAP_PORTS));
+    smtp.controls.secure.valueChanges
+      .pipe(takeUntilDestroyed())
+      .subscribe((secure) => switchPort(smtp.controls.port, secure, SMTP_PORTS));
+    this.syncSections();
+  }
+
+  protected errorText(path: string, patternKey?: MessageKey): string {
+    const control = this.form.get(path);
+    return control ? validationMessage(control, this.i18n, patternKey) : '';
+  }
+
+  protected save(): void {
+    this.formError.set(null);
+    clearServerErrors(this.form);
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      this.formError.set({ key: 'validation.fixErrors' });
+      return;
+    }
+    const input = toInput(this.form.getRawValue(), this.current());
+    const id = this.mailboxId();
+    this.saving.set(true);
+    (id === undefined ? this.api.create(input) : this.api.update(id, input)).subscribe({
+      next: (saved) => {
+        this.saving.set(false);
+        this.notifier.success('settings.mailboxSaved');
+        if (id === undefined) {
+          void this.router.navigate(['/settings/mailboxes', saved.id], { replaceUrl: true });
+        } else {
+          this.mailbox.set(saved);
+        }
+      },
+      error: (error: unknown) => {
+        this.saving.set(false);
+        const apiError = readApiError(error);
+        this.formError.set(
+          apiError.status === 400 || apiError.status === 409
+            ? showServerErrors(this.form, apiError)
+            : { text: this.notifier.describe(apiError) },
+        );
+      },
+    });
+  }
+
+  /**
+   * The status panel paused or resumed the mailbox: keep the form's checkbox in step (without
+   * reloading the form, which would throw away changes not saved yet).
+   */
+  protected activeChanged(saved: Mailbox): void {
+    this.form.controls.active.setValue(saved.active);
+  }
+
+  protected backToList(): void {
+    void this.router.navigate(['/settings/mailboxes']);
+  }
+
+  private fillForm(mailbox: Mailbox): void {
+    this.form.reset({
+      name: mailbox.name,
+      address: mailbox.address,
+      active: mailbox.active,
+      pollIntervalSec: mailbox.pollIntervalSec,
+      outgoingCharset: mailbox.outgoingCharset,
+      imapEnabled: mailbox.imap !== null,
+      imap: {
+        host: mailbox.imap?.host ?? '',
+        port: mailbox.imap?.port ?? IMAP_PORTS.secure,
+        secure: mailbox.imap?.secure ?? true,
+        user: mailbox.imap?.user ?? '',
+        password: '',
+        folder: mailbox.imap?.folder || 'INBOX',
+        sentFolder: mailbox.imap?.sentFolder ?? '',
+      },
+      smtpEnabled: mailbox.smtp !== null,
+      smtp: {
+        host: mailbox.smtp?.host ?? '',
+        port: mailbox.smtp?.port ?? SMTP_PORTS.plain,
+        secure: mailbox.smtp?.secure ?? false,
+        user: mailbox.smtp?.user ?? '',
+        password: '',
+      },
+    });
+    this.syncSections();
+  }
+
+  /**
+   * A switched-off section is disabled, so its validators do not block saving. The IMAP password
+   * is required unless the server already holds one (then a blank field keeps it).
+   */
+  private syncSections(): void {
+    const { imapEnabled, smtpEnabled, imap, smtp } = this.form.controls;
+    for (const [enabled, group] of [
+      [imapEnabled.value, imap],
+      [smtpEnabled.value, smtp],
+    ] as const) {
+      if (enabled && group.disabled) {
+        group.enable({ emitEvent: false });
+      } else if (!enabled && group.enabled) {
+        group.disable({ emitEvent: false });
+      }
+    }
+    const password = imap.controls.password;
+    const stored = this.current()?.imap?.hasPassword === true;
+    password.setValidators(
+      stored ? [Validators.maxLength(1000)] : [Validators.required, Validators.maxLength(1000)],
+    );
+    password.updateValueAndValidity({ emitEvent: false });
+  }
+}
+
+function switchPort(
+  port: FormControl<number | null>,
+  secure: boolean,
+  ports: { secure: number; plain: number },
+): void {
+  if (port.value === (secure ? ports.plain : ports.secure)) {
+    port.setValue(secure ? ports.secure : ports.plain);
+  }
+}
+
+function toInput(value: MailboxFormValue, current: Mailbox | undefined): MailboxInput {
+  const input: MailboxInput = {
+    name: value.name.trim(),
+    address: value.address.trim(),
+    active: value.active,
+    pollIntervalSec: Number(value.pollIntervalSec),
+    outgoingCharset: value.outgoingCharset,
+  };
+  // Passwords are sent only when typed (a blank one keeps the stored secret) and never trimmed.
+  if (value.imapEnabled) {
+    const imap = value.imap;
+    input.imap = {
+      host: imap.host.trim(),
+      port: Number(imap.port),
+      secure: imap.secure,
+      user: imap.user.trim(),
+      folder: imap.folder.trim() || 'INBOX',
+      sentFolder: imap.sentFolder.trim() || null,
+      ...(imap.password ? { password: imap.password } : {}),
+    };
+  } else if (current?.imap) {
+    input.imap = null;
+  }
+  if (value.smtpEnabled) {
+    const smtp = value.smtp;
+    input.smtp = {
+      host: smtp.host.trim(),
+      port: Number(smtp.port),
+      secure: smtp.secure,
+      user: smtp.user.trim() || null,
+      ...(smtp.password ? { password: smtp.password } : {}),
+    };
+  } else if (current?.smtp) {
+    input.smtp = null;
+  }
+  return input;
+}

@@ -1,0 +1,106 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { catchError, forkJoin, map, of } from 'rxjs';
+
+import { readApiError } from '../../api/api-error';
+import { MailboxesApi, type Mailbox, type MailboxStatus } from '../../api/mailboxes-api';
+import { Notifier } from '../../core/notifier';
+import { DateTimePipe } from '../../i18n/date-time-pipe';
+import { TranslatePipe } from '../../i18n/translate-pipe';
+
+/** Every mailbox with its intake health at a glance; a row opens its settings. */
+@Component({
+  selector: 'mg-mailbox-list',
+  imports: [
+    RouterLink,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+    MatSlideToggleModule,
+    MatTableModule,
+    MatTooltipModule,
+    DateTimePipe,
+    TranslatePipe,
+  ],
+  templateUrl: './mailbox-list.html',
+  styleUrl: './mailbox-list.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class MailboxList {
+  private readonly api = inject(MailboxesApi);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+  private readonly notifier = inject(Notifier);
+
+  protected readonly columns = [
+    'name',
+    'address',
+    'active',
+    'imapHost',
+    'lastFetchAt',
+    'lastError',
+    'quarantined',
+  ];
+  protected readonly mailboxes = rxResource({ stream: () => this.api.list() });
+  protected readonly rows = computed(() => (this.mailboxes.hasValue() ? this.mailboxes.value() : []));
+
+  /** One status call per mailbox; a failing one leaves its cells empty rather than the whole list. */
+  private readonly statuses = rxResource({
+    params: () => this.rows().map((mailbox) => mailbox.id),
+    stream: ({ params: ids }) =>
+      ids.length === 0
+        ? of(new Map<number, MailboxStatus>())
+        : forkJoin(
+            ids.map((id) =>
+              this.api.status(id).pipe(
+                map((status) => [id, status] as const),
+                catchError(() => of(null)),
+              ),
+            ),
+          ).pipe(map((entries) => new Map(entries.filter((entry) => entry !== null)))),
+  });
+  protected readonly loadError = computed(() => {
+    const error = this.mailboxes.error();
+    return error ? this.notifier.describe(readApiError(error)) : null;
+  });
+  protected readonly switching = signal<number | null>(null);
+
+  protected status(mailbox: Mailbox): MailboxStatus | undefined {
+    return this.statuses.hasValue() ? this.statuses.value().get(mailbox.id) : undefined;
+  }
+
+  protected openMailbox(mailbox: Mailbox): void {
+    void this.router.navigate([mailbox.id], { relativeTo: this.route });
+  }
+
+  protected reload(): void {
+    this.mailboxes.reload();
+  }
+
+  /** Pause or resume intake (and sending) without opening the settings. */
+  protected setActive(mailbox: Mailbox, active: boolean): void {
+    this.switching.set(mailbox.id);
+    this.api.update(mailbox.id, { active }).subscribe({
+      next: (saved) => {
+        this.switching.set(null);
+        this.mailboxes.update((list) => list?.map((m) => (m.id === saved.id ? saved : m)));
+        this.notifier.success(active ? 'settings.mailbox.resumedMessage' : 'settings.mailbox.pausedMessage', {
+          name: saved.name,
+        });
+      },
+      error: (error: unknown) => {
+        this.switching.set(null);
+        this.notifier.error(error);
+        // The toggle already moved; show what the server holds.
+        this.mailboxes.reload();
+      },
+    });
+  }
+}

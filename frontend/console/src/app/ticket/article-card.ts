@@ -1,0 +1,92 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatIconModule } from '@angular/material/icon';
+
+import { TicketsApi, type Article, type Attachment } from '../api/tickets-api';
+import { DateTimePipe } from '../i18n/date-time-pipe';
+import { FileSizePipe } from '../i18n/file-size-pipe';
+import { TranslatePipe } from '../i18n/translate-pipe';
+import {
+  articleKindLabel,
+  articleStatusLabel,
+  classificationLabel,
+  formatAddress,
+  formatAddresses,
+} from './ticket-labels';
+
+/** One article of a ticket's timeline: who, when, to whom, the body, the files, the sending status. */
+@Component({
+  selector: 'mg-article-card',
+  imports: [MatButtonModule, MatIconModule, DateTimePipe, FileSizePipe, TranslatePipe],
+  templateUrl: './article-card.html',
+  styleUrl: './article-card.scss',
+  host: {
+    '[class.outbound]': "article().direction === 'outbound'",
+    '[class.system]': "isBounce() || article().sender === 'system'",
+    '[class.note]': "article().kind === 'note'",
+    '[attr.data-article-id]': 'article().id',
+    '[attr.data-kind]': 'article().kind',
+    '[attr.data-status]': 'article().status',
+    'data-testid': 'article',
+  },
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ArticleCard {
+  private readonly ticketsApi = inject(TicketsApi);
+
+  readonly article = input.required<Article>();
+  /** Whether the user may send again (the reply right on the mailbox). */
+  readonly canRetry = input(false);
+  readonly retrying = input(false);
+  readonly retry = output<Article>();
+
+  protected readonly formatAddress = formatAddress;
+  protected readonly formatAddresses = formatAddresses;
+
+  protected readonly isBounce = computed(() => this.article().kind === 'bounce');
+  protected readonly kindLabel = computed(() => articleKindLabel(this.article().kind));
+  protected readonly classificationLabel = computed(() => classificationLabel(this.article().classification));
+  protected readonly statusLabel = computed(() => {
+    const status = this.article().status;
+    return status ? articleStatusLabel(status) : null;
+  });
+
+  /** The agent may prefer the plain text (a mail's HTML can be hard to read or misleading). */
+  protected readonly showText = signal(false);
+  protected readonly canToggle = computed(() => !!this.article().html && !!this.article().text);
+  protected readonly html = computed(() => (this.showText() ? null : this.article().html));
+
+  /** Files to download: all but the inline images the HTML body already shows. */
+  protected readonly downloads = computed(() => {
+    const { attachments, html } = this.article();
+    return attachments.filter(
+      (file) => !file.inline || !html || !html.includes(this.ticketsApi.attachmentUrl(file.id)),
+    );
+  });
+
+  protected attachmentUrl(file: Attachment): string {
+    return this.ticketsApi.attachmentUrl(file.id);
+  }
+
+  protected toggleBody(): void {
+    this.showText.update((text) => !text);
+  }
+
+  /**
+   * Links in a customer's mail open in a new tab without an opener, so the console is never
+   * navigated away from (or scripted by) a page the mail points to.
+   */
+  protected openLink(event: MouseEvent): void {
+    const target = event.target instanceof Element ? event.target : null;
+    const anchor = target?.closest('a[href]');
+    if (!(anchor instanceof HTMLAnchorElement)) {
+      return;
+    }
+    event.preventDefault();
+    const href = anchor.getAttribute('href') ?? '';
+    if (href.startsWith('#') || !/^(https?:|mailto:|\/)/i.test(href)) {
+      return;
+    }
+    window.open(anchor.href, '_blank', 'noopener,noreferrer');
+  }
+}

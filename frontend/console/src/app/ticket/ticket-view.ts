@@ -1,0 +1,140 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
+import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { Router, RouterLink } from '@angular/router';
+import { debounceTime, filter } from 'rxjs';
+
+import { readApiError } from '../api/api-error';
+import { ArticlesApi } from '../api/articles-api';
+import { EventsApi } from '../api/events-api';
+import { MailboxesApi } from '../api/mailboxes-api';
+import { TicketsApi, type Article } from '../api/tickets-api';
+import { Notifier } from '../core/notifier';
+import { Session } from '../core/session';
+import { InboxMemory } from '../inbox/ticket-list-query';
+import { DateTimePipe } from '../i18n/date-time-pipe';
+import { I18n, type Message } from '../i18n/i18n';
+import { TranslatePipe } from '../i18n/translate-pipe';
+import { ArticleCard } from './article-card';
+import { ReplyForm } from './reply-form';
+import { formatAddress } from './ticket-labels';
+import { TicketStateChip } from './ticket-state-chip';
+
+/** Status changes from the dispatcher come in bursts (queued → sent); one re-fetch is enough. */
+const LIVE_UPDATE_DEBOUNCE_MS = 300;
+
+/** One ticket: its header, the timeline of articles, and the reply box. */
+@Component({
+  selector: 'mg-ticket-view',
+  imports: [
+    RouterLink,
+    MatButtonModule,
+    MatIconModule,
+    MatProgressBarModule,
+    ArticleCard,
+    DateTimePipe,
+    ReplyForm,
+    TicketStateChip,
+    TranslatePipe,
+  ],
+  templateUrl: './ticket-view.html',
+  styleUrl: './ticket-view.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class TicketView {
+  private readonly ticketsApi = inject(TicketsApi);
+  private readonly articlesApi = inject(ArticlesApi);
+  private readonly mailboxesApi = inject(MailboxesApi);
+  private readonly router = inject(Router);
+  private readonly notifier = inject(Notifier);
+  private readonly session = inject(Session);
+  private readonly inboxMemory = inject(InboxMemory);
+  protected readonly i18n = inject(I18n);
+
+  /** The `:id` route param. */
+  readonly id = input<string>();
+
+  private readonly ticketId = computed(() => {
+    const id = Number(this.id());
+    return Number.isInteger(id) && id > 0 ? id : undefined;
+  });
+  protected readonly ticket = rxResource({
+    params: () => this.ticketId(),
+    stream: ({ params: id }) => this.ticketsApi.get(id),
+  });
+  protected readonly current = computed(() => (this.ticket.hasValue() ? this.ticket.value() : undefined));
+  protected readonly loadError = computed<Message | null>(() => {
+    if (this.ticketId() === undefined) {
+      return { key: 'errors.notFound' };
+    }
+    const error = this.ticket.error();
+    return error ? { text: this.notifier.describe(readApiError(error)) } : null;
+  });
+
+  private readonly mailboxes = rxResource({ stream: () => this.mailboxesApi.list() });
+  protected readonly mailbox = computed(() => {
+    const ticket = this.current();
+    const mailboxes = this.mailboxes.hasValue() ? this.mailboxes.value() : [];
+    return ticket ? mailboxes.find((m) => m.id === ticket.mailboxId) : undefined;
+  });
+  protected readonly canReply = computed(() => {
+    const ticket = this.current();
+    return ticket !== undefined && this.session.canOnMailbox(ticket.mailboxId, 'reply');
+  });
+  protected readonly contact = computed(() => formatAddress(this.current()?.contact));
+
+  protected readonly retryingId = signal<number | null>(null);
+
+  constructor() {
+    // Opening a ticket reads it; so does seeing a new message arrive while it is open.
+    effect(() => {
+      const ticket = this.current();
+      if (ticket?.unread) {
+        this.ticketsApi.markRead(ticket.id).subscribe({ error: () => undefined });
+      }
+    });
+
+    inject(EventsApi)
+      .events()
+      .pipe(
+        filter((event) => event.type === 'resumed' || event.ticketId === this.ticketId()),
+        debounceTime(LIVE_UPDATE_DEBOUNCE_MS),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => this.reload());
+  }
+
+  protected reload(): void {
+    if (this.ticketId() !== undefined) {
+      this.ticket.reload();
+    }
+  }
+
+  protected backToInbox(): void {
+    const ticket = this.current();
+    if (!ticket) {
+      void this.router.navigate(['/inbox']);
+      return;
+    }
+    const { commands, queryParams } = this.inboxMemory.listCommands(ticket.mailboxId);
+    void this.router.navigate(commands, { queryParams });
+  }
+
+  protected retryArticle(article: Article): void {
+    this.retryingId.set(article.id);
+    this.articlesApi.retry(article.id).subscribe({
+      next: () => {
+        this.retryingId.set(null);
+        this.notifier.success('article.retried');
+        this.reload();
+      },
+      error: (error: unknown) => {
+        this.retryingId.set(null);
+        this.notifier.error(error);
+        this.reload();
+      },
+    });
+  }
+}

@@ -1,0 +1,235 @@
+import { Splitter } from '@zone-eu/mailsplit';
+import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
+import libmime from 'libmime';
+import {
+  decodeBytes,
+  decodesCleanly,
+  detectJapaneseCharset,
+  hasEightBit,
+  hasIso2022JpEscapes,
+  isAsciiLabel,
+  isKnownCharset,
+  isUtf8Label,
+  isValidUtf8,
+  japaneseCharsetOf,
+  normalizeLabel,
+} from './charset';
+import { DeliveryStatus, messageIdInHeaderBlock, parseDeliveryStatus } from './delivery-status';
+import { decodeRawHeaderText, normalizeCharsetLabels, parseMessageIds } from './headers';
+
+/**
+ * What a walk over the MIME tree learns before mailparser runs: repairs mailparser needs
+ * (charset labels, filenames), and the report parts a bounce is read from.
+ */
+export interface MimeInspection {
+  /** The message to hand to mailparser: the input itself, or a copy with repaired part headers. */
+  raw: Buffer;
+  /** What was repaired, one line per change (for logs and tests). */
+  repairs: string[];
+  /** The charset the first body text part is in, a hint for raw 8-bit top-level headers. */
+  bodyCharset: string | null;
+  /** The first message/delivery-status part, parsed. */
+  deliveryStatus: DeliveryStatus | null;
+  /** Message-IDs of attached messages (message/rfc822, text/rfc822-headers), in order. */
+  attachedMessageIds: string[];
+}
+
+interface Part {
+  node: MimeNode;
+  body: Buffer[];
+}
+
+const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
+const HEADERS_TYPES = new Set(['text/rfc822-headers', 'message/rfc822-headers', 'message/global-headers']);
+const DELIVERY_STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
+
+export async function inspectMime(raw: Buffer): Promise<MimeInspection> {
+  const chunks = await splitMime(raw);
+  const parts = leafParts(chunks);
+  const repairs: string[] = [];
+  let bodyCharset: string | null = null;
+  let deliveryStatus: DeliveryStatus | null = null;
+  const attachedMessageIds: string[] = [];
+
+  for (const chunk of chunks) {
+    if (chunk.type === 'node' && isEmbeddedMessageRoot(chunk)) attachedMessageIds.push(...parseMessageIds(headerOf(chunk, 'message-id')).slice(0, 1));
+  }
+  for (const [index, part] of parts.entries()) {
+    const { node } = part;
+    const contentType = contentTypeOf(node);
+    if (isBodyText(node)) {
+      const bytes = decodeTransferEncoding(node, part.body);
+      const charset = charsetForText(bytes, node.charset || '', contentType);
+      if (charset) {
+        repairs.push(`part ${index + 1} (${contentType}): charset ${node.charset || '(none)'} → ${charset}`);
+        node.setCharset(charset);
+      }
+      bodyCharset ??= charset ?? (node.charset || null);
+    } else if (DELIVERY_STATUS_TYPES.has(contentType)) {
+      deliveryStatus ??= parseDeliveryStatus(decodeTransferEncoding(node, part.body).toString('utf8'));
+    } else if (MESSAGE_TYPES.has(contentType) || HEADERS_TYPES.has(contentType)) {
+      const id = messageIdInHeaderBlock(decodeTransferEncoding(node, part.body).toString('latin1'));
+      if (id) attachedMessageIds.push(id);
+    }
+  }
+  for (const [index, part] of parts.entries()) {
+    const fixed = repairFilenameParams(part.node, bodyCharset);
+    if (fixed) repairs.push(`part ${index + 1}: filename → ${fixed}`);
+  }
+  return {
+    raw: repairs.length ? joinMime(chunks) : raw,
+    repairs,
+    bodyCharset,
+    deliveryStatus,
+    attachedMessageIds: [...new Set(attachedMessageIds)],
+  };
+}
+
+function splitMime(raw: Buffer): Promise<SplitterChunk[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: SplitterChunk[] = [];
+    const splitter = new Splitter();
+    splitter.on('data', (chunk: SplitterChunk) => chunks.push(chunk));
+    splitter.once('error', reject);
+    splitter.once('end', () => resolve(chunks));
+    splitter.end(raw);
+  });
+}
+
+function joinMime(chunks: SplitterChunk[]): Buffer {
+  return Buffer.concat(chunks.map((c) => (c.type === 'node' ? c.getHeaders() : c.value)));
+}
+
+/** Leaf nodes with their (still transfer-encoded) bodies. */
+function leafParts(chunks: SplitterChunk[]): Part[] {
+  const parts: Part[] = [];
+  let current: Part | null = null;
+  for (const chunk of chunks) {
+    if (chunk.type === 'node') {
+      current = chunk.multipart ? null : { node: chunk, body: [] };
+      if (current) parts.push(current);
+    } else if (chunk.type === 'body' && current) {
+      current.body.push(chunk.value);
+    }
+  }
+  return parts;
+}
+
+function contentTypeOf(node: MimeNode): string {
+  return (node.contentType || 'text/plain').toLowerCase();
+}
+
+/** The same test mailparser applies: text/plain or text/html that is not an attachment. */
+function isBodyText(node: MimeNode): boolean {
+  const type = contentTypeOf(node);
+  return (type === 'text/plain' || type === 'text/html') && (!node.disposition || node.disposition === 'inline');
+}
+
+function isEmbeddedMessageRoot(node: MimeNode): boolean {
+  const parent = node.parentNode;
+  return !!parent && MESSAGE_TYPES.has((parent.contentType || '').toLowerCase());
+}
+
+function headerOf(node: MimeNode, key: string): string {
+  return node.headers ? node.headers.getFirst(key) : '';
+}
+
+function decodeTransferEncoding(node: MimeNode, body: Buffer[]): Buffer {
+  const bytes = Buffer.concat(body);
+  switch (node.encoding) {
+    case 'base64':
+      return Buffer.from(bytes.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64');
+    case 'quoted-printable':
+      return decodeQuotedPrintable(bytes);
+    default:
+      return bytes;
+  }
+}
+
+function decodeQuotedPrintable(bytes: Buffer): Buffer {
+  const text = bytes
+    .toString('latin1')
+    .replace(/[ \t]+(?=\r?\n)/g, '')
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(text, 'latin1');
+}
+
+/** A charset named in the HTML itself (`<meta charset>` or `http-equiv`), which mailparser ignores. */
+function htmlMetaCharset(bytes: Buffer): string | null {
+  const head = bytes.subarray(0, 4096).toString('latin1');
+  return /<meta\b[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head)?.[1] ?? null;
+}
+
+/**
+ * The charset label a body text part needs so that mailparser decodes it right, or null when its
+ * own label is right. mailparser trusts the label: without one (or with us-ascii, or a name it
+ * does not know) it reads UTF-8 and turns Shift_JIS or EUC-JP into U+FFFD; CP50220 is such an
+ * unknown name; and Japanese mailers send ISO-2022-JP labelled us-ascii or ISO-8859-1, and
+ * Shift_JIS labelled ISO-2022-JP. Only a label that demonstrably does not fit the bytes is
+ * replaced; a single-byte label (Latin-1, …) fits any bytes and is kept unless the part is
+ * plainly ISO-2022-JP.
+ */
+export function charsetForText(bytes: Buffer, label: string, contentType: string): string | null {
+  const declared = normalizeLabel(label);
+  const japanese = japaneseCharsetOf(declared);
+  if (!hasEightBit(bytes)) {
+    if (!hasIso2022JpEscapes(bytes)) return null;
+    return japanese === 'ISO-2022-JP' && /^(?:jis|iso-?2022-?jp)/.test(declared) ? null : 'iso-2022-jp';
+  }
+  const unlabelled = !declared || isAsciiLabel(declared) || !isKnownCharset(declared);
+  if (unlabelled || isUtf8Label(declared) || japanese === 'ISO-2022-JP') {
+    if (isValidUtf8(bytes)) return unlabelled || isUtf8Label(declared) ? null : 'utf-8';
+    const meta = contentType === 'text/html' ? htmlMetaCharset(bytes) : null;
+    if (meta && isKnownCharset(meta) && !isUtf8Label(meta) && decodesCleanly(bytes, meta)) return meta.toLowerCase();
+    const detected = detectJapaneseCharset(bytes);
+    if (detected && detected !== 'UTF-8') return detected.toLowerCase();
+    return isUtf8Label(declared) ? null : 'windows-1252';
+  }
+  if (japanese === 'Shift_JIS' || japanese === 'EUC-JP') {
+    if (decodesCleanly(bytes, japanese)) return /^(?:shift_jis|euc-jp)$/i.test(declared) || libmimeKnows(declared) ? null : japanese.toLowerCase();
+    if (isValidUtf8(bytes)) return 'utf-8';
+    const detected = detectJapaneseCharset(bytes);
+    return detected && detected !== japanese && detected !== 'UTF-8' ? detected.toLowerCase() : null;
+  }
+  return null;
+}
+
+/** Whether libmime decodes this Japanese label the way we would (it maps the common aliases). */
+function libmimeKnows(label: string): boolean {
+  const canonical = libmime.charset.normalizeCharset(label);
+  return /^(?:shift_jis|euc-?jp|cp932|windows-31j)$/i.test(canonical);
+}
+
+/**
+ * Attachment names mailparser mangles: raw Shift_JIS/EUC-JP bytes (it keeps only the bytes that
+ * happen to be Latin-1 letters), raw ISO-2022-JP escapes, and CP50220 labels in encoded words or
+ * RFC 2231 parameters. The name is decoded here and written back in RFC 2231 UTF-8, which
+ * mailparser reads correctly. Returns the new name, or null when nothing needed repair.
+ */
+function repairFilenameParams(node: MimeNode, hint: string | null): string | null {
+  if (!node.headers) return null;
+  let repaired: string | null = null;
+  for (const key of ['content-disposition', 'content-type']) {
+    const line = node.headers.getList().find((l) => l.key === key)?.line;
+    if (!line || !/(?:file)?name/i.test(line) || !needsNameRepair(line)) continue;
+    const text = normalizeCharsetLabels(decodeRawHeaderText(line, hint));
+    const parsed = libmime.parseHeaderValue(libmime.decodeHeader(text).value);
+    const param = key === 'content-disposition' ? 'filename' : 'name';
+    const name = parsed.params[param];
+    if (!name) continue;
+    const decoded = parsed.decodedParams?.includes(param) ? name : libmime.decodeWords(name);
+    parsed.params[param] = decoded;
+    node.headers.update(key === 'content-type' ? 'Content-Type' : 'Content-Disposition', libmime.buildHeaderValue(parsed));
+    repaired = decoded;
+  }
+  return repaired;
+}
+
+function needsNameRepair(line: string): boolean {
+  if (/\x1b/.test(line)) return true;
+  if (/[\x80-\xff]/.test(line) && !isValidUtf8(Buffer.from(line, 'latin1'))) return true;
+  return /(?:=\?|\*=\s*"?)(?:x-)?(?:cp5022[012]|iso-2022-jp-\w+)/i.test(line);
+}
+
+export { decodeBytes };
