@@ -1,5 +1,5 @@
 import { CurrentPrincipal, Principal } from '@madoguchi/auth';
-import { BLOB_STORAGE, BlobStorage, Forbidden, NotFound } from '@madoguchi/core';
+import { BLOB_STORAGE, BlobStorage, Conflict, Forbidden, NotFound } from '@madoguchi/core';
 import { Mailbox, MailboxesService } from '@madoguchi/mailboxes';
 import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -124,6 +124,9 @@ export class MailController {
   @HttpCode(200)
   async retry(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
     const row = await this.rawRow(id, p);
+    if (!['quarantined', 'oversized', 'pending'].includes(row.state)) {
+      throw new Conflict('NOT_QUARANTINED', `This message is already ${row.state}; only quarantined or oversized mail can be retried`);
+    }
     const box = await this.dataSource.getRepository(Mailbox).findOneByOrFail({ id: row.mailboxId });
     const result = await this.intake.process(box, row);
     return { state: result.state, ticketId: result.ticketId };

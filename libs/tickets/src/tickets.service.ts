@@ -96,8 +96,13 @@ export class TicketsService {
       }
       await m.update(Ticket, { id: ticket.id }, { ...patch, version: () => 'version + 1' } as object);
       if (fromCustomer) {
-        await m.update(OutboxEntry, { ticketId: ticket.id, state: 'pending', cancelOnCustomerReply: true }, { state: 'cancelled', lastError: 'The customer wrote before it was sent', updatedAt: now });
-        await m.update(Article, { ticketId: ticket.id, direction: 'outbound', status: 'scheduled' }, { status: 'cancelled' });
+        // Send-later replies the customer has overtaken; one already being sent is left alone.
+        const overtaken = await m.find(OutboxEntry, { select: { id: true, articleId: true }, where: { ticketId: ticket.id, state: 'pending', cancelOnCustomerReply: true } });
+        if (overtaken.length) {
+          await m.update(OutboxEntry, { id: In(overtaken.map((o) => o.id)), state: 'pending' }, { state: 'cancelled', lastError: 'The customer wrote before it was sent', updatedAt: now });
+          const articleIds = overtaken.map((o) => o.articleId).filter((x): x is number => x !== null);
+          if (articleIds.length) await m.update(Article, { id: In(articleIds) }, { status: 'cancelled' });
+        }
       }
     }
 
@@ -110,12 +115,13 @@ export class TicketsService {
         messageId: mail.messageId,
         inReplyTo: mail.inReplyTo,
         references: mail.references,
-        fromAddress: mail.from?.address ?? null,
-        fromName: mail.from?.name ?? null,
+        // MySQL refuses what does not fit (SQLite would not): long values are cut to the column.
+        fromAddress: mail.from?.address?.slice(0, 254) ?? null,
+        fromName: mail.from?.name?.slice(0, 255) ?? null,
         toJson: mail.to,
         ccJson: mail.cc,
         bccJson: [],
-        subject: mail.subject,
+        subject: mail.subject.slice(0, 998),
         bodyText: mail.text,
         bodyHtml: mail.html,
         status: null,
@@ -200,7 +206,7 @@ export class TicketsService {
         return {
           ...this.articleView(a, attachments.filter((x) => x.articleId === a.id)),
           // Why a reply failed, and until when a queued one can still be taken back.
-          error: out && (out.state === 'failed' || out.state === 'pending') ? out.lastError : null,
+          error: out?.state === 'cancelled' ? null : (out?.lastError ?? null),
           undoUntil: out?.state === 'pending' && a.status === 'queued' ? out.dueAt : null,
           sendAt: out?.state === 'pending' && a.status === 'scheduled' ? out.dueAt : null,
         };
@@ -323,8 +329,8 @@ export class TicketsService {
         channel: 'email',
         customerId,
         assigneeId: null,
-        contactAddress: address,
-        contactName: mail.from?.name || null,
+        contactAddress: address?.slice(0, 254) ?? null,
+        contactName: mail.from?.name?.slice(0, 255) || null,
         labels: [],
         unread: true,
         spam: false,

@@ -134,6 +134,7 @@ export class ImapPoller {
           })),
         );
         fetched += group.length;
+        await this.renewLease(conn.id);
       }
       const last = batch[batch.length - 1];
       await cursors.createQueryBuilder().update().set({ lastUid: last, updatedAt: this.clock.now() }).where('mailbox_id = :id AND folder = :folder AND last_uid < :last', { id: conn.id, folder, last }).execute();
@@ -160,8 +161,10 @@ export class ImapPoller {
     return (res.affected ?? 0) > 0;
   }
 
+  /** Extends the lease, or stops this poll if another instance has taken the mailbox over. */
   private async renewLease(mailboxId: number): Promise<void> {
-    await this.dataSource.getRepository(Mailbox).update({ id: mailboxId, leaseOwner: this.config.instanceId }, { leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS) });
+    const res = await this.dataSource.getRepository(Mailbox).update({ id: mailboxId, leaseOwner: this.config.instanceId }, { leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS) });
+    if (!res.affected) throw new Error('Lost the mailbox lease to another instance; stopping this poll');
   }
 
   private async releaseLease(mailboxId: number): Promise<void> {

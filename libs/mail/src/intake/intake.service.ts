@@ -36,6 +36,12 @@ interface Prepared {
   contentKey?: string;
 }
 
+/** Deadlocks, lock timeouts, a busy SQLite, a lost connection: worth trying again later. */
+function isTemporary(e: unknown): boolean {
+  const err = ((e instanceof QueryFailedError ? e.driverError : e) ?? {}) as { code?: string; errno?: number };
+  return ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'ECONNRESET', 'ECONNREFUSED', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT'].includes(err.code ?? '');
+}
+
 function isUniqueViolation(e: unknown): boolean {
   if (!(e instanceof QueryFailedError)) return false;
   const err = e.driverError as { code?: string; errno?: number; message?: string };
@@ -86,24 +92,9 @@ export class IntakeService {
         return out;
       });
     } catch (e) {
-      if (prepared.length === 1) results = [await this.alone(mailbox, prepared[0], e)];
-      else {
-        results = [];
-        for (const p of prepared) {
-          p.row = this.freshRow(p.row);
-          try {
-            results.push(
-              await this.dataSource.transaction(async (m) => {
-                const r = await this.write(m, mailbox, p);
-                await p.item.inTransaction?.(m);
-                return r;
-              }),
-            );
-          } catch (err) {
-            results.push(await this.alone(mailbox, p, err));
-          }
-        }
-      }
+      if (isTemporary(e)) throw e;
+      results = [];
+      for (const p of prepared) results.push(await this.alone(mailbox, p));
     }
     for (const r of results) if (r.ticketId && r.state === 'ingested') this.events.changed(r.ticketId, mailbox.id);
     return results;
@@ -118,20 +109,42 @@ export class IntakeService {
     return result;
   }
 
-  /** What a message that failed on its own turns into: skipped if another fetcher filed it, else the error. */
-  private async alone(mailbox: MailboxRef, p: Prepared, e: unknown): Promise<IngestResult> {
-    const o = p.item.origin;
-    if (o.kind === 'imap' && isUniqueViolation(e)) {
-      const other = await this.dataSource.getRepository(RawMessage).findOneBy({ mailboxId: mailbox.id, folder: o.folder, uidValidity: o.uidValidity, uid: o.uid });
-      if (other) return { rawMessageId: other.id, state: other.state, ticketId: other.ticketId, createdTicket: false };
+  /**
+   * One message on its own, after its group failed. Another fetcher having filed the same UID, or
+   * the same message, makes it a skip or a duplicate; a temporary database error fails the poll
+   * (it is retried, the cursor has not moved); anything else about this message quarantines it
+   * with its raw kept, so one bad message never blocks the mailbox.
+   */
+  private async alone(mailbox: MailboxRef, p: Prepared): Promise<IngestResult> {
+    const once = () => {
+      p.row = this.freshRow(p.row);
+      return this.dataSource.transaction(async (m) => {
+        const r = await this.write(m, mailbox, p);
+        await p.item.inTransaction?.(m);
+        return r;
+      });
+    };
+    try {
+      return await once();
+    } catch (e) {
+      const o = p.item.origin;
+      if (o.kind === 'imap' && isUniqueViolation(e)) {
+        const other = await this.dataSource.getRepository(RawMessage).findOneBy({ mailboxId: mailbox.id, folder: o.folder, uidValidity: o.uidValidity, uid: o.uid });
+        if (other) return { rawMessageId: other.id, state: other.state, ticketId: other.ticketId, createdTicket: false };
+      }
+      if (isUniqueViolation(e)) return once(); // the same message filed meanwhile: now a duplicate
+      if (isTemporary(e)) throw e;
+      const error = `Could not be filed: ${(e as Error).message}`.slice(0, 2000);
+      this.logger.error(`mailbox ${mailbox.id}: ${error}`);
+      Object.assign(p, { state: 'quarantined', error });
+      return once();
     }
-    throw e;
   }
 
+  /** The row as it was before a rolled-back attempt wrote ids and states into it. */
   private freshRow(row: RawMessage): RawMessage {
-    // A rolled-back insert may have left a generated id on the entity object.
-    const copy = this.dataSource.getRepository(RawMessage).create({ ...row });
-    if (!row.id || row.state === 'pending') delete (copy as Partial<RawMessage>).id;
+    const copy = this.dataSource.getRepository(RawMessage).create({ ...row, state: 'pending', ticketId: null, articleId: null, messageId: null });
+    delete (copy as Partial<RawMessage>).id;
     return copy;
   }
 

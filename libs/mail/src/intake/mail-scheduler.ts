@@ -28,6 +28,8 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private readonly polling = new Map<number, Promise<unknown>>();
   private readonly again = new Set<number>();
   private readonly idle = new Map<number, IdleWatcher>();
+  /** After an IDLE connection fails: not before this time, with a delay that doubles. */
+  private readonly idleRetry = new Map<number, { at: number; delayMs: number }>();
   private stopped = false;
 
   constructor(
@@ -112,6 +114,7 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
     for (const box of boxes) {
       const conn = await this.mailboxes.connection(box.id);
       if (!conn?.imap || box.consecutiveFailures > 0) continue;
+      if ((this.idleRetry.get(box.id)?.at ?? 0) > Date.now()) continue;
       const key = JSON.stringify(conn.imap);
       const current = this.idle.get(box.id);
       if (current && current.settingsKey === key && !current.stopped) continue;
@@ -128,19 +131,26 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
     const watcher: IdleWatcher = { client, settingsKey: key, stopped: false };
     this.idle.set(mailboxId, watcher);
     client.on('exists', () => void this.requestPoll(mailboxId));
+    // A dropped or failed connection is reopened by a later tick, after a pause that doubles
+    // (10 s … 5 min) so a dead or full server is not hammered.
+    const backOff = () => {
+      const prev = this.idleRetry.get(mailboxId)?.delayMs ?? IDLE_RESTART_MS / 2;
+      const delayMs = Math.min(prev * 2, 5 * 60_000);
+      this.idleRetry.set(mailboxId, { at: Date.now() + delayMs, delayMs });
+      if (this.idle.get(mailboxId) === watcher) this.idle.delete(mailboxId);
+    };
     client.on('close', () => {
       if (watcher.stopped || this.stopped) return;
       watcher.stopped = true;
-      // Let the next tick open a new one, after a pause so a dead server is not hammered.
-      setTimeout(() => {
-        if (this.idle.get(mailboxId) === watcher) this.idle.delete(mailboxId);
-      }, IDLE_RESTART_MS);
+      backOff();
     });
     (async () => {
       await client.connect();
       await client.mailboxOpen(imap.folder, { readOnly: true });
+      this.idleRetry.delete(mailboxId);
       while (!watcher.stopped && !this.stopped) await client.idle();
     })().catch(() => {
+      if (!watcher.stopped) backOff();
       watcher.stopped = true;
       client.close();
     });

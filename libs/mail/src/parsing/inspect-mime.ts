@@ -1,8 +1,8 @@
+import { finished } from 'node:stream/promises';
 import { Splitter } from '@zone-eu/mailsplit';
 import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import {
-  decodeBytes,
   decodesCleanly,
   detectJapaneseCharset,
   hasEightBit,
@@ -85,15 +85,13 @@ export async function inspectMime(raw: Buffer): Promise<MimeInspection> {
   };
 }
 
-function splitMime(raw: Buffer): Promise<SplitterChunk[]> {
-  return new Promise((resolve, reject) => {
-    const chunks: SplitterChunk[] = [];
-    const splitter = new Splitter();
-    splitter.on('data', (chunk: SplitterChunk) => chunks.push(chunk));
-    splitter.once('error', reject);
-    splitter.once('end', () => resolve(chunks));
-    splitter.end(raw);
-  });
+async function splitMime(raw: Buffer): Promise<SplitterChunk[]> {
+  const chunks: SplitterChunk[] = [];
+  const splitter = new Splitter();
+  splitter.on('data', (chunk: SplitterChunk) => chunks.push(chunk));
+  splitter.end(raw);
+  await finished(splitter);
+  return chunks;
 }
 
 function joinMime(chunks: SplitterChunk[]): Buffer {
@@ -184,10 +182,10 @@ export function charsetForText(bytes: Buffer, label: string, contentType: string
     if (meta && isKnownCharset(meta) && !isUtf8Label(meta) && decodesCleanly(bytes, meta)) return meta.toLowerCase();
     const detected = detectJapaneseCharset(bytes);
     if (detected && detected !== 'UTF-8') return detected.toLowerCase();
-    return isUtf8Label(declared) ? null : 'windows-1252';
+    return unlabelled ? 'windows-1252' : null;
   }
   if (japanese === 'Shift_JIS' || japanese === 'EUC-JP') {
-    if (decodesCleanly(bytes, japanese)) return /^(?:shift_jis|euc-jp)$/i.test(declared) || libmimeKnows(declared) ? null : japanese.toLowerCase();
+    if (decodesCleanly(bytes, japanese)) return LIBMIME_JAPANESE_LABELS.test(declared) ? null : japanese.toLowerCase();
     if (isValidUtf8(bytes)) return 'utf-8';
     const detected = detectJapaneseCharset(bytes);
     return detected && detected !== japanese && detected !== 'UTF-8' ? detected.toLowerCase() : null;
@@ -195,11 +193,8 @@ export function charsetForText(bytes: Buffer, label: string, contentType: string
   return null;
 }
 
-/** Whether libmime decodes this Japanese label the way we would (it maps the common aliases). */
-function libmimeKnows(label: string): boolean {
-  const canonical = libmime.charset.normalizeCharset(label);
-  return /^(?:shift_jis|euc-?jp|cp932|windows-31j)$/i.test(canonical);
-}
+// Labels libmime maps to the CP932 and EUC-JP decoders; other aliases (eucjp-ms, sjis-win …) are relabelled.
+const LIBMIME_JAPANESE_LABELS = /^(?:shift[_-]jis|sjis|x-sjis|ms_kanji|csshiftjis|windows-31j|cp932|ms932|euc-jp|x-euc-jp|eucjp)$/;
 
 /**
  * Attachment names mailparser mangles: raw Shift_JIS/EUC-JP bytes (it keeps only the bytes that
@@ -218,7 +213,7 @@ function repairFilenameParams(node: MimeNode, hint: string | null): string | nul
     const param = key === 'content-disposition' ? 'filename' : 'name';
     const name = parsed.params[param];
     if (!name) continue;
-    const decoded = parsed.decodedParams?.includes(param) ? name : libmime.decodeWords(name);
+    const decoded = parsed.decodedParams.includes(param) ? name : libmime.decodeWords(name);
     parsed.params[param] = decoded;
     node.headers.update(key === 'content-type' ? 'Content-Type' : 'Content-Disposition', libmime.buildHeaderValue(parsed));
     repaired = decoded;
@@ -231,5 +226,3 @@ function needsNameRepair(line: string): boolean {
   if (/[\x80-\xff]/.test(line) && !isValidUtf8(Buffer.from(line, 'latin1'))) return true;
   return /(?:=\?|\*=\s*"?)(?:x-)?(?:cp5022[012]|iso-2022-jp-\w+)/i.test(line);
 }
-
-export { decodeBytes };

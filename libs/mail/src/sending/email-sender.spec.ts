@@ -37,4 +37,10 @@ describe('EmailSender.build', () => {
     expect(text).toMatch(/Subject: =\?ISO-2022-JP\?B\?/);
     expect([...raw].every((b) => b < 0x80)).toBe(true);
   });
+
+  it('falls back to UTF-8 when ISO-2022-JP cannot carry the text (emoji)', async () => {
+    const raw = await sender.build({ ...payload('iso-2022-jp'), text: 'ありがとうございます🙏' }, 'abc@example.jp');
+    expect(raw.toString('latin1')).not.toMatch(/charset=ISO-2022-JP/i);
+    expect((await simpleParser(raw)).text).toContain('🙏');
+  });
 });

@@ -10,6 +10,8 @@ export interface SendReceipt {
   messageId: string;
   response: string;
   raw: Buffer;
+  /** Recipients the server refused while accepting the others. */
+  rejected: string[];
 }
 
 /** SMTP failures that will not get better by waiting (5xx); everything else is retried. */
@@ -21,6 +23,15 @@ export class PermanentSendError extends Error {}
  */
 export function encodeIso2022jp(text: string): Buffer {
   return Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' }));
+}
+
+/** ISO-2022-JP has no emoji and few non-Japanese letters: such a message goes out as UTF-8 instead of with `?`s. */
+function representableInIso2022jp(p: EmailPayload): boolean {
+  const texts = [p.subject, p.text, p.from.name, ...p.to.map((a) => a.name), ...p.cc.map((a) => a.name)];
+  return texts.every((t) => {
+    const back = Encoding.codeToString(Encoding.convert(Array.from(encodeIso2022jp(t)), { to: 'UNICODE', from: 'JIS' }));
+    return back === t;
+  });
 }
 
 /**
@@ -55,7 +66,7 @@ export class EmailSender {
       date: new Date(),
       headers,
     };
-    if (payload.charset === 'iso-2022-jp') {
+    if (payload.charset === 'iso-2022-jp' && representableInIso2022jp(payload)) {
       // For recipients whose mail software wants the classic Japanese encoding: a single 7-bit
       // ISO-2022-JP text part with encoded-word headers in the same charset. Written by hand:
       // nodemailer's composer re-encodes such headers as UTF-8 and the body as quoted-printable.
@@ -103,7 +114,7 @@ export class EmailSender {
       // stored like received mail and the reply shows as sent on the ticket.
       const blob = await this.blobs.put(raw);
       this.logger.log(`captured ${messageId} for ${payload.to.map((t) => t.address).join(', ')} (no SMTP account; blob ${blob.key})`);
-      return { messageId, response: `captured locally as ${blob.key}`, raw };
+      return { messageId, response: `captured locally as ${blob.key}`, raw, rejected: [] };
     }
     const envelope = {
       from: payload.from.address,
@@ -111,7 +122,8 @@ export class EmailSender {
     };
     try {
       const info = await this.transport(conn).sendMail({ envelope, raw });
-      return { messageId, response: String(info.response ?? ''), raw };
+      const rejected = ((info.rejected ?? []) as (string | { address: string })[]).map((r) => (typeof r === 'string' ? r : r.address));
+      return { messageId, response: String(info.response ?? ''), raw, rejected };
     } catch (e) {
       const err = e as { responseCode?: number; message?: string };
       if (err.responseCode && err.responseCode >= 500) throw new PermanentSendError(err.message ?? 'rejected');

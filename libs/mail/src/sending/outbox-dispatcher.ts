@@ -6,9 +6,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan, LessThanOrEqual } from 'typeorm';
 import { imapClient } from '../intake/imap-poller';
 import { readableConnectionError } from '../intake/imap-errors';
-import { EmailSender, PermanentSendError } from './email-sender';
+import { EmailSender, PermanentSendError, SendReceipt } from './email-sender';
 
-const SEND_LOCK_MS = 2 * 60_000;
+/** Longer than the slowest SMTP conversation allowed by the sender's timeouts. */
+const SEND_LOCK_MS = 10 * 60_000;
+const RECHECK_MS = 5 * 60_000;
+const INTERRUPTED = 'Sending was interrupted; it could not be confirmed whether the message went out. Check with the recipient before sending again.';
 const MAX_ATTEMPTS = 8;
 
 /**
@@ -64,49 +67,67 @@ export class OutboxDispatcher {
     const row = await repo.findOneByOrFail({ id });
     const payload = JSON.parse(row.payload) as EmailPayload;
     const conn = await this.mailboxes.connection(row.mailboxId);
+    const mine = { id, state: 'sending' as const, lockOwner: this.config.instanceId };
+    let receipt: SendReceipt;
     try {
       if (!conn) throw new PermanentSendError('The mailbox no longer exists');
-      const receipt = await this.sender.send(conn, payload, row.messageId);
-      await this.markSent(row);
-      if (conn.imap?.sentFolder) await this.appendToSent(conn, receipt.raw);
-      return true;
+      receipt = await this.sender.send(conn, payload, row.messageId);
     } catch (e) {
-      const permanent = e instanceof PermanentSendError || row.attempts >= MAX_ATTEMPTS;
       const error = conn?.smtp ? readableConnectionError(e, conn.smtp.host, conn.smtp.port) : (e as Error).message;
       const now = this.clock.now();
+      // Lost after the message text went out: the server may have taken it. Not resent blindly.
+      const ambiguous = (e as { command?: string; responseCode?: number }).command === 'DATA' && !(e as { responseCode?: number }).responseCode;
+      const permanent = e instanceof PermanentSendError || ambiguous || row.attempts >= MAX_ATTEMPTS;
       if (permanent) {
         await this.dataSource.transaction(async (m) => {
-          await m.update(OutboxEntry, { id }, { state: 'failed', lastError: error, lockOwner: null, lockedUntil: null, updatedAt: now });
-          if (row.articleId) await m.update(Article, { id: row.articleId }, { status: 'failed' });
+          const reason = ambiguous ? `${INTERRUPTED} (${error})` : error;
+          const res = await m.update(OutboxEntry, mine, { state: 'failed', lastError: reason, lockOwner: null, lockedUntil: null, updatedAt: now });
+          if (res.affected && row.articleId) await m.update(Article, { id: row.articleId }, { status: 'failed' });
         });
       } else {
         // Exponential backoff: 30 s, 1, 2, 4 … minutes.
         const delay = 30_000 * 2 ** (row.attempts - 1);
-        await repo.update({ id }, { state: 'pending', lastError: error, dueAt: new Date(now.getTime() + delay), lockOwner: null, lockedUntil: null, updatedAt: now });
+        await repo.update(mine, { state: 'pending', lastError: error, dueAt: new Date(now.getTime() + delay), lockOwner: null, lockedUntil: null, updatedAt: now });
       }
       this.logger.warn(`outbox ${id}: ${permanent ? 'failed' : 'will retry'}: ${error}`);
       if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);
       return false;
     }
+    // Sent. Whatever goes wrong from here must not put the row back in the queue: if marking it
+    // fails, it stays `sending`, and recovery finds it in the Sent folder or flags it for a person.
+    try {
+      await this.markSent(row, receipt.rejected.length ? `Sent, but the server refused: ${receipt.rejected.join(', ')}` : null);
+    } catch (e) {
+      this.logger.error(`outbox ${id}: sent, but could not be marked sent: ${(e as Error).message}`);
+      return true;
+    }
+    if (conn.imap?.sentFolder) await this.appendToSent(conn, receipt.raw);
+    return true;
   }
 
-  private async markSent(row: OutboxEntry): Promise<void> {
+  private async markSent(row: OutboxEntry, note: string | null = null): Promise<void> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      await m.update(OutboxEntry, { id: row.id }, { state: 'sent', sentAt: now, lastError: null, lockOwner: null, lockedUntil: null, updatedAt: now });
-      if (row.articleId) await m.update(Article, { id: row.articleId }, { status: 'sent' });
+      // Ticket first, then outbox and article: the order intake locks them in, so the two never deadlock.
       if (row.ticketId) {
-        // A reply sent without approval handles the ticket (the workflow issue routes this through its machine).
-        await m.update(Ticket, { id: row.ticketId, state: 'unhandled' }, { state: 'handled', stateChangedAt: now });
+        // A reply handles the ticket (the workflow issue routes this through its machine), unless
+        // the customer wrote again after the reply was written.
+        const newer = await m
+          .createQueryBuilder(Article, 'a')
+          .where('a.ticket_id = :t AND a.direction = :d AND a.created_at > :since', { t: row.ticketId, d: 'inbound', since: row.createdAt })
+          .getCount();
         await m.update(Ticket, { id: row.ticketId }, { lastActivityAt: now });
+        if (!newer) await m.update(Ticket, { id: row.ticketId, state: 'unhandled' }, { state: 'handled', stateChangedAt: now });
       }
+      await m.update(OutboxEntry, { id: row.id }, { state: 'sent', sentAt: now, lastError: note, lockOwner: null, lockedUntil: null, updatedAt: now });
+      if (row.articleId) await m.update(Article, { id: row.articleId }, { status: 'sent' });
     });
     if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);
   }
 
   private async recoverInterrupted(): Promise<void> {
     const repo = this.dataSource.getRepository(OutboxEntry);
-    const stale = await repo.find({ where: { state: 'sending', lockedUntil: LessThan(this.clock.now()) }, take: 20 });
+    const stale = await repo.find({ where: { state: 'sending', lockedUntil: LessThan(this.clock.now()) }, take: 5 });
     for (const row of stale) {
       const conn = await this.mailboxes.connection(row.mailboxId);
       let found = false;
@@ -122,7 +143,9 @@ export class OutboxDispatcher {
           }
         } catch (e) {
           this.logger.warn(`outbox ${row.id}: could not check the Sent folder: ${(e as Error).message}`);
-          continue; // try again on the next sweep rather than guess
+          // Try again later rather than guess, without holding up the rest of the outbox.
+          await repo.update({ id: row.id, state: 'sending' }, { lockedUntil: new Date(this.clock.now().getTime() + RECHECK_MS) });
+          continue;
         } finally {
           await client.logout().catch(() => client.close());
         }
@@ -132,7 +155,7 @@ export class OutboxDispatcher {
       } else {
         const now = this.clock.now();
         await this.dataSource.transaction(async (m) => {
-          await m.update(OutboxEntry, { id: row.id, state: 'sending' }, { state: 'failed', lastError: 'Sending was interrupted; it could not be confirmed whether the message went out. Check with the recipient before sending again.', lockOwner: null, lockedUntil: null, updatedAt: now });
+          await m.update(OutboxEntry, { id: row.id, state: 'sending' }, { state: 'failed', lastError: INTERRUPTED, lockOwner: null, lockedUntil: null, updatedAt: now });
           if (row.articleId) await m.update(Article, { id: row.articleId }, { status: 'failed' });
         });
         if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);

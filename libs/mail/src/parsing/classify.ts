@@ -1,0 +1,127 @@
+import { parseMessageIds } from './headers';
+import { ParsedMessage } from './parse-message';
+
+export type MessageKind = 'normal' | 'auto_reply' | 'bounce' | 'loop';
+
+export interface BounceDetails {
+  /** Message-ID of the message that bounced (ours, if it was one of our replies). */
+  originalMessageId: string | null;
+  failedRecipients: string[];
+  status?: string;
+  diagnostic?: string;
+}
+
+export interface Classification {
+  kind: MessageKind;
+  reasons: string[];
+  bounce?: BounceDetails;
+}
+
+const BOUNCE_SENDER = /^(?:mailer-daemon|mailerdaemon|mail-daemon|postmaster|mail delivery (?:system|subsystem))$/i;
+const BOUNCE_SUBJECT =
+  /undeliver|returned mail|return(?:ed)? to sender|delivery status notification \((?:failure|delay)\)|delivery (?:status notification|failure|has failed)|mail delivery failed|failure notice|non[- ]?delivery|could not be delivered|配信不能|配送不能|配信エラー|配信失敗|配送エラー|宛先不明|送信できませんでした|届きませんでした|配信に失敗|エラーメール/i;
+const AUTO_REPLY_SUBJECT = /自動返信|自動応答|自動送信|不在|auto[- ]?reply|auto[- ]?response|automatic reply|automatische antwort|out of (?:the )?office|abwesenheit|vacation|away from (?:the )?office|absence/i;
+const SUPPRESS_AUTO_REPLIES = /\b(?:all|autoreply|oof)\b/i;
+
+/**
+ * Loop protection and bounce detection (§4): which messages must never open a ticket, send
+ * journal mail or trigger an auto-reply. Checked in this order, the first kind that applies
+ * wins, and every signal seen is listed in reasons:
+ * loop (our own mail coming back) › bounce › auto_reply › normal.
+ */
+export function classifyMessage(msg: ParsedMessage, ownAddresses: string[]): Classification {
+  const own = new Set(ownAddresses.map((a) => a.trim().toLowerCase()).filter(Boolean));
+  const loop = loopReasons(msg, own);
+  if (loop.length) return { kind: 'loop', reasons: loop };
+  const bounce = bounceReasons(msg);
+  if (bounce.length) return { kind: 'bounce', reasons: bounce, bounce: bounceDetails(msg) };
+  const auto = autoReplyReasons(msg);
+  if (auto.length) return { kind: 'auto_reply', reasons: auto };
+  return { kind: 'normal', reasons: [] };
+}
+
+function loopReasons(msg: ParsedMessage, own: Set<string>): string[] {
+  const reasons: string[] = [];
+  const from = msg.from?.address ?? '';
+  if (from && own.has(from)) reasons.push(`sent from our own address ${from}`);
+  const named = msg.headers.xLoop.find((value) => [...own].some((address) => value.includes(address)));
+  if (named) reasons.push(`X-Loop: ${named}`);
+  return reasons;
+}
+
+function isBounceSender(msg: ParsedMessage): boolean {
+  const from = msg.from;
+  if (!from) return false;
+  const local = from.address.split('@')[0];
+  return BOUNCE_SENDER.test(local) || BOUNCE_SENDER.test(from.name.trim());
+}
+
+function bounceReasons(msg: ParsedMessage): string[] {
+  if (msg.isReport && msg.reportType === 'delivery-status') return ['multipart/report; report-type=delivery-status'];
+  if (msg.deliveryStatus) return ['message/delivery-status part'];
+  // Non-standard bounces (qmail, old Exim and Sendmail, some Japanese ISPs): plain text from the
+  // mailer daemon. A bounce-like subject alone could be a person writing about a bounce.
+  const signals: string[] = [];
+  if (isBounceSender(msg)) signals.push(`from ${msg.from?.address || msg.from?.name}`);
+  if (msg.headers.returnPath !== undefined && /^<\s*>$/.test(msg.headers.returnPath.trim())) signals.push('empty Return-Path');
+  if (msg.headers.xFailedRecipients?.length) signals.push('X-Failed-Recipients');
+  const subject = BOUNCE_SUBJECT.test(msg.subject);
+  if (msg.headers.xFailedRecipients?.length || (signals.length && subject)) return [...signals, `subject "${msg.subject}"`];
+  return [];
+}
+
+function bounceDetails(msg: ParsedMessage): BounceDetails {
+  const failed = msg.deliveryStatus?.recipients.filter((r) => !r.action || r.action === 'failed' || r.action === 'delayed') ?? [];
+  const first = failed[0];
+  const failedRecipients = [...new Set([...failed.map((r) => r.finalRecipient).filter(Boolean), ...(msg.headers.xFailedRecipients ?? []), ...(failed.length ? [] : recipientsInBounceText(msg.text))])];
+  return {
+    originalMessageId: msg.attachedMessageIds[0] ?? messageIdInBounceText(msg.text, msg.messageId),
+    failedRecipients,
+    status: first?.status,
+    diagnostic: first?.diagnosticCode,
+  };
+}
+
+/**
+ * Non-standard bounces quote the original message in their text ("--- Below this line is a copy
+ * of the message."); its Message-ID header line is the one to find. The bounce's own id is
+ * never the answer.
+ */
+function messageIdInBounceText(text: string, ownId: string | null): string | null {
+  for (const match of text.matchAll(/^[ \t>]*message-id[ \t]*:[ \t]*(.*(?:\r?\n[ \t]+.*)?)$/gim)) {
+    const id = parseMessageIds(match[1])[0];
+    if (id && id !== ownId) return id;
+  }
+  return null;
+}
+
+/** qmail writes "<a@b>:" at the start of a line for each recipient, Postfix and Exim indent the address. */
+function recipientsInBounceText(text: string): string[] {
+  const head = text.split(/^.*(?:below this line is a copy|original message|this is a copy of the message|元のメッセージ).*$/im)[0] ?? text;
+  return [...head.matchAll(/^[ \t]*<([^<>\s@]+@[^<>\s]+)>:?/gm)].map((m) => m[1].toLowerCase());
+}
+
+function autoReplyReasons(msg: ParsedMessage): string[] {
+  const h = msg.headers;
+  const reasons: string[] = [];
+  const autoSubmitted = h.autoSubmitted?.trim().toLowerCase().split(/[\s;(]/)[0];
+  if (autoSubmitted && autoSubmitted !== 'no') reasons.push(`Auto-Submitted: ${autoSubmitted}`);
+  const precedence = h.precedence?.trim().toLowerCase();
+  if (precedence && /^(?:bulk|junk|list|auto_reply)$/.test(precedence)) reasons.push(`Precedence: ${precedence}`);
+  // Outlook and Exchange put this on their own out-of-office replies (which carry no
+  // Auto-Submitted), asking that nobody answer them automatically.
+  if (h.xAutoResponseSuppress && SUPPRESS_AUTO_REPLIES.test(h.xAutoResponseSuppress)) reasons.push(`X-Auto-Response-Suppress: ${h.xAutoResponseSuppress}`);
+  if (h.xAutoreply !== undefined && !/^\s*no\s*$/i.test(h.xAutoreply)) reasons.push('X-Autoreply');
+  if (h.xAutorespond !== undefined && !/^\s*no\s*$/i.test(h.xAutorespond)) reasons.push('X-Autorespond');
+  if (h.listId) reasons.push(`List-Id: ${h.listId}`);
+  if (msg.isReport && msg.reportType === 'disposition-notification') reasons.push('read receipt (disposition-notification)');
+  // A subject like 不在 could be a person writing about an absence, and a null Return-Path is
+  // also used by some form mailers: each counts only together with another signal.
+  const subject = AUTO_REPLY_SUBJECT.test(msg.subject);
+  const nullReturnPath = h.returnPath !== undefined && /^<\s*>$/.test(h.returnPath.trim());
+  if (reasons.length || (subject && nullReturnPath)) {
+    if (nullReturnPath) reasons.push('empty Return-Path');
+    if (subject) reasons.push(`subject "${msg.subject}"`);
+  }
+  return reasons;
+}

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import libmime from 'libmime';
+import { Attachment, ParsedMail, simpleParser, SimpleParserOptions } from 'mailparser';
+import { DeliveryStatus } from './delivery-status';
+import { Address, decodeTextHeader, firstHeader, headerValues, parseAddressList, parseDateHeader, parseMessageIds, RawHeaderLine } from './headers';
+import { inspectMime, MimeInspection } from './inspect-mime';
+import { sanitizeEmailHtml } from './sanitize-html';
+
+export interface ParsedAttachment {
+  /** Decoded; a safe fallback ("attachment-1.pdf") when the part names none. */
+  filename: string;
+  contentType: string;
+  size: number;
+  content: Buffer;
+  /** Without angle brackets. */
+  contentId: string | null;
+  /** Shown inside the HTML body through a `cid:` reference, not listed as a file. */
+  inline: boolean;
+  /** sha256, hex. */
+  checksum: string;
+}
+
+export interface MessageHeaders {
+  autoSubmitted?: string;
+  precedence?: string;
+  xAutoResponseSuppress?: string;
+  xAutoreply?: string;
+  xAutorespond?: string;
+  xLoop: string[];
+  listId?: string;
+  /** As written, e.g. "<>" for a bounce. */
+  returnPath?: string;
+  /** Exim's list of the recipients a bounce is about, lower-cased. */
+  xFailedRecipients?: string[];
+  /** The top-level media type, lower-cased, e.g. "multipart/report". */
+  contentType: string;
+}
+
+export interface ParsedMessage {
+  /** Without angle brackets, trimmed. */
+  messageId: string | null;
+  inReplyTo: string[];
+  references: string[];
+  from: Address | null;
+  replyTo: Address[];
+  to: Address[];
+  cc: Address[];
+  subject: string;
+  date: Date | null;
+  /** The plain text; a rendering of the HTML when the message has only HTML. */
+  text: string;
+  /** Sanitised for display (see sanitizeEmailHtml); null when the message has no HTML. */
+  html: string | null;
+  attachments: ParsedAttachment[];
+  headers: MessageHeaders;
+  isReport: boolean;
+  /** report-type of a multipart/report, lower-cased (delivery-status, disposition-notification …). */
+  reportType?: string;
+  /** The first message/delivery-status part, parsed (bounces and delay notices). */
+  deliveryStatus: DeliveryStatus | null;
+  /** Message-IDs of the messages attached to this one (message/rfc822, text/rfc822-headers). */
+  attachedMessageIds: string[];
+  /** What was repaired before mailparser could read the message (for logs). */
+  repairs: string[];
+}
+
+export type MailParseErrorCode = 'EMPTY' | 'NOT_A_MESSAGE' | 'MALFORMED_MIME' | 'PARSE_TIMEOUT';
+
+export class MailParseError extends Error {
+  constructor(
+    readonly code: MailParseErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MailParseError';
+  }
+}
+
+export interface ParseOptions {
+  /** Give up (MailParseError PARSE_TIMEOUT) after this long; default 30 s. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+const PARSER_OPTIONS: SimpleParserOptions = {
+  // Only what intake uses: no link detection in text, no text-to-HTML, cid: links left alone
+  // (the console rewrites them), delivery-status parts kept as parts for bounce handling.
+  skipTextLinks: true,
+  skipTextToHtml: true,
+  skipImageLinks: true,
+  keepCidLinks: true,
+  keepDeliveryStatus: true,
+  checksumAlgo: 'sha256',
+  // html-to-text on a huge HTML-only body costs seconds of CPU; past this the text stays empty.
+  maxHtmlLengthToParse: 5 * 1024 * 1024,
+} as SimpleParserOptions;
+
+/**
+ * Parses a raw message into what intake needs: Japanese decoded, HTML sanitised, bounce report
+ * parts read. Throws MailParseError for input that is not a message or cannot be read in time.
+ */
+export async function parseMessage(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMessage> {
+  const input = withoutLeadingBlankLines(raw);
+  if (!input.length) throw new MailParseError('EMPTY', 'The message is empty');
+  return withTimeout(parseInput(input), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+}
+
+async function parseInput(input: Buffer): Promise<ParsedMessage> {
+  const inspection = await inspectOrPassThrough(input);
+  let parsed: ParsedMail;
+  try {
+    parsed = await simpleParser(inspection.raw, PARSER_OPTIONS);
+  } catch (e) {
+    throw new MailParseError('MALFORMED_MIME', `The message could not be parsed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+  const lines: readonly RawHeaderLine[] = parsed.headerLines ?? [];
+  if (!lines.some((l) => /^[\x21-\x39\x3b-\x7e]+$/.test(l.key))) throw new MailParseError('NOT_A_MESSAGE', 'The input has no message header');
+  return toParsedMessage(parsed, lines, inspection);
+}
+
+/** The inspection only adds repairs; a message it cannot walk still goes to mailparser as it is. */
+async function inspectOrPassThrough(input: Buffer): Promise<MimeInspection> {
+  try {
+    return await inspectMime(input);
+  } catch {
+    return { raw: input, repairs: [], bodyCharset: null, deliveryStatus: null, attachedMessageIds: [] };
+  }
+}
+
+/** Files saved by some tools start with blank lines, which would make the whole message a body. */
+function withoutLeadingBlankLines(raw: Buffer): Buffer {
+  let start = 0;
+  while (start < raw.length && (raw[start] === 0x0d || raw[start] === 0x0a || raw[start] === 0x20 || raw[start] === 0x09)) start++;
+  return start ? raw.subarray(start) : raw;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new MailParseError('PARSE_TIMEOUT', `Parsing took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function toParsedMessage(parsed: ParsedMail, lines: readonly RawHeaderLine[], inspection: MimeInspection): ParsedMessage {
+  const hint = inspection.bodyCharset;
+  const header = (key: string) => firstHeader(lines, key, hint);
+  const addresses = (key: string) => headerValues(lines, key, hint).flatMap(parseAddressList);
+  const contentType = libmime.parseHeaderValue(header('content-type') ?? '');
+  const mediaType = (contentType.value || 'text/plain').toLowerCase();
+  const html = typeof parsed.html === 'string' && parsed.html.trim() ? sanitizeEmailHtml(parsed.html) : null;
+  const failedRecipients = headerValues(lines, 'x-failed-recipients').flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
+  return {
+    messageId: parseMessageIds(header('message-id'))[0] ?? null,
+    inReplyTo: parseMessageIds(header('in-reply-to')),
+    references: parseMessageIds(headerValues(lines, 'references').join(' ')),
+    from: addresses('from')[0] ?? null,
+    replyTo: addresses('reply-to'),
+    to: addresses('to'),
+    cc: addresses('cc'),
+    subject: decodeTextHeader(header('subject') ?? ''),
+    date: parseDateHeader(header('date')),
+    text: (parsed.text ?? '').replace(/\r\n?/g, '\n').trimEnd(),
+    html: html || null,
+    attachments: parsed.attachments.map((a, i) => toAttachment(a, i, parsed.html || '')),
+    headers: {
+      autoSubmitted: header('auto-submitted'),
+      precedence: header('precedence') ?? header('x-precedence'),
+      xAutoResponseSuppress: header('x-auto-response-suppress'),
+      xAutoreply: header('x-autoreply'),
+      xAutorespond: header('x-autorespond'),
+      xLoop: headerValues(lines, 'x-loop').map((v) => v.trim().toLowerCase()),
+      listId: header('list-id'),
+      returnPath: header('return-path'),
+      xFailedRecipients: failedRecipients.length ? failedRecipients.map((a) => a.replace(/^<|>$/g, '').toLowerCase()) : undefined,
+      contentType: mediaType,
+    },
+    isReport: mediaType === 'multipart/report',
+    reportType: mediaType === 'multipart/report' ? contentType.params['report-type']?.toLowerCase() : undefined,
+    deliveryStatus: inspection.deliveryStatus,
+    attachedMessageIds: inspection.attachedMessageIds,
+    repairs: inspection.repairs,
+  };
+}
+
+function toAttachment(a: Attachment, index: number, rawHtml: string): ParsedAttachment {
+  const content = a.content ?? Buffer.alloc(0);
+  const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
+  const contentId = a.contentId ? a.contentId.trim().replace(/^<|>$/g, '').trim() || null : null;
+  return {
+    filename: safeFilename(a.filename) ?? `attachment-${index + 1}.${libmime.detectExtension(contentType) || 'bin'}`,
+    contentType,
+    size: content.length,
+    content,
+    contentId,
+    inline: !!contentId && rawHtml.includes(`cid:${contentId}`),
+    checksum: a.checksum && /^[0-9a-f]{64}$/.test(a.checksum) ? a.checksum : createHash('sha256').update(content).digest('hex'),
+  };
+}
+
+/** The name without any path (a part named "../../x" must not climb directories) or control characters. */
+function safeFilename(name: string | undefined): string | null {
+  const base = (name ?? '')
+    .replace(/[\x00-\x1f\x7f]/g, '')
+    .split(/[\\/]/)
+    .pop()!
+    .trim();
+  return base && base !== '.' && base !== '..' ? base : null;
+}

@@ -1,0 +1,85 @@
+import sanitizeHtml from 'sanitize-html';
+
+const CSS_COLOR = /^(?:#[0-9a-f]{3,8}|[a-z]+|rgba?\(\s*[\d.\s,%]+\)|hsla?\(\s*[\d.\s,%deg]+\))$/i;
+const CSS_LENGTH = /^(?:0|auto|-?[\d.]+(?:px|pt|em|rem|%|ex|ch|cm|mm|in)?)(?:\s+(?:0|auto|-?[\d.]+(?:px|pt|em|rem|%|ex|ch|cm|mm|in)?)){0,3}$/i;
+const CSS_KEYWORD = /^[a-z-]+$/i;
+const CSS_FONT_FAMILY = /^[\w\s,"'\-\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]+$/;
+
+const OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'a', 'abbr', 'address', 'b', 'big', 'blockquote', 'br', 'caption', 'center', 'cite', 'code', 'col', 'colgroup',
+    'dd', 'del', 'div', 'dl', 'dt', 'em', 'font', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd',
+    'li', 'mark', 'ol', 'p', 'pre', 'q', 'rp', 'rt', 'ruby', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub',
+    'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'tt', 'u', 'ul', 'wbr',
+  ],
+  allowedAttributes: {
+    a: ['href', 'title', 'target', 'rel'],
+    img: ['src', 'alt', 'title', 'width', 'height'],
+    font: ['color', 'size', 'face'],
+    table: ['width', 'border', 'cellpadding', 'cellspacing', 'align', 'bgcolor'],
+    td: ['colspan', 'rowspan', 'align', 'valign', 'width', 'height', 'bgcolor'],
+    th: ['colspan', 'rowspan', 'align', 'valign', 'width', 'height', 'bgcolor'],
+    tr: ['align', 'valign', 'bgcolor'],
+    col: ['span', 'width'],
+    colgroup: ['span', 'width'],
+    ol: ['start', 'type'],
+    '*': ['style', 'align', 'dir', 'lang', 'title'],
+  },
+  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
+  // Inline images stay `cid:` references: the console rewrites them to attachment URLs.
+  // Remote images only over https (no mixed content), embedded ones as data: URIs.
+  allowedSchemesByTag: { img: ['https', 'cid', 'data'] },
+  allowProtocolRelative: false,
+  allowedStyles: {
+    '*': {
+      color: [CSS_COLOR],
+      'background-color': [CSS_COLOR],
+      'font-size': [CSS_LENGTH, CSS_KEYWORD],
+      'font-weight': [/^(?:normal|bold|bolder|lighter|\d{3})$/],
+      'font-style': [/^(?:normal|italic|oblique)$/],
+      'font-family': [CSS_FONT_FAMILY],
+      'text-align': [/^(?:left|right|center|justify|start|end)$/],
+      'text-decoration': [/^[a-z\s-]+$/i],
+      'vertical-align': [CSS_KEYWORD, CSS_LENGTH],
+      'line-height': [CSS_LENGTH, /^[\d.]+$/],
+      'white-space': [CSS_KEYWORD],
+      margin: [CSS_LENGTH],
+      'margin-left': [CSS_LENGTH],
+      'margin-right': [CSS_LENGTH],
+      'margin-top': [CSS_LENGTH],
+      'margin-bottom': [CSS_LENGTH],
+      padding: [CSS_LENGTH],
+      'padding-left': [CSS_LENGTH],
+      'padding-right': [CSS_LENGTH],
+      'padding-top': [CSS_LENGTH],
+      'padding-bottom': [CSS_LENGTH],
+      'border-collapse': [CSS_KEYWORD],
+      width: [CSS_LENGTH],
+      height: [CSS_LENGTH],
+    },
+  },
+  // Their text is not content: without this a <title> or a <style> sheet shows up as words.
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'xml', 'template'],
+  disallowedTagsMode: 'discard',
+  transformTags: {
+    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer' } }),
+  },
+  exclusiveFilter: (frame) => frame.tag === 'img' && !isAllowedImageSource(frame.attribs.src),
+};
+
+/** data: is allowed for images only when it is an image (a data:text/html "image" is a page). */
+function isAllowedImageSource(src: string | undefined): boolean {
+  if (!src) return false;
+  const value = src.trim().toLowerCase();
+  if (value.startsWith('data:')) return /^data:image\/(?:png|gif|jpe?g|webp|bmp);/.test(value);
+  return value.startsWith('cid:') || value.startsWith('https:');
+}
+
+/**
+ * Customer HTML made safe to show inside the console: formatting, tables, links and images kept;
+ * scripts, style sheets, forms, frames, event handlers and unknown attributes gone. Links open
+ * in a new tab without access to the console (rel="noopener noreferrer").
+ */
+export function sanitizeEmailHtml(html: string): string {
+  return sanitizeHtml(html, OPTIONS).trim();
+}
