@@ -157,6 +157,20 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     expect((await tickets()).total).toBe(2);
   });
 
+  it('threads a whole reply chain that arrives in one poll onto one ticket', async () => {
+    const before = (await tickets()).total;
+    await append(rawMail({ from: 'chain@example.jp', to: user, subject: '連鎖 1', body: 'はじめ', messageId: `chain1-${kind}@example.jp` }));
+    await append(rawMail({ from: 'chain@example.jp', to: user, subject: 'Re: 連鎖 1', body: '追記', messageId: `chain2-${kind}@example.jp`, inReplyTo: `chain1-${kind}@example.jp` }));
+    await append(rawMail({ from: 'chain@example.jp', to: user, subject: 'Re: Re: 連鎖 1', body: 'さらに', messageId: `chain3-${kind}@example.jp`, references: [`chain1-${kind}@example.jp`, `chain2-${kind}@example.jp`] }));
+    await append(rawMail({ from: 'other@example.jp', to: user, subject: '別件', body: '別', messageId: `chain-other-${kind}@example.jp` }));
+    await poll();
+    const list = await tickets();
+    expect(list.total).toBe(before + 2);
+    const chain = list.items.find((x: { subject: string }) => x.subject === '連鎖 1');
+    const d = await admin.get(`/api/tickets/${chain.id}`).expect(200);
+    expect(d.body.articles.map((a: { text: string }) => a.text.trim())).toEqual(['はじめ', '追記', 'さらに']);
+  });
+
   it('never attaches a stranger to a ticket by its code alone', async () => {
     const q1 = (await tickets()).items.find((x: { subject: string }) => x.subject.startsWith('見積のお願い'));
     await append(rawMail({ from: 'stranger@evil.example', to: user, subject: `Re: [#${q1.code}] 見積のお願い`, body: '他人です', messageId: `stranger-${kind}@evil.example` }));

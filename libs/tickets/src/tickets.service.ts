@@ -72,6 +72,61 @@ export class TicketsService {
     return new Map(found.map((c) => [c.email!, c.id]));
   }
 
+  /**
+   * Files a group of inbound mail of one mailbox, in order, in the caller's transaction. Mail that
+   * starts a new ticket (the usual case) is written with one multi-row INSERT per table for the
+   * whole run of such mail; mail that joins a ticket goes through deliverInboundEmail one by one.
+   * A message that answers one earlier in the same group writes the run before it first.
+   */
+  async deliverInboundBatch(m: EntityManager, mails: InboundEmail[], customers: Map<string, number>): Promise<Delivered[]> {
+    const results: Delivered[] = new Array(mails.length);
+    if (!mails.length) return results;
+    const mailboxId = mails[0].mailboxId;
+    const refsOf = (mail: InboundEmail) => [...(mail.bouncedMessageId ? [mail.bouncedMessageId] : []), ...mail.inReplyTo, ...mail.references].filter(Boolean);
+    const allRefs = [...new Set(mails.flatMap(refsOf))];
+    const known = new Map<string, number>();
+    if (allRefs.length) {
+      for (const k of await m.findBy(ThreadKey, { mailboxId, messageId: In(allRefs) })) known.set(k.messageId, k.ticketId);
+    }
+    let run: { index: number; mail: InboundEmail }[] = [];
+    const inRun = new Set<string>();
+
+    const flush = async () => {
+      if (!run.length) return;
+      const first = await this.sequences.nextBlock(m, 'ticket_code', run.length);
+      const tickets = run.map(({ mail }, i) => this.newTicket(m, mail, formatTicketCode(first + i), null, customers));
+      const ticketIds = (await m.insert(Ticket, tickets)).identifiers.map((x) => x.id as number);
+      const articles = run.map(({ mail }, i) => this.newArticle(m, mail, ticketIds[i]));
+      const articleIds = (await m.insert(Article, articles)).identifiers.map((x) => x.id as number);
+      const attachments = run.flatMap(({ mail }, i) => mail.attachments.map((a) => ({ ...a, articleId: articleIds[i] })));
+      if (attachments.length) await m.insert(Attachment, attachments);
+      const keys = run.flatMap(({ mail }, i) => (mail.messageId ? [{ mailboxId, messageId: mail.messageId, ticketId: ticketIds[i], articleId: articleIds[i] }] : []));
+      if (keys.length) await m.createQueryBuilder().insert().into(ThreadKey).values(keys).orIgnore().execute();
+      run.forEach(({ index, mail }, i) => {
+        results[index] = { ticketId: ticketIds[i], articleId: articleIds[i], createdTicket: true, reopened: false };
+        if (mail.messageId && !known.has(mail.messageId)) known.set(mail.messageId, ticketIds[i]);
+      });
+      run = [];
+      inRun.clear();
+    };
+
+    for (const [index, mail] of mails.entries()) {
+      const refs = refsOf(mail);
+      if (refs.some((r) => inRun.has(r))) await flush();
+      const joins = refs.some((r) => known.has(r)) || ticketCodesIn(mail.subject).length > 0;
+      if (joins) {
+        await flush();
+        results[index] = await this.deliverInboundEmail(m, mail, customers);
+        if (mail.messageId && !known.has(mail.messageId)) known.set(mail.messageId, results[index].ticketId);
+      } else {
+        run.push({ index, mail });
+        if (mail.messageId) inRun.add(mail.messageId);
+      }
+    }
+    await flush();
+    return results;
+  }
+
   async deliverInboundEmail(m: EntityManager, mail: InboundEmail, customers?: Map<string, number>): Promise<Delivered> {
     const now = mail.receivedAt;
     let ticket = await this.findThread(m, mail);
@@ -107,29 +162,7 @@ export class TicketsService {
     }
 
     // insert, not save: save() would read every row back after writing it.
-    const article = m.create(Article, {
-        ticketId: ticket.id,
-        kind: mail.classification === 'bounce' ? 'bounce' : 'email',
-        direction: 'inbound',
-        sender: mail.classification === 'normal' ? 'customer' : 'system',
-        messageId: mail.messageId,
-        inReplyTo: mail.inReplyTo,
-        references: mail.references,
-        // MySQL refuses what does not fit (SQLite would not): long values are cut to the column.
-        fromAddress: mail.from?.address?.slice(0, 254) ?? null,
-        fromName: mail.from?.name?.slice(0, 255) ?? null,
-        toJson: mail.to,
-        ccJson: mail.cc,
-        bccJson: [],
-        subject: mail.subject.slice(0, 998),
-        bodyText: mail.text,
-        bodyHtml: mail.html,
-        status: null,
-        authorId: null,
-        rawMessageId: mail.rawMessageId,
-        classification: mail.classification,
-        createdAt: now,
-      });
+    const article = this.newArticle(m, mail, ticket.id);
     article.id = (await m.insert(Article, article)).identifiers[0].id as number;
     if (mail.attachments.length) {
       await m.insert(
@@ -315,30 +348,63 @@ export class TicketsService {
   private async createTicket(m: EntityManager, mail: InboundEmail, now: Date, mentions: number | null, customers?: Map<string, number>): Promise<Ticket> {
     const code = formatTicketCode(await this.sequences.next(m, 'ticket_code', 1));
     const address = mail.from?.address?.toLowerCase() ?? null;
-    const customerId = !address ? null : customers ? (customers.get(address) ?? null) : ((await m.findOne(Customer, { where: { email: address }, order: { id: 'ASC' } }))?.id ?? null);
-    const ticket = m.create(Ticket, {
-        code,
-        mailboxId: mail.mailboxId,
-        folderId: null,
-        state: 'unhandled',
-        stateVersion: 1,
-        stateContext: null,
-        stateChangedAt: now,
-        version: 1,
-        subject: (mail.subject || '(件名なし)').slice(0, 998),
-        channel: 'email',
-        customerId,
-        assigneeId: null,
-        contactAddress: address?.slice(0, 254) ?? null,
-        contactName: mail.from?.name?.slice(0, 255) || null,
-        labels: [],
-        unread: true,
-        spam: false,
-        mentionsTicketId: mentions,
-        createdAt: now,
-        lastActivityAt: now,
-      });
+    if (!customers) customers = await this.customersByEmail(m, address ? [address] : []);
+    const ticket = this.newTicket(m, mail, code, mentions, customers);
     ticket.id = (await m.insert(Ticket, ticket)).identifiers[0].id as number;
     return ticket;
   }
+
+  private newTicket(m: EntityManager, mail: InboundEmail, code: string, mentions: number | null, customers: Map<string, number>): Ticket {
+    const now = mail.receivedAt;
+    const address = mail.from?.address?.toLowerCase() ?? null;
+    return m.create(Ticket, {
+      code,
+      mailboxId: mail.mailboxId,
+      folderId: null,
+      state: 'unhandled',
+      stateVersion: 1,
+      stateContext: null,
+      stateChangedAt: now,
+      version: 1,
+      subject: (mail.subject || '(件名なし)').slice(0, 998),
+      channel: 'email',
+      customerId: address ? (customers.get(address) ?? null) : null,
+      assigneeId: null,
+      // MySQL refuses what does not fit (SQLite would not): long values are cut to the column.
+      contactAddress: address?.slice(0, 254) ?? null,
+      contactName: mail.from?.name?.slice(0, 255) || null,
+      labels: [],
+      unread: true,
+      spam: false,
+      mentionsTicketId: mentions,
+      createdAt: now,
+      lastActivityAt: now,
+    });
+  }
+
+  private newArticle(m: EntityManager, mail: InboundEmail, ticketId: number): Article {
+    return m.create(Article, {
+      ticketId,
+      kind: mail.classification === 'bounce' ? 'bounce' : 'email',
+      direction: 'inbound',
+      sender: mail.classification === 'normal' ? 'customer' : 'system',
+      messageId: mail.messageId,
+      inReplyTo: mail.inReplyTo,
+      references: mail.references,
+      fromAddress: mail.from?.address?.slice(0, 254) ?? null,
+      fromName: mail.from?.name?.slice(0, 255) ?? null,
+      toJson: mail.to,
+      ccJson: mail.cc,
+      bccJson: [],
+      subject: mail.subject.slice(0, 998),
+      bodyText: mail.text,
+      bodyHtml: mail.html,
+      status: null,
+      authorId: null,
+      rawMessageId: mail.rawMessageId,
+      classification: mail.classification,
+      createdAt: mail.receivedAt,
+    });
+  }
+
 }

@@ -26,4 +26,12 @@ export class SequenceService {
     const row = await manager.findOneByOrFail(Sequence, { name });
     return row.value;
   }
+
+  /** `count` consecutive values at once (one UPDATE): returns the first. The counter must exist. */
+  async nextBlock(manager: EntityManager, name: string, count: number): Promise<number> {
+    const res = await manager.createQueryBuilder().update(Sequence).set({ value: () => `value + ${Math.floor(count)}` }).where('name = :name', { name }).execute();
+    if (!res.affected) throw new Error(`sequence ${name} does not exist`);
+    const row = await manager.findOneByOrFail(Sequence, { name });
+    return row.value - count + 1;
+  }
 }

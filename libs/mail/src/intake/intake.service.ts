@@ -224,38 +224,49 @@ export class IntakeService {
       const originals = await m.findBy(RawMessage, { id: In(knownRows.map((k) => k.rawMessageId)) });
       for (const k of knownRows) knownTickets.set(k.contentKey, originals.find((o) => o.id === k.rawMessageId)?.ticketId ?? null);
     }
-    const customers = await this.tickets.customersByEmail(m, group.flatMap((p) => (p.mail?.from ? [p.mail.from.address] : [])));
-    const results: Omit<IngestResult, 'rawMessageId'>[] = [];
-    const newKeys: { index: number; contentKey: string }[] = [];
+    // Sort the group out first: new mail to deliver, and copies of mail filed before or earlier in the group.
+    const deliver: number[] = [];
+    const firstInGroup = new Map<string, number>();
+    const copyOf = new Map<number, number>();
     for (const [index, p] of group.entries()) {
       Object.assign(p.row, { processedAt: now, error: p.error ?? null });
       if (p.state !== 'mail') {
         p.row.state = p.state;
-        results.push({ state: p.state, ticketId: null, createdTicket: false });
         continue;
       }
-      const mail = p.mail!;
-      p.row.messageId = mail.messageId;
-      if (knownTickets.has(p.contentKey!)) {
+      p.row.messageId = p.mail!.messageId;
+      // One time for the group: parsed side by side, the messages finished in no particular
+      // order, and the timeline must follow the mailbox's order (then the ids).
+      p.mail!.receivedAt = now;
+      const key = p.contentKey!;
+      if (knownTickets.has(key)) {
         // The same message was filed before (fetched twice, pushed and polled, a new UIDVALIDITY).
-        Object.assign(p.row, { state: 'duplicate', ticketId: knownTickets.get(p.contentKey!) ?? null });
-        results.push({ state: 'duplicate', ticketId: p.row.ticketId, createdTicket: false });
-        continue;
+        Object.assign(p.row, { state: 'duplicate', ticketId: knownTickets.get(key) ?? null });
+      } else if (firstInGroup.has(key)) {
+        copyOf.set(index, firstInGroup.get(key)!);
+      } else {
+        firstInGroup.set(key, index);
+        deliver.push(index);
       }
-      const d = await this.tickets.deliverInboundEmail(m, mail, customers);
-      Object.assign(p.row, { state: 'ingested', ticketId: d.ticketId, articleId: d.articleId });
-      knownTickets.set(p.contentKey!, d.ticketId);
-      newKeys.push({ index, contentKey: p.contentKey! });
-      results.push({ state: 'ingested', ticketId: d.ticketId, createdTicket: d.createdTicket });
     }
+    const customers = await this.tickets.customersByEmail(m, deliver.flatMap((i) => (group[i].mail!.from ? [group[i].mail!.from!.address] : [])));
+    const delivered = await this.tickets.deliverInboundBatch(m, deliver.map((i) => group[i].mail!), customers);
+    const created = new Map<number, boolean>();
+    deliver.forEach((i, k) => {
+      Object.assign(group[i].row, { state: 'ingested', ticketId: delivered[k].ticketId, articleId: delivered[k].articleId });
+      created.set(i, delivered[k].createdTicket);
+    });
+    for (const [i, original] of copyOf) Object.assign(group[i].row, { state: 'duplicate', ticketId: group[original].row.ticketId });
+
     const inserted = await m.insert(RawMessage, group.map((p) => p.row));
     group.forEach((p, i) => (p.row.id = inserted.identifiers[i].id as number));
     // The key also settles a race between two copies arriving at once: the second insert fails.
-    if (newKeys.length) {
-      await m.insert(MailDedupe, newKeys.map((k) => ({ mailboxId: mailbox.id, contentKey: k.contentKey, rawMessageId: group[k.index].row.id })));
+    if (deliver.length) {
+      await m.insert(MailDedupe, deliver.map((i) => ({ mailboxId: mailbox.id, contentKey: group[i].contentKey!, rawMessageId: group[i].row.id })));
     }
-    return results.map((r, i) => ({ ...r, rawMessageId: group[i].row.id }));
+    return group.map((p, i) => ({ rawMessageId: p.row.id, state: p.row.state, ticketId: p.row.ticketId, createdTicket: created.get(i) ?? false }));
   }
+
 
   private async write(m: EntityManager, mailbox: MailboxRef, p: Prepared): Promise<IngestResult> {
     const now = this.clock.now();

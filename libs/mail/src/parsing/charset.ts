@@ -3,17 +3,23 @@ import iconv from 'iconv-lite';
 
 export type JapaneseCharset = 'ISO-2022-JP' | 'Shift_JIS' | 'EUC-JP';
 
-const ISO_2022_JP_LABELS = /^(?:x-)?(?:iso-?2022-?jp(?:-\w+)*|csiso2022jp|cp5022[012]|jis|x-jis|jis7|jis_encoding)$/;
+const ISO_2022_JP_LABELS =
+  /^(?:x-)?(?:iso-?2022-?jp(?:-\w+)*|csiso2022jp|cp5022[012]|jis|x-jis|jis7|jis_encoding)$/;
 // Japanese mail labelled Shift_JIS is CP932 in practice (①, ～, ㈱ and the NEC/IBM kanji);
 // iconv-lite's Shift_JIS table is the CP932 one, so every label of the family decodes the same.
-const SHIFT_JIS_LABELS = /^(?:shift[-_]?jis|x-sjis|sjis|s-jis|ms_?kanji|csshiftjis|cp932|ms932|windows-31j|x-ms-cp932|sjis-win|sjis-open)$/;
+const SHIFT_JIS_LABELS =
+  /^(?:shift[-_]?jis|x-sjis|sjis|s-jis|ms_?kanji|csshiftjis|cp932|ms932|windows-31j|x-ms-cp932|sjis-win|sjis-open)$/;
 const EUC_JP_LABELS = /^(?:x-)?(?:euc-?jp(?:-ms)?|eucjp-?(?:ms|win|open)|cseucpkdfmtjapanese|cp51932|ujis)$/;
 const UTF8_LABELS = /^(?:utf-?8|unicode-1-1-utf-8)$/;
 const ASCII_LABELS = /^(?:us-?ascii|ascii|ansi_x3\.4-1968|iso646-us|csascii|7bit|us)$/;
 
 /** A charset label as mail carries it: lower-cased, without quotes and surrounding space. */
 export function normalizeLabel(label: string | null | undefined): string {
-  return (label ?? '').trim().replace(/^["']+|["']+$/g, '').trim().toLowerCase();
+  return (label ?? '')
+    .trim()
+    .replace(/^["']+|["']+$/g, '')
+    .trim()
+    .toLowerCase();
 }
 
 export function japaneseCharsetOf(label: string | null | undefined): JapaneseCharset | null {
@@ -83,7 +89,8 @@ export function decodeBytes(bytes: Uint8Array, label: string): string {
       return iconv.decode(buffer, 'eucjp');
   }
   const name = normalizeLabel(label);
-  if (name && !UTF8_LABELS.test(name) && !ASCII_LABELS.test(name) && iconv.encodingExists(name)) return iconv.decode(buffer, name);
+  if (name && !UTF8_LABELS.test(name) && !ASCII_LABELS.test(name) && iconv.encodingExists(name))
+    return iconv.decode(buffer, name);
   return buffer.toString('utf8');
 }
 

@@ -17,17 +17,21 @@ export interface Classification {
   bounce?: BounceDetails;
 }
 
-const BOUNCE_SENDER = /^(?:mailer-daemon|mailerdaemon|mail-daemon|postmaster|mail delivery (?:system|subsystem))$/i;
+const BOUNCE_SENDER =
+  /^(?:mailer-daemon|mailerdaemon|mail-daemon|postmaster|mail delivery (?:system|subsystem))$/i;
 const BOUNCE_SUBJECT =
   /undeliver|returned mail|return(?:ed)? to sender|delivery status notification \((?:failure|delay)\)|delivery (?:status notification|failure|has failed)|mail delivery failed|failure notice|non[- ]?delivery|could not be delivered|配信不能|配送不能|配信エラー|配信失敗|配送エラー|宛先不明|送信できませんでした|届きませんでした|配信に失敗|エラーメール/i;
-const AUTO_REPLY_SUBJECT = /自動返信|自動応答|自動送信|不在|auto[- ]?reply|auto[- ]?response|automatic reply|automatische antwort|out of (?:the )?office|abwesenheit|vacation|away from (?:the )?office|absence/i;
+// How auto-replies begin their subject ("自動応答: …" from Japanese Outlook, "【自動返信】…",
+// "不在通知 …"). Anchored, and 不在 only in these forms: "不在時の再配達" is a customer question.
+const AUTO_REPLY_SUBJECT =
+  /^\s*[[【(（]?\s*(?:自動返信|自動応答|自動送信|不在(?:通知|連絡|のお知らせ|[:：])|auto[- ]?reply|auto[- ]?response|automatic reply|out of (?:the )?office|automatische antwort|abwesen|réponse automatique|respuesta automática|vacation)/i;
 const SUPPRESS_AUTO_REPLIES = /\b(?:all|autoreply|oof)\b/i;
 
 /**
  * Loop protection and bounce detection (§4): which messages must never open a ticket, send
  * journal mail or trigger an auto-reply. Checked in this order, the first kind that applies
- * wins, and every signal seen is listed in reasons:
- * loop (our own mail coming back) › bounce › auto_reply › normal.
+ * wins, and its signals are listed in reasons:
+ * loop (our own mail coming back) › bounce (with the bounced message's id) › auto_reply › normal.
  */
 export function classifyMessage(msg: ParsedMessage, ownAddresses: string[]): Classification {
   const own = new Set(ownAddresses.map((a) => a.trim().toLowerCase()).filter(Boolean));
@@ -56,24 +60,46 @@ function isBounceSender(msg: ParsedMessage): boolean {
   return BOUNCE_SENDER.test(local) || BOUNCE_SENDER.test(from.name.trim());
 }
 
+/** A report that every recipient got the message (asked for with NOTIFY=SUCCESS): no bounce. */
+function isSuccessReport(msg: ParsedMessage): boolean {
+  const recipients = msg.deliveryStatus?.recipients ?? [];
+  return (
+    recipients.length > 0 &&
+    recipients.every((r) => r.action === 'delivered' || r.action === 'relayed' || r.action === 'expanded')
+  );
+}
+
 function bounceReasons(msg: ParsedMessage): string[] {
-  if (msg.isReport && msg.reportType === 'delivery-status') return ['multipart/report; report-type=delivery-status'];
+  if (isSuccessReport(msg)) return [];
+  if (msg.isReport && msg.reportType === 'delivery-status')
+    return ['multipart/report; report-type=delivery-status'];
   if (msg.deliveryStatus) return ['message/delivery-status part'];
   // Non-standard bounces (qmail, old Exim and Sendmail, some Japanese ISPs): plain text from the
   // mailer daemon. A bounce-like subject alone could be a person writing about a bounce.
   const signals: string[] = [];
   if (isBounceSender(msg)) signals.push(`from ${msg.from?.address || msg.from?.name}`);
-  if (msg.headers.returnPath !== undefined && /^<\s*>$/.test(msg.headers.returnPath.trim())) signals.push('empty Return-Path');
+  if (msg.headers.returnPath !== undefined && /^<\s*>$/.test(msg.headers.returnPath.trim()))
+    signals.push('empty Return-Path');
   if (msg.headers.xFailedRecipients?.length) signals.push('X-Failed-Recipients');
   const subject = BOUNCE_SUBJECT.test(msg.subject);
-  if (msg.headers.xFailedRecipients?.length || (signals.length && subject)) return [...signals, `subject "${msg.subject}"`];
+  if (msg.headers.xFailedRecipients?.length || (signals.length && subject))
+    return [...signals, `subject "${msg.subject}"`];
   return [];
 }
 
 function bounceDetails(msg: ParsedMessage): BounceDetails {
-  const failed = msg.deliveryStatus?.recipients.filter((r) => !r.action || r.action === 'failed' || r.action === 'delayed') ?? [];
+  const failed =
+    msg.deliveryStatus?.recipients.filter(
+      (r) => !r.action || r.action === 'failed' || r.action === 'delayed',
+    ) ?? [];
   const first = failed[0];
-  const failedRecipients = [...new Set([...failed.map((r) => r.finalRecipient).filter(Boolean), ...(msg.headers.xFailedRecipients ?? []), ...(failed.length ? [] : recipientsInBounceText(msg.text))])];
+  const failedRecipients = [
+    ...new Set([
+      ...failed.map((r) => r.finalRecipient).filter(Boolean),
+      ...(msg.headers.xFailedRecipients ?? []),
+      ...(failed.length ? [] : recipientsInBounceText(msg.text)),
+    ]),
+  ];
   return {
     originalMessageId: msg.attachedMessageIds[0] ?? messageIdInBounceText(msg.text, msg.messageId),
     failedRecipients,
@@ -97,31 +123,42 @@ function messageIdInBounceText(text: string, ownId: string | null): string | nul
 
 /** qmail writes "<a@b>:" at the start of a line for each recipient, Postfix and Exim indent the address. */
 function recipientsInBounceText(text: string): string[] {
-  const head = text.split(/^.*(?:below this line is a copy|original message|this is a copy of the message|元のメッセージ).*$/im)[0] ?? text;
+  const head =
+    text.split(
+      /^.*(?:below this line is a copy|original message|this is a copy of the message|元のメッセージ).*$/im,
+    )[0] ?? text;
   return [...head.matchAll(/^[ \t]*<([^<>\s@]+@[^<>\s]+)>:?/gm)].map((m) => m[1].toLowerCase());
 }
 
+/**
+ * Auto-Submitted (RFC 3834), Precedence, X-Autoreply/X-Autorespond, List-Id and read receipts
+ * decide alone. X-Auto-Response-Suppress does not: Exchange distribution lists put it on mail
+ * people write (helpdesks that trusted it alone lost such mail), but Outlook's own out-of-office
+ * replies carry it instead of Auto-Submitted, so with an auto-reply subject it decides. A null
+ * Return-Path (also used by some form mailers) counts the same way.
+ */
 function autoReplyReasons(msg: ParsedMessage): string[] {
   const h = msg.headers;
   const reasons: string[] = [];
-  const autoSubmitted = h.autoSubmitted?.trim().toLowerCase().split(/[\s;(]/)[0];
+  const autoSubmitted = h.autoSubmitted
+    ?.trim()
+    .toLowerCase()
+    .split(/[\s;(]/)[0];
   if (autoSubmitted && autoSubmitted !== 'no') reasons.push(`Auto-Submitted: ${autoSubmitted}`);
   const precedence = h.precedence?.trim().toLowerCase();
-  if (precedence && /^(?:bulk|junk|list|auto_reply)$/.test(precedence)) reasons.push(`Precedence: ${precedence}`);
-  // Outlook and Exchange put this on their own out-of-office replies (which carry no
-  // Auto-Submitted), asking that nobody answer them automatically.
-  if (h.xAutoResponseSuppress && SUPPRESS_AUTO_REPLIES.test(h.xAutoResponseSuppress)) reasons.push(`X-Auto-Response-Suppress: ${h.xAutoResponseSuppress}`);
+  if (precedence && /^(?:bulk|junk|list|auto_reply)$/.test(precedence))
+    reasons.push(`Precedence: ${precedence}`);
   if (h.xAutoreply !== undefined && !/^\s*no\s*$/i.test(h.xAutoreply)) reasons.push('X-Autoreply');
   if (h.xAutorespond !== undefined && !/^\s*no\s*$/i.test(h.xAutorespond)) reasons.push('X-Autorespond');
   if (h.listId) reasons.push(`List-Id: ${h.listId}`);
-  if (msg.isReport && msg.reportType === 'disposition-notification') reasons.push('read receipt (disposition-notification)');
-  // A subject like 不在 could be a person writing about an absence, and a null Return-Path is
-  // also used by some form mailers: each counts only together with another signal.
+  if (msg.isReport && msg.reportType === 'disposition-notification')
+    reasons.push('read receipt (disposition-notification)');
+  if (isSuccessReport(msg)) reasons.push('delivery report: delivered');
+  const weak: string[] = [];
+  if (h.xAutoResponseSuppress && SUPPRESS_AUTO_REPLIES.test(h.xAutoResponseSuppress))
+    weak.push(`X-Auto-Response-Suppress: ${h.xAutoResponseSuppress}`);
+  if (h.returnPath !== undefined && /^<\s*>$/.test(h.returnPath.trim())) weak.push('empty Return-Path');
   const subject = AUTO_REPLY_SUBJECT.test(msg.subject);
-  const nullReturnPath = h.returnPath !== undefined && /^<\s*>$/.test(h.returnPath.trim());
-  if (reasons.length || (subject && nullReturnPath)) {
-    if (nullReturnPath) reasons.push('empty Return-Path');
-    if (subject) reasons.push(`subject "${msg.subject}"`);
-  }
-  return reasons;
+  if (!reasons.length && !(weak.length && subject)) return [];
+  return [...reasons, ...weak, ...(subject ? [`subject "${msg.subject}"`] : [])];
 }

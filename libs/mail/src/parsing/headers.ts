@@ -1,7 +1,18 @@
 import { domainToUnicode } from 'node:url';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
-import { decodeBytes, decodesCleanly, detectJapaneseCharset, hasEightBit, hasIso2022JpEscapes, isAsciiLabel, isKnownCharset, isUtf8Label, isValidUtf8, japaneseCharsetOf } from './charset';
+import {
+  decodeBytes,
+  decodesCleanly,
+  detectJapaneseCharset,
+  hasEightBit,
+  hasIso2022JpEscapes,
+  isAsciiLabel,
+  isKnownCharset,
+  isUtf8Label,
+  isValidUtf8,
+  japaneseCharsetOf,
+} from './charset';
 
 export interface Address {
   /** Lower-cased; '' when the header named no address (e.g. `From: MAILER-DAEMON`). */
@@ -48,9 +59,10 @@ function charsetForRawHeader(bytes: Buffer, hint: string | null | undefined): st
 }
 
 /**
- * Charset labels in encoded words and RFC 2231 parameters that libmime does not map to a
- * decoder it has: CP50220/CP50221/CP50222 (what Outlook and .NET write for ISO-2022-JP with
- * the Microsoft extensions) would otherwise come out as raw escape sequences.
+ * Japanese charset labels in encoded words and RFC 2231 parameters, put in the form libmime
+ * decodes. CP50220/CP50221/CP50222 (what .NET and some Outlook versions write for ISO-2022-JP
+ * with the Microsoft extensions) would otherwise come out as raw escape sequences, and aliases
+ * such as sjis-win or eucjp-ms as UTF-8 mojibake.
  */
 export function normalizeCharsetLabels(value: string): string {
   return value
@@ -84,14 +96,24 @@ export function headerValues(lines: readonly RawHeaderLine[], key: string, hint?
   return lines.filter((l) => l.key === key).map((l) => rawHeaderValue(l.line, hint));
 }
 
-export function firstHeader(lines: readonly RawHeaderLine[], key: string, hint?: string | null): string | undefined {
+export function firstHeader(
+  lines: readonly RawHeaderLine[],
+  key: string,
+  hint?: string | null,
+): string | undefined {
   const found = lines.find((l) => l.key === key);
   return found ? rawHeaderValue(found.line, hint) : undefined;
 }
 
-/** A text header (Subject, Thread-Topic …) as the reader should see it. */
+/**
+ * A text header (Subject, Thread-Topic …) as the reader should see it. Only the raw value is
+ * trimmed: white space inside an encoded word is text the sender wrote ("=?…?Q?PublicView_?=").
+ * Control characters (a NUL breaks some databases' text columns) are dropped.
+ */
 export function decodeTextHeader(value: string): string {
-  return decodeEncodedWords(value).replace(/[\r\n\t]+/g, ' ').trim();
+  return decodeEncodedWords(value.trim())
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '');
 }
 
 /**
@@ -107,9 +129,26 @@ export function parseAddressList(value: string): Address[] {
   }
   const flat = (list: addressparser.AddressOrGroup[]): addressparser.Address[] =>
     list.flatMap((entry) => ('group' in entry ? flat(entry.group ?? []) : [entry]));
-  return flat(parsed)
-    .map((a) => ({ address: normalizeAddress(a.address ?? ''), name: decodeTextHeader(a.name ?? '') }))
+  const addresses = flat(parsed)
+    .map((a) => ({ address: normalizeAddress(a.address ?? ''), name: decodeTextHeader(a.name ?? '').trim() }))
     .filter((a) => a.address || a.name);
+  if (addresses.every((a) => !a.address || PLAIN_ADDRESS.test(a.address))) return addresses;
+  const salvaged = salvageAddress(value);
+  return salvaged ? [salvaged] : addresses;
+}
+
+const PLAIN_ADDRESS = /^[^\s<>"(),;:@]+@[^\s<>"(),;:@]+$/;
+
+/**
+ * For a header addressparser reads as nonsense (an unclosed quote swallows the address:
+ * `"Yamada <y@example.jp>` gives `"yamada <y"@example.jp>`): the first thing shaped like an
+ * address, and what stands before it as the name.
+ */
+function salvageAddress(value: string): Address | null {
+  const match = /<?([^\s<>"(),;:@]+@[^\s<>"(),;:@]+?)>?(?=[\s,;>]|$)/.exec(value);
+  if (!match) return null;
+  const name = value.slice(0, match.index).replace(/["<>]/g, ' ').replace(/\s+/g, ' ').trim();
+  return { address: normalizeAddress(match[1]), name: decodeTextHeader(name).trim() };
 }
 
 /** Lower-cased, with an internationalised (punycode) domain shown as Unicode. */
@@ -133,7 +172,16 @@ export function parseMessageIds(value: string | undefined): string[] {
   return [...new Set(ids.map((id) => id.trim()).filter(Boolean))];
 }
 
-const ZONE_ABBREVIATIONS: Record<string, string> = { JST: '+0900', KST: '+0900', CET: '+0100', CEST: '+0200', MEZ: '+0100', MESZ: '+0200', BST: '+0100', IST: '+0530' };
+const ZONE_ABBREVIATIONS: Record<string, string> = {
+  JST: '+0900',
+  KST: '+0900',
+  CET: '+0100',
+  CEST: '+0200',
+  MEZ: '+0100',
+  MESZ: '+0200',
+  BST: '+0100',
+  IST: '+0530',
+};
 
 /**
  * The Date header, or null when it cannot be read (mailparser substitutes the current time,

@@ -34,46 +34,47 @@ export interface MimeInspection {
   attachedMessageIds: string[];
 }
 
-interface Part {
-  node: MimeNode;
-  body: Buffer[];
-}
-
 const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
 const HEADERS_TYPES = new Set(['text/rfc822-headers', 'message/rfc822-headers', 'message/global-headers']);
 const DELIVERY_STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
 
 export async function inspectMime(raw: Buffer): Promise<MimeInspection> {
   const chunks = await splitMime(raw);
-  const parts = leafParts(chunks);
+  const bodies = leafBodies(chunks);
   const repairs: string[] = [];
   let bodyCharset: string | null = null;
   let deliveryStatus: DeliveryStatus | null = null;
   const attachedMessageIds: string[] = [];
+  const leaves: MimeNode[] = [];
 
-  for (const chunk of chunks) {
-    if (chunk.type === 'node' && isEmbeddedMessageRoot(chunk)) attachedMessageIds.push(...parseMessageIds(headerOf(chunk, 'message-id')).slice(0, 1));
-  }
-  for (const [index, part] of parts.entries()) {
-    const { node } = part;
+  for (const node of chunks) {
+    if (node.type !== 'node') continue;
+    if (isEmbeddedMessageRoot(node))
+      attachedMessageIds.push(...parseMessageIds(headerOf(node, 'message-id')).slice(0, 1));
+    const body = bodies.get(node);
+    if (!body) continue;
+    leaves.push(node);
     const contentType = contentTypeOf(node);
     if (isBodyText(node)) {
-      const bytes = decodeTransferEncoding(node, part.body);
-      const charset = charsetForText(bytes, node.charset || '', contentType);
+      const charset = charsetForText(decodeTransferEncoding(node, body), node.charset || '', contentType);
       if (charset) {
-        repairs.push(`part ${index + 1} (${contentType}): charset ${node.charset || '(none)'} → ${charset}`);
+        repairs.push(
+          `part ${leaves.length} (${contentType}): charset ${node.charset || '(none)'} → ${charset}`,
+        );
         node.setCharset(charset);
       }
       bodyCharset ??= charset ?? (node.charset || null);
-    } else if (DELIVERY_STATUS_TYPES.has(contentType)) {
-      deliveryStatus ??= parseDeliveryStatus(decodeTransferEncoding(node, part.body).toString('utf8'));
+    } else if (DELIVERY_STATUS_TYPES.has(contentType) && !isInsideEmbeddedMessage(node)) {
+      // A report inside a forwarded message is the customer's, not one about our mail.
+      deliveryStatus ??= parseDeliveryStatus(decodeTransferEncoding(node, body).toString('utf8'));
     } else if (MESSAGE_TYPES.has(contentType) || HEADERS_TYPES.has(contentType)) {
-      const id = messageIdInHeaderBlock(decodeTransferEncoding(node, part.body).toString('latin1'));
+      const id = messageIdInHeaderBlock(decodeTransferEncoding(node, body).toString('latin1'));
       if (id) attachedMessageIds.push(id);
     }
   }
-  for (const [index, part] of parts.entries()) {
-    const fixed = repairFilenameParams(part.node, bodyCharset);
+  // After the walk, so that the body charset is known as a hint for raw 8-bit names.
+  for (const [index, node] of leaves.entries()) {
+    const fixed = repairFilenameParams(node, bodyCharset);
     if (fixed) repairs.push(`part ${index + 1}: filename → ${fixed}`);
   }
   return {
@@ -98,19 +99,19 @@ function joinMime(chunks: SplitterChunk[]): Buffer {
   return Buffer.concat(chunks.map((c) => (c.type === 'node' ? c.getHeaders() : c.value)));
 }
 
-/** Leaf nodes with their (still transfer-encoded) bodies. */
-function leafParts(chunks: SplitterChunk[]): Part[] {
-  const parts: Part[] = [];
-  let current: Part | null = null;
+/** The (still transfer-encoded) body of every leaf node. */
+function leafBodies(chunks: SplitterChunk[]): Map<MimeNode, Buffer[]> {
+  const bodies = new Map<MimeNode, Buffer[]>();
+  let current: Buffer[] | null = null;
   for (const chunk of chunks) {
     if (chunk.type === 'node') {
-      current = chunk.multipart ? null : { node: chunk, body: [] };
-      if (current) parts.push(current);
+      current = chunk.multipart ? null : [];
+      if (current) bodies.set(chunk, current);
     } else if (chunk.type === 'body' && current) {
-      current.body.push(chunk.value);
+      current.push(chunk.value);
     }
   }
-  return parts;
+  return bodies;
 }
 
 function contentTypeOf(node: MimeNode): string {
@@ -120,12 +121,21 @@ function contentTypeOf(node: MimeNode): string {
 /** The same test mailparser applies: text/plain or text/html that is not an attachment. */
 function isBodyText(node: MimeNode): boolean {
   const type = contentTypeOf(node);
-  return (type === 'text/plain' || type === 'text/html') && (!node.disposition || node.disposition === 'inline');
+  return (
+    (type === 'text/plain' || type === 'text/html') && (!node.disposition || node.disposition === 'inline')
+  );
 }
 
 function isEmbeddedMessageRoot(node: MimeNode): boolean {
   const parent = node.parentNode;
   return !!parent && MESSAGE_TYPES.has((parent.contentType || '').toLowerCase());
+}
+
+function isInsideEmbeddedMessage(node: MimeNode): boolean {
+  for (let parent = node.parentNode; parent; parent = parent.parentNode) {
+    if (MESSAGE_TYPES.has((parent.contentType || '').toLowerCase())) return true;
+  }
+  return false;
 }
 
 function headerOf(node: MimeNode, key: string): string {
@@ -179,13 +189,15 @@ export function charsetForText(bytes: Buffer, label: string, contentType: string
   if (unlabelled || isUtf8Label(declared) || japanese === 'ISO-2022-JP') {
     if (isValidUtf8(bytes)) return unlabelled || isUtf8Label(declared) ? null : 'utf-8';
     const meta = contentType === 'text/html' ? htmlMetaCharset(bytes) : null;
-    if (meta && isKnownCharset(meta) && !isUtf8Label(meta) && decodesCleanly(bytes, meta)) return meta.toLowerCase();
+    if (meta && isKnownCharset(meta) && !isUtf8Label(meta) && decodesCleanly(bytes, meta))
+      return meta.toLowerCase();
     const detected = detectJapaneseCharset(bytes);
     if (detected && detected !== 'UTF-8') return detected.toLowerCase();
     return unlabelled ? 'windows-1252' : null;
   }
   if (japanese === 'Shift_JIS' || japanese === 'EUC-JP') {
-    if (decodesCleanly(bytes, japanese)) return LIBMIME_JAPANESE_LABELS.test(declared) ? null : japanese.toLowerCase();
+    if (decodesCleanly(bytes, japanese))
+      return LIBMIME_JAPANESE_LABELS.test(declared) ? null : japanese.toLowerCase();
     if (isValidUtf8(bytes)) return 'utf-8';
     const detected = detectJapaneseCharset(bytes);
     return detected && detected !== japanese && detected !== 'UTF-8' ? detected.toLowerCase() : null;
@@ -194,7 +206,8 @@ export function charsetForText(bytes: Buffer, label: string, contentType: string
 }
 
 // Labels libmime maps to the CP932 and EUC-JP decoders; other aliases (eucjp-ms, sjis-win …) are relabelled.
-const LIBMIME_JAPANESE_LABELS = /^(?:shift[_-]jis|sjis|x-sjis|ms_kanji|csshiftjis|windows-31j|cp932|ms932|euc-jp|x-euc-jp|eucjp)$/;
+const LIBMIME_JAPANESE_LABELS =
+  /^(?:shift[_-]jis|sjis|x-sjis|ms_kanji|csshiftjis|windows-31j|cp932|ms932|euc-jp|x-euc-jp|eucjp)$/;
 
 /**
  * Attachment names mailparser mangles: raw Shift_JIS/EUC-JP bytes (it keeps only the bytes that
@@ -207,7 +220,7 @@ function repairFilenameParams(node: MimeNode, hint: string | null): string | nul
   let repaired: string | null = null;
   for (const key of ['content-disposition', 'content-type']) {
     const line = node.headers.getList().find((l) => l.key === key)?.line;
-    if (!line || !/(?:file)?name/i.test(line) || !needsNameRepair(line)) continue;
+    if (!line || !/name/i.test(line) || !needsNameRepair(line)) continue;
     const text = normalizeCharsetLabels(decodeRawHeaderText(line, hint));
     const parsed = libmime.parseHeaderValue(libmime.decodeHeader(text).value);
     const param = key === 'content-disposition' ? 'filename' : 'name';
@@ -215,7 +228,10 @@ function repairFilenameParams(node: MimeNode, hint: string | null): string | nul
     if (!name) continue;
     const decoded = parsed.decodedParams.includes(param) ? name : libmime.decodeWords(name);
     parsed.params[param] = decoded;
-    node.headers.update(key === 'content-type' ? 'Content-Type' : 'Content-Disposition', libmime.buildHeaderValue(parsed));
+    node.headers.update(
+      key === 'content-type' ? 'Content-Type' : 'Content-Disposition',
+      libmime.buildHeaderValue(parsed),
+    );
     repaired = decoded;
   }
   return repaired;

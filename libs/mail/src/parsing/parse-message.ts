@@ -2,9 +2,18 @@ import { createHash } from 'node:crypto';
 import libmime from 'libmime';
 import { Attachment, ParsedMail, simpleParser, SimpleParserOptions } from 'mailparser';
 import { DeliveryStatus } from './delivery-status';
-import { Address, decodeTextHeader, firstHeader, headerValues, parseAddressList, parseDateHeader, parseMessageIds, RawHeaderLine } from './headers';
+import {
+  Address,
+  decodeTextHeader,
+  firstHeader,
+  headerValues,
+  parseAddressList,
+  parseDateHeader,
+  parseMessageIds,
+  RawHeaderLine,
+} from './headers';
 import { inspectMime, MimeInspection } from './inspect-mime';
-import { sanitizeEmailHtml } from './sanitize-html';
+import { htmlNestsDeeperThan, htmlToPlainText, sanitizeEmailHtml } from './sanitize-html';
 
 export interface ParsedAttachment {
   /** Decoded; a safe fallback ("attachment-1.pdf") when the part names none. */
@@ -60,8 +69,8 @@ export interface ParsedMessage {
   deliveryStatus: DeliveryStatus | null;
   /** Message-IDs of the messages attached to this one (message/rfc822, text/rfc822-headers). */
   attachedMessageIds: string[];
-  /** What was repaired before mailparser could read the message (for logs). */
-  repairs: string[];
+  /** What parsing had to repair or leave out, one line each (for logs). */
+  notes: string[];
 }
 
 export type MailParseErrorCode = 'EMPTY' | 'NOT_A_MESSAGE' | 'MALFORMED_MIME' | 'PARSE_TIMEOUT';
@@ -93,16 +102,21 @@ const PARSER_OPTIONS: SimpleParserOptions = {
   keepCidLinks: true,
   keepDeliveryStatus: true,
   checksumAlgo: 'sha256',
-  // html-to-text on a huge HTML-only body costs seconds of CPU; past this the text stays empty.
-  maxHtmlLengthToParse: 5 * 1024 * 1024,
-} as SimpleParserOptions;
+  // mailparser renders HTML as text only for an HTML-only message root, not for HTML inside
+  // multipart/related or an alternative without a text part; textOf renders them all alike.
+  skipHtmlToText: true,
+};
+
+// html-to-text on a huge HTML body costs seconds of CPU; past this the text is the tags stripped.
+const MAX_HTML_TO_RENDER = 2 * 1024 * 1024;
+const MAX_HTML_NESTING = 1000;
 
 /**
  * Parses a raw message into what intake needs: Japanese decoded, HTML sanitised, bounce report
  * parts read. Throws MailParseError for input that is not a message or cannot be read in time.
  */
 export async function parseMessage(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMessage> {
-  const input = withoutLeadingBlankLines(raw);
+  const input = normalizeFraming(raw);
   if (!input.length) throw new MailParseError('EMPTY', 'The message is empty');
   return withTimeout(parseInput(input), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 }
@@ -113,10 +127,15 @@ async function parseInput(input: Buffer): Promise<ParsedMessage> {
   try {
     parsed = await simpleParser(inspection.raw, PARSER_OPTIONS);
   } catch (e) {
-    throw new MailParseError('MALFORMED_MIME', `The message could not be parsed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    throw new MailParseError(
+      'MALFORMED_MIME',
+      `The message could not be parsed: ${(e as Error)?.message ?? String(e)}`,
+      { cause: e },
+    );
   }
   const lines: readonly RawHeaderLine[] = parsed.headerLines ?? [];
-  if (!lines.some((l) => /^[\x21-\x39\x3b-\x7e]+$/.test(l.key))) throw new MailParseError('NOT_A_MESSAGE', 'The input has no message header');
+  if (!lines.some((l) => /^[\x21-\x39\x3b-\x7e]+$/.test(l.key)))
+    throw new MailParseError('NOT_A_MESSAGE', 'The input has no message header');
   return toParsedMessage(parsed, lines, inspection);
 }
 
@@ -129,29 +148,48 @@ async function inspectOrPassThrough(input: Buffer): Promise<MimeInspection> {
   }
 }
 
-/** Files saved by some tools start with blank lines, which would make the whole message a body. */
-function withoutLeadingBlankLines(raw: Buffer): Buffer {
+/**
+ * Files saved by some tools start with blank lines, which would make the whole message a body;
+ * old Mac mailers end lines with a bare CR, which MIME parsers do not take for a line break.
+ */
+function normalizeFraming(raw: Buffer): Buffer {
   let start = 0;
-  while (start < raw.length && (raw[start] === 0x0d || raw[start] === 0x0a || raw[start] === 0x20 || raw[start] === 0x09)) start++;
-  return start ? raw.subarray(start) : raw;
+  while (
+    start < raw.length &&
+    (raw[start] === 0x0d || raw[start] === 0x0a || raw[start] === 0x20 || raw[start] === 0x09)
+  )
+    start++;
+  const trimmed = start ? raw.subarray(start) : raw;
+  if (trimmed.includes(0x0a) || !trimmed.includes(0x0d)) return trimmed;
+  return Buffer.from(trimmed.toString('latin1').replace(/\r/g, '\r\n'), 'latin1');
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new MailParseError('PARSE_TIMEOUT', `Parsing took longer than ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new MailParseError('PARSE_TIMEOUT', `Parsing took longer than ${ms} ms`)),
+      ms,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-function toParsedMessage(parsed: ParsedMail, lines: readonly RawHeaderLine[], inspection: MimeInspection): ParsedMessage {
+function toParsedMessage(
+  parsed: ParsedMail,
+  lines: readonly RawHeaderLine[],
+  inspection: MimeInspection,
+): ParsedMessage {
   const hint = inspection.bodyCharset;
   const header = (key: string) => firstHeader(lines, key, hint);
   const addresses = (key: string) => headerValues(lines, key, hint).flatMap(parseAddressList);
   const contentType = libmime.parseHeaderValue(header('content-type') ?? '');
   const mediaType = (contentType.value || 'text/plain').toLowerCase();
-  const html = typeof parsed.html === 'string' && parsed.html.trim() ? sanitizeEmailHtml(parsed.html) : null;
-  const failedRecipients = headerValues(lines, 'x-failed-recipients').flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
+  const notes = [...inspection.repairs];
+  const html = displayableHtml(parsed.html, notes);
+  const failedRecipients = headerValues(lines, 'x-failed-recipients')
+    .flatMap((v) => v.split(/[\s,]+/))
+    .filter(Boolean);
   return {
     messageId: parseMessageIds(header('message-id'))[0] ?? null,
     inReplyTo: parseMessageIds(header('in-reply-to')),
@@ -162,8 +200,8 @@ function toParsedMessage(parsed: ParsedMail, lines: readonly RawHeaderLine[], in
     cc: addresses('cc'),
     subject: decodeTextHeader(header('subject') ?? ''),
     date: parseDateHeader(header('date')),
-    text: (parsed.text ?? '').replace(/\r\n?/g, '\n').trimEnd(),
-    html: html || null,
+    text: textOf(parsed.text, html ?? (typeof parsed.html === 'string' ? parsed.html : null)),
+    html,
     attachments: parsed.attachments.map((a, i) => toAttachment(a, i, parsed.html || '')),
     headers: {
       autoSubmitted: header('auto-submitted'),
@@ -174,15 +212,57 @@ function toParsedMessage(parsed: ParsedMail, lines: readonly RawHeaderLine[], in
       xLoop: headerValues(lines, 'x-loop').map((v) => v.trim().toLowerCase()),
       listId: header('list-id'),
       returnPath: header('return-path'),
-      xFailedRecipients: failedRecipients.length ? failedRecipients.map((a) => a.replace(/^<|>$/g, '').toLowerCase()) : undefined,
+      xFailedRecipients: failedRecipients.length
+        ? failedRecipients.map((a) => a.replace(/^<|>$/g, '').toLowerCase())
+        : undefined,
       contentType: mediaType,
     },
     isReport: mediaType === 'multipart/report',
-    reportType: mediaType === 'multipart/report' ? contentType.params['report-type']?.toLowerCase() : undefined,
+    reportType:
+      mediaType === 'multipart/report' ? contentType.params['report-type']?.toLowerCase() : undefined,
     deliveryStatus: inspection.deliveryStatus,
     attachedMessageIds: inspection.attachedMessageIds,
-    repairs: inspection.repairs,
+    notes,
   };
+}
+
+/** The HTML, sanitised; null when there is none, or when it nests too deep to process in time. */
+function displayableHtml(html: string | false | undefined, notes: string[]): string | null {
+  if (typeof html !== 'string' || !html.trim()) return null;
+  if (htmlNestsDeeperThan(html, MAX_HTML_NESTING)) {
+    notes.push(`HTML nested deeper than ${MAX_HTML_NESTING} levels: shown as text only`);
+    return null;
+  }
+  return sanitizeEmailHtml(html) || null;
+}
+
+/**
+ * The text part, or a rendering of the HTML when there is none (or it is empty). HTML too big or
+ * too deep for the renderer gets its tags stripped instead.
+ */
+function textOf(text: string | undefined, html: string | null): string {
+  const plain = (text ?? '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/^\s*\n/, '')
+    .trimEnd();
+  if (plain.trim() || !html) return plain;
+  if (html.length > MAX_HTML_TO_RENDER || htmlNestsDeeperThan(html, MAX_HTML_NESTING)) return stripTags(html);
+  return htmlToPlainText(html);
+}
+
+function stripTags(html: string): string {
+  return html
+    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\s*\n\s*/g, '\n')
+    .trim();
 }
 
 function toAttachment(a: Attachment, index: number, rawHtml: string): ParsedAttachment {
@@ -190,13 +270,17 @@ function toAttachment(a: Attachment, index: number, rawHtml: string): ParsedAtta
   const contentType = (a.contentType || 'application/octet-stream').toLowerCase();
   const contentId = a.contentId ? a.contentId.trim().replace(/^<|>$/g, '').trim() || null : null;
   return {
-    filename: safeFilename(a.filename) ?? `attachment-${index + 1}.${libmime.detectExtension(contentType) || 'bin'}`,
+    filename:
+      safeFilename(a.filename) ?? `attachment-${index + 1}.${libmime.detectExtension(contentType) || 'bin'}`,
     contentType,
     size: content.length,
     content,
     contentId,
     inline: !!contentId && rawHtml.includes(`cid:${contentId}`),
-    checksum: a.checksum && /^[0-9a-f]{64}$/.test(a.checksum) ? a.checksum : createHash('sha256').update(content).digest('hex'),
+    checksum:
+      a.checksum && /^[0-9a-f]{64}$/.test(a.checksum)
+        ? a.checksum
+        : createHash('sha256').update(content).digest('hex'),
   };
 }
 

@@ -1,16 +1,73 @@
+import { htmlToText } from 'html-to-text';
 import sanitizeHtml from 'sanitize-html';
 
 const CSS_COLOR = /^(?:#[0-9a-f]{3,8}|[a-z]+|rgba?\(\s*[\d.\s,%]+\)|hsla?\(\s*[\d.\s,%deg]+\))$/i;
-const CSS_LENGTH = /^(?:0|auto|-?[\d.]+(?:px|pt|em|rem|%|ex|ch|cm|mm|in)?)(?:\s+(?:0|auto|-?[\d.]+(?:px|pt|em|rem|%|ex|ch|cm|mm|in)?)){0,3}$/i;
+const CSS_LENGTH =
+  /^(?:0|auto|-?[\d.]+(?:px|pt|em|rem|%|ex|ch|cm|mm|in)?)(?:\s+(?:0|auto|-?[\d.]+(?:px|pt|em|rem|%|ex|ch|cm|mm|in)?)){0,3}$/i;
 const CSS_KEYWORD = /^[a-z-]+$/i;
 const CSS_FONT_FAMILY = /^[\w\s,"'\-\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]+$/;
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
-    'a', 'abbr', 'address', 'b', 'big', 'blockquote', 'br', 'caption', 'center', 'cite', 'code', 'col', 'colgroup',
-    'dd', 'del', 'div', 'dl', 'dt', 'em', 'font', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd',
-    'li', 'mark', 'ol', 'p', 'pre', 'q', 'rp', 'rt', 'ruby', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub',
-    'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'tt', 'u', 'ul', 'wbr',
+    'a',
+    'abbr',
+    'address',
+    'b',
+    'big',
+    'blockquote',
+    'br',
+    'caption',
+    'center',
+    'cite',
+    'code',
+    'col',
+    'colgroup',
+    'dd',
+    'del',
+    'div',
+    'dl',
+    'dt',
+    'em',
+    'font',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'hr',
+    'i',
+    'img',
+    'ins',
+    'kbd',
+    'li',
+    'mark',
+    'ol',
+    'p',
+    'pre',
+    'q',
+    'rp',
+    'rt',
+    'ruby',
+    's',
+    'samp',
+    'small',
+    'span',
+    'strike',
+    'strong',
+    'sub',
+    'sup',
+    'table',
+    'tbody',
+    'td',
+    'tfoot',
+    'th',
+    'thead',
+    'tr',
+    'tt',
+    'u',
+    'ul',
+    'wbr',
   ],
   allowedAttributes: {
     a: ['href', 'title', 'target', 'rel'],
@@ -62,7 +119,10 @@ const OPTIONS: sanitizeHtml.IOptions = {
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'xml', 'template'],
   disallowedTagsMode: 'discard',
   transformTags: {
-    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer' } }),
+    a: (tagName, attribs) => ({
+      tagName,
+      attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer' },
+    }),
   },
   exclusiveFilter: (frame) => frame.tag === 'img' && !isAllowedImageSource(frame.attribs.src),
 };
@@ -82,4 +142,69 @@ function isAllowedImageSource(src: string | undefined): boolean {
  */
 export function sanitizeEmailHtml(html: string): string {
   return sanitizeHtml(html, OPTIONS).trim();
+}
+
+const TEXT_OPTIONS = {
+  wordwrap: false,
+  limits: { maxDepth: 256 },
+  selectors: [
+    { selector: 'img', format: 'skip' },
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    { selector: 'table', format: 'dataTable' },
+  ],
+};
+
+/** A plain-text rendering of (sanitised) HTML, for messages that come without a text part. */
+export function htmlToPlainText(html: string): string {
+  return htmlToText(html, TEXT_OPTIONS).trim();
+}
+
+// Elements that never contain others, or whose end tag mail HTML routinely leaves out.
+const NOT_NESTING = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+  'p',
+  'li',
+  'dt',
+  'dd',
+  'tr',
+  'td',
+  'th',
+  'option',
+  'optgroup',
+  'rp',
+  'rt',
+  'tbody',
+  'thead',
+  'tfoot',
+  'colgroup',
+  'caption',
+]);
+
+/**
+ * Whether elements nest deeper than `max`. The sanitiser and the text renderer take time that
+ * grows with depth × size (100,000 nested <div>s take many seconds), and no real message nests
+ * that deep; this estimate only counts start and end tags.
+ */
+export function htmlNestsDeeperThan(html: string, max: number): boolean {
+  let depth = 0;
+  for (const match of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>/g)) {
+    const name = match[2].toLowerCase();
+    if (NOT_NESTING.has(name) || match[0].endsWith('/>')) continue;
+    depth = match[1] ? Math.max(0, depth - 1) : depth + 1;
+    if (depth > max) return true;
+  }
+  return false;
 }

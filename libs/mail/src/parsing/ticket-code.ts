@@ -7,7 +7,8 @@ const TICKET_MARKER = /[[［][#＃]([IＩ][QＱ][0-9０-９]{6})[\]］]/g;
 
 // Reply prefixes of mail clients in the languages our customers write in: Re, RE, Re[2], Re(3),
 // Re^2, the full-width ＲＥ：, German AW, Nordic SV, Dutch Antw, and Japanese 返信.
-const REPLY_PREFIX = /^\s*(?:(?:[RrＲｒ][EeＥｅ]|AW|Aw|SV|Sv|Antw|ANTW|返信)\s*(?:[[［(（]\s*[0-9０-９]+\s*[\]］)）]|\^[0-9]+)?\s*[:：]\s*)+/;
+const REPLY_PREFIX =
+  /^\s*(?:(?:[RrＲｒ][EeＥｅ]|AW|Aw|SV|Sv|Antw|ANTW|返信)\s*(?:[[［(（]\s*[0-9０-９]+\s*[\]］)）]|\^[0-9]+)?\s*[:：]\s*)+/;
 
 /** The ticket codes (`IQ000123`) marked in a subject, each once, in order. */
 export function findTicketCodes(subject: string): string[] {
