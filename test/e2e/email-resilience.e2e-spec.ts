@@ -1,6 +1,6 @@
-import { ImapPoller, OutboxDispatcher, SmtpIntakeServer } from '@madoguchi/mail';
+import { ImapPoller, IntakeService, OutboxDispatcher, SmtpIntakeServer } from '@madoguchi/mail';
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
@@ -123,6 +123,29 @@ describe('email intake under concurrency, crashes and push delivery', () => {
         return d.articles.find((a: { id: number; status: string }) => a.id === reply.body.id && a.status === 'sent');
       });
       expect(sink.messages()).toHaveLength(before);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('files the whole fixture corpus through the real pipeline without crashing or losing a message', async () => {
+    const t = await startTestApp('mariadb');
+    try {
+      const admin = await t.login();
+      const box = await admin.post('/api/mailboxes', { name: 'コーパス', address: 'corpus@example.jp' }).expect(201);
+      const dir = resolve(__dirname, '../fixtures/mail');
+      const files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();
+      expect(files.length).toBeGreaterThan(20);
+      const intake = t.app.get(IntakeService);
+      const states: Record<string, string> = {};
+      for (const f of files) states[f] = (await intake.ingest({ id: box.body.id, address: 'corpus@example.jp' }, readFileSync(join(dir, f)), { kind: 'smtp' })).state;
+      expect(Object.values(states).every((s) => s === 'ingested')).toBe(true);
+      const list = (await admin.get('/api/tickets').query({ mailboxId: box.body.id, pageSize: 200 }).expect(200)).body;
+      // The reply chain shares one ticket; bounces and auto-replies join the ticket they concern when it is here.
+      const chain = list.items.filter((x: { subject: string }) => /見積/.test(x.subject));
+      expect(chain.length).toBeGreaterThan(0);
+      const raw = await t.app.get(DataSource).query('SELECT COUNT(*) AS n FROM raw_message WHERE mailbox_id = ?', [box.body.id]);
+      expect(Number(raw[0].n)).toBe(files.length);
     } finally {
       await t.close();
     }

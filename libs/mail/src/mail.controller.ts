@@ -12,7 +12,7 @@ import { imapClient } from './intake/imap-poller';
 import { IntakeService } from './intake/intake.service';
 import { MailScheduler } from './intake/mail-scheduler';
 import { RawMessage } from './intake/raw-message.entity';
-import { parseMessage } from './mime';
+import { parseMessage } from './parsing';
 import { EmailSender } from './sending/email-sender';
 
 @ApiTags('mailboxes')

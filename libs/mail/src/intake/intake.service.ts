@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
-import { classifyMessage, parseMessage, ParsedMessage } from '../mime';
+import { classifyMessage, parseMessage, ParsedMessage } from '../parsing';
 import { MailDedupe, RawMessage } from './raw-message.entity';
 
 export type RawOrigin =
