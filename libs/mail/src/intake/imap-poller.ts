@@ -122,20 +122,19 @@ export class ImapPoller {
         }
       }
       messages.sort((a, b) => a.uid - b.uid);
+      const groups = [];
       for (let j = 0; j < messages.length; j += GROUP) {
-        const group = messages.slice(j, j + GROUP);
-        await this.intake.ingestMany(
-          conn,
-          group.map((msg) => ({
+        groups.push(
+          messages.slice(j, j + GROUP).map((msg) => ({
             raw: msg.source,
             origin: { kind: 'imap' as const, folder, uidValidity, uid: msg.uid },
             // The cursor moves in the same transaction that files the message.
             inTransaction: (m: EntityManager) => m.update(MailboxCursor, { mailboxId: conn.id, folder }, { lastUid: msg.uid, updatedAt: this.clock.now() }).then(() => undefined),
           })),
         );
-        fetched += group.length;
-        await this.renewLease(conn.id);
       }
+      await this.intake.ingestGroups(conn, groups, () => this.renewLease(conn.id));
+      fetched += messages.length;
       const last = batch[batch.length - 1];
       await cursors.createQueryBuilder().update().set({ lastUid: last, updatedAt: this.clock.now() }).where('mailbox_id = :id AND folder = :folder AND last_uid < :last', { id: conn.id, folder, last }).execute();
       await this.renewLease(conn.id);

@@ -81,8 +81,38 @@ export class IntakeService {
    * filed and the cursor is past them.
    */
   async ingestMany(mailbox: MailboxRef, items: IngestItem[]): Promise<IngestResult[]> {
-    // Blob writes wait on the disk and parsing on the CPU: prepared side by side, they overlap.
-    const prepared = await Promise.all(items.map((item) => this.prepare(mailbox, item)));
+    return this.commit(mailbox, await this.prepareMany(mailbox, items));
+  }
+
+  /**
+   * Several groups in order, each prepared (parsed, blobs written) while the one before it is
+   * being written to the database, so the two kinds of waiting overlap. Groups still commit one
+   * after another, in order.
+   */
+  async ingestGroups(mailbox: MailboxRef, groups: IngestItem[][], afterEach?: () => Promise<void>): Promise<IngestResult[]> {
+    const results: IngestResult[] = [];
+    let next = groups.length ? this.prepareMany(mailbox, groups[0]) : null;
+    for (let k = 0; k < groups.length; k++) {
+      const prepared = await next!;
+      next = k + 1 < groups.length ? this.prepareMany(mailbox, groups[k + 1]) : null;
+      // A failed commit must not leave the next group's preparation unobserved.
+      try {
+        results.push(...(await this.commit(mailbox, prepared)));
+        await afterEach?.();
+      } catch (e) {
+        await next?.catch(() => undefined);
+        throw e;
+      }
+    }
+    return results;
+  }
+
+  /** Blob writes wait on the disk and parsing on the CPU: prepared side by side, they overlap. */
+  private prepareMany(mailbox: MailboxRef, items: IngestItem[]): Promise<Prepared[]> {
+    return Promise.all(items.map((item) => this.prepare(mailbox, item)));
+  }
+
+  private async commit(mailbox: MailboxRef, prepared: Prepared[]): Promise<IngestResult[]> {
     let results: IngestResult[];
     try {
       results = await this.dataSource.transaction(async (m) => {
