@@ -10,9 +10,9 @@ import { MailboxCursor, RawMessage } from './raw-message.entity';
 
 const LEASE_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
-const BATCH = 100;
+const BATCH = 200;
 /** Messages filed per transaction. */
-const GROUP = 25;
+const GROUP = 50;
 
 export interface PollOutcome {
   status: 'done' | 'leased-elsewhere' | 'not-configured' | 'failed';
@@ -107,37 +107,49 @@ export class ImapPoller {
     const uids = ((await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > cursor!.lastUid).sort((a, b) => a - b);
     let fetched = 0;
     const raws = this.dataSource.getRepository(RawMessage);
-    for (let i = 0; i < uids.length; i += BATCH) {
-      const batch = uids.slice(i, i + BATCH);
+    const load = async (batch: number[]) => {
       // UIDs filed already (by an instance that died before moving the cursor, or a lost lease).
       const known = new Set(
         (await raws.find({ select: { uid: true }, where: { mailboxId: conn.id, folder, uidValidity, uid: In(batch) } })).map((r) => r.uid),
       );
       const wanted = batch.filter((u) => !known.has(u));
-      // Sources are collected first: no other IMAP command may run inside a fetch loop.
       const messages: { uid: number; source: Buffer }[] = [];
       if (wanted.length) {
         for await (const msg of client.fetch(wanted.join(','), { uid: true, source: true }, { uid: true })) {
           if (msg.source) messages.push({ uid: msg.uid, source: msg.source });
         }
       }
-      messages.sort((a, b) => a.uid - b.uid);
-      const groups = [];
-      for (let j = 0; j < messages.length; j += GROUP) {
-        groups.push(
-          messages.slice(j, j + GROUP).map((msg) => ({
-            raw: msg.source,
-            origin: { kind: 'imap' as const, folder, uidValidity, uid: msg.uid },
-            // The cursor moves in the same transaction that files the message.
-            inTransaction: (m: EntityManager) => m.update(MailboxCursor, { mailboxId: conn.id, folder }, { lastUid: msg.uid, updatedAt: this.clock.now() }).then(() => undefined),
-          })),
-        );
+      return { batch, messages: messages.sort((a, b) => a.uid - b.uid) };
+    };
+    const batches: number[][] = [];
+    for (let i = 0; i < uids.length; i += BATCH) batches.push(uids.slice(i, i + BATCH));
+    // The next batch is fetched from IMAP while this one is filed: filing uses no IMAP command,
+    // so the one connection is never asked two things at once.
+    let next = batches.length ? load(batches[0]) : null;
+    for (let k = 0; k < batches.length; k++) {
+      const { batch, messages } = await next!;
+      next = k + 1 < batches.length ? load(batches[k + 1]) : null;
+      try {
+        const groups = [];
+        for (let j = 0; j < messages.length; j += GROUP) {
+          groups.push(
+            messages.slice(j, j + GROUP).map((msg) => ({
+              raw: msg.source,
+              origin: { kind: 'imap' as const, folder, uidValidity, uid: msg.uid },
+              // The cursor moves in the same transaction that files the message.
+              inTransaction: (m: EntityManager) => m.update(MailboxCursor, { mailboxId: conn.id, folder }, { lastUid: msg.uid, updatedAt: this.clock.now() }).then(() => undefined),
+            })),
+          );
+        }
+        await this.intake.ingestGroups(conn, groups, () => this.renewLease(conn.id));
+        fetched += messages.length;
+        const last = batch[batch.length - 1];
+        await cursors.createQueryBuilder().update().set({ lastUid: last, updatedAt: this.clock.now() }).where('mailbox_id = :id AND folder = :folder AND last_uid < :last', { id: conn.id, folder, last }).execute();
+        await this.renewLease(conn.id);
+      } catch (e) {
+        await next?.catch(() => undefined);
+        throw e;
       }
-      await this.intake.ingestGroups(conn, groups, () => this.renewLease(conn.id));
-      fetched += messages.length;
-      const last = batch[batch.length - 1];
-      await cursors.createQueryBuilder().update().set({ lastUid: last, updatedAt: this.clock.now() }).where('mailbox_id = :id AND folder = :folder AND last_uid < :last', { id: conn.id, folder, last }).execute();
-      await this.renewLease(conn.id);
     }
     return fetched;
   }
