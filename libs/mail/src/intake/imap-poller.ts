@@ -64,7 +64,6 @@ export class ImapPoller {
     let fetched = 0;
     const client = imapClient(conn.imap);
     try {
-      await this.resumePending(conn);
       await client.connect();
       const lock = await client.getMailboxLock(conn.imap.folder);
       try {
@@ -152,12 +151,6 @@ export class ImapPoller {
       }
     }
     return fetched;
-  }
-
-  /** Messages stored but not filed when an instance died: file them now. */
-  private async resumePending(conn: MailboxConnection): Promise<void> {
-    const pending = await this.dataSource.getRepository(RawMessage).find({ where: { mailboxId: conn.id, state: In(['pending']) }, order: { id: 'ASC' }, take: 500 });
-    for (const row of pending) await this.intake.process(conn, row);
   }
 
   private async acquireLease(mailboxId: number): Promise<boolean> {

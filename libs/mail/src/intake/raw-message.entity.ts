@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * pending: stored, not yet filed (a crash here is resumed); ingested: on a ticket; duplicate:
+ * pending: being filed (never committed as such: the row commits with its ticket); ingested: on a ticket; duplicate:
  * the same message was already filed; quarantined: could not be parsed; oversized: larger than
  * the limit, kept raw and never parsed or refetched.
  */
