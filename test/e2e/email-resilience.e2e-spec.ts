@@ -151,6 +151,25 @@ describe('email intake under concurrency, crashes and push delivery', () => {
     }
   });
 
+  it('keeps pushed mail over the size limit raw and flagged instead of refusing it', async () => {
+    const port = await freePort();
+    const t = await startTestApp('sqlite', { ROLES: 'web,worker', MAIL_INTAKE_SMTP_PORT: port, MAIL_MAX_MESSAGE_MB: 1 });
+    try {
+      const admin = await t.login();
+      const box = await admin.post('/api/mailboxes', { name: '大きい', address: 'big-push@example.jp' }).expect(201);
+      const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+      await transport.sendMail({ from: 'big@example.jp', to: 'big-push@example.jp', subject: '大きな添付', text: 'x', attachments: [{ filename: 'big.bin', content: Buffer.alloc(1_500_000, 1) }] });
+      await expect(
+        transport.sendMail({ from: 'huge@example.jp', to: 'big-push@example.jp', subject: '大きすぎ', text: 'x', attachments: [{ filename: 'huge.bin', content: Buffer.alloc(4_500_000, 1) }] }),
+      ).rejects.toMatchObject({ responseCode: 552 });
+      transport.close();
+      const q = await admin.get(`/api/mailboxes/${box.body.id}/quarantine`).expect(200);
+      expect(q.body.map((r: { state: string }) => r.state)).toEqual(['oversized']);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('accepts LMTP delivery when configured', async () => {
     const port = await freePort();
     const t = await startTestApp('sqlite', { ROLES: 'web,worker', MAIL_INTAKE_SMTP_PORT: port, MAIL_INTAKE_LMTP: true });

@@ -34,7 +34,9 @@ export class SmtpIntakeServer implements OnApplicationBootstrap, OnApplicationSh
       secure: false,
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
-      size: this.config.mail.maxMessageBytes,
+      // Mail over the limit is still accepted and kept raw, flagged oversized (as IMAP intake
+      // does); only four times the limit is refused, to bound memory.
+      size: this.config.mail.maxMessageBytes * 4,
       banner: 'Madoguchi intake',
       logger: false,
       onRcptTo: (address, _session, cb) => {
