@@ -1,5 +1,5 @@
 import { StaffUser } from '@madoguchi/auth';
-import { Actor, AuditService, Conflict, NotFound, SequenceService, ValidationFailed } from '@madoguchi/core';
+import { Actor, AuditService, Conflict, escapeLike, NotFound, SequenceService, ValidationFailed } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
@@ -8,7 +8,7 @@ import { CreateCustomerDto, CustomerFieldsDto, CustomerQueryDto, UpdateCustomerD
 import { Customer, ListFlag, RegistrationState } from './customer.entity';
 import { buildSearchText } from './search/customer-search-text';
 import { CustomerSearch } from './search/customer-search.entity';
-import { escapeLike, normalizeForSearch, normalizeKana, parsePhone, phoneDigits } from './search/normalize';
+import { normalizeForSearch, normalizeKana, parsePhone, phoneDigits } from './search/normalize';
 
 export interface CustomerView {
   id: number;

@@ -1,6 +1,6 @@
 import { Principal } from '@madoguchi/auth';
 import { Customer } from '@madoguchi/customers';
-import { Clock, NotFound, OutboxEntry, SequenceService } from '@madoguchi/core';
+import { Clock, escapeLike, NotFound, OutboxEntry, SequenceService } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
@@ -46,8 +46,6 @@ export interface ArticleView {
   attachments: { id: number; filename: string; size: number; contentType: string; inline: boolean; contentId: string | null }[];
   createdAt: Date;
 }
-
-const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
 /** Ticket numbering, threading of inbound mail, the ticket list and timeline. */
 @Injectable()

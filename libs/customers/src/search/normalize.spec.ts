@@ -1,4 +1,5 @@
-import { escapeLike, looksLikePhone, normalizeForSearch, normalizeKana, parsePhone, phoneDigits } from './normalize';
+import { escapeLike } from '@madoguchi/core';
+import { looksLikePhone, normalizeForSearch, normalizeKana, parsePhone, phoneDigits } from './normalize';
 
 describe('search normalisation', () => {
   it('folds full-width, half-width kana, case and hiragana', () => {

@@ -49,8 +49,3 @@ export function parsePhone(input: string): { display: string; digits: string } |
   }
   return { display: parsed.formatInternational(), digits: parsed.number.replace(/\D/g, '') };
 }
-
-/** Escapes LIKE wildcards; queries use ESCAPE '!' on both databases. */
-export function escapeLike(s: string): string {
-  return s.replace(/[!%_]/g, (c) => `!${c}`);
-}
