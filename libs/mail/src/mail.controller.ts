@@ -8,7 +8,7 @@ import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, In } from 'typeorm';
 import { readableConnectionError } from './intake/imap-errors';
-import { imapClient } from './intake/imap-poller';
+import { withImap } from './intake/imap-poller';
 import { IntakeService } from './intake/intake.service';
 import { MailScheduler } from './intake/mail-scheduler';
 import { RawMessage } from './intake/raw-message.entity';
@@ -66,18 +66,10 @@ export class MailController {
     await this.manageable(id, p);
     const conn = (await this.mailboxes.connection(id))!;
     const imap = conn.imap
-      ? await (async () => {
-          const client = imapClient(conn.imap!);
-          try {
-            await client.connect();
-            const box = await client.mailboxOpen(conn.imap!.folder, { readOnly: true });
-            return { ok: true, messages: box.exists, idle: client.capabilities.has('IDLE') };
-          } catch (e) {
-            return { ok: false, error: readableConnectionError(e, conn.imap!.host, conn.imap!.port) };
-          } finally {
-            await client.logout().catch(() => client.close());
-          }
-        })()
+      ? await withImap(conn.imap, async (client) => {
+          const box = await client.mailboxOpen(conn.imap!.folder, { readOnly: true });
+          return { ok: true, messages: box.exists, idle: client.capabilities.has('IDLE') } as { ok: boolean; messages?: number; idle?: boolean; error?: string };
+        }).catch((e: unknown) => ({ ok: false, error: readableConnectionError(e, conn.imap!.host, conn.imap!.port) }))
       : null;
     const smtp = conn.smtp
       ? await this.sender.verify(conn).then(

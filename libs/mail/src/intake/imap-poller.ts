@@ -41,6 +41,17 @@ export function imapClient(imap: NonNullable<MailboxConnection['imap']>): ImapFl
   return client;
 }
 
+/** A short IMAP conversation: connect, do one thing, always log out (or close) afterwards. */
+export async function withImap<T>(imap: NonNullable<MailboxConnection['imap']>, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const client = imapClient(imap);
+  try {
+    await client.connect();
+    return await fn(client);
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
 /**
  * One poll of one mailbox: under a lease in the database (so two instances never fetch the same
  * mailbox at once), from the stored UIDVALIDITY + last UID, never by flags or dates.

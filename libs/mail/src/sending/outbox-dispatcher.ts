@@ -1,10 +1,10 @@
 import { APP_CONFIG, AppConfig, Clock, OutboxEntry } from '@madoguchi/core';
-import { MailboxesService } from '@madoguchi/mailboxes';
+import { MailboxConnection, MailboxesService } from '@madoguchi/mailboxes';
 import { Article, EmailPayload, Ticket, TicketEvents } from '@madoguchi/tickets';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan, LessThanOrEqual } from 'typeorm';
-import { imapClient } from '../intake/imap-poller';
+import { withImap } from '../intake/imap-poller';
 import { readableConnectionError } from '../intake/imap-errors';
 import { EmailSender, PermanentSendError, SendReceipt } from './email-sender';
 
@@ -101,7 +101,7 @@ export class OutboxDispatcher {
       this.logger.error(`outbox ${id}: sent, but could not be marked sent: ${(e as Error).message}`);
       return true;
     }
-    if (conn.imap?.sentFolder) await this.appendToSent(conn, receipt.raw);
+    await this.appendToSent(conn, receipt.raw);
     return true;
   }
 
@@ -132,22 +132,21 @@ export class OutboxDispatcher {
       const conn = await this.mailboxes.connection(row.mailboxId);
       let found = false;
       if (conn?.imap?.sentFolder) {
-        const client = imapClient(conn.imap);
+        const folder = conn.imap.sentFolder;
         try {
-          await client.connect();
-          const lock = await client.getMailboxLock(conn.imap.sentFolder);
-          try {
-            found = ((await client.search({ header: { 'message-id': row.messageId } }, { uid: true })) || []).length > 0;
-          } finally {
-            lock.release();
-          }
+          found = await withImap(conn.imap, async (client) => {
+            const lock = await client.getMailboxLock(folder);
+            try {
+              return ((await client.search({ header: { 'message-id': row.messageId } }, { uid: true })) || []).length > 0;
+            } finally {
+              lock.release();
+            }
+          });
         } catch (e) {
           this.logger.warn(`outbox ${row.id}: could not check the Sent folder: ${(e as Error).message}`);
           // Try again later rather than guess, without holding up the rest of the outbox.
           await repo.update({ id: row.id, state: 'sending' }, { lockedUntil: new Date(this.clock.now().getTime() + RECHECK_MS) });
           continue;
-        } finally {
-          await client.logout().catch(() => client.close());
         }
       }
       if (found) {
@@ -163,15 +162,11 @@ export class OutboxDispatcher {
     }
   }
 
-  private async appendToSent(conn: NonNullable<Awaited<ReturnType<MailboxesService['connection']>>>, raw: Buffer): Promise<void> {
-    const client = imapClient(conn.imap!);
-    try {
-      await client.connect();
-      await client.append(conn.imap!.sentFolder!, raw, ['\\Seen']);
-    } catch (e) {
-      this.logger.warn(`mailbox ${conn.id}: could not append to ${conn.imap!.sentFolder}: ${(e as Error).message}`);
-    } finally {
-      await client.logout().catch(() => client.close());
-    }
+  private async appendToSent(conn: MailboxConnection, raw: Buffer): Promise<void> {
+    const { imap } = conn;
+    if (!imap?.sentFolder) return;
+    await withImap(imap, (client) => client.append(imap.sentFolder!, raw, ['\\Seen'])).catch((e: Error) =>
+      this.logger.warn(`mailbox ${conn.id}: could not append to ${imap.sentFolder}: ${e.message}`),
+    );
   }
 }
