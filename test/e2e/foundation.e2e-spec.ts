@@ -83,6 +83,8 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       const s = await t.login();
       const res = await s.post('/api/auth/tokens', { name: 'console' }).expect(201);
       await t.http.get('/api/auth/me').set('Authorization', `Bearer ${res.body.token}`).expect(200);
+      // Neither credentials nor a sign-in: refused.
+      await t.http.post('/api/auth/tokens').send({ name: 'anonymous' }).expect(401);
     });
 
     it('signs out', async () => {

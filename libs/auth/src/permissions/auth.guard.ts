@@ -4,7 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
 import { AuthService } from '../sessions/auth.service';
 import { SESSION_COOKIE, XSRF_HEADER } from '../sessions/cookies';
-import { AuthedRequest, IS_PUBLIC, REQUIRED_RIGHTS } from './decorators';
+import { AuthedRequest, IS_PUBLIC, REQUIRED_RIGHTS, SIGN_IN_OPTIONAL } from './decorators';
 import { GlobalRight } from './rights';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -31,30 +31,37 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    if (this.reflector.getAllAndOverride<boolean>(SIGN_IN_OPTIONAL, targets)) {
+      // The route works without a user too: credentials that do not check out are ignored.
+      await this.authenticate(req).catch(() => undefined);
+      return true;
+    }
+    await this.authenticate(req);
+    const needed = this.reflector.getAllAndOverride<GlobalRight[] | undefined>(REQUIRED_RIGHTS, targets) ?? [];
+    const missing = needed.filter((r) => !req.principal!.has(r));
+    if (missing.length) throw new Forbidden(`This needs the right: ${missing.join(', ')}`);
+    return true;
+  }
 
+  private async authenticate(req: AuthedRequest): Promise<void> {
     const header = req.headers.authorization;
     if (header && /^Bearer\s+/i.test(header)) {
       const principal = await this.auth.fromBearer(header.replace(/^Bearer\s+/i, '').trim());
       if (!principal) throw new Unauthenticated('The bearer token is unknown or revoked');
       req.principal = principal;
-    } else {
-      const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-      if (!cookie) throw new Unauthenticated();
-      const found = await this.auth.fromSession(cookie);
-      if (!found) throw new Unauthenticated('Your session has expired; sign in again');
-      if (!SAFE_METHODS.has(req.method)) {
-        const sent = req.header(XSRF_HEADER);
-        if (!sent || !sameText(sent, found.session.csrfToken)) {
-          throw new Forbidden('Missing or wrong X-XSRF-TOKEN header (reload the page)');
-        }
-      }
-      req.principal = found.principal;
-      req.sessionId = found.session.id;
+      return;
     }
-
-    const needed = this.reflector.getAllAndOverride<GlobalRight[] | undefined>(REQUIRED_RIGHTS, targets) ?? [];
-    const missing = needed.filter((r) => !req.principal!.has(r));
-    if (missing.length) throw new Forbidden(`This needs the right: ${missing.join(', ')}`);
-    return true;
+    const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    if (!cookie) throw new Unauthenticated();
+    const found = await this.auth.fromSession(cookie);
+    if (!found) throw new Unauthenticated('Your session has expired; sign in again');
+    if (!SAFE_METHODS.has(req.method)) {
+      const sent = req.header(XSRF_HEADER);
+      if (!sent || !sameText(sent, found.session.csrfToken)) {
+        throw new Forbidden('Missing or wrong X-XSRF-TOKEN header (reload the page)');
+      }
+    }
+    req.principal = found.principal;
+    req.sessionId = found.session.id;
   }
 }

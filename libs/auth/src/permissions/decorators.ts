@@ -6,8 +6,13 @@ import { GlobalRight } from './rights';
 export const IS_PUBLIC = 'madoguchi:public';
 export const REQUIRED_RIGHTS = 'madoguchi:rights';
 
+export const SIGN_IN_OPTIONAL = 'madoguchi:signInOptional';
+
 /** The route needs no sign-in (login, health, public forms). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The route works signed in or not: the guard checks credentials when sent (CSRF included), never demands them. */
+export const SignInOptional = () => SetMetadata(SIGN_IN_OPTIONAL, true);
 
 /** The route needs every one of these global rights (admin has them all). */
 export const RequireRights = (...rights: GlobalRight[]) => SetMetadata(REQUIRED_RIGHTS, rights);

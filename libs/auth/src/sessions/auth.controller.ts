@@ -2,7 +2,7 @@ import { APP_CONFIG, AppConfig, Unauthenticated } from '@madoguchi/core';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuthedRequest, CurrentPrincipal, Public } from '../permissions/decorators';
+import { AuthedRequest, CurrentPrincipal, Public, SignInOptional } from '../permissions/decorators';
 import { Principal } from '../permissions/principal';
 import { TokensService } from '../tokens/tokens.service';
 import { AuthService, ClientInfo } from './auth.service';
@@ -49,7 +49,7 @@ export class AuthController {
    * Creates a bearer token. Scripts send `{email,password}` (rate limited like login);
    * a signed-in user may instead send just `{name}` to make one for themselves.
    */
-  @Public()
+  @SignInOptional()
   @Post('tokens')
   async createToken(@Body() dto: CreateTokenDto, @Req() req: AuthedRequest) {
     const name = dto.name ?? 'API token';
@@ -57,8 +57,8 @@ export class AuthController {
       const user = await this.auth.verifyCredentials(dto.email ?? '', dto.password ?? '', clientOf(req));
       return this.tokens.create(user.id, name, { userId: user.id, label: user.email });
     }
-    const principal = await this.principalOf(req);
-    return this.tokens.create(principal.userId, name, principal);
+    if (!req.principal) throw new Unauthenticated('Send email and password, or sign in first');
+    return this.tokens.create(req.principal.userId, name, req.principal);
   }
 
   @Get('tokens')
@@ -70,19 +70,5 @@ export class AuthController {
   @HttpCode(204)
   async revokeToken(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
     await this.tokens.revoke(id, p);
-  }
-
-  /** The public token route still honours a session (with its CSRF check) or a bearer token. */
-  private async principalOf(req: AuthedRequest): Promise<Principal> {
-    const header = req.headers.authorization;
-    if (header && /^Bearer\s+/i.test(header)) {
-      const p = await this.auth.fromBearer(header.replace(/^Bearer\s+/i, '').trim());
-      if (p) return p;
-    }
-    const cookie = (req.cookies as Record<string, string> | undefined)?.madoguchi_session;
-    const found = cookie ? await this.auth.fromSession(cookie) : null;
-    if (!found) throw new Unauthenticated('Send email and password, or sign in first');
-    if (req.header('x-xsrf-token') !== found.session.csrfToken) throw new Unauthenticated('Missing or wrong X-XSRF-TOKEN header');
-    return found.principal;
   }
 }
