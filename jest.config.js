@@ -15,7 +15,7 @@ const swc = [
 ];
 
 const moduleNameMapper = {
-  '^@madoguchi/(core|auth|customers|mailboxes|tickets|mail)$': '<rootDir>/libs/$1/src',
+  '^@madoguchi/(core|auth|customers|mailboxes|tickets|mail|workflow)$': '<rootDir>/libs/$1/src',
   '^@test/(.*)$': '<rootDir>/test/$1',
 };
 

@@ -1,0 +1,5 @@
+export * from './reply-approval.machine';
+export * from './ticket-lifecycle.machine';
+export * from './workflow-runner';
+export * from './workflow-transition.entity';
+export * from './workflow.module';
