@@ -190,21 +190,21 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     const q2 = (await tickets()).items.find((x: { subject: string }) => x.subject === '資料送付');
     const before = sink.messages().length;
     const reply = await admin.post(`/api/tickets/${q2.id}/replies`, { to: 'tanaka@example.jp', text: '取り消す返信' }).expect(201);
-    const cancelled = await admin.post(`/api/articles/${reply.body.id}/cancel`).expect(200);
+    const cancelled = await admin.post(`/api/articles/${reply.body.articleId}/cancel`).expect(200);
     expect(cancelled.body.status).toBe('cancelled');
     await dispatch();
     expect(sink.messages()).toHaveLength(before);
-    await admin.post(`/api/articles/${reply.body.id}/cancel`).expect(409);
+    await admin.post(`/api/articles/${reply.body.articleId}/cancel`).expect(409);
 
     // Send later; the customer writes first; the scheduled reply is cancelled, never sent.
     const later = await admin.post(`/api/tickets/${q2.id}/replies`, { to: ['tanaka@example.jp'], text: '明日送る返信', sendAt: new Date(Date.now() + 86400_000).toISOString() }).expect(201);
-    expect(later.body.status).toBe('scheduled');
+    expect(later.body).toMatchObject({ status: 'queued', sendAt: expect.any(String) });
     await admin.post(`/api/tickets/${q2.id}/replies`, { to: ['tanaka@example.jp'], text: 'x', sendAt: new Date(Date.now() - 1000).toISOString() }).expect(400);
     await append(rawMail({ from: 'tanaka@example.jp', to: user, subject: 'Re: 資料送付', body: '先に連絡します', messageId: `before-later-${kind}@example.jp`, inReplyTo: `q2-${kind}@example.jp` }));
     await poll();
     const d = await admin.get(`/api/tickets/${q2.id}`).expect(200);
-    expect(d.body.articles.find((a: { id: number }) => a.id === later.body.id).status).toBe('cancelled');
-    const row = await t.app.get(DataSource).getRepository(OutboxEntry).findOneByOrFail({ articleId: later.body.id });
+    expect(d.body.articles.find((a: { id: number }) => a.id === later.body.articleId).status).toBe('cancelled');
+    const row = await t.app.get(DataSource).getRepository(OutboxEntry).findOneByOrFail({ articleId: later.body.articleId });
     expect(row.state).toBe('cancelled');
     expect(sink.messages()).toHaveLength(before);
   });
@@ -215,7 +215,7 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     sink.failNext(1, 451, 'try later');
     const r1 = await admin.post(`/api/tickets/${q2.id}/replies`, { to: ['tanaka@example.jp'], text: '一時エラーのあと届く' }).expect(201);
     await dispatch();
-    let row = await ds.getRepository(OutboxEntry).findOneByOrFail({ articleId: r1.body.id });
+    let row = await ds.getRepository(OutboxEntry).findOneByOrFail({ articleId: r1.body.articleId });
     expect(row).toMatchObject({ state: 'pending', attempts: 1 });
     expect(row.lastError).toMatch(/451|try later/);
     await ds.getRepository(OutboxEntry).update({ id: row.id }, { dueAt: new Date(0) });
@@ -227,14 +227,14 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     const r2 = await admin.post(`/api/tickets/${q2.id}/replies`, { to: ['nobody@example.jp'], text: '届かない' }).expect(201);
     await dispatch();
     const failed = await admin.get(`/api/tickets/${q2.id}`).expect(200);
-    const failedArticle = failed.body.articles.find((a: { id: number }) => a.id === r2.body.id);
+    const failedArticle = failed.body.articles.find((a: { id: number }) => a.id === r2.body.articleId);
     expect(failedArticle.status).toBe('failed');
     expect(failedArticle.error).toMatch(/550|no such user/);
-    row = await ds.getRepository(OutboxEntry).findOneByOrFail({ articleId: r2.body.id });
+    row = await ds.getRepository(OutboxEntry).findOneByOrFail({ articleId: r2.body.articleId });
     expect(row.lastError).toMatch(/550|no such user/);
-    await admin.post(`/api/articles/${r2.body.id}/retry`).expect(200);
+    await admin.post(`/api/articles/${r2.body.articleId}/retry`).expect(200);
     await dispatch();
-    expect((await admin.get(`/api/tickets/${q2.id}`).expect(200)).body.articles.find((a: { id: number }) => a.id === r2.body.id).status).toBe('sent');
+    expect((await admin.get(`/api/tickets/${q2.id}`).expect(200)).body.articles.find((a: { id: number }) => a.id === r2.body.articleId).status).toBe('sent');
   });
 
   it('does not send twice after a crash between sending and marking sent', async () => {
@@ -244,17 +244,17 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     const r = await admin.post(`/api/tickets/${q2.id}/replies`, { to: ['tanaka@example.jp'], text: 'クラッシュ前に送信済み' }).expect(201);
     await dispatch();
     const before = sink.messages().length;
-    await ds.getRepository(OutboxEntry).update({ articleId: r.body.id }, { state: 'sending', lockedUntil: new Date(0) });
+    await ds.getRepository(OutboxEntry).update({ articleId: r.body.articleId }, { state: 'sending', lockedUntil: new Date(0) });
     await dispatch();
     expect(sink.messages()).toHaveLength(before);
-    expect((await ds.getRepository(OutboxEntry).findOneByOrFail({ articleId: r.body.id })).state).toBe('sent');
+    expect((await ds.getRepository(OutboxEntry).findOneByOrFail({ articleId: r.body.articleId })).state).toBe('sent');
 
     // One that cannot be confirmed: marked failed for a person, never resent automatically.
     const r2 = await admin.post(`/api/tickets/${q2.id}/replies`, { to: ['tanaka@example.jp'], text: '確認できない送信' }).expect(201);
-    await ds.getRepository(OutboxEntry).update({ articleId: r2.body.id }, { state: 'sending', lockedUntil: new Date(0) });
+    await ds.getRepository(OutboxEntry).update({ articleId: r2.body.articleId }, { state: 'sending', lockedUntil: new Date(0) });
     await dispatch();
     expect(sink.messages()).toHaveLength(before);
-    const row = await ds.getRepository(OutboxEntry).findOneByOrFail({ articleId: r2.body.id });
+    const row = await ds.getRepository(OutboxEntry).findOneByOrFail({ articleId: r2.body.articleId });
     expect(row.state).toBe('failed');
     expect(row.lastError).toMatch(/could not be confirmed/);
   });

@@ -83,4 +83,8 @@ export class Mailbox extends Timestamped {
 
   @Column({ type: 'integer', default: 0 })
   consecutiveFailures: number;
+
+  /** The reply approval policy (JSON; see the tickets workflow); null = no approval. */
+  @Column({ type: 'text', nullable: true })
+  approvalPolicy: string | null;
 }

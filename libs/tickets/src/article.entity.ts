@@ -83,6 +83,10 @@ export class Article {
   @Column({ type: 'varchar', length: 20, nullable: true })
   classification: string | null;
 
+  /** 対応履歴 notes (kind `history`): phone, fax, visit, other. */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  historyKind: string | null;
+
   @Column({ type: 'datetime', precision: 3 })
   createdAt: Date;
 }

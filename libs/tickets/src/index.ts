@@ -8,3 +8,8 @@ export * from './ticket-events';
 export * from './ticket.entity';
 export * from './tickets.module';
 export * from './tickets.service';
+export * from './notifications/notification.entity';
+export * from './uploads/upload.entity';
+export * from './workflow/approval-policy';
+export * from './workflow/reply.entity';
+export * from './workflow/workflows';

@@ -1,17 +1,25 @@
-import { Principal } from '@madoguchi/auth';
-import { APP_CONFIG, AppConfig, AuditService, Clock, Conflict, Forbidden, NotFound, OutboxEntry, ValidationFailed } from '@madoguchi/core';
-import { MailboxesService } from '@madoguchi/mailboxes';
+import { Principal, StaffUser } from '@madoguchi/auth';
+import { Customer } from '@madoguchi/customers';
+import { Actor, APP_CONFIG, AppConfig, AuditService, Clock, Conflict, Forbidden, NotFound, OutboxEntry, ValidationFailed } from '@madoguchi/core';
+import { MailboxConnection, MailboxesService, renderTemplate, Template } from '@madoguchi/mailboxes';
+import { Applied, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowRunner } from '@madoguchi/workflow';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Article, MailAddress } from './article.entity';
-import { CreateReplyDto } from './reply.dto';
+import { Attachment } from './attachment.entity';
+import { NotificationsService } from './notifications/notifications.service';
+import { CreateReplyDto, UpdateReplyDto } from './reply.dto';
 import { ThreadKey } from './thread-key.entity';
 import { replySubject } from './ticket-code';
 import { TicketEvents } from './ticket-events';
 import { Ticket } from './ticket.entity';
 import { TicketsService } from './tickets.service';
+import { Upload } from './uploads/upload.entity';
+import { ApprovalPolicy, NO_APPROVAL, stepsFor } from './workflow/approval-policy';
+import { Reply, ReplyAttachment } from './workflow/reply.entity';
+import { REPLY_WORKFLOW, replyContext, TICKET_WORKFLOW } from './workflow/workflows';
 
 /** What the email channel needs to send one outbox row. */
 export interface EmailPayload {
@@ -19,18 +27,58 @@ export interface EmailPayload {
   to: MailAddress[];
   cc: MailAddress[];
   bcc: MailAddress[];
+  replyTo?: MailAddress | null;
   subject: string;
   text: string;
   inReplyTo: string | null;
   references: string[];
   charset: 'utf-8' | 'iso-2022-jp';
+  attachments?: { filename: string; contentType: string; blobKey: string }[];
+}
+
+export type ReplyStatus = 'draft' | 'awaiting_approval' | 'rejected' | 'queued' | 'sent' | 'failed' | 'cancelled';
+
+export interface ReplyView {
+  id: number;
+  ticketId: number;
+  mailboxId: number;
+  author: { id: number; name: string } | null;
+  status: ReplyStatus;
+  step: number | null;
+  steps: number;
+  rejectReason: string | null;
+  rejectedBy: { id: number; name: string } | null;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text: string;
+  senderTemplateId: number | null;
+  signatureTemplateId: number | null;
+  attachments: { uploadId: string; filename: string; contentType: string; size: number }[];
+  previous: { subject: string; text: string } | null;
+  approvals: { step: number; user: { id: number; name: string }; at: Date | null }[];
+  sendAt: Date | null;
+  undoUntil: Date | null;
+  articleId: number | null;
+  /** The Message-ID the mail goes out with, once approved. */
+  messageId: string | null;
+  error: string | null;
+  canApprove: boolean;
+  canEdit: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  ticket: { id: number; code: string; subject: string };
 }
 
 const addr = (address: string): MailAddress => ({ address: address.trim().toLowerCase(), name: '' });
+const PENDING_STATES = ['draft', 'awaiting_approval', 'rejected'] as const;
 
 /**
- * Replies go out through the outbox: an outbound article and an outbox row written in one
- * transaction, due after the undo window. Nothing is sent here.
+ * Replies (§3): every reply is a row driven by the approval machine. With no approval policy it
+ * is approved at once; otherwise it waits for each step. Only the `enqueueReply` effect of the
+ * final approval writes the outbound article and its outbox row, so nothing can reach the
+ * outbox before the last step approves. Nothing is sent here.
  */
 @Injectable()
 export class RepliesService {
@@ -42,88 +90,138 @@ export class RepliesService {
     private readonly events: TicketEvents,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly runner: WorkflowRunner,
+    private readonly notifications: NotificationsService,
   ) {}
 
-  async reply(ticketId: number, dto: CreateReplyDto, p: Principal) {
-    const result = await this.dataSource.transaction(async (m) => {
-      const ticket = await this.tickets.visibleTicket(ticketId, p, m);
+  /** Writes a reply and submits it: `queued` when no approval is needed, else `awaiting_approval`. */
+  async reply(ticketId: number, dto: CreateReplyDto, p: Principal): Promise<ReplyView> {
+    const { reply, ticket } = await this.dataSource.transaction(async (m) => {
+      const ticket = await this.lockTicket(m, ticketId, p);
       if (!p.can(ticket.mailboxId, 'reply')) throw new Forbidden('You need the reply right on this mailbox');
-      const mailbox = await this.mailboxes.connection(ticket.mailboxId);
-      if (!mailbox) throw new NotFound('mailbox', ticket.mailboxId);
-      if (!mailbox.smtp && !this.config.mail.capture) {
-        throw new ValidationFailed({ mailbox: ['this mailbox has no SMTP account to send with: set one in 設定 > メールBOX'] });
-      }
+      const mailbox = await this.sendingMailbox(ticket.mailboxId);
       if (!dto.to.length) throw new ValidationFailed({ to: ['at least one recipient is required'] });
-
       const now = this.clock.now();
-      const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
-      if (sendAt && (sendAt.getTime() <= now.getTime() || sendAt.getTime() > now.getTime() + 366 * 86400_000)) {
-        throw new ValidationFailed({ sendAt: ['sendAt must be in the future and at most a year ahead'] });
-      }
-      const last = await m.findOne(Article, { where: { ticketId, direction: 'inbound' }, order: { createdAt: 'DESC', id: 'DESC' } });
-      const messageId = `${randomUUID()}@${mailbox.address.split('@')[1] ?? 'madoguchi.invalid'}`;
-      const inReplyTo = last?.messageId ?? null;
-      const references = [...(last?.references ?? []), ...(inReplyTo ? [inReplyTo] : [])].slice(-20);
-      const payload: EmailPayload = {
-        from: { address: mailbox.address, name: mailbox.name },
-        to: dto.to.map(addr),
-        cc: (dto.cc ?? []).map(addr),
-        bcc: (dto.bcc ?? []).map(addr),
-        subject: replySubject(dto.subject?.trim() || ticket.subject, ticket.code),
-        text: dto.text,
-        inReplyTo,
-        references,
-        charset: mailbox.outgoingCharset,
-      };
-      const article = await m.save(
-        m.create(Article, {
-          ticketId,
-          kind: 'email',
-          direction: 'outbound',
-          sender: 'agent',
-          messageId,
-          inReplyTo: inReplyTo ? [inReplyTo] : [],
-          references,
-          fromAddress: payload.from.address,
-          fromName: payload.from.name,
-          toJson: payload.to,
-          ccJson: payload.cc,
-          bccJson: payload.bcc,
-          subject: payload.subject,
-          bodyText: dto.text,
-          bodyHtml: null,
-          status: sendAt ? 'scheduled' : 'queued',
-          authorId: p.userId,
-          rawMessageId: null,
-          classification: null,
-          createdAt: now,
-        }),
-      );
-      await m.insert(ThreadKey, { mailboxId: ticket.mailboxId, messageId, ticketId, articleId: article.id });
-      const dueAt = sendAt ?? new Date(now.getTime() + this.config.mail.undoSeconds * 1000);
-      await m.insert(OutboxEntry, {
-        channel: 'email',
-        mailboxId: ticket.mailboxId,
+      const sendAt = this.checkSendAt(dto.sendAt, now);
+      const attachments = await this.resolveUploads(m, dto.attachments ?? [], p);
+      await this.checkTemplates(m, ticket.mailboxId, dto);
+
+      const row = m.create(Reply, {
         ticketId,
-        articleId: article.id,
-        state: 'pending',
-        payload: JSON.stringify(payload),
-        messageId,
-        dueAt,
-        cancelOnCustomerReply: !!sendAt,
-        attempts: 0,
+        mailboxId: ticket.mailboxId,
+        authorId: p.userId,
+        state: 'draft',
+        stateContext: null,
+        stateVersion: REPLY_WORKFLOW.version,
+        stateChangedAt: now,
+        version: 1,
+        toJson: dto.to.map((a) => a.trim()),
+        ccJson: (dto.cc ?? []).map((a) => a.trim()),
+        bccJson: (dto.bcc ?? []).map((a) => a.trim()),
+        subject: replySubject(dto.subject?.trim() || ticket.subject, ticket.code),
+        bodyText: dto.text,
+        attachmentsJson: attachments,
+        senderTemplateId: dto.senderTemplateId ?? null,
+        signatureTemplateId: dto.signatureTemplateId ?? null,
+        sendAt,
+        previousSubject: null,
+        previousText: null,
+        articleId: null,
         createdAt: now,
         updatedAt: now,
       });
+      const reply = await m.save(row);
+      const steps = stepsFor(await this.policy(m, ticket.mailboxId), p.groups.map((g) => g.id));
+      const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'SUBMIT', actorId: p.userId, steps }, p.actor);
+      await this.effects(m, applied, ticket, p.actor);
+      if (applied.to === 'awaiting_approval') await this.ticketEvent(m, ticket.id, { type: 'REPLY_SUBMITTED' }, p.actor);
       await m.update(Ticket, { id: ticketId }, { lastActivityAt: now });
-      await this.audit.record(p.actor, { entity: 'article', entityId: article.id, action: 'reply', after: { ticketId, to: dto.to, subject: payload.subject } }, m);
-      return { ticket, article, dueAt };
+      await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'submit', after: { ticketId, to: dto.to, subject: reply.subject, status: applied.to } }, m);
+      return { reply: applied.row, ticket };
     });
-    this.events.changed(ticketId, result.ticket.mailboxId);
-    return { ...this.tickets.articleView(result.article, []), undoUntil: result.dueAt };
+    this.events.changed(ticket.id, ticket.mailboxId);
+    return this.view(reply, p);
   }
 
-  /** Undo: only while the message has not started going out. */
+  /** Approves the current step (send `step` to make sure it is the one you looked at). */
+  async approve(replyId: number, step: number | undefined, p: Principal): Promise<ReplyView> {
+    return this.decide(replyId, p, async (m, reply, ticket) => {
+      const event: ReplyApprovalEvent = { type: 'APPROVE', actorId: p.userId, groupIds: p.groups.map((g) => g.id), isAdmin: p.isAdmin, step };
+      const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, event, p.actor);
+      await this.effects(m, applied, ticket, p.actor);
+      if (applied.to === 'approved') await this.ticketEvent(m, ticket.id, { type: 'REPLY_APPROVED' }, p.actor);
+      await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'approve', after: { state: applied.to, step: replyContext(applied.row).step } }, m);
+      return applied.row;
+    });
+  }
+
+  /** Sends the reply back to its author with a reason; the ticket shows 非承認. */
+  async reject(replyId: number, reason: string, step: number | undefined, p: Principal): Promise<ReplyView> {
+    return this.decide(replyId, p, async (m, reply, ticket) => {
+      const event: ReplyApprovalEvent = { type: 'REJECT', actorId: p.userId, groupIds: p.groups.map((g) => g.id), isAdmin: p.isAdmin, step, reason };
+      const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, event, p.actor, { reason: reason.trim() });
+      await this.effects(m, applied, ticket, p.actor);
+      // The rejected version is what the author's next version is compared with.
+      await m.update(Reply, { id: reply.id }, { previousSubject: reply.subject, previousText: reply.bodyText, updatedAt: this.clock.now() });
+      await this.ticketEvent(m, ticket.id, { type: 'REPLY_REJECTED', reason: reason.trim() }, p.actor, reason.trim());
+      await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'reject', after: { reason: reason.trim() } }, m);
+      return { ...applied.row, previousSubject: reply.subject, previousText: reply.bodyText };
+    });
+  }
+
+  /** The author edits a draft or a rejected reply. */
+  async edit(replyId: number, dto: UpdateReplyDto, p: Principal): Promise<ReplyView> {
+    return this.decide(replyId, p, async (m, reply, ticket) => {
+      const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'EDIT', actorId: p.userId }, p.actor);
+      const patch: Partial<Reply> = { updatedAt: this.clock.now() };
+      if (dto.to !== undefined) {
+        if (!dto.to.length) throw new ValidationFailed({ to: ['at least one recipient is required'] });
+        patch.toJson = dto.to.map((a) => a.trim());
+      }
+      if (dto.cc !== undefined) patch.ccJson = dto.cc.map((a) => a.trim());
+      if (dto.bcc !== undefined) patch.bccJson = dto.bcc.map((a) => a.trim());
+      if (dto.subject !== undefined) patch.subject = replySubject(dto.subject.trim() || ticket.subject, ticket.code);
+      if (dto.text !== undefined) patch.bodyText = dto.text;
+      if (dto.attachments !== undefined) patch.attachmentsJson = await this.resolveUploads(m, dto.attachments, p, reply.attachmentsJson);
+      if (dto.sendAt !== undefined) patch.sendAt = dto.sendAt === null ? null : this.checkSendAt(dto.sendAt, this.clock.now());
+      await m.update(Reply, { id: reply.id }, patch);
+      await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'edit', before: { subject: reply.subject, text: reply.bodyText }, after: { subject: patch.subject, text: patch.bodyText } }, m);
+      return Object.assign(applied.row, patch);
+    });
+  }
+
+  /** The author resubmits a rejected reply: approval starts again at step 1 under today's policy. */
+  async resubmit(replyId: number, p: Principal): Promise<ReplyView> {
+    return this.decide(replyId, p, async (m, reply, ticket) => {
+      const steps = stepsFor(await this.policy(m, ticket.mailboxId), p.groups.map((g) => g.id));
+      const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'RESUBMIT', actorId: p.userId, steps }, p.actor);
+      await this.effects(m, applied, ticket, p.actor);
+      await this.ticketEvent(m, ticket.id, applied.to === 'approved' ? { type: 'REPLY_APPROVED' } : { type: 'REPLY_RESUBMITTED' }, p.actor);
+      await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'resubmit', after: { state: applied.to } }, m);
+      return applied.row;
+    });
+  }
+
+  /** The author takes back a reply that has not been approved yet. */
+  async withdraw(replyId: number, p: Principal): Promise<ReplyView> {
+    return this.decide(replyId, p, async (m, reply, ticket) => {
+      const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'WITHDRAW', actorId: p.userId }, p.actor);
+      if (!(await this.otherPending(m, ticket.id, reply.id))) await this.ticketEvent(m, ticket.id, { type: 'REPLY_WITHDRAWN' }, p.actor);
+      await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'withdraw' }, m);
+      return applied.row;
+    });
+  }
+
+  /** Undo: a queued reply (in its undo window, or waiting for its send-later time) is taken back. */
+  async cancelReply(replyId: number, p: Principal): Promise<ReplyView> {
+    const reply = await this.dataSource.getRepository(Reply).findOneBy({ id: replyId });
+    if (!reply) throw new NotFound('reply', replyId);
+    if (!reply.articleId) throw new Conflict('NOT_QUEUED', 'This reply is not in the outbox: withdraw it instead');
+    await this.cancel(reply.articleId, p);
+    return this.view((await this.dataSource.getRepository(Reply).findOneByOrFail({ id: replyId })), p);
+  }
+
+  /** Undo by article id, as the timeline knows it. */
   async cancel(articleId: number, p: Principal) {
     const { article, ticket } = await this.dataSource.transaction(async (m) => {
       const { article, ticket } = await this.ownArticle(m, articleId, p);
@@ -131,6 +229,11 @@ export class RepliesService {
       if (!res.affected) throw new Conflict('TOO_LATE', 'This message is already being sent or was sent; it can no longer be cancelled');
       article.status = 'cancelled';
       await m.update(Article, { id: articleId }, { status: 'cancelled' });
+      const reply = await m.findOneBy(Reply, { articleId });
+      if (reply) {
+        await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'CANCEL' }, p.actor, { ifPossible: true });
+        if (!(await this.otherPending(m, ticket.id, reply.id))) await this.ticketEvent(m, ticket.id, { type: 'REPLY_WITHDRAWN' }, p.actor);
+      }
       await this.audit.record(p.actor, { entity: 'article', entityId: articleId, action: 'cancel' }, m);
       return { article, ticket };
     });
@@ -154,10 +257,389 @@ export class RepliesService {
     return this.tickets.articleView(article, []);
   }
 
+  /**
+   * Called by the email channel in the transaction that marks an outbox row sent: the reply
+   * machine takes SENT and the ticket REPLY_SENT (unless the customer wrote after the reply was
+   * written). Lock order: ticket first, as intake does.
+   */
+  async onSent(m: EntityManager, row: OutboxEntry, actor: Actor): Promise<void> {
+    if (!row.ticketId) return;
+    await this.lockTicketRow(m, row.ticketId);
+    const reply = row.articleId ? await m.findOneBy(Reply, { articleId: row.articleId }) : null;
+    if (reply) await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'SENT' }, actor, { ifPossible: true });
+    const newer = await m
+      .createQueryBuilder(Article, 'a')
+      .where('a.ticket_id = :t AND a.direction = :d AND a.created_at > :since', { t: row.ticketId, d: 'inbound', since: row.createdAt })
+      .getCount();
+    await this.ticketEvent(m, row.ticketId, { type: 'REPLY_SENT', customerWroteAfter: newer > 0 }, actor);
+    await m.update(Ticket, { id: row.ticketId }, { lastActivityAt: this.clock.now() });
+  }
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  async get(replyId: number, p: Principal): Promise<ReplyView> {
+    const reply = await this.dataSource.getRepository(Reply).findOneBy({ id: replyId });
+    if (!reply || !p.can(reply.mailboxId, 'view')) throw new NotFound('reply', replyId);
+    return this.view(reply, p);
+  }
+
+  /** Every reply of a ticket, oldest first. */
+  async forTicket(ticketId: number, p: Principal): Promise<ReplyView[]> {
+    await this.tickets.visibleTicket(ticketId, p);
+    const rows = await this.dataSource.getRepository(Reply).find({ where: { ticketId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.views(rows, p);
+  }
+
+  /** The caller's own replies in one status (e.g. rejected ones to rework). */
+  async mine(status: string | undefined, p: Principal): Promise<ReplyView[]> {
+    const where = status && (PENDING_STATES as readonly string[]).includes(status) ? { authorId: p.userId, state: status as Reply['state'] } : { authorId: p.userId };
+    const rows = await this.dataSource.getRepository(Reply).find({ where, order: { updatedAt: 'DESC', id: 'DESC' }, take: 200 });
+    const views = await this.views(rows.filter((r) => p.can(r.mailboxId, 'view')), p);
+    return status ? views.filter((v) => v.status === status) : views;
+  }
+
+  /** What the caller may approve now, oldest first. */
+  async approvals(p: Principal): Promise<ReplyView[]> {
+    const visible = p.visibleMailboxIds();
+    if (visible && !visible.length) return [];
+    const rows = await this.dataSource.getRepository(Reply).find({
+      where: { state: 'awaiting_approval', ...(visible ? { mailboxId: In(visible) } : {}) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: 500,
+    });
+    return (await this.views(rows, p)).filter((v) => v.canApprove);
+  }
+
+  /** Whether a reply by this user on this mailbox would need approval, and how many steps. */
+  async approvalFor(mailboxId: number, p: Principal): Promise<{ approvalRequired: boolean; approvalSteps: number }> {
+    const steps = stepsFor(await this.policy(this.dataSource.manager, mailboxId), p.groups.map((g) => g.id));
+    return { approvalRequired: steps.length > 0, approvalSteps: steps.length };
+  }
+
+  async view(reply: Reply, p: Principal): Promise<ReplyView> {
+    return (await this.views([reply], p))[0];
+  }
+
+  private async views(rows: Reply[], p: Principal): Promise<ReplyView[]> {
+    if (!rows.length) return [];
+    const ctxs = rows.map(replyContext);
+    const userIds = new Set<number>();
+    rows.forEach((r, i) => {
+      if (r.authorId) userIds.add(r.authorId);
+      if (ctxs[i].rejectedBy) userIds.add(ctxs[i].rejectedBy!);
+      ctxs[i].approvals.forEach((a) => userIds.add(a.userId));
+    });
+    const users = userIds.size ? await this.dataSource.getRepository(StaffUser).find({ select: { id: true, name: true }, where: { id: In([...userIds]) } }) : [];
+    const name = (id: number | null) => (id ? { id, name: users.find((u) => u.id === id)?.name ?? `#${id}` } : null);
+    const articleIds = rows.map((r) => r.articleId).filter((x): x is number => x !== null);
+    const articles = articleIds.length ? await this.dataSource.getRepository(Article).find({ select: { id: true, status: true, messageId: true }, where: { id: In(articleIds) } }) : [];
+    const outbox = articleIds.length ? await this.dataSource.getRepository(OutboxEntry).find({ where: { articleId: In(articleIds) } }) : [];
+    const tickets = await this.dataSource.getRepository(Ticket).find({ select: { id: true, code: true, subject: true }, where: { id: In([...new Set(rows.map((r) => r.ticketId))]) } });
+    const approvedAt = await this.approvalTimes(rows.map((r) => r.id));
+    const groupIds = p.groups.map((g) => g.id);
+
+    return rows.map((r, i) => {
+      const c = ctxs[i];
+      const article = articles.find((a) => a.id === r.articleId);
+      const out = outbox.find((o) => o.articleId === r.articleId);
+      const status = this.status(r, article?.status ?? null);
+      const snapshot = REPLY_WORKFLOW.machine.resolveState({ value: r.state, context: c });
+      const t = tickets.find((x) => x.id === r.ticketId);
+      return {
+        id: r.id,
+        ticketId: r.ticketId,
+        mailboxId: r.mailboxId,
+        author: name(r.authorId),
+        status,
+        step: r.state === 'awaiting_approval' ? c.step : null,
+        steps: c.steps.length,
+        rejectReason: r.state === 'rejected' ? c.rejectReason : null,
+        rejectedBy: r.state === 'rejected' ? name(c.rejectedBy) : null,
+        to: r.toJson,
+        cc: r.ccJson,
+        bcc: r.bccJson,
+        subject: r.subject,
+        text: r.bodyText,
+        senderTemplateId: r.senderTemplateId,
+        signatureTemplateId: r.signatureTemplateId,
+        attachments: r.attachmentsJson.map(({ uploadId, filename, contentType, size }) => ({ uploadId, filename, contentType, size })),
+        previous: r.previousText !== null ? { subject: r.previousSubject ?? '', text: r.previousText } : null,
+        approvals: c.approvals.map((a) => ({ step: a.step, user: name(a.userId)!, at: approvedAt.get(`${r.id}:${a.step}`) ?? null })),
+        sendAt: r.sendAt,
+        undoUntil: out?.state === 'pending' && article?.status === 'queued' ? out.dueAt : null,
+        articleId: r.articleId,
+        messageId: article?.messageId ?? null,
+        error: out && out.state !== 'cancelled' && out.state !== 'sent' ? out.lastError : null,
+        canApprove: r.state === 'awaiting_approval' && snapshot.can({ type: 'APPROVE', actorId: p.userId, groupIds, isAdmin: p.isAdmin }),
+        canEdit: (r.state === 'draft' || r.state === 'rejected') && r.authorId === p.userId,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+        ticket: { id: r.ticketId, code: t?.code ?? '', subject: t?.subject ?? '' },
+      };
+    });
+  }
+
+  /** When each step was approved, from the transition log. */
+  private async approvalTimes(replyIds: number[]): Promise<Map<string, Date>> {
+    const rows = await this.dataSource.query(
+      `SELECT entity_id, created_at FROM workflow_transition WHERE machine = 'reply' AND event = 'APPROVE' AND entity_id IN (${replyIds.map(() => '?').join(',')}) ORDER BY id`,
+      replyIds,
+    );
+    const counts = new Map<number, number>();
+    const out = new Map<string, Date>();
+    for (const row of rows as { entity_id: number; created_at: Date | string }[]) {
+      // Approvals after a resubmission start again at step 1; later rows overwrite earlier ones.
+      const n = (counts.get(Number(row.entity_id)) ?? 0) + 1;
+      counts.set(Number(row.entity_id), n);
+      out.set(`${row.entity_id}:${n}`, new Date(row.created_at));
+    }
+    return out;
+  }
+
+  private status(r: Reply, articleStatus: string | null): ReplyStatus {
+    switch (r.state) {
+      case 'draft':
+      case 'awaiting_approval':
+      case 'rejected':
+      case 'cancelled':
+      case 'sent':
+        return r.state;
+      case 'approved':
+        if (articleStatus === 'failed') return 'failed';
+        if (articleStatus === 'cancelled') return 'cancelled';
+        if (articleStatus === 'sent') return 'sent';
+        return 'queued';
+    }
+  }
+
+  // ---- effects ---------------------------------------------------------------------------
+
+  /** Writes the rows for the machine's named actions, in the caller's transaction. */
+  private async effects(m: EntityManager, applied: Applied<Reply>, ticket: Ticket, actor: Actor): Promise<void> {
+    const reply = applied.row;
+    const policy = (await this.policy(m, reply.mailboxId)) ?? NO_APPROVAL;
+    for (const action of applied.actions) {
+      switch (action.type) {
+        case 'enqueueReply':
+          reply.articleId = await this.enqueue(m, reply, ticket);
+          await m.update(Reply, { id: reply.id }, { articleId: reply.articleId });
+          break;
+        case 'notifyApprovers': {
+          const step = Number(action.params.step);
+          const ctx = replyContext(reply);
+          const groups = ctx.steps[step - 1]?.approverGroupIds ?? [];
+          const approvers = await this.groupMembers(m, groups, ctx.approvals.map((a) => a.userId).concat(reply.authorId ?? []));
+          const text = `承認依頼: ${ticket.code} ${reply.subject}（ステップ ${step}/${ctx.steps.length}）`;
+          await this.notifications.notify(m, approvers, { kind: 'approval_requested', ticketId: ticket.id, replyId: reply.id, text }, policy.notifyByMail ? reply.mailboxId : null);
+          break;
+        }
+        case 'notifyAuthorRejected':
+          if (reply.authorId) {
+            const text = `差し戻し: ${ticket.code} ${reply.subject} — 理由: ${String(action.params.reason)}（${actor.label}）`;
+            await this.notifications.notify(m, [reply.authorId], { kind: 'reply_rejected', ticketId: ticket.id, replyId: reply.id, text }, policy.notifyByMail ? reply.mailboxId : null);
+          }
+          break;
+        case 'notifyAuthorApproved':
+          if (reply.authorId) {
+            await this.notifications.notify(m, [reply.authorId], { kind: 'reply_approved', ticketId: ticket.id, replyId: reply.id, text: `承認されました: ${ticket.code} ${reply.subject}` }, null);
+          }
+          break;
+      }
+    }
+  }
+
+  /** The outbound article, its thread key and its outbox row: the reply is on its way. */
+  private async enqueue(m: EntityManager, reply: Reply, ticket: Ticket): Promise<number> {
+    const mailbox = await this.sendingMailbox(reply.mailboxId);
+    const now = this.clock.now();
+    const last = await m.findOne(Article, { where: { ticketId: ticket.id, direction: 'inbound' }, order: { createdAt: 'DESC', id: 'DESC' } });
+    const messageId = `${randomUUID()}@${mailbox.address.split('@')[1] ?? 'madoguchi.invalid'}`;
+    const inReplyTo = last?.messageId ?? null;
+    const references = [...(last?.references ?? []), ...(inReplyTo ? [inReplyTo] : [])].slice(-20);
+    const sender = await this.sender(m, reply, ticket, mailbox);
+    const payload: EmailPayload = {
+      from: sender.from,
+      replyTo: sender.replyTo,
+      to: reply.toJson.map(addr),
+      cc: reply.ccJson.map(addr),
+      bcc: reply.bccJson.map(addr),
+      subject: reply.subject,
+      text: reply.bodyText,
+      inReplyTo,
+      references,
+      charset: mailbox.outgoingCharset,
+      attachments: reply.attachmentsJson.map(({ filename, contentType, blobKey }) => ({ filename, contentType, blobKey })),
+    };
+    const sendAt = reply.sendAt && reply.sendAt.getTime() > now.getTime() ? reply.sendAt : null;
+    const article = await m.save(
+      m.create(Article, {
+        ticketId: ticket.id,
+        kind: 'email',
+        direction: 'outbound',
+        sender: 'agent',
+        messageId,
+        inReplyTo: inReplyTo ? [inReplyTo] : [],
+        references,
+        fromAddress: payload.from.address,
+        fromName: payload.from.name,
+        toJson: payload.to,
+        ccJson: payload.cc,
+        bccJson: payload.bcc,
+        subject: payload.subject,
+        bodyText: reply.bodyText,
+        bodyHtml: null,
+        status: sendAt ? 'scheduled' : 'queued',
+        authorId: reply.authorId,
+        rawMessageId: null,
+        classification: null,
+        createdAt: now,
+      }),
+    );
+    if (reply.attachmentsJson.length) {
+      await m.insert(
+        Attachment,
+        reply.attachmentsJson.map((a) => ({ articleId: article.id, filename: a.filename, contentType: a.contentType, size: a.size, blobKey: a.blobKey, contentId: null, inline: false })),
+      );
+    }
+    await m.insert(ThreadKey, { mailboxId: ticket.mailboxId, messageId, ticketId: ticket.id, articleId: article.id });
+    await m.insert(OutboxEntry, {
+      channel: 'email',
+      mailboxId: ticket.mailboxId,
+      ticketId: ticket.id,
+      articleId: article.id,
+      state: 'pending',
+      payload: JSON.stringify(payload),
+      messageId,
+      dueAt: sendAt ?? new Date(now.getTime() + this.config.mail.undoSeconds * 1000),
+      cancelOnCustomerReply: !!sendAt,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return article.id;
+  }
+
+  /** From (and Reply-To) of the chosen sender template, placeholders filled; else the mailbox. */
+  private async sender(m: EntityManager, reply: Reply, ticket: Ticket, mailbox: MailboxConnection): Promise<{ from: MailAddress; replyTo: MailAddress | null }> {
+    const fallback = { from: { address: mailbox.address, name: mailbox.name }, replyTo: null };
+    if (!reply.senderTemplateId) return fallback;
+    const t = await m.findOneBy(Template, { id: reply.senderTemplateId });
+    if (!t || t.kind !== 'sender') return fallback;
+    const customer = ticket.customerId ? await m.findOneBy(Customer, { id: ticket.customerId }) : null;
+    const author = reply.authorId ? await m.findOneBy(StaffUser, { id: reply.authorId }) : null;
+    const vars = {
+      customer: { name: customer ? `${customer.lastName ?? ''} ${customer.firstName ?? ''}`.trim() : ticket.contactName, code: customer?.code ?? null },
+      ticket: { code: ticket.code, subject: ticket.subject },
+      agent: { name: author?.name ?? null },
+      mailbox: { name: mailbox.name },
+      company: { name: this.config.company.name },
+    };
+    return {
+      from: { address: (t.fromAddress || mailbox.address).trim().toLowerCase(), name: renderTemplate(t.fromName ?? mailbox.name, vars) },
+      replyTo: t.replyTo ? { address: t.replyTo.trim().toLowerCase(), name: '' } : null,
+    };
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  /** Loads the reply and locks its ticket first (the lock order everyone uses), then runs `fn`. */
+  private async decide(replyId: number, p: Principal, fn: (m: EntityManager, reply: Reply, ticket: Ticket) => Promise<Reply>): Promise<ReplyView> {
+    const { reply, ticket } = await this.dataSource.transaction(async (m) => {
+      const found = await m.findOneBy(Reply, { id: replyId });
+      if (!found || !p.can(found.mailboxId, 'view')) throw new NotFound('reply', replyId);
+      const ticket = await this.lockTicket(m, found.ticketId, p);
+      const reply = await m.findOneByOrFail(Reply, { id: replyId });
+      return { reply: await fn(m, reply, ticket), ticket };
+    });
+    this.events.changed(ticket.id, ticket.mailboxId);
+    return this.view(reply, p);
+  }
+
+  private async lockTicket(m: EntityManager, ticketId: number, p: Principal): Promise<Ticket> {
+    const t = await this.lockTicketRow(m, ticketId);
+    if (!t || !p.can(t.mailboxId, 'view')) throw new NotFound('ticket', ticketId);
+    return t;
+  }
+
+  private async lockTicketRow(m: EntityManager, ticketId: number): Promise<Ticket | null> {
+    const qb = m.getRepository(Ticket).createQueryBuilder('t').where('t.id = :id', { id: ticketId });
+    if (m.connection.options.type === 'mysql') qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  /** The ticket follows the reply where its state allows; a reply is never refused because of the ticket. */
+  private async ticketEvent(m: EntityManager, ticketId: number, event: TicketLifecycleEvent, actor: Actor, reason?: string): Promise<void> {
+    await this.runner.apply(m, TICKET_WORKFLOW, ticketId, event, actor, { ifPossible: true, reason });
+  }
+
+  private async otherPending(m: EntityManager, ticketId: number, replyId: number): Promise<boolean> {
+    const n = await m
+      .createQueryBuilder(Reply, 'r')
+      .where('r.ticket_id = :ticketId AND r.id <> :replyId AND r.state IN (:...states)', { ticketId, replyId, states: ['awaiting_approval', 'rejected'] })
+      .getCount();
+    return n > 0;
+  }
+
+  async policy(m: EntityManager, mailboxId: number): Promise<ApprovalPolicy | null> {
+    const rows = (await m.query('SELECT approval_policy FROM mailbox WHERE id = ?', [mailboxId])) as { approval_policy: string | null }[];
+    const raw = rows[0]?.approval_policy;
+    return raw ? (JSON.parse(raw) as ApprovalPolicy) : null;
+  }
+
+  private async groupMembers(m: EntityManager, groupIds: number[], exclude: number[]): Promise<number[]> {
+    if (!groupIds.length) return [];
+    const rows = (await m.query(
+      `SELECT DISTINCT ug.user_id AS id FROM staff_user_group ug JOIN staff_user u ON u.id = ug.user_id WHERE u.active = ? AND ug.group_id IN (${groupIds.map(() => '?').join(',')})`,
+      [true, ...groupIds],
+    )) as { id: number }[];
+    return rows.map((r) => Number(r.id)).filter((id) => !exclude.includes(id));
+  }
+
+  private async sendingMailbox(mailboxId: number): Promise<MailboxConnection> {
+    const mailbox = await this.mailboxes.connection(mailboxId);
+    if (!mailbox) throw new NotFound('mailbox', mailboxId);
+    if (!mailbox.smtp && !this.config.mail.capture) {
+      throw new ValidationFailed({ mailbox: ['this mailbox has no SMTP account to send with: set one in 設定 > メールBOX'] });
+    }
+    return mailbox;
+  }
+
+  private checkSendAt(value: string | undefined | null, now: Date): Date | null {
+    if (!value) return null;
+    const sendAt = new Date(value);
+    if (sendAt.getTime() <= now.getTime() || sendAt.getTime() > now.getTime() + 366 * 86400_000) {
+      throw new ValidationFailed({ sendAt: ['sendAt must be in the future and at most a year ahead'] });
+    }
+    return sendAt;
+  }
+
+  /** Uploads the caller made (or that the reply already had), in the order given. */
+  private async resolveUploads(m: EntityManager, ids: string[], p: Principal, existing: ReplyAttachment[] = []): Promise<ReplyAttachment[]> {
+    if (!ids.length) return [];
+    const uploads = await m.findBy(Upload, { id: In(ids) });
+    return ids.map((id) => {
+      const kept = existing.find((a) => a.uploadId === id);
+      if (kept) return kept;
+      const u = uploads.find((x) => x.id === id);
+      if (!u || u.userId !== p.userId) throw new ValidationFailed({ attachments: [`attachment ${id} was not found: upload the file again`] });
+      return { uploadId: u.id, filename: u.filename, contentType: u.contentType, size: u.size, blobKey: u.blobKey };
+    });
+  }
+
+  private async checkTemplates(m: EntityManager, mailboxId: number, dto: CreateReplyDto): Promise<void> {
+    for (const [field, id, kind] of [['senderTemplateId', dto.senderTemplateId, 'sender'], ['signatureTemplateId', dto.signatureTemplateId, 'signature']] as const) {
+      if (!id) continue;
+      const t = await m.findOneBy(Template, { id });
+      if (!t || t.kind !== kind || (t.mailboxId !== null && t.mailboxId !== mailboxId)) {
+        throw new ValidationFailed({ [field]: [`there is no ${kind} template ${id} for this mailbox`] });
+      }
+    }
+  }
+
   private async ownArticle(m: EntityManager, articleId: number, p: Principal) {
     const article = await m.findOneBy(Article, { id: articleId });
     if (!article || article.direction !== 'outbound') throw new NotFound('article', articleId);
-    const ticket = await this.tickets.visibleTicket(article.ticketId, p, m);
+    const ticket = await this.lockTicket(m, article.ticketId, p);
     if (!p.can(ticket.mailboxId, 'reply')) throw new Forbidden('You need the reply right on this mailbox');
     return { article, ticket };
   }

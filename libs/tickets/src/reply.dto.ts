@@ -1,5 +1,5 @@
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsISO8601, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsPositive, IsString, IsUUID, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 
 /** Accepts a list, or one string of comma-separated addresses. */
 const addressList = () =>
@@ -45,4 +45,118 @@ export class CreateReplyDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'sendAt must be an ISO 8601 date and time' })
   sendAt?: string;
+
+  /** Ids from `POST /api/uploads` (each file at most 10 MB). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('4', { each: true, message: 'each attachment must be an upload id from POST /api/uploads' })
+  attachments?: string[];
+
+  /** A sender template of the mailbox (From name/address, Reply-To). */
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  senderTemplateId?: number;
+
+  /** The signature template the text was written with (recorded only; the text already holds it). */
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  signatureTemplateId?: number;
+}
+
+/** Editing a draft or a rejected reply: only what is given changes. */
+export class UpdateReplyDto {
+  @IsOptional()
+  @addressList()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsEmail({}, { each: true, message: 'each address in to must be a valid email address' })
+  to?: string[];
+
+  @IsOptional()
+  @addressList()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsEmail({}, { each: true, message: 'each address in cc must be a valid email address' })
+  cc?: string[];
+
+  @IsOptional()
+  @addressList()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsEmail({}, { each: true, message: 'each address in bcc must be a valid email address' })
+  bcc?: string[];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  subject?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1, { message: 'text must not be empty' })
+  @MaxLength(100_000)
+  text?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('4', { each: true, message: 'each attachment must be an upload id from POST /api/uploads' })
+  attachments?: string[];
+
+  /** A new send-later time, or null to send as soon as it is approved. */
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsISO8601({ strict: true }, { message: 'sendAt must be an ISO 8601 date and time' })
+  sendAt?: string | null;
+}
+
+export class ApproveReplyDto {
+  /** The step you are approving (as shown); if someone decided it meanwhile you get 409. */
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  step?: number;
+}
+
+export class RejectReplyDto {
+  @IsString()
+  @MinLength(1, { message: 'a reason is required to reject a reply' })
+  @MaxLength(2000)
+  reason: string;
+
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  step?: number;
+}
+
+export const HISTORY_KINDS = ['phone', 'fax', 'visit', 'other'] as const;
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/** 対応履歴: a response made outside email (phone, FAX, visit, other). */
+export class HistoryNoteDto {
+  @IsIn(HISTORY_KINDS, { message: `kind must be one of ${HISTORY_KINDS.join(', ')}` })
+  kind: HistoryKind;
+
+  @IsString()
+  @MinLength(1, { message: 'text is required' })
+  @MaxLength(10_000)
+  text: string;
+}
+
+export class MarkHandledDto {
+  /** Optional response-history note written with it. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HistoryNoteDto)
+  note?: HistoryNoteDto;
+}
+
+export class ReplyQueryDto {
+  @IsOptional()
+  @IsIn(['draft', 'awaiting_approval', 'rejected', 'queued', 'sent', 'failed', 'cancelled'])
+  status?: string;
 }

@@ -25,11 +25,14 @@ export class TicketsController {
     return this.tickets.list(query, p);
   }
 
-  /** The ticket and its timeline; `replySubject` is what a reply's subject should be. */
+  /**
+   * The ticket and its timeline; `replySubject` is what a reply's subject should be,
+   * `approvalRequired`/`approvalSteps` whether a reply by the caller must be approved first.
+   */
   @Get('tickets/:id')
   async get(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
     const t = await this.tickets.get(id, p);
-    return { ...t, replySubject: replySubject(t.subject, t.code) };
+    return { ...t, replySubject: replySubject(t.subject, t.code), ...(await this.replies.approvalFor(t.mailboxId, p)) };
   }
 
   @Post('tickets/:id/read')
@@ -38,7 +41,11 @@ export class TicketsController {
     await this.tickets.markRead(id, p);
   }
 
-  /** Queues a reply (sent after the undo window); answers with the outbound article, status `queued`. */
+  /**
+   * Writes a reply: `queued` (sent after the undo window, or at `sendAt`) when the mailbox's
+   * approval policy does not cover the caller, else `awaiting_approval` (step 1 of n). Answers
+   * with the reply (see `GET /api/replies/:id`).
+   */
   @Post('tickets/:id/replies')
   reply(@Param('id', ParseIntPipe) id: number, @Body() dto: CreateReplyDto, @CurrentPrincipal() p: Principal) {
     return this.replies.reply(id, dto, p);

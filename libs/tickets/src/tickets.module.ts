@@ -1,8 +1,11 @@
 import { MailboxesModule } from '@madoguchi/mailboxes';
+import { WorkflowModule } from '@madoguchi/workflow';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Article } from './article.entity';
 import { Attachment } from './attachment.entity';
+import { ComposeController } from './compose/compose.controller';
+import { ComposeService } from './compose/compose.service';
 import { EventsController } from './events.controller';
 import { RepliesService } from './replies.service';
 import { ThreadKey } from './thread-key.entity';
@@ -10,11 +13,19 @@ import { TicketEvents } from './ticket-events';
 import { Ticket } from './ticket.entity';
 import { TicketsController } from './tickets.controller';
 import { TicketsService } from './tickets.service';
+import { Notification } from './notifications/notification.entity';
+import { NotificationsController } from './notifications/notifications.controller';
+import { NotificationsService } from './notifications/notifications.service';
+import { Upload } from './uploads/upload.entity';
+import { UploadsController } from './uploads/uploads.controller';
+import { Reply } from './workflow/reply.entity';
+import { TicketWorkflowService } from './workflow/ticket-workflow.service';
+import { WorkflowController } from './workflow/workflow.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey]), MailboxesModule],
-  controllers: [TicketsController, EventsController],
-  providers: [TicketsService, RepliesService, TicketEvents],
-  exports: [TicketsService, RepliesService, TicketEvents],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload]), MailboxesModule, WorkflowModule],
+  controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController],
+  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService],
+  exports: [TicketsService, RepliesService, TicketEvents, TicketWorkflowService],
 })
 export class TicketsModule {}

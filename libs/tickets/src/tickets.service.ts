@@ -1,6 +1,7 @@
 import { Principal } from '@madoguchi/auth';
 import { Customer } from '@madoguchi/customers';
 import { Clock, escapeLike, NotFound, OutboxEntry, SequenceService } from '@madoguchi/core';
+import { WorkflowRunner } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
@@ -11,6 +12,11 @@ import { ThreadKey } from './thread-key.entity';
 import { formatTicketCode, ticketCodesIn } from './ticket-code';
 import { Ticket, TicketState } from './ticket.entity';
 import { TicketQueryDto } from './ticket.dto';
+import { Reply } from './workflow/reply.entity';
+import { REPLY_WORKFLOW, TICKET_WORKFLOW } from './workflow/workflows';
+
+/** Who the transition log names when the customer's own mail moves a ticket. */
+const CUSTOMER_ACTOR = { userId: null, label: 'customer' };
 
 export interface TicketListItem {
   id: number;
@@ -43,6 +49,8 @@ export interface ArticleView {
   html: string | null;
   status: string | null;
   classification: string | null;
+  historyKind: string | null;
+  authorId: number | null;
   attachments: { id: number; filename: string; size: number; contentType: string; inline: boolean; contentId: string | null }[];
   createdAt: Date;
 }
@@ -54,6 +62,7 @@ export class TicketsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sequences: SequenceService,
     private readonly clock: Clock,
+    private readonly runner: WorkflowRunner,
   ) {}
 
   /**
@@ -140,21 +149,24 @@ export class TicketsService {
       ticket = await this.createTicket(m, mail, now, mentions, customers);
     } else {
       const fromCustomer = mail.classification === 'normal';
-      const patch: Partial<Ticket> = { lastActivityAt: now, unread: true };
+      await m.update(Ticket, { id: ticket.id }, { lastActivityAt: now, unread: true, version: () => 'version + 1' } as object);
       if (fromCustomer && ticket.state === 'handled') {
-        // The workflow issue moves this into the ticket machine; the transition is the same.
-        patch.state = 'unhandled';
-        patch.stateChangedAt = now;
-        reopened = true;
+        // A customer follow-up on a handled ticket reopens it, through the ticket machine.
+        const applied = await this.runner.apply(m, TICKET_WORKFLOW, ticket.id, { type: 'CUSTOMER_WROTE' }, CUSTOMER_ACTOR, { ifPossible: true });
+        reopened = applied.applied && applied.to === 'unhandled';
       }
-      await m.update(Ticket, { id: ticket.id }, { ...patch, version: () => 'version + 1' } as object);
       if (fromCustomer) {
         // Send-later replies the customer has overtaken; one already being sent is left alone.
         const overtaken = await m.find(OutboxEntry, { select: { id: true, articleId: true }, where: { ticketId: ticket.id, state: 'pending', cancelOnCustomerReply: true } });
         if (overtaken.length) {
           await m.update(OutboxEntry, { id: In(overtaken.map((o) => o.id)), state: 'pending' }, { state: 'cancelled', lastError: 'The customer wrote before it was sent', updatedAt: now });
           const articleIds = overtaken.map((o) => o.articleId).filter((x): x is number => x !== null);
-          if (articleIds.length) await m.update(Article, { id: In(articleIds) }, { status: 'cancelled' });
+          if (articleIds.length) {
+            await m.update(Article, { id: In(articleIds) }, { status: 'cancelled' });
+            for (const reply of await m.find(Reply, { select: { id: true }, where: { articleId: In(articleIds) } })) {
+              await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'CANCEL' }, CUSTOMER_ACTOR, { ifPossible: true, reason: 'The customer wrote before it was sent' });
+            }
+          }
         }
       }
     }
@@ -288,6 +300,8 @@ export class TicketsService {
       html,
       status: a.status,
       classification: a.classification,
+      historyKind: a.historyKind ?? null,
+      authorId: a.authorId,
       attachments: attachments.map((x) => ({ id: x.id, filename: x.filename, size: x.size, contentType: x.contentType, inline: x.inline, contentId: x.contentId })),
       createdAt: a.createdAt,
     };

@@ -20,8 +20,6 @@ export type TicketLifecycleEvent =
   | { type: 'MARK_HANDLED' }
   | { type: 'REOPEN' };
 
-const clearReason = assign({ rejectReason: null });
-
 /**
  * The ticket lifecycle (§3): 未対応 unhandled, 承認待ち awaiting approval, 非承認 rejected, 対応済
  * handled. No effects: notifications belong to the reply machine.
@@ -35,7 +33,7 @@ export const ticketLifecycleMachine = setup({
     notOvertaken: ({ event }) => event.type === 'REPLY_SENT' && !event.customerWroteAfter,
   },
   actions: {
-    clearReason,
+    clearReason: assign({ rejectReason: null }),
     recordReason: assign(({ event }) => ({ rejectReason: event.type === 'REPLY_REJECTED' ? event.reason : null })),
   },
 }).createMachine({

@@ -1,10 +1,11 @@
 import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock } from '@madoguchi/core';
 import { InboundEmail, StoredAttachment, TicketEvents, TicketsService } from '@madoguchi/tickets';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
-import { classifyMessage, parseMessage, ParsedMessage } from '../parsing';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { classifyMessage, ParsedMessage, ParserPool } from '../parsing';
+import { insertRows } from './insert-rows';
 import { MailDedupe, RawMessage } from './raw-message.entity';
 
 export type RawOrigin =
@@ -54,8 +55,10 @@ function isUniqueViolation(e: unknown): boolean {
  * step can be repeated without making a second ticket or article.
  */
 @Injectable()
-export class IntakeService {
+export class IntakeService implements OnApplicationShutdown {
   private readonly logger = new Logger('Intake');
+  /** Parsing runs on worker threads, beside the fetching and database work on this one. */
+  private readonly parser = new ParserPool(undefined, this.logger);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -65,6 +68,11 @@ export class IntakeService {
     private readonly events: TicketEvents,
     private readonly clock: Clock,
   ) {}
+
+  /** Polls still under way at shutdown finish their parses (on this thread once the pool is closed). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.parser.close();
+  }
 
   /** Files one message (see ingestMany). */
   async ingest(mailbox: MailboxRef, raw: Buffer, origin: RawOrigin, inTransaction?: TxHook): Promise<IngestResult> {
@@ -209,7 +217,7 @@ export class IntakeService {
     }
     let parsed: ParsedMessage;
     try {
-      parsed = await parseMessage(raw);
+      parsed = await this.parser.parse(raw);
     } catch (e) {
       const error = `Could not parse this message: ${(e as Error).message}`;
       this.logger.warn(`mailbox ${mailbox.id}: message quarantined (${error})`);
@@ -248,11 +256,13 @@ export class IntakeService {
   private async writeGroup(m: EntityManager, mailbox: MailboxRef, group: Prepared[]): Promise<IngestResult[]> {
     const now = this.clock.now();
     const keys = group.filter((p) => p.state === 'mail').map((p) => p.contentKey!);
-    const knownRows = keys.length ? await m.findBy(MailDedupe, { mailboxId: mailbox.id, contentKey: In(keys) }) : [];
     const knownTickets = new Map<string, number | null>();
-    if (knownRows.length) {
-      const originals = await m.findBy(RawMessage, { id: In(knownRows.map((k) => k.rawMessageId)) });
-      for (const k of knownRows) knownTickets.set(k.contentKey, originals.find((o) => o.id === k.rawMessageId)?.ticketId ?? null);
+    if (keys.length) {
+      const known: { content_key: string; ticket_id: number | null }[] = await m.query(
+        `SELECT d.content_key, r.ticket_id FROM mail_dedupe d LEFT JOIN raw_message r ON r.id = d.raw_message_id WHERE d.mailbox_id = ? AND d.content_key IN (${keys.map(() => '?').join(', ')})`,
+        [mailbox.id, ...keys],
+      );
+      for (const k of known) knownTickets.set(String(k.content_key), k.ticket_id === null ? null : Number(k.ticket_id));
     }
     // Sort the group out first: new mail to deliver, and copies of mail filed before or earlier in the group.
     const deliver: number[] = [];
@@ -288,12 +298,10 @@ export class IntakeService {
     });
     for (const [i, original] of copyOf) Object.assign(group[i].row, { state: 'duplicate', ticketId: group[original].row.ticketId });
 
-    const inserted = await m.insert(RawMessage, group.map((p) => p.row));
-    group.forEach((p, i) => (p.row.id = inserted.identifiers[i].id as number));
+    const ids = await insertRows(m, RawMessage, group.map((p) => p.row));
+    group.forEach((p, i) => (p.row.id = ids[i]));
     // The key also settles a race between two copies arriving at once: the second insert fails.
-    if (deliver.length) {
-      await m.insert(MailDedupe, deliver.map((i) => ({ mailboxId: mailbox.id, contentKey: group[i].contentKey!, rawMessageId: group[i].row.id })));
-    }
+    await insertRows(m, MailDedupe, deliver.map((i) => ({ mailboxId: mailbox.id, contentKey: group[i].contentKey!, rawMessageId: group[i].row.id })));
     return group.map((p, i) => ({ rawMessageId: p.row.id, state: p.row.state, ticketId: p.row.ticketId, createdTicket: created.get(i) ?? false }));
   }
 

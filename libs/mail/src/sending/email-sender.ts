@@ -27,7 +27,7 @@ export function encodeIso2022jp(text: string): Buffer {
 
 /** ISO-2022-JP has no emoji and few non-Japanese letters: such a message goes out as UTF-8 instead of with `?`s. */
 function representableInIso2022jp(p: EmailPayload): boolean {
-  const texts = [p.subject, p.text, p.from.name, ...p.to.map((a) => a.name), ...p.cc.map((a) => a.name)];
+  const texts = [p.subject, p.text, p.from.name, p.replyTo?.name ?? '', ...p.to.map((a) => a.name), ...p.cc.map((a) => a.name)];
   return texts.every((t) => {
     const back = Encoding.codeToString(Encoding.convert(Array.from(encodeIso2022jp(t)), { to: 'UNICODE', from: 'JIS' }));
     return back === t;
@@ -66,37 +66,58 @@ export class EmailSender {
       date: new Date(),
       headers,
     };
+    const files = await Promise.all(
+      (payload.attachments ?? []).map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await this.blobs.read(a.blobKey) })),
+    );
     if (payload.charset === 'iso-2022-jp' && representableInIso2022jp(payload)) {
-      // For recipients whose mail software wants the classic Japanese encoding: a single 7-bit
+      // For recipients whose mail software wants the classic Japanese encoding: a 7-bit
       // ISO-2022-JP text part with encoded-word headers in the same charset. Written by hand:
       // nodemailer's composer re-encodes such headers as UTF-8 and the body as quoted-printable.
       const fmt = (a: { address: string; name: string }) => (a.name ? `${isoJpWords(a.name)} <${a.address}>` : `<${a.address}>`);
+      const boundary = `----=_madoguchi_${messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 32)}`;
       const lines = [
         `From: ${fmt(payload.from)}`,
         `To: ${payload.to.map(fmt).join(',\r\n ')}`,
         ...(payload.cc.length ? [`Cc: ${payload.cc.map(fmt).join(',\r\n ')}`] : []),
+        ...(payload.replyTo ? [`Reply-To: ${fmt(payload.replyTo)}`] : []),
         `Subject: ${isoJpWords(payload.subject)}`,
         `Date: ${common.date.toUTCString()}`,
         `Message-ID: ${common.messageId}`,
         ...(common.inReplyTo ? [`In-Reply-To: ${common.inReplyTo}`] : []),
         ...(common.references ? [`References: ${common.references.split(' ').join('\r\n ')}`] : []),
         'MIME-Version: 1.0',
-        'Content-Type: text/plain; charset=ISO-2022-JP',
-        'Content-Transfer-Encoding: 7bit',
-        '',
-        '',
       ];
+      const textHeaders = ['Content-Type: text/plain; charset=ISO-2022-JP', 'Content-Transfer-Encoding: 7bit'];
       const body = encodeIso2022jp(payload.text.replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n'));
-      return Buffer.concat([Buffer.from(lines.join('\r\n'), 'ascii'), body]);
+      if (!files.length) return Buffer.concat([Buffer.from([...lines, ...textHeaders, '', ''].join('\r\n'), 'ascii'), body]);
+      // With attachments: multipart/mixed, the text part first; file names as RFC 2231 UTF-8.
+      const parts: Buffer[] = [
+        Buffer.from([...lines, `Content-Type: multipart/mixed; boundary="${boundary}"`, '', `--${boundary}`, ...textHeaders, '', ''].join('\r\n'), 'ascii'),
+        body,
+      ];
+      for (const f of files) {
+        const name = `UTF-8''${encodeURIComponent(f.filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+        const base64 = f.content.toString('base64').replace(/.{76}/g, '$&\r\n');
+        parts.push(
+          Buffer.from(
+            [`--${boundary}`, `Content-Type: ${f.contentType.replace(/[\r\n"]/g, '')}; name*=${name}`, 'Content-Transfer-Encoding: base64', `Content-Disposition: attachment; filename*=${name}`, '', base64, ''].join('\r\n'),
+            'ascii',
+          ),
+        );
+      }
+      parts.push(Buffer.from(`--${boundary}--\r\n`, 'ascii'));
+      return Buffer.concat(parts);
     }
     const composer = new MailComposer({
       ...common,
       from: { name: payload.from.name, address: payload.from.address },
       to: payload.to,
       cc: payload.cc.length ? payload.cc : undefined,
+      replyTo: payload.replyTo ? { name: payload.replyTo.name, address: payload.replyTo.address } : undefined,
       subject: payload.subject,
       text: payload.text,
       textEncoding: 'base64',
+      attachments: files.length ? files : undefined,
     });
     return composer.compile().build();
   }

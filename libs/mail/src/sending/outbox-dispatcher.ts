@@ -1,6 +1,6 @@
-import { APP_CONFIG, AppConfig, Clock, OutboxEntry } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, Clock, OutboxEntry, SYSTEM_ACTOR } from '@madoguchi/core';
 import { MailboxConnection, MailboxesService } from '@madoguchi/mailboxes';
-import { Article, EmailPayload, Ticket, TicketEvents } from '@madoguchi/tickets';
+import { Article, EmailPayload, RepliesService, TicketEvents } from '@madoguchi/tickets';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan, LessThanOrEqual } from 'typeorm';
@@ -33,6 +33,7 @@ export class OutboxDispatcher {
     private readonly sender: EmailSender,
     private readonly events: TicketEvents,
     private readonly clock: Clock,
+    private readonly replies: RepliesService,
   ) {}
 
   /** One sweep; overlapping calls are skipped. Returns how many rows were handled. */
@@ -109,16 +110,8 @@ export class OutboxDispatcher {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
       // Ticket first, then outbox and article: the order intake locks them in, so the two never deadlock.
-      if (row.ticketId) {
-        // A reply handles the ticket (the workflow issue routes this through its machine), unless
-        // the customer wrote again after the reply was written.
-        const newer = await m
-          .createQueryBuilder(Article, 'a')
-          .where('a.ticket_id = :t AND a.direction = :d AND a.created_at > :since', { t: row.ticketId, d: 'inbound', since: row.createdAt })
-          .getCount();
-        await m.update(Ticket, { id: row.ticketId }, { lastActivityAt: now });
-        if (!newer) await m.update(Ticket, { id: row.ticketId, state: 'unhandled' }, { state: 'handled', stateChangedAt: now });
-      }
+      // The reply machine takes SENT and the ticket REPLY_SENT (handled, unless the customer wrote since).
+      await this.replies.onSent(m, row, SYSTEM_ACTOR);
       await m.update(OutboxEntry, { id: row.id }, { state: 'sent', sentAt: now, lastError: note, lockOwner: null, lockedUntil: null, updatedAt: now });
       if (row.articleId) await m.update(Article, { id: row.articleId }, { status: 'sent' });
     });

@@ -1,5 +1,7 @@
 import { Foundation1763900000000 } from './1763900000000-foundation';
 import { Email1763900000001 } from './1763900000001-email';
+import { Workflow1763900000002 } from './1763900000002-workflow';
+import { Templates1763900000003 } from './1763900000003-templates';
 
 /** Every migration, in order. Imported explicitly so the bundled server needs no glob. */
-export const migrations = [Foundation1763900000000, Email1763900000001];
+export const migrations = [Foundation1763900000000, Email1763900000001, Workflow1763900000002, Templates1763900000003];

@@ -1,0 +1,3 @@
+import type { Worker, WorkerOptions } from 'node:worker_threads';
+
+export declare function startParseWorker(options?: WorkerOptions): Worker;

@@ -1,0 +1,67 @@
+import { Principal } from '@madoguchi/auth';
+import { APP_CONFIG, AppConfig, ValidationFailed } from '@madoguchi/core';
+import { Customer } from '@madoguchi/customers';
+import { Mailbox, renderTemplate, TemplatesService, TemplateVars } from '@madoguchi/mailboxes';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Ticket } from '../ticket.entity';
+import { TicketsService } from '../tickets.service';
+
+/** A template rendered for one ticket. Sender fields are null where the template sets none (and always for body/signature templates). */
+export interface RenderedTemplate {
+  text: string;
+  fromName: string | null;
+  fromAddress: string | null;
+  replyTo: string | null;
+}
+
+/** Fills reply templates with a ticket's customer, code and subject, the agent, the mailbox and the company. */
+@Injectable()
+export class ComposeService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tickets: TicketsService,
+    private readonly templates: TemplatesService,
+  ) {}
+
+  /**
+   * Renders the template against the ticket. The user must be able to view both; a template of
+   * another mailbox than the ticket's is refused (a shared one fits every ticket).
+   */
+  async render(templateId: number, ticketId: number, p: Principal): Promise<RenderedTemplate> {
+    const template = await this.templates.visible(templateId, p);
+    const m = this.dataSource.manager;
+    const ticket = await this.tickets.visibleTicket(ticketId, p, m);
+    if (template.mailboxId !== null && template.mailboxId !== ticket.mailboxId) {
+      throw new ValidationFailed({ ticketId: [`ticket ${ticket.code} belongs to another mailbox than this template`] });
+    }
+    const vars = await this.varsFor(ticket, p, m);
+    const render = (text: string | null) => (text === null ? null : renderTemplate(text, vars));
+    return {
+      text: render(template.body) ?? '',
+      fromName: render(template.fromName),
+      fromAddress: template.fromAddress,
+      replyTo: template.replyTo,
+    };
+  }
+
+  /** What the placeholders stand for on this ticket, for this agent. */
+  async varsFor(ticket: Ticket, p: Principal, m: EntityManager = this.dataSource.manager): Promise<TemplateVars> {
+    const [customer, mailbox] = await Promise.all([
+      ticket.customerId === null ? null : m.findOne(Customer, { select: { id: true, code: true, lastName: true, firstName: true }, where: { id: ticket.customerId } }),
+      m.findOne(Mailbox, { select: { id: true, name: true }, where: { id: ticket.mailboxId } }),
+    ]);
+    return {
+      // Japanese order, family name first: 山田 花子.
+      customer: customer
+        ? { name: `${customer.lastName} ${customer.firstName ?? ''}`.trim(), code: customer.code }
+        : { name: ticket.contactName?.trim() ?? '', code: '' },
+      ticket: { code: ticket.code, subject: ticket.subject },
+      agent: { name: p.name },
+      mailbox: { name: mailbox?.name ?? '' },
+      company: { name: this.config.company.name },
+    };
+  }
+}

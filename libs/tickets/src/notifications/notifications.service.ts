@@ -1,0 +1,91 @@
+import { Principal, StaffUser } from '@madoguchi/auth';
+import { APP_CONFIG, AppConfig, Clock, NotFound, OutboxEntry } from '@madoguchi/core';
+import { MailboxesService } from '@madoguchi/mailboxes';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import type { EmailPayload } from '../replies.service';
+import { Notification, NotificationKind } from './notification.entity';
+
+export interface NotificationInput {
+  kind: NotificationKind;
+  ticketId: number | null;
+  replyId: number | null;
+  text: string;
+}
+
+/**
+ * In-app notices, and optionally the same notice by mail. Mail goes through the outbox like any
+ * other message (retried, never doubled), from the ticket's mailbox, with no ticket attached so
+ * it never touches the ticket's state or timeline.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly mailboxes: MailboxesService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Written in the caller's transaction; `mailFromMailboxId` also mails each user from that mailbox. */
+  async notify(m: EntityManager, userIds: number[], n: NotificationInput, mailFromMailboxId: number | null): Promise<void> {
+    const ids = [...new Set(userIds)];
+    if (!ids.length) return;
+    const now = this.clock.now();
+    await m.insert(
+      Notification,
+      ids.map((userId) => ({ userId, kind: n.kind, ticketId: n.ticketId, replyId: n.replyId, text: n.text.slice(0, 1000), createdAt: now, readAt: null })),
+    );
+    if (mailFromMailboxId === null) return;
+    const mailbox = await this.mailboxes.connection(mailFromMailboxId);
+    if (!mailbox || (!mailbox.smtp && !this.config.mail.capture)) return;
+    const users = await m.find(StaffUser, { select: { id: true, email: true, name: true }, where: { id: In(ids), active: true } });
+    const link = n.ticketId ? `${this.config.http.publicUrl}/tickets/${n.ticketId}` : this.config.http.publicUrl;
+    for (const u of users) {
+      const messageId = `${randomUUID()}@${mailbox.address.split('@')[1] ?? 'madoguchi.invalid'}`;
+      const payload: EmailPayload = {
+        from: { address: mailbox.address, name: `${mailbox.name} (Madoguchi)` },
+        to: [{ address: u.email, name: u.name }],
+        cc: [],
+        bcc: [],
+        subject: `[Madoguchi] ${n.text.split('\n')[0].slice(0, 120)}`,
+        text: `${u.name} 様\n\n${n.text}\n\n${link}\n\n-- \nこのメールは Madoguchi が自動で送信しています。`,
+        inReplyTo: null,
+        references: [],
+        charset: 'utf-8',
+      };
+      await m.insert(OutboxEntry, {
+        channel: 'email',
+        mailboxId: mailbox.id,
+        ticketId: null,
+        articleId: null,
+        state: 'pending',
+        payload: JSON.stringify(payload),
+        messageId,
+        dueAt: now,
+        cancelOnCustomerReply: false,
+        attempts: 0,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+  }
+
+  async list(p: Principal) {
+    const repo = this.dataSource.getRepository(Notification);
+    const items = await repo.find({ where: { userId: p.userId }, order: { id: 'DESC' }, take: 50 });
+    const unread = await repo.count({ where: { userId: p.userId, readAt: IsNull() } });
+    return { items, unread };
+  }
+
+  async read(id: number, p: Principal): Promise<void> {
+    const res = await this.dataSource.getRepository(Notification).update({ id, userId: p.userId }, { readAt: this.clock.now() });
+    if (!res.affected) throw new NotFound('notification', id);
+  }
+
+  async readAll(p: Principal): Promise<void> {
+    await this.dataSource.getRepository(Notification).update({ userId: p.userId, readAt: IsNull() }, { readAt: this.clock.now() });
+  }
+}

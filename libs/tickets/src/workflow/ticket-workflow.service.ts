@@ -1,0 +1,181 @@
+import { Principal } from '@madoguchi/auth';
+import { AuditService, Clock, Forbidden, NotFound, ValidationFailed } from '@madoguchi/core';
+import { WorkflowRunner, WorkflowTransition } from '@madoguchi/workflow';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Article } from '../article.entity';
+import { HistoryNoteDto, MarkHandledDto } from '../reply.dto';
+import { TicketEvents } from '../ticket-events';
+import { Ticket, TICKET_STATES, TicketState } from '../ticket.entity';
+import { TicketsService } from '../tickets.service';
+import { ApprovalPolicy } from './approval-policy';
+import { ApprovalPolicyDto } from './approval-policy.dto';
+import { TICKET_WORKFLOW } from './workflows';
+
+/** Ticket transitions that are not replies: mark handled, reopen; response-history notes; the story. */
+@Injectable()
+export class TicketWorkflowService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tickets: TicketsService,
+    private readonly runner: WorkflowRunner,
+    private readonly events: TicketEvents,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** 対応済にする: no mail, optionally with a response-history note. */
+  async markHandled(ticketId: number, dto: MarkHandledDto, p: Principal) {
+    const ticket = await this.dataSource.transaction(async (m) => {
+      const t = await this.replyable(m, ticketId, p);
+      const note = dto.note ? await this.writeNote(m, t, dto.note, p) : null;
+      const applied = await this.runner.apply(m, TICKET_WORKFLOW, ticketId, { type: 'MARK_HANDLED' }, p.actor, { reason: note ? `${dto.note!.kind}: ${dto.note!.text.slice(0, 200)}` : null });
+      await this.audit.record(p.actor, { entity: 'ticket', entityId: ticketId, action: 'mark_handled', before: { state: applied.from }, after: { state: applied.to } }, m);
+      return applied.row;
+    });
+    this.events.changed(ticket.id, ticket.mailboxId);
+    return this.tickets.get(ticketId, p);
+  }
+
+  /** 再オープン: a handled ticket goes back to 未対応. */
+  async reopen(ticketId: number, p: Principal) {
+    const ticket = await this.dataSource.transaction(async (m) => {
+      await this.replyable(m, ticketId, p);
+      const applied = await this.runner.apply(m, TICKET_WORKFLOW, ticketId, { type: 'REOPEN' }, p.actor);
+      await this.audit.record(p.actor, { entity: 'ticket', entityId: ticketId, action: 'reopen', before: { state: applied.from }, after: { state: applied.to } }, m);
+      return applied.row;
+    });
+    this.events.changed(ticket.id, ticket.mailboxId);
+    return this.tickets.get(ticketId, p);
+  }
+
+  /** 対応履歴の追加: a phone call, FAX, visit or other response, on the ticket's timeline. */
+  async addHistoryNote(ticketId: number, dto: HistoryNoteDto, p: Principal) {
+    const { article, ticket } = await this.dataSource.transaction(async (m) => {
+      const ticket = await this.replyable(m, ticketId, p);
+      const article = await this.writeNote(m, ticket, dto, p);
+      await m.update(Ticket, { id: ticketId }, { lastActivityAt: this.clock.now() });
+      return { article, ticket };
+    });
+    this.events.changed(ticket.id, ticket.mailboxId);
+    return this.tickets.articleView(article, []);
+  }
+
+  /** The ticket's whole story: its own transitions and its replies', oldest first. */
+  async transitions(ticketId: number, p: Principal) {
+    await this.tickets.visibleTicket(ticketId, p);
+    const rows = await this.dataSource.getRepository(WorkflowTransition).find({ where: { ticketId }, order: { id: 'ASC' } });
+    const users = await this.userNames(rows.map((r) => r.actorId).filter((x): x is number => x !== null));
+    return rows.map((r) => ({
+      id: r.id,
+      machine: r.machine,
+      entityId: r.entityId,
+      from: r.fromState,
+      to: r.toState,
+      event: r.event,
+      reason: r.reason,
+      actor: r.actorId ? { id: r.actorId, name: users.get(r.actorId) ?? r.actorLabel } : null,
+      actorLabel: r.actorLabel,
+      at: r.createdAt,
+    }));
+  }
+
+  /** Tickets per state (未対応, 承認待ち, 非承認, 対応済) in one mailbox or all the caller may see. */
+  async counts(mailboxId: number | undefined, p: Principal): Promise<Record<TicketState, number>> {
+    const counts = Object.fromEntries(TICKET_STATES.map((s) => [s, 0])) as Record<TicketState, number>;
+    const visible = p.visibleMailboxIds();
+    if (mailboxId !== undefined && !p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
+    if (mailboxId === undefined && visible && !visible.length) return counts;
+    const qb = this.dataSource.getRepository(Ticket).createQueryBuilder('t').select('t.state', 'state').addSelect('COUNT(*)', 'n').groupBy('t.state');
+    if (mailboxId !== undefined) qb.where('t.mailbox_id = :mailboxId', { mailboxId });
+    else if (visible) qb.where('t.mailbox_id IN (:...visible)', { visible });
+    for (const row of await qb.getRawMany<{ state: TicketState; n: string | number }>()) {
+      if (row.state in counts) counts[row.state] = Number(row.n);
+    }
+    return counts;
+  }
+
+  async getPolicy(mailboxId: number, p: Principal): Promise<ApprovalPolicy> {
+    if (!p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
+    const rows = (await this.dataSource.query('SELECT approval_policy FROM mailbox WHERE id = ?', [mailboxId])) as { approval_policy: string | null }[];
+    if (!rows.length) throw new NotFound('mailbox', mailboxId);
+    return rows[0].approval_policy ? (JSON.parse(rows[0].approval_policy) as ApprovalPolicy) : { mode: 'off', groupIds: [], steps: [], notifyByMail: false };
+  }
+
+  /** Replaces the mailbox's approval policy; groups must exist and steps be 1–3 when approval is on. */
+  async setPolicy(mailboxId: number, dto: ApprovalPolicyDto, p: Principal): Promise<ApprovalPolicy> {
+    if (!p.can(mailboxId, 'manage')) {
+      if (!p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
+      throw new Forbidden('You need the manage right on this mailbox to change its approval policy');
+    }
+    const policy: ApprovalPolicy = {
+      mode: dto.mode,
+      groupIds: dto.mode === 'groups' ? [...new Set(dto.groupIds ?? [])] : [],
+      steps: dto.mode === 'off' ? [] : (dto.steps ?? []).map((s) => ({ approverGroupIds: [...new Set(s.approverGroupIds)] })),
+      notifyByMail: dto.notifyByMail ?? false,
+    };
+    const errors: Record<string, string[]> = {};
+    if (policy.mode !== 'off' && (policy.steps.length < 1 || policy.steps.length > 3)) errors.steps = ['with approval on, give 1 to 3 steps'];
+    policy.steps.forEach((s, i) => {
+      if (!s.approverGroupIds.length) errors[`steps.${i}.approverGroupIds`] = [`step ${i + 1} needs at least one approver group`];
+    });
+    if (policy.mode === 'groups' && !policy.groupIds.length) errors.groupIds = ['choose the groups whose replies need approval'];
+    const allGroups = [...policy.groupIds, ...policy.steps.flatMap((s) => s.approverGroupIds)];
+    if (allGroups.length) {
+      const found = (await this.dataSource.query(`SELECT id FROM permission_group WHERE id IN (${allGroups.map(() => '?').join(',')})`, allGroups)) as { id: number }[];
+      const missing = [...new Set(allGroups)].filter((g) => !found.some((f) => Number(f.id) === g));
+      if (missing.length) errors.groups = [`unknown group id${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`];
+    }
+    if (Object.keys(errors).length) throw new ValidationFailed(errors);
+    await this.dataSource.transaction(async (m) => {
+      const before = await this.getPolicy(mailboxId, p);
+      const res = await m.query('UPDATE mailbox SET approval_policy = ? WHERE id = ?', [JSON.stringify(policy), mailboxId]);
+      void res;
+      await this.audit.record(p.actor, { entity: 'mailbox', entityId: mailboxId, action: 'approval_policy', before, after: policy }, m);
+    });
+    return policy;
+  }
+
+  private async replyable(m: EntityManager, ticketId: number, p: Principal): Promise<Ticket> {
+    const ticket = await this.tickets.visibleTicket(ticketId, p, m);
+    if (!p.can(ticket.mailboxId, 'reply')) throw new Forbidden('You need the reply right on this mailbox');
+    return ticket;
+  }
+
+  private async writeNote(m: EntityManager, ticket: Ticket, dto: HistoryNoteDto, p: Principal): Promise<Article> {
+    const article = await m.save(
+      m.create(Article, {
+        ticketId: ticket.id,
+        kind: 'history',
+        historyKind: dto.kind,
+        direction: 'outbound',
+        sender: 'agent',
+        messageId: null,
+        inReplyTo: [],
+        references: [],
+        fromAddress: null,
+        fromName: p.name,
+        toJson: [],
+        ccJson: [],
+        bccJson: [],
+        subject: null,
+        bodyText: dto.text,
+        bodyHtml: null,
+        status: null,
+        authorId: p.userId,
+        rawMessageId: null,
+        classification: null,
+        createdAt: this.clock.now(),
+      }),
+    );
+    await this.audit.record(p.actor, { entity: 'article', entityId: article.id, action: 'history_note', after: { ticketId: ticket.id, kind: dto.kind } }, m);
+    return article;
+  }
+
+  private async userNames(ids: number[]): Promise<Map<number, string>> {
+    if (!ids.length) return new Map();
+    const rows = (await this.dataSource.query(`SELECT id, name FROM staff_user WHERE id IN (${[...new Set(ids)].map(() => '?').join(',')})`, [...new Set(ids)])) as { id: number; name: string }[];
+    return new Map(rows.map((r) => [Number(r.id), r.name]));
+  }
+}

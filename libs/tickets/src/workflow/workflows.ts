@@ -1,0 +1,37 @@
+import {
+  ReplyApprovalContext,
+  ReplyApprovalEvent,
+  replyApprovalMachine,
+  replyRefusal,
+  TicketLifecycleEvent,
+  ticketLifecycleMachine,
+  ticketRefusal,
+  WorkflowDefinition,
+} from '@madoguchi/workflow';
+import { Ticket } from '../ticket.entity';
+import { Reply } from './reply.entity';
+
+/** The ticket lifecycle, bound to the `ticket` table. */
+export const TICKET_WORKFLOW: WorkflowDefinition<Ticket & { stateContext: string | null }, TicketLifecycleEvent> = {
+  name: 'ticket',
+  machine: ticketLifecycleMachine,
+  version: 1,
+  entity: Ticket,
+  initialContext: () => ({ rejectReason: null }),
+  ticketIdOf: (t) => t.id,
+  refusal: (state, _context, event) => ticketRefusal(state as Ticket['state'], event),
+};
+
+/** The reply approval, bound to the `reply` table. */
+export const REPLY_WORKFLOW: WorkflowDefinition<Reply, ReplyApprovalEvent> = {
+  name: 'reply',
+  machine: replyApprovalMachine,
+  version: 1,
+  entity: Reply,
+  initialContext: (r): ReplyApprovalContext => ({ authorId: r.authorId ?? 0, steps: [], step: 0, approvals: [], rejectReason: null, rejectedBy: null }),
+  ticketIdOf: (r) => r.ticketId,
+  refusal: (state, context, event) => replyRefusal(state as Reply['state'], context as ReplyApprovalContext, event),
+};
+
+export const replyContext = (r: Reply): ReplyApprovalContext =>
+  r.stateContext ? (JSON.parse(r.stateContext) as ReplyApprovalContext) : (REPLY_WORKFLOW.initialContext(r) as ReplyApprovalContext);
