@@ -26,6 +26,8 @@ export interface Session {
   patch(url: string, body?: object): request.Test;
   put(url: string, body?: object): request.Test;
   delete(url: string): request.Test;
+  /** A multipart upload of one file in field `field`. */
+  upload(url: string, field: string, content: Buffer, filename: string, contentType: string): request.Test;
   csrf: string;
 }
 
@@ -77,6 +79,7 @@ export async function startTestApp(kind: DbKind, overrides: ConfigOverrides = {}
       patch: (url, body) => agent.patch(url).set('X-XSRF-TOKEN', csrf).send(body ?? {}),
       put: (url, body) => agent.put(url).set('X-XSRF-TOKEN', csrf).send(body ?? {}),
       delete: (url) => agent.delete(url).set('X-XSRF-TOKEN', csrf),
+      upload: (url, field, content, filename, contentType) => agent.post(url).set('X-XSRF-TOKEN', csrf).attach(field, content, { filename, contentType }),
     };
   };
 

@@ -590,7 +590,7 @@ export class RepliesService {
     if (!groupIds.length) return [];
     const rows = (await m.query(
       `SELECT DISTINCT ug.user_id AS id FROM staff_user_group ug JOIN staff_user u ON u.id = ug.user_id WHERE u.active = ? AND ug.group_id IN (${groupIds.map(() => '?').join(',')})`,
-      [true, ...groupIds],
+      [1, ...groupIds],
     )) as { id: number }[];
     return rows.map((r) => Number(r.id)).filter((id) => !exclude.includes(id));
   }

@@ -70,6 +70,7 @@ export class WorkflowRunner {
       throw new Conflict('TRANSITION_NOT_ALLOWED', def.refusal(row.state, context as never, event));
     }
     const [next, actions] = transition(def.machine, snapshot, event);
+    const from = row.state;
     const to = String(next.value);
     const now = this.clock.now();
     const patch = {
@@ -90,7 +91,7 @@ export class WorkflowRunner {
       machine: def.name,
       entityId: id,
       ticketId: def.ticketIdOf(row),
-      fromState: row.state,
+      fromState: from,
       toState: to,
       event: event.type,
       actorId: actor.userId,
@@ -101,7 +102,7 @@ export class WorkflowRunner {
     return {
       applied: true,
       row: Object.assign(row, patch),
-      from: row.state,
+      from,
       to,
       actions: actions
         .filter((a) => !a.type.startsWith('xstate.'))

@@ -43,4 +43,26 @@ describe('EmailSender.build', () => {
     expect(raw.toString('latin1')).not.toMatch(/charset=ISO-2022-JP/i);
     expect((await simpleParser(raw)).text).toContain('🙏');
   });
+
+  it.each(['utf-8', 'iso-2022-jp'] as const)('carries Reply-To and attachments with Japanese file names (%s)', async (charset) => {
+    const blobs = { read: async (key: string) => Buffer.from(key === 'k1' ? '見積書の中身' : '%PDF-1.4 binary \x00\x01', 'utf8') };
+    const withFiles = new EmailSender({ mail: { capture: false } } as never, blobs as never);
+    const raw = await withFiles.build(
+      {
+        ...payload(charset),
+        replyTo: { address: 'eigyo@example.jp', name: '営業部' },
+        attachments: [
+          { filename: '見積書（改訂）.txt', contentType: 'text/plain', blobKey: 'k1' },
+          { filename: "it's (1).pdf", contentType: 'application/pdf', blobKey: 'k2' },
+        ],
+      },
+      'att@example.jp',
+    );
+    const parsed = await simpleParser(raw);
+    expect(parsed.replyTo?.value[0]).toMatchObject({ address: 'eigyo@example.jp', name: '営業部' });
+    expect(parsed.text).toContain('お見積りをお送りします。');
+    expect(parsed.attachments.map((a) => a.filename)).toEqual(['見積書（改訂）.txt', "it's (1).pdf"]);
+    expect(parsed.attachments[0].content.toString('utf8')).toBe('見積書の中身');
+    if (charset === 'iso-2022-jp') expect([...raw].every((b) => b < 0x80)).toBe(true);
+  });
 });

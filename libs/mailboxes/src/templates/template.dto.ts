@@ -10,6 +10,7 @@ export const TEMPLATE_LIMITS = { name: 100, body: 20_000, fromName: 255, address
 
 export class TemplateQueryDto {
   /** The mailbox's own templates and the shared ones; without it, only the shared ones. */
+  @ApiPropertyOptional({ type: Number, description: "The mailbox's own templates and the shared ones; without it, only the shared ones" })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) mailboxId?: number;
   @ApiPropertyOptional({ enum: TEMPLATE_KINDS })
   @IsOptional() @IsIn(TEMPLATE_KINDS, kindMessage) kind?: TemplateKind;
