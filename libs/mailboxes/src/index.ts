@@ -1,3 +1,7 @@
+export * from './automation/automation.service';
+export * from './automation/folder.entity';
+export * from './automation/routing-rule.entity';
+export * from './automation/rule-engine';
 export * from './mailbox.dto';
 export * from './mailbox.entity';
 export * from './mailboxes.module';

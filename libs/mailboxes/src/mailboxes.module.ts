@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AutomationController } from './automation/automation.controller';
+import { AutomationService } from './automation/automation.service';
+import { Folder } from './automation/folder.entity';
+import { RoutingRule } from './automation/routing-rule.entity';
 import { Mailbox } from './mailbox.entity';
 import { MailboxesController } from './mailboxes.controller';
 import { MailboxesService } from './mailboxes.service';
@@ -8,9 +12,9 @@ import { TemplatesController } from './templates/templates.controller';
 import { TemplatesService } from './templates/templates.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Mailbox, Template])],
-  controllers: [MailboxesController, TemplatesController],
-  providers: [MailboxesService, TemplatesService],
-  exports: [MailboxesService, TemplatesService],
+  imports: [TypeOrmModule.forFeature([Mailbox, Template, Folder, RoutingRule])],
+  controllers: [MailboxesController, TemplatesController, AutomationController],
+  providers: [MailboxesService, TemplatesService, AutomationService],
+  exports: [MailboxesService, TemplatesService, AutomationService],
 })
 export class MailboxesModule {}

@@ -13,3 +13,4 @@ export * from './uploads/upload.entity';
 export * from './workflow/approval-policy';
 export * from './workflow/reply.entity';
 export * from './workflow/workflows';
+export * from './automation/ticket-rule-log.entity';

@@ -8,6 +8,8 @@ export class TicketQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() folderId?: number;
   @IsOptional() @Type(() => Number) @IsInt() customerId?: number;
   @IsOptional() @IsIn(['true', 'false']) unread?: 'true' | 'false';
+  /** Spam is left out unless `spam=true` (only spam) or `spam=all`. */
+  @IsOptional() @IsIn(['true', 'false', 'all']) spam?: 'true' | 'false' | 'all';
   /** Code, subject, sender or body; every word must match. */
   @IsOptional() @IsString() @MaxLength(200) q?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;

@@ -54,6 +54,10 @@ export class Ticket {
   @Column({ type: 'integer', nullable: true })
   assigneeId: number | null;
 
+  /** Assigned to a whole group (a routing rule can do this). */
+  @Column({ type: 'integer', nullable: true })
+  assigneeGroupId: number | null;
+
   /** The customer's address as they wrote from it (replies go here by default). */
   @Column({ type: 'varchar', length: 254, nullable: true })
   contactAddress: string | null;

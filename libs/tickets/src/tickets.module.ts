@@ -4,6 +4,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Article } from './article.entity';
 import { Attachment } from './attachment.entity';
+import { InboundAutomation } from './automation/inbound-automation';
+import { TicketAutomationController, TicketAutomationService } from './automation/ticket-automation.controller';
+import { TicketRuleLog } from './automation/ticket-rule-log.entity';
 import { ComposeController } from './compose/compose.controller';
 import { ComposeService } from './compose/compose.service';
 import { EventsController } from './events.controller';
@@ -23,9 +26,9 @@ import { TicketWorkflowService } from './workflow/ticket-workflow.service';
 import { WorkflowController } from './workflow/workflow.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload]), MailboxesModule, WorkflowModule],
-  controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController],
-  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), MailboxesModule, WorkflowModule],
+  controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController],
+  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService],
   exports: [TicketsService, RepliesService, TicketEvents, TicketWorkflowService],
 })
 export class TicketsModule {}

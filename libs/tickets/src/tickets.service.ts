@@ -12,8 +12,26 @@ import { ThreadKey } from './thread-key.entity';
 import { formatTicketCode, ticketCodesIn } from './ticket-code';
 import { Ticket, TicketState } from './ticket.entity';
 import { TicketQueryDto } from './ticket.dto';
+import { InboundAutomation, MailboxAutomation, NewInquiry } from './automation/inbound-automation';
 import { Reply } from './workflow/reply.entity';
 import { REPLY_WORKFLOW, TICKET_WORKFLOW } from './workflow/workflows';
+
+/** A new ticket's first mail, as routing rules and the journal see it. */
+function inquiryOf(mail: InboundEmail): NewInquiry {
+  return {
+    input: {
+      from: mail.from?.address ?? '',
+      to: mail.to.map((a) => a.address),
+      cc: mail.cc.map((a) => a.address),
+      subject: mail.subject,
+      body: mail.text,
+      channel: 'email',
+      hasAttachment: mail.attachments.some((a) => !a.inline),
+    },
+    fromCustomer: mail.classification === 'normal',
+    senderName: mail.from?.name ?? '',
+  };
+}
 
 /** Who the transition log names when the customer's own mail moves a ticket. */
 const CUSTOMER_ACTOR = { userId: null, label: 'customer' };
@@ -32,6 +50,8 @@ export interface TicketListItem {
   unread: boolean;
   labels: string[];
   spam: boolean;
+  assigneeId: number | null;
+  assigneeGroupId: number | null;
 }
 
 export interface ArticleView {
@@ -63,6 +83,7 @@ export class TicketsService {
     private readonly sequences: SequenceService,
     private readonly clock: Clock,
     private readonly runner: WorkflowRunner,
+    private readonly automation: InboundAutomation,
   ) {}
 
   /**
@@ -97,12 +118,18 @@ export class TicketsService {
     }
     let run: { index: number; mail: InboundEmail }[] = [];
     const inRun = new Set<string>();
+    let auto: MailboxAutomation | undefined;
 
     const flush = async () => {
       if (!run.length) return;
       const first = await this.sequences.nextBlock(m, 'ticket_code', run.length);
+      auto ??= await this.automation.load(m, mailboxId);
       const tickets = run.map(({ mail }, i) => this.newTicket(m, mail, formatTicketCode(first + i), null, customers));
+      const inquiries = run.map(({ mail }) => inquiryOf(mail));
+      const outcomes = tickets.map((t, i) => this.automation.route(auto!, t, inquiries[i]));
       const ticketIds = (await m.insert(Ticket, tickets)).identifiers.map((x) => x.id as number);
+      tickets.forEach((t, i) => (t.id = ticketIds[i]));
+      await this.automation.afterCreate(m, auto, tickets.map((ticket, i) => ({ ticket, outcome: outcomes[i], inquiry: inquiries[i] })));
       const articles = run.map(({ mail }, i) => this.newArticle(m, mail, ticketIds[i]));
       const articleIds = (await m.insert(Article, articles)).identifiers.map((x) => x.id as number);
       const attachments = run.flatMap(({ mail }, i) => mail.attachments.map((a) => ({ ...a, articleId: articleIds[i] })));
@@ -204,6 +231,8 @@ export class TicketsService {
     if (query.mailboxId !== undefined) qb.andWhere('t.mailbox_id = :mailboxId', { mailboxId: query.mailboxId });
     if (query.state) qb.andWhere('t.state = :state', { state: query.state });
     if (query.folderId !== undefined) qb.andWhere('t.folder_id = :folderId', { folderId: query.folderId });
+    // Spam stays out of the inbox unless asked for.
+    if (query.spam !== 'all') qb.andWhere('t.spam = :spam', { spam: query.spam === 'true' });
     if (query.unread !== undefined) qb.andWhere('t.unread = :unread', { unread: query.unread === 'true' });
     if (query.customerId !== undefined) qb.andWhere('t.customer_id = :customerId', { customerId: query.customerId });
     for (const [i, word] of (query.q ?? '').split(/[\s\u3000]+/).filter(Boolean).entries()) {
@@ -240,8 +269,10 @@ export class TicketsService {
       : [];
     const mentions = t.mentionsTicketId ? await this.dataSource.getRepository(Ticket).findOneBy({ id: t.mentionsTicketId }) : null;
     const outbox = await this.dataSource.getRepository(OutboxEntry).findBy({ ticketId: id });
+    const ruleLog = await this.automation.log(this.dataSource.manager, id);
     return {
       ...this.listItem(t),
+      ruleLog,
       contact: { address: t.contactAddress ?? '', name: t.contactName ?? '' },
       mentions: mentions && p.can(mentions.mailboxId, 'view') ? { id: mentions.id, code: mentions.code } : null,
       articles: articles.map((a) => {
@@ -322,6 +353,8 @@ export class TicketsService {
       unread: t.unread,
       labels: t.labels ?? [],
       spam: t.spam,
+      assigneeId: t.assigneeId,
+      assigneeGroupId: t.assigneeGroupId,
     };
   }
 
@@ -362,7 +395,11 @@ export class TicketsService {
     const address = mail.from?.address?.toLowerCase() ?? null;
     if (!customers) customers = await this.customersByEmail(m, address ? [address] : []);
     const ticket = this.newTicket(m, mail, code, mentions, customers);
+    const auto = await this.automation.load(m, mail.mailboxId);
+    const inquiry = inquiryOf(mail);
+    const outcome = this.automation.route(auto, ticket, inquiry);
     ticket.id = (await m.insert(Ticket, ticket)).identifiers[0].id as number;
+    await this.automation.afterCreate(m, auto, [{ ticket, outcome, inquiry }]);
     return ticket;
   }
 
@@ -382,6 +419,7 @@ export class TicketsService {
       channel: 'email',
       customerId: address ? (customers.get(address) ?? null) : null,
       assigneeId: null,
+      assigneeGroupId: null,
       // MySQL refuses what does not fit (SQLite would not): long values are cut to the column.
       contactAddress: address?.slice(0, 254) ?? null,
       contactName: mail.from?.name?.slice(0, 255) || null,

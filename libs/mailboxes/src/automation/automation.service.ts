@@ -1,0 +1,310 @@
+import { Principal } from '@madoguchi/auth';
+import { AuditService, Conflict, Forbidden, NotFound, ValidationFailed } from '@madoguchi/core';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { CreateFolderDto, CreateRuleDto, JournalDto, RuleActionDto, RuleConditionDto, UpdateFolderDto, UpdateRuleDto } from './automation.dto';
+import { Folder } from './folder.entity';
+import { conditionProblem, RuleAction, RuleCondition, RuleDefinition, RuleOp } from './rule-engine';
+import { RoutingRule } from './routing-rule.entity';
+
+export interface FolderView {
+  id: number;
+  mailboxId: number;
+  parentId: number | null;
+  name: string;
+  position: number;
+  /** Tickets directly in this folder. */
+  count: number;
+  /** Unhandled tickets directly in this folder. */
+  unhandled: number;
+}
+
+export interface JournalSettings {
+  enabled: boolean;
+  recipients: string[];
+  folderIds: number[];
+}
+
+export const NO_JOURNAL: JournalSettings = { enabled: false, recipients: [], folderIds: [] };
+
+export const ruleView = (r: RoutingRule) => ({
+  id: r.id,
+  mailboxId: r.mailboxId,
+  name: r.name,
+  position: r.position,
+  match: r.match,
+  conditions: r.conditionsJson,
+  actions: r.actionsJson,
+  active: r.active,
+});
+
+export const ruleDefinition = (r: RoutingRule): RuleDefinition => ({
+  id: r.id,
+  name: r.name,
+  position: r.position,
+  match: r.match,
+  conditions: r.conditionsJson,
+  actions: r.actionsJson,
+  active: r.active,
+});
+
+/**
+ * Mailbox automation settings (§2): folders, routing rules (振り分け設定) and journal mail
+ * (ジャーナルメール). Reading needs the mailbox's view right, changing it the manage right.
+ */
+@Injectable()
+export class AutomationService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  // ---- folders ---------------------------------------------------------------------------
+
+  async folders(mailboxId: number, p: Principal): Promise<FolderView[]> {
+    await this.mailbox(mailboxId, p, 'view');
+    const rows = await this.dataSource.getRepository(Folder).find({ where: { mailboxId }, order: { position: 'ASC', name: 'ASC', id: 'ASC' } });
+    const counts = (await this.dataSource.query(
+      `SELECT folder_id, COUNT(*) AS n, SUM(CASE WHEN state = 'unhandled' THEN 1 ELSE 0 END) AS u FROM ticket WHERE mailbox_id = ? AND folder_id IS NOT NULL GROUP BY folder_id`,
+      [mailboxId],
+    )) as { folder_id: number; n: number | string; u: number | string | null }[];
+    const byId = new Map(counts.map((c) => [Number(c.folder_id), c]));
+    return rows.map((f) => ({ id: f.id, mailboxId: f.mailboxId, parentId: f.parentId, name: f.name, position: f.position, count: Number(byId.get(f.id)?.n ?? 0), unhandled: Number(byId.get(f.id)?.u ?? 0) }));
+  }
+
+  async createFolder(mailboxId: number, dto: CreateFolderDto, p: Principal): Promise<FolderView> {
+    await this.mailbox(mailboxId, p, 'manage');
+    return this.dataSource.transaction(async (m) => {
+      const parentId = dto.parentId ?? null;
+      if (parentId !== null) await this.folderOf(m, mailboxId, parentId, 'parentId');
+      await this.uniqueName(m, mailboxId, parentId, dto.name.trim());
+      const max = (await m.query('SELECT MAX(position) AS p FROM folder WHERE mailbox_id = ?', [mailboxId])) as { p: number | null }[];
+      const f = await m.save(m.create(Folder, { mailboxId, parentId, name: dto.name.trim(), position: Number(max[0]?.p ?? 0) + 1 }));
+      await this.audit.record(p.actor, { entity: 'folder', entityId: f.id, action: 'create', after: { mailboxId, name: f.name, parentId } }, m);
+      return { id: f.id, mailboxId, parentId, name: f.name, position: f.position, count: 0, unhandled: 0 };
+    });
+  }
+
+  async updateFolder(mailboxId: number, folderId: number, dto: UpdateFolderDto, p: Principal): Promise<FolderView> {
+    await this.mailbox(mailboxId, p, 'manage');
+    await this.dataSource.transaction(async (m) => {
+      const f = await this.folderOf(m, mailboxId, folderId, 'folderId');
+      const before = { name: f.name, parentId: f.parentId };
+      if (dto.parentId !== undefined) {
+        const parentId = dto.parentId || null;
+        if (parentId !== null) {
+          // A folder cannot go under itself or one of its own subfolders.
+          let cursor: Folder | null = await this.folderOf(m, mailboxId, parentId, 'parentId');
+          while (cursor) {
+            if (cursor.id === folderId) throw new ValidationFailed({ parentId: ['a folder cannot be moved into itself or one of its subfolders'] });
+            cursor = cursor.parentId ? await m.findOneBy(Folder, { id: cursor.parentId }) : null;
+          }
+        }
+        f.parentId = parentId;
+      }
+      if (dto.name !== undefined) f.name = dto.name.trim();
+      await this.uniqueName(m, mailboxId, f.parentId, f.name, folderId);
+      await m.save(f);
+      await this.audit.record(p.actor, { entity: 'folder', entityId: folderId, action: 'update', before, after: { name: f.name, parentId: f.parentId } }, m);
+    });
+    return (await this.folders(mailboxId, p)).find((f) => f.id === folderId)!;
+  }
+
+  /**
+   * Deletes a folder. Its tickets go to `moveTo` (a folder id, or `root`); without it a folder
+   * holding tickets is refused with how many there are. Subfolders move up to its parent.
+   * A folder that rules move mail into is refused, naming the rules.
+   */
+  async deleteFolder(mailboxId: number, folderId: number, moveTo: string | undefined, p: Principal): Promise<{ moved: number }> {
+    await this.mailbox(mailboxId, p, 'manage');
+    return this.dataSource.transaction(async (m) => {
+      const f = await this.folderOf(m, mailboxId, folderId, 'folderId');
+      const [{ n }] = (await m.query('SELECT COUNT(*) AS n FROM ticket WHERE folder_id = ?', [folderId])) as { n: number | string }[];
+      let target: number | null = null;
+      if (moveTo !== undefined && moveTo !== 'root') {
+        target = Number(moveTo);
+        if (!Number.isInteger(target) || target === folderId) throw new ValidationFailed({ moveTo: ['moveTo must be another folder of this mailbox, or root'] });
+        await this.folderOf(m, mailboxId, target, 'moveTo');
+      }
+      if (Number(n) > 0 && moveTo === undefined) {
+        throw new Conflict('FOLDER_NOT_EMPTY', `The folder 「${f.name}」 holds ${n} ticket${Number(n) === 1 ? '' : 's'}: say where they go (moveTo = a folder id, or root)`);
+      }
+      const rules = (await m.findBy(RoutingRule, { mailboxId })).filter((r) => r.actionsJson.some((a) => a.type === 'moveToFolder' && a.folderId === folderId));
+      if (rules.length) throw new Conflict('FOLDER_IN_USE', `Routing rules move mail into this folder: ${rules.map((r) => `「${r.name}」`).join(', ')}. Change them first.`);
+      await m.query('UPDATE ticket SET folder_id = ? WHERE folder_id = ?', [target, folderId]);
+      await m.update(Folder, { parentId: folderId }, { parentId: f.parentId });
+      await m.delete(Folder, { id: folderId });
+      await this.audit.record(p.actor, { entity: 'folder', entityId: folderId, action: 'delete', before: { name: f.name }, after: { ticketsMovedTo: target ?? 'root', moved: Number(n) } }, m);
+      return { moved: Number(n) };
+    });
+  }
+
+  // ---- rules -----------------------------------------------------------------------------
+
+  async rules(mailboxId: number, p: Principal) {
+    await this.mailbox(mailboxId, p, 'view');
+    const rows = await this.dataSource.getRepository(RoutingRule).find({ where: { mailboxId }, order: { position: 'ASC', id: 'ASC' } });
+    return rows.map(ruleView);
+  }
+
+  /** The active rules of a mailbox as the engine takes them (no permission check: intake uses it). */
+  async definitions(m: EntityManager, mailboxId: number): Promise<RuleDefinition[]> {
+    const rows = await m.find(RoutingRule, { where: { mailboxId, active: true }, order: { position: 'ASC', id: 'ASC' } });
+    return rows.map(ruleDefinition);
+  }
+
+  async createRule(mailboxId: number, dto: CreateRuleDto, p: Principal) {
+    await this.mailbox(mailboxId, p, 'manage');
+    return this.dataSource.transaction(async (m) => {
+      const conditions = this.conditions(dto.conditions);
+      const actions = await this.actions(m, mailboxId, dto.actions);
+      const existing = await m.find(RoutingRule, { where: { mailboxId }, order: { position: 'ASC', id: 'ASC' } });
+      const position = Math.min(dto.position ?? existing.length + 1, existing.length + 1);
+      const rule = await m.save(m.create(RoutingRule, { mailboxId, name: dto.name.trim(), match: dto.match, conditionsJson: conditions, actionsJson: actions, active: dto.active ?? true, position }));
+      await this.renumber(m, [...existing.slice(0, position - 1), rule, ...existing.slice(position - 1)]);
+      await this.audit.record(p.actor, { entity: 'routing_rule', entityId: rule.id, action: 'create', after: ruleView(rule) }, m);
+      return ruleView(rule);
+    });
+  }
+
+  async updateRule(mailboxId: number, ruleId: number, dto: UpdateRuleDto, p: Principal) {
+    await this.mailbox(mailboxId, p, 'manage');
+    return this.dataSource.transaction(async (m) => {
+      const rule = await m.findOneBy(RoutingRule, { id: ruleId, mailboxId });
+      if (!rule) throw new NotFound('routing rule', ruleId);
+      const before = ruleView(rule);
+      if (dto.name !== undefined) rule.name = dto.name.trim();
+      if (dto.match !== undefined) rule.match = dto.match;
+      if (dto.conditions !== undefined) rule.conditionsJson = this.conditions(dto.conditions);
+      if (dto.actions !== undefined) rule.actionsJson = await this.actions(m, mailboxId, dto.actions);
+      if (dto.active !== undefined) rule.active = dto.active;
+      await m.save(rule);
+      if (dto.position !== undefined) {
+        const others = (await m.find(RoutingRule, { where: { mailboxId }, order: { position: 'ASC', id: 'ASC' } })).filter((r) => r.id !== ruleId);
+        const at = Math.min(dto.position, others.length + 1);
+        await this.renumber(m, [...others.slice(0, at - 1), rule, ...others.slice(at - 1)]);
+      }
+      await this.audit.record(p.actor, { entity: 'routing_rule', entityId: ruleId, action: 'update', before, after: ruleView(rule) }, m);
+      return ruleView(rule);
+    });
+  }
+
+  async deleteRule(mailboxId: number, ruleId: number, p: Principal): Promise<void> {
+    await this.mailbox(mailboxId, p, 'manage');
+    await this.dataSource.transaction(async (m) => {
+      const rule = await m.findOneBy(RoutingRule, { id: ruleId, mailboxId });
+      if (!rule) throw new NotFound('routing rule', ruleId);
+      await m.delete(RoutingRule, { id: ruleId });
+      await this.renumber(m, await m.find(RoutingRule, { where: { mailboxId }, order: { position: 'ASC', id: 'ASC' } }));
+      await this.audit.record(p.actor, { entity: 'routing_rule', entityId: ruleId, action: 'delete', before: ruleView(rule) }, m);
+    });
+  }
+
+  // ---- journal ---------------------------------------------------------------------------
+
+  async journal(mailboxId: number, p: Principal): Promise<JournalSettings> {
+    await this.mailbox(mailboxId, p, 'view');
+    return this.journalSettings(this.dataSource.manager, mailboxId);
+  }
+
+  async journalSettings(m: EntityManager, mailboxId: number): Promise<JournalSettings> {
+    const rows = (await m.query('SELECT journal_json FROM mailbox WHERE id = ?', [mailboxId])) as { journal_json: string | null }[];
+    return rows[0]?.journal_json ? (JSON.parse(rows[0].journal_json) as JournalSettings) : NO_JOURNAL;
+  }
+
+  async setJournal(mailboxId: number, dto: JournalDto, p: Principal): Promise<JournalSettings> {
+    await this.mailbox(mailboxId, p, 'manage');
+    const settings: JournalSettings = {
+      enabled: dto.enabled,
+      recipients: [...new Set(dto.recipients.map((r) => r.trim().toLowerCase()))],
+      folderIds: [...new Set(dto.folderIds ?? [])],
+    };
+    if (settings.enabled && !settings.recipients.length) throw new ValidationFailed({ recipients: ['give at least one recipient to turn journal mail on'] });
+    await this.dataSource.transaction(async (m) => {
+      for (const id of settings.folderIds) await this.folderOf(m, mailboxId, id, 'folderIds');
+      const before = await this.journalSettings(m, mailboxId);
+      await m.query('UPDATE mailbox SET journal_json = ? WHERE id = ?', [JSON.stringify(settings), mailboxId]);
+      await this.audit.record(p.actor, { entity: 'mailbox', entityId: mailboxId, action: 'journal', before, after: settings }, m);
+    });
+    return settings;
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private conditions(list: RuleConditionDto[]): RuleCondition[] {
+    const errors: Record<string, string[]> = {};
+    const out = list.map((c, i) => {
+      const cond: RuleCondition = { field: c.field.trim(), op: c.op as RuleOp, value: c.value };
+      const problem = conditionProblem(cond);
+      if (problem) errors[`conditions.${i}`] = [problem];
+      return cond;
+    });
+    if (Object.keys(errors).length) throw new ValidationFailed(errors);
+    return out;
+  }
+
+  private async actions(m: EntityManager, mailboxId: number, list: RuleActionDto[]): Promise<RuleAction[]> {
+    if (!list.length) throw new ValidationFailed({ actions: ['a rule needs at least one action'] });
+    const errors: Record<string, string[]> = {};
+    const out: RuleAction[] = [];
+    for (const [i, a] of list.entries()) {
+      const key = `actions.${i}`;
+      switch (a.type) {
+        case 'moveToFolder':
+          if (!a.folderId || !(await m.findOneBy(Folder, { id: a.folderId, mailboxId }))) errors[key] = [`moveToFolder needs a folderId of this mailbox (got ${a.folderId ?? 'none'})`];
+          else out.push({ type: 'moveToFolder', folderId: a.folderId });
+          break;
+        case 'addLabel':
+          if (!a.label?.trim()) errors[key] = ['addLabel needs a label'];
+          else out.push({ type: 'addLabel', label: a.label.trim() });
+          break;
+        case 'assign': {
+          if (!a.userId === !a.groupId) {
+            errors[key] = ['assign needs exactly one of userId or groupId'];
+            break;
+          }
+          const table = a.userId ? 'staff_user' : 'permission_group';
+          const found = (await m.query(`SELECT id FROM ${table} WHERE id = ?`, [a.userId ?? a.groupId])) as unknown[];
+          if (!found.length) errors[key] = [`there is no ${a.userId ? 'user' : 'group'} ${a.userId ?? a.groupId}`];
+          else out.push(a.userId ? { type: 'assign', userId: a.userId } : { type: 'assign', groupId: a.groupId });
+          break;
+        }
+        case 'markSpam':
+          out.push({ type: 'markSpam' });
+          break;
+        case 'stop':
+          out.push({ type: 'stop' });
+          break;
+      }
+    }
+    if (Object.keys(errors).length) throw new ValidationFailed(errors);
+    return out;
+  }
+
+  private async renumber(m: EntityManager, ordered: RoutingRule[]): Promise<void> {
+    for (const [i, r] of ordered.entries()) {
+      if (r.position !== i + 1) {
+        r.position = i + 1;
+        await m.update(RoutingRule, { id: r.id }, { position: i + 1 });
+      }
+    }
+  }
+
+  private async folderOf(m: EntityManager, mailboxId: number, folderId: number, field: string): Promise<Folder> {
+    const f = await m.findOneBy(Folder, { id: folderId, mailboxId });
+    if (!f) throw new ValidationFailed({ [field]: [`there is no folder ${folderId} in this mailbox`] });
+    return f;
+  }
+
+  private async uniqueName(m: EntityManager, mailboxId: number, parentId: number | null, name: string, except?: number): Promise<void> {
+    const same = await m.findBy(Folder, { mailboxId, parentId: parentId === null ? IsNull() : parentId, name });
+    if (same.some((f) => f.id !== except)) throw new ValidationFailed({ name: [`there is already a folder 「${name}」 here`] });
+  }
+
+  private async mailbox(mailboxId: number, p: Principal, right: 'view' | 'manage'): Promise<void> {
+    const exists = (await this.dataSource.query('SELECT id FROM mailbox WHERE id = ?', [mailboxId])) as unknown[];
+    if (!exists.length || !p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
+    if (right === 'manage' && !p.can(mailboxId, 'manage')) throw new Forbidden('You need the manage right on this mailbox');
+  }
+}

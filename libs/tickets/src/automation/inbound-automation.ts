@@ -1,0 +1,141 @@
+import { APP_CONFIG, AppConfig, Clock, OutboxEntry } from '@madoguchi/core';
+import { AutomationService, evaluateRules, JournalSettings, MailboxConnection, MailboxesService, RuleDefinition, RuleInput, RuleOutcome } from '@madoguchi/mailboxes';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import type { EmailPayload } from '../replies.service';
+import { Ticket } from '../ticket.entity';
+import { TicketRuleLog } from './ticket-rule-log.entity';
+
+/** The automation of one mailbox, loaded once per intake batch. */
+export interface MailboxAutomation {
+  mailboxId: number;
+  rules: RuleDefinition[];
+  journal: JournalSettings;
+}
+
+/** What a new ticket's first message looks like to rules and the journal. */
+export interface NewInquiry {
+  input: RuleInput;
+  /** Auto-replies, bounces and loops never cause journal mail. */
+  fromCustomer: boolean;
+  senderName: string;
+}
+
+const EXCERPT = 300;
+
+/**
+ * Routing rules and journal mail for new tickets (§2), in the intake transaction: the rules
+ * decide folder, labels, assignee and spam before the ticket is written (so it never shows
+ * unsorted), each applied rule is logged on the ticket, and journal mail goes through the
+ * outbox (retried, never doubled).
+ */
+@Injectable()
+export class InboundAutomation {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly automation: AutomationService,
+    private readonly mailboxes: MailboxesService,
+    private readonly clock: Clock,
+  ) {}
+
+  async load(m: EntityManager, mailboxId: number): Promise<MailboxAutomation> {
+    const [rules, journal] = await Promise.all([this.automation.definitions(m, mailboxId), this.automation.journalSettings(m, mailboxId)]);
+    return { mailboxId, rules, journal };
+  }
+
+  /** Applies the rules' outcome to a ticket that is about to be written. */
+  route(auto: MailboxAutomation, ticket: Ticket, inquiry: NewInquiry): RuleOutcome | null {
+    if (!auto.rules.length) return null;
+    const out = evaluateRules(auto.rules, inquiry.input);
+    if (!out.applied.length) return null;
+    if (out.folderId !== null) ticket.folderId = out.folderId;
+    if (out.labels.length) ticket.labels = [...new Set([...(ticket.labels ?? []), ...out.labels])];
+    if (out.assigneeId !== null) ticket.assigneeId = out.assigneeId;
+    if (out.assigneeGroupId !== null) ticket.assigneeGroupId = out.assigneeGroupId;
+    if (out.spam) ticket.spam = true;
+    return out;
+  }
+
+  /** After the tickets are written: the rule log and the journal mail. */
+  async afterCreate(m: EntityManager, auto: MailboxAutomation, created: { ticket: Ticket; outcome: RuleOutcome | null; inquiry: NewInquiry }[]): Promise<void> {
+    const now = this.clock.now();
+    const logs = created.flatMap(({ ticket, outcome }) =>
+      (outcome?.applied ?? []).map((a) => ({ ticketId: ticket.id, ruleId: a.ruleId, ruleName: a.ruleName.slice(0, 100), position: a.position, actionsJson: a.actions, createdAt: now })),
+    );
+    if (logs.length) await m.insert(TicketRuleLog, logs);
+
+    const j = auto.journal;
+    if (!j.enabled || !j.recipients.length) return;
+    const due = created.filter(({ ticket, inquiry }) => inquiry.fromCustomer && !ticket.spam && (!j.folderIds.length || (ticket.folderId !== null && j.folderIds.includes(ticket.folderId))));
+    if (!due.length) return;
+    const mailbox = await this.mailboxes.connection(auto.mailboxId);
+    if (!mailbox || (!mailbox.smtp && !this.config.mail.capture)) return;
+    const folderIds = [...new Set(due.map((d) => d.ticket.folderId).filter((x): x is number => x !== null))];
+    const folders = folderIds.length ? ((await m.query(`SELECT id, name FROM folder WHERE id IN (${folderIds.map(() => '?').join(',')})`, folderIds)) as { id: number; name: string }[]) : [];
+    const rows = due.flatMap(({ ticket, inquiry }) => {
+      const folder = folders.find((f) => Number(f.id) === ticket.folderId)?.name ?? '受信箱';
+      return j.recipients.map((to) => this.journalRow(mailbox, to, ticket, inquiry, folder, now));
+    });
+    // One multi-row insert for the whole batch.
+    await m.insert(OutboxEntry, rows);
+  }
+
+  /** The ticket's rule log, for the ticket view. */
+  async log(m: EntityManager, ticketId: number) {
+    const rows = await m.find(TicketRuleLog, { where: { ticketId }, order: { id: 'ASC' } });
+    const folderIds = [...new Set(rows.flatMap((r) => r.actionsJson.flatMap((a) => (a.type === 'moveToFolder' ? [a.folderId] : []))))];
+    const folders = folderIds.length ? ((await m.query(`SELECT id, name FROM folder WHERE id IN (${folderIds.map(() => '?').join(',')})`, folderIds)) as { id: number; name: string }[]) : [];
+    return rows.map((r) => ({
+      ruleId: r.ruleId,
+      ruleName: r.ruleName,
+      position: r.position,
+      at: r.createdAt,
+      actions: r.actionsJson.map((a) => (a.type === 'moveToFolder' ? { ...a, folderName: folders.find((f) => Number(f.id) === a.folderId)?.name ?? null } : a)),
+    }));
+  }
+
+  private journalRow(mailbox: MailboxConnection, to: string, ticket: Ticket, inquiry: NewInquiry, folder: string, now: Date) {
+    const sender = inquiry.senderName ? `${inquiry.senderName} <${ticket.contactAddress ?? ''}>` : (ticket.contactAddress ?? '');
+    const excerpt = inquiry.input.body.replace(/\s+/g, ' ').trim().slice(0, EXCERPT);
+    const payload: EmailPayload = {
+      from: { address: mailbox.address, name: `${mailbox.name} (Madoguchi)` },
+      to: [{ address: to, name: '' }],
+      cc: [],
+      bcc: [],
+      subject: `[${mailbox.name}] 新しい問い合わせ ${ticket.code}: ${ticket.subject}`.slice(0, 250),
+      text: [
+        `${mailbox.name} に新しい問い合わせが届きました。`,
+        '',
+        `番号: ${ticket.code}`,
+        `差出人: ${sender}`,
+        `件名: ${ticket.subject}`,
+        `フォルダ: ${folder}`,
+        '',
+        excerpt + (inquiry.input.body.length > EXCERPT ? '…' : ''),
+        '',
+        `${this.config.http.publicUrl}/tickets/${ticket.id}`,
+        '',
+        '-- ',
+        'このメールは Madoguchi のジャーナルメールです（返信しても問い合わせには届きません）。',
+      ].join('\n'),
+      inReplyTo: null,
+      references: [],
+      charset: mailbox.outgoingCharset,
+    };
+    return {
+      channel: 'email' as const,
+      mailboxId: mailbox.id,
+      ticketId: null,
+      articleId: null,
+      state: 'pending' as const,
+      payload: JSON.stringify(payload),
+      messageId: `${randomUUID()}@${mailbox.address.split('@')[1] ?? 'madoguchi.invalid'}`,
+      dueAt: now,
+      cancelOnCustomerReply: false,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+}

@@ -1,0 +1,154 @@
+import { IntakeService, OutboxDispatcher } from '@madoguchi/mail';
+import { DB_KINDS } from '@test/support/databases';
+import { rawMail } from '@test/support/mail-builder';
+import { SmtpSink, startSmtpSink } from '@test/support/smtp-sink';
+import { Session, startTestApp, TestApp } from '@test/support/test-app';
+import { simpleParser } from 'mailparser';
+
+jest.setTimeout(120_000);
+
+/** Folders, routing rules and journal mail on a real database and a real SMTP server. */
+describe.each(DB_KINDS)('mailbox automation on %s', (kind) => {
+  let sink: SmtpSink;
+  let t: TestApp;
+  let admin: Session;
+  let mailboxId: number;
+  let estimates: number;
+  let complaints: number;
+  let sub: number;
+  const address = `info-${kind}@example.jp`;
+  let seq = 0;
+
+  const dispatchAll = async () => {
+    while ((await t.app.get(OutboxDispatcher).dispatchDue()) > 0);
+  };
+  const ingest = (opts: Partial<Parameters<typeof rawMail>[0]> & { subject: string }) =>
+    t.app.get(IntakeService).ingest({ id: mailboxId, address }, rawMail({ from: 'customer@example.co.jp', to: address, body: '本文です', messageId: `auto-${kind}-${++seq}@example.co.jp`, ...opts }), { kind: 'smtp' });
+  const ticketBySubject = async (subject: string, spam = 'all') =>
+    (await admin.get('/api/tickets').query({ mailboxId, pageSize: 200, spam }).expect(200)).body.items.find((x: { subject: string }) => x.subject === subject);
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    t = await startTestApp(kind);
+    admin = await t.login();
+    mailboxId = (await admin.post('/api/mailboxes', { name: '問い合わせ', address, smtp: { host: sink.host, port: sink.port, secure: false } }).expect(201)).body.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.stop();
+  });
+
+  it('creates nested folders and refuses duplicates and loops', async () => {
+    estimates = (await admin.post(`/api/mailboxes/${mailboxId}/folders`, { name: '見積' }).expect(201)).body.id;
+    complaints = (await admin.post(`/api/mailboxes/${mailboxId}/folders`, { name: 'クレーム' }).expect(201)).body.id;
+    sub = (await admin.post(`/api/mailboxes/${mailboxId}/folders`, { name: '外壁', parentId: estimates }).expect(201)).body.id;
+    const dup = await admin.post(`/api/mailboxes/${mailboxId}/folders`, { name: '見積' }).expect(400);
+    expect(JSON.stringify(dup.body)).toMatch(/already a folder 「見積」/);
+    const loop = await admin.patch(`/api/mailboxes/${mailboxId}/folders/${estimates}`, { parentId: sub }).expect(400);
+    expect(JSON.stringify(loop.body)).toMatch(/into itself or one of its subfolders/);
+    const list = (await admin.get(`/api/mailboxes/${mailboxId}/folders`).expect(200)).body;
+    expect(list.map((f: { name: string; parentId: number | null; count: number }) => [f.name, f.parentId, f.count])).toEqual([
+      ['見積', null, 0],
+      ['クレーム', null, 0],
+      ['外壁', estimates, 0],
+    ]);
+  });
+
+  it('saves rules in order and refuses a bad regex, an unknown field and a foreign folder', async () => {
+    const bad = await admin
+      .post(`/api/mailboxes/${mailboxId}/rules`, { name: '壊れた', match: 'all', conditions: [{ field: 'body', op: 'regex', value: '([a-z' }], actions: [{ type: 'stop' }] })
+      .expect(400);
+    expect(JSON.stringify(bad.body)).toMatch(/invalid regular expression/);
+    const field = await admin.post(`/api/mailboxes/${mailboxId}/rules`, { name: 'x', match: 'all', conditions: [{ field: 'sender', op: 'contains', value: 'a' }], actions: [{ type: 'stop' }] }).expect(400);
+    expect(field.body.message).toMatch(/unknown field "sender"/);
+    const folder = await admin.post(`/api/mailboxes/${mailboxId}/rules`, { name: 'x', match: 'all', conditions: [], actions: [{ type: 'moveToFolder', folderId: 99999 }] }).expect(400);
+    expect(JSON.stringify(folder.body)).toMatch(/folderId of this mailbox/);
+
+    await admin
+      .post(`/api/mailboxes/${mailboxId}/rules`, { name: '見積依頼', match: 'any', conditions: [{ field: 'subject', op: 'contains', value: '見積' }, { field: 'body', op: 'regex', value: '御?見積(書|依頼)' }], actions: [{ type: 'moveToFolder', folderId: estimates }, { type: 'addLabel', label: '見積' }] })
+      .expect(201);
+    await admin
+      .post(`/api/mailboxes/${mailboxId}/rules`, { name: '苦情', match: 'all', conditions: [{ field: 'subject', op: 'contains', value: '苦情' }], actions: [{ type: 'moveToFolder', folderId: complaints }, { type: 'stop' }] })
+      .expect(201);
+    // Inserted first: spam from a known domain.
+    await admin
+      .post(`/api/mailboxes/${mailboxId}/rules`, { name: '迷惑', match: 'all', position: 1, conditions: [{ field: 'from', op: 'endsWith', value: '@spam.example' }], actions: [{ type: 'markSpam' }, { type: 'stop' }] })
+      .expect(201);
+    const rules = (await admin.get(`/api/mailboxes/${mailboxId}/rules`).expect(200)).body;
+    expect(rules.map((r: { name: string; position: number }) => [r.position, r.name])).toEqual([
+      [1, '迷惑'],
+      [2, '見積依頼'],
+      [3, '苦情'],
+    ]);
+  });
+
+  it('files mail where the rules say, logs each rule on the ticket, and sends one journal mail per recipient — none for spam or auto-replies', async () => {
+    await admin.put(`/api/mailboxes/${mailboxId}/journal`, { enabled: true, recipients: ['not-an-address'] }).expect(400);
+    await admin.put(`/api/mailboxes/${mailboxId}/journal`, { enabled: true, recipients: [`boss-${kind}@example.jp`, `team-${kind}@example.jp`] }).expect(200);
+    sink.clear();
+
+    await ingest({ subject: '外壁塗装の見積をお願いします', fromName: '山田 花子' });
+    await ingest({ subject: '苦情：配送が遅い' });
+    await ingest({ subject: '今すぐ儲かる', from: 'bulk@spam.example' });
+    await ingest({ subject: '自動応答: 不在です', headers: { 'Auto-Submitted': 'auto-replied' } });
+    await ingest({ subject: 'その他のお問い合わせ' });
+
+    const est = await ticketBySubject('外壁塗装の見積をお願いします');
+    expect(est).toMatchObject({ folderId: estimates, labels: ['見積'], spam: false });
+    const detail = (await admin.get(`/api/tickets/${est.id}`).expect(200)).body;
+    expect(detail.ruleLog).toEqual([expect.objectContaining({ ruleName: '見積依頼', position: 2, actions: expect.arrayContaining([expect.objectContaining({ type: 'moveToFolder', folderName: '見積' })]) })]);
+    expect(await ticketBySubject('苦情：配送が遅い')).toMatchObject({ folderId: complaints });
+    expect(await ticketBySubject('今すぐ儲かる')).toMatchObject({ spam: true });
+    // Spam stays out of the normal list.
+    expect(await ticketBySubject('今すぐ儲かる', 'false')).toBeUndefined();
+    expect(await ticketBySubject('その他のお問い合わせ')).toMatchObject({ folderId: null });
+
+    await dispatchAll();
+    await dispatchAll();
+    const mails = sink.messages();
+    const parsed = await Promise.all(mails.map((m) => simpleParser(m.raw)));
+    const subjects = parsed.map((p) => p.subject ?? '');
+    // Three real inquiries × two recipients; nothing for spam or the auto-reply.
+    expect(mails).toHaveLength(6);
+    expect(mails.flatMap((m) => m.envelope.rcptTo).filter((r) => r.startsWith('boss-'))).toHaveLength(3);
+    expect(subjects.some((s) => s.includes('今すぐ儲かる') || s.includes('不在'))).toBe(false);
+    const journal = parsed.find((p) => p.subject?.includes('外壁塗装'))!;
+    expect(journal.text).toContain('フォルダ: 見積');
+    expect(journal.text).toContain('山田 花子');
+    expect(journal.text).toContain(`/tickets/${est.id}`);
+  });
+
+  it('sends journal mail only for the chosen folders', async () => {
+    await admin.put(`/api/mailboxes/${mailboxId}/journal`, { enabled: true, recipients: [`boss-${kind}@example.jp`], folderIds: [complaints] }).expect(200);
+    sink.clear();
+    await ingest({ subject: '見積の件 2' });
+    await ingest({ subject: '苦情 2' });
+    await dispatchAll();
+    const parsed = await Promise.all(sink.messages().map((m) => simpleParser(m.raw)));
+    expect(parsed.map((p) => p.subject)).toEqual([expect.stringContaining('苦情 2')]);
+  });
+
+  it('moves tickets, counts them per folder, asks where a non-empty folder’s tickets go, and re-applies rules on demand', async () => {
+    const other = await ticketBySubject('その他のお問い合わせ');
+    await admin.post('/api/tickets/move', { ticketIds: [other.id], folderId: sub }).expect(200);
+    await admin.post('/api/tickets/move', { ticketIds: [other.id], folderId: 99999 }).expect(400);
+    let folders = (await admin.get(`/api/mailboxes/${mailboxId}/folders`).expect(200)).body;
+    expect(folders.find((f: { id: number }) => f.id === sub).count).toBe(1);
+    expect((await admin.get('/api/tickets').query({ folderId: sub }).expect(200)).body.items.map((x: { id: number }) => x.id)).toEqual([other.id]);
+
+    const refused = await admin.delete(`/api/mailboxes/${mailboxId}/folders/${sub}`).expect(409);
+    expect(refused.body.message).toMatch(/holds 1 ticket: say where they go/);
+    const inUse = await admin.delete(`/api/mailboxes/${mailboxId}/folders/${complaints}?moveTo=root`).expect(409);
+    expect(inUse.body.message).toMatch(/「苦情」/);
+    await admin.delete(`/api/mailboxes/${mailboxId}/folders/${sub}?moveTo=root`).expect(200);
+    expect((await ticketBySubject('その他のお問い合わせ')).folderId).toBeNull();
+
+    // A new rule, then re-applied to the top level.
+    await admin.post(`/api/mailboxes/${mailboxId}/rules`, { name: 'その他', match: 'all', conditions: [{ field: 'subject', op: 'contains', value: 'その他' }], actions: [{ type: 'addLabel', label: '一般' }] }).expect(201);
+    const res = await admin.post(`/api/mailboxes/${mailboxId}/rules/reapply`, { folderId: null }).expect(200);
+    expect(res.body.changed).toBeGreaterThanOrEqual(1);
+    expect((await ticketBySubject('その他のお問い合わせ')).labels).toEqual(['一般']);
+    folders = (await admin.get(`/api/mailboxes/${mailboxId}/folders`).expect(200)).body;
+    expect(folders.map((f: { name: string }) => f.name)).toEqual(['見積', 'クレーム']);
+  });
+});
