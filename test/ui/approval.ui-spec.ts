@@ -80,10 +80,33 @@ class Staff {
   }
 
   async transitionEvents(): Promise<string[]> {
+    return (await this.transitions()).map((t) => t.event);
+  }
+
+  /** The rows of the ticket's transition history (the panel must be open). */
+  async transitions(): Promise<{ machine: string; event: string; to: string }[]> {
     const rows = this.page.getByTestId('transition-row');
-    const events: string[] = [];
-    for (let i = 0; i < (await rows.count()); i++) events.push((await rows.nth(i).getAttribute('data-event')) ?? '');
-    return events;
+    const list = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      list.push({
+        machine: (await row.getAttribute('data-machine')) ?? '',
+        event: (await row.getAttribute('data-event')) ?? '',
+        to: (await row.getAttribute('data-to')) ?? '',
+      });
+    }
+    return list;
+  }
+
+  /**
+   * Opens a multiple mat-select and picks the options. Clicks go to the form field around it:
+   * the floating label lies over the select and takes the click, as it would for a person.
+   */
+  async pick(select: Locator, ...options: string[]): Promise<void> {
+    await select.locator('xpath=ancestor::mat-form-field').click();
+    for (const name of options) await this.page.getByRole('option', { name, exact: true }).click();
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.cdk-overlay-backdrop').waitFor({ state: 'detached' });
   }
 }
 
@@ -101,8 +124,19 @@ describe('reply approval in the browser', () => {
   let approversId: number;
   let secondApproversId: number;
 
-  const deliver = async (mailbox: { id: number; address: string }, subject: string, messageId: string): Promise<number> => {
-    const raw = rawMail({ from: 'hanako@example.jp', fromName: '山田 花子', to: mailbox.address, subject, body: 'お見積りをお願いします。', messageId });
+  const deliver = async (
+    mailbox: { id: number; address: string },
+    subject: string,
+    messageId: string,
+  ): Promise<number> => {
+    const raw = rawMail({
+      from: 'hanako@example.jp',
+      fromName: '山田 花子',
+      to: mailbox.address,
+      subject,
+      body: 'お見積りをお願いします。',
+      messageId,
+    });
     const result = await t.app.get(IntakeService).ingest(mailbox, raw, { kind: 'smtp' });
     if (!result.ticketId) throw new Error(`the mail was not filed: ${result.state}`);
     return result.ticketId;
@@ -120,7 +154,8 @@ describe('reply approval in the browser', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(resolve(__dirname, '../../dist/frontend/console/browser/index.html'))) throw new Error('The console is not built: run npm run build:frontend (npm test does it)');
+    if (!existsSync(resolve(__dirname, '../../dist/frontend/console/browser/index.html')))
+      throw new Error('The console is not built: run npm run build:frontend (npm test does it)');
     sink = await startSmtpSink();
     t = await startTestApp('sqlite');
     await t.app.listen(0, '127.0.0.1');
@@ -128,24 +163,71 @@ describe('reply approval in the browser', () => {
     admin = await t.login();
 
     const smtp = { host: sink.host, port: sink.port, secure: false };
-    const a = await admin.post('/api/mailboxes', { name: 'お問い合わせ', address: 'info@example.jp', smtp }).expect(201);
-    const b = await admin.post('/api/mailboxes', { name: '法人窓口', address: 'corp@example.jp', smtp }).expect(201);
-    const c = await admin.post('/api/mailboxes', { name: 'サポート', address: 'support@example.jp', smtp }).expect(201);
+    const a = await admin
+      .post('/api/mailboxes', { name: 'お問い合わせ', address: 'info@example.jp', smtp })
+      .expect(201);
+    const b = await admin
+      .post('/api/mailboxes', { name: '法人窓口', address: 'corp@example.jp', smtp })
+      .expect(201);
+    const c = await admin
+      .post('/api/mailboxes', { name: 'サポート', address: 'support@example.jp', smtp })
+      .expect(201);
     oneStep = { id: a.body.id, address: 'info@example.jp' };
     twoStep = { id: b.body.id, address: 'corp@example.jp' };
     noApproval = { id: c.body.id, address: 'support@example.jp' };
-    const rights = (approve: boolean) => [oneStep, twoStep, noApproval].map((m) => ({ mailboxId: m.id, view: true, reply: true, approve, manage: false }));
+    const rights = (approve: boolean) =>
+      [oneStep, twoStep, noApproval].map((m) => ({
+        mailboxId: m.id,
+        view: true,
+        reply: true,
+        approve,
+        manage: false,
+      }));
 
-    const agents = await admin.post('/api/groups', { name: '担当者', rights: [], mailboxRights: rights(false) }).expect(201);
-    const approvers = await admin.post('/api/groups', { name: '承認者', rights: [], mailboxRights: rights(true) }).expect(201);
-    const secondApprovers = await admin.post('/api/groups', { name: '最終承認者', rights: [], mailboxRights: rights(true) }).expect(201);
+    const agents = await admin
+      .post('/api/groups', { name: '担当者', rights: [], mailboxRights: rights(false) })
+      .expect(201);
+    const approvers = await admin
+      .post('/api/groups', { name: '承認者', rights: [], mailboxRights: rights(true) })
+      .expect(201);
+    const secondApprovers = await admin
+      .post('/api/groups', { name: '最終承認者', rights: [], mailboxRights: rights(true) })
+      .expect(201);
     approversId = approvers.body.id;
     secondApproversId = secondApprovers.body.id;
-    await admin.post('/api/users', { email: 'agent@test.local', name: '担当 一郎', password: PASSWORD, groupIds: [agents.body.id] }).expect(201);
-    await admin.post('/api/users', { email: 'approver@test.local', name: '承認 花子', password: PASSWORD, groupIds: [approversId] }).expect(201);
-    await admin.post('/api/users', { email: 'chief@test.local', name: '部長 次郎', password: PASSWORD, groupIds: [secondApproversId] }).expect(201);
+    await admin
+      .post('/api/users', {
+        email: 'agent@test.local',
+        name: '担当 一郎',
+        password: PASSWORD,
+        groupIds: [agents.body.id],
+      })
+      .expect(201);
+    await admin
+      .post('/api/users', {
+        email: 'approver@test.local',
+        name: '承認 花子',
+        password: PASSWORD,
+        groupIds: [approversId],
+      })
+      .expect(201);
+    await admin
+      .post('/api/users', {
+        email: 'chief@test.local',
+        name: '部長 次郎',
+        password: PASSWORD,
+        groupIds: [secondApproversId],
+      })
+      .expect(201);
 
-    await admin.put(`/api/mailboxes/${oneStep.id}/approval-policy`, { mode: 'all', groupIds: [], steps: [{ approverGroupIds: [approversId] }], notifyByMail: false }).expect(200);
+    await admin
+      .put(`/api/mailboxes/${oneStep.id}/approval-policy`, {
+        mode: 'all',
+        groupIds: [],
+        steps: [{ approverGroupIds: [approversId] }],
+        notifyByMail: false,
+      })
+      .expect(200);
     await admin
       .put(`/api/mailboxes/${twoStep.id}/approval-policy`, {
         mode: 'all',
@@ -174,7 +256,10 @@ describe('reply approval in the browser', () => {
       // The agent writes in the composer; the mailbox's policy makes it a submission for approval.
       await agent.openTicket(ticketId);
       const send = agent.page.getByTestId('reply-send');
-      await waitUntil('the composer to know approval is required', async () => (await send.getAttribute('data-mode')) === 'approval');
+      await waitUntil(
+        'the composer to know approval is required',
+        async () => (await send.getAttribute('data-mode')) === 'approval',
+      );
       expect(await send.textContent()).toContain('承認申請');
       expect(await agent.page.getByTestId('reply-subject').inputValue()).toContain('[#');
       await agent.page.getByTestId('reply-text').fill('山田様\nお見積りは10万円です。');
@@ -191,7 +276,11 @@ describe('reply approval in the browser', () => {
       await approver.openApprovals();
       await waitForCount(approver.approvalCards(), 1);
       await waitForText(approver.page.getByTestId('nav-approvals-count'), '1');
-      await waitUntil('an unread notification', async () => Number(await approver.page.getByTestId('notifications-bell').getAttribute('data-unread')) >= 1);
+      await waitUntil(
+        'an unread notification',
+        async () =>
+          Number(await approver.page.getByTestId('notifications-bell').getAttribute('data-unread')) >= 1,
+      );
       expect(await approver.page.getByTestId('approval-text').textContent()).toContain('10万円');
       await approver.page.getByTestId('approval-reject').click();
       // A reason is required.
@@ -204,6 +293,18 @@ describe('reply approval in the browser', () => {
       // The agent's open ticket follows along: 非承認 with the reason.
       await waitForText(agent.state(), '非承認');
       await waitForText(agent.page.getByTestId('reply-reject-reason'), '金額は税込で記載してください。');
+      // The author is told too: the bell's notice leads to the ticket and is read once opened.
+      const bell = agent.page.getByTestId('notifications-bell');
+      await waitUntil(
+        'the author to be notified',
+        async () => Number(await bell.getAttribute('data-unread')) >= 1,
+      );
+      await bell.click();
+      await agent.page.locator('[data-testid="notification-item"][data-kind="reply_rejected"]').click();
+      await waitUntil(
+        'the notice to be read',
+        async () => Number(await bell.getAttribute('data-unread')) === 0,
+      );
       // Their own rejected replies are listed on the approvals page too.
       await agent.openApprovals();
       await agent.page.getByTestId('approvals-tab-rejected').click();
@@ -217,7 +318,10 @@ describe('reply approval in the browser', () => {
       await agent.page.getByTestId('reply-edit-text').fill('山田様\nお見積りは11万円（税込）です。');
       await agent.page.getByTestId('reply-edit-resubmit').click();
       await waitForText(agent.state(), '承認待ち');
-      await waitUntil('the resubmitted reply', async () => (await agent.replyCard().getAttribute('data-status')) === 'awaiting_approval');
+      await waitUntil(
+        'the resubmitted reply',
+        async () => (await agent.replyCard().getAttribute('data-status')) === 'awaiting_approval',
+      );
       await waitForText(agent.page.getByTestId('reply-body'), '11万円（税込）');
 
       // The approver sees what changed since the rejected version, and approves.
@@ -245,11 +349,26 @@ describe('reply approval in the browser', () => {
       await waitForText(agent.state(), '対応済', 20_000);
       await waitForCount(agent.replyCard(), 0);
       await agent.page.getByTestId('transitions-toggle').click();
-      await waitUntil('the transition history', async () => (await agent.page.getByTestId('transition-row').count()) >= 6);
-      const events = await agent.transitionEvents();
-      for (const event of ['SUBMIT', 'REJECT', 'RESUBMIT', 'APPROVE', 'SENT', 'REPLY_SUBMITTED', 'REPLY_REJECTED', 'REPLY_RESUBMITTED', 'REPLY_SENT']) {
+      await waitUntil(
+        'the transition history',
+        async () => (await agent.page.getByTestId('transition-row').count()) >= 6,
+      );
+      const story = await agent.transitions();
+      const events = story.map((row) => row.event);
+      for (const event of [
+        'SUBMIT',
+        'REJECT',
+        'EDIT',
+        'RESUBMIT',
+        'APPROVE',
+        'SENT',
+        'REPLY_SUBMITTED',
+        'REPLY_REJECTED',
+        'REPLY_RESUBMITTED',
+      ]) {
         expect(events).toContain(event);
       }
+      expect(story.some((row) => row.machine === 'ticket' && row.to === 'handled')).toBe(true);
       expect(events.indexOf('REJECT')).toBeLessThan(events.indexOf('RESUBMIT'));
       expect(events.indexOf('RESUBMIT')).toBeLessThan(events.indexOf('APPROVE'));
       const panel = (await agent.page.getByTestId('transitions-panel').textContent()) ?? '';
@@ -271,7 +390,10 @@ describe('reply approval in the browser', () => {
     const chief = await newStaff('chief@test.local');
     try {
       await agent.openTicket(ticketId);
-      await waitUntil('approval mode', async () => (await agent.page.getByTestId('reply-send').getAttribute('data-mode')) === 'approval');
+      await waitUntil(
+        'approval mode',
+        async () => (await agent.page.getByTestId('reply-send').getAttribute('data-mode')) === 'approval',
+      );
       await agent.page.getByTestId('reply-text').fill('契約書をお送りします。');
       await agent.page.getByTestId('reply-send').click();
       await waitForText(agent.state(), '承認待ち');
@@ -306,7 +428,8 @@ describe('reply approval in the browser', () => {
     }
   });
 
-  it('lets an administrator set an approval policy, and an agent record a call, mark handled and reopen', async () => {
+  it('lets an administrator set an approval policy, and an agent record a call, mark handled, reopen and reply with templates', async () => {
+    sink.clear();
     const settings = await newStaff(ADMIN_EMAIL, ADMIN_PASSWORD);
     try {
       await settings.page.goto(`${base}/settings/mailboxes/${noApproval.id}`);
@@ -317,45 +440,74 @@ describe('reply approval in the browser', () => {
       await panel.getByTestId('approval-policy-mode-all').click();
       await panel.getByTestId('approval-policy-save').click();
       await panel.getByTestId('approval-policy-error').waitFor();
-      expect((await settings.page.request.get(`${base}/api/mailboxes/${noApproval.id}/approval-policy`).then((r) => r.json())).mode).toBe('off');
+      expect(
+        (
+          await settings.page.request
+            .get(`${base}/api/mailboxes/${noApproval.id}/approval-policy`)
+            .then((r) => r.json())
+        ).mode,
+      ).toBe('off');
 
       // Replies by 担当者 need 承認者, then 最終承認者.
       await panel.getByTestId('approval-policy-mode-groups').click();
-      await panel.getByTestId('approval-policy-groups').click();
-      await settings.page.getByRole('option', { name: '担当者' }).click();
-      await settings.page.keyboard.press('Escape');
-      await panel.getByTestId('approval-policy-step-groups-1').click();
-      await settings.page.getByRole('option', { name: '承認者', exact: true }).click();
-      await settings.page.keyboard.press('Escape');
+      await settings.pick(panel.getByTestId('approval-policy-groups'), '担当者');
+      await settings.pick(panel.getByTestId('approval-policy-step-groups-1'), '承認者');
       await panel.getByTestId('approval-policy-add-step').click();
-      await panel.getByTestId('approval-policy-step-groups-2').click();
-      await settings.page.getByRole('option', { name: '最終承認者' }).click();
-      await settings.page.keyboard.press('Escape');
+      await settings.pick(panel.getByTestId('approval-policy-step-groups-2'), '最終承認者');
       await panel.getByTestId('approval-policy-notify').click();
       await panel.getByTestId('approval-policy-save').click();
       await waitUntil('the policy to be saved', async () => {
-        const policy = await settings.page.request.get(`${base}/api/mailboxes/${noApproval.id}/approval-policy`).then((r) => r.json());
+        const policy = await settings.page.request
+          .get(`${base}/api/mailboxes/${noApproval.id}/approval-policy`)
+          .then((r) => r.json());
         return policy.mode === 'groups';
       });
-      const saved = await settings.page.request.get(`${base}/api/mailboxes/${noApproval.id}/approval-policy`).then((r) => r.json());
-      expect(saved).toMatchObject({ mode: 'groups', notifyByMail: true, steps: [{ approverGroupIds: [approversId] }, { approverGroupIds: [secondApproversId] }] });
+      const saved = await settings.page.request
+        .get(`${base}/api/mailboxes/${noApproval.id}/approval-policy`)
+        .then((r) => r.json());
+      expect(saved).toMatchObject({
+        mode: 'groups',
+        notifyByMail: true,
+        steps: [{ approverGroupIds: [approversId] }, { approverGroupIds: [secondApproversId] }],
+      });
       expect(saved.groupIds).toHaveLength(1);
       // Back to no approval for the rest of this case.
       await panel.getByTestId('approval-policy-mode-off').click();
       await panel.getByTestId('approval-policy-save').click();
-      await waitUntil('approval off', async () => (await settings.page.request.get(`${base}/api/mailboxes/${noApproval.id}/approval-policy`).then((r) => r.json())).mode === 'off');
+      await waitUntil(
+        'approval off',
+        async () =>
+          (
+            await settings.page.request
+              .get(`${base}/api/mailboxes/${noApproval.id}/approval-policy`)
+              .then((r) => r.json())
+          ).mode === 'off',
+      );
     } catch (e) {
       await screenshotOnFailure(settings.page, 'approval3-admin');
       throw e;
     }
 
     const ticketId = await deliver(noApproval, '電話で解決', 'approval-ui-3@example.jp');
+    const template = async (kind: string, name: string, fields: object) =>
+      (await admin.post('/api/templates', { mailboxId: noApproval.id, kind, name, ...fields }).expect(201))
+        .body.id as number;
+    const bodyTemplate = await template('body', '受付のご連絡', {
+      body: 'お問い合わせ（{{ticket.code}}）を承りました。',
+    });
+    const signature = await template('signature', 'サポート署名', {
+      body: '----\n{{mailbox.name}} 担当窓口',
+    });
+    const sender = await template('sender', 'サポート窓口名義', { fromName: 'サポート窓口' });
     const agent = await newStaff('agent@test.local');
     try {
       await agent.page.goto(`${base}/inbox/${noApproval.id}`);
       await waitForText(agent.page.getByTestId('inbox-count-unhandled'), '1');
       await agent.openTicket(ticketId);
-      await waitUntil('send mode', async () => (await agent.page.getByTestId('reply-send').getAttribute('data-mode')) === 'send');
+      await waitUntil(
+        'send mode',
+        async () => (await agent.page.getByTestId('reply-send').getAttribute('data-mode')) === 'send',
+      );
 
       // A response-history note, shown on the timeline as one.
       await agent.page.getByTestId('history-note-open').click();
@@ -367,7 +519,7 @@ describe('reply approval in the browser', () => {
 
       // Handled without a mail, with a note of the visit; then reopened.
       await agent.page.getByTestId('ticket-mark-handled').click();
-      await agent.page.getByTestId('mark-handled-kind').click();
+      await agent.page.getByTestId('mark-handled-kind').locator('xpath=ancestor::mat-form-field').click();
       await agent.page.getByTestId('mark-handled-kind-visit').click();
       await agent.page.getByTestId('mark-handled-text').fill('来店され、その場で対応しました。');
       await agent.page.getByTestId('mark-handled-confirm').click();
@@ -380,7 +532,65 @@ describe('reply approval in the browser', () => {
         const events = await agent.transitionEvents();
         return events.includes('MARK_HANDLED') && events.includes('REOPEN');
       });
-      expect(sink.messages().filter((m) => m.envelope.rcptTo.includes('hanako@example.jp') && m.raw.includes('approval-ui-3'))).toHaveLength(0);
+
+      // Attachments: a file over 10 MB is refused in the browser; a small one is uploaded and listed.
+      const fileInput = agent.page.getByTestId('composer-file-input');
+      await fileInput.setInputFiles({
+        name: 'big.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.alloc(10 * 1024 * 1024 + 1),
+      });
+      await waitForText(agent.page.getByTestId('composer-attach-error'), 'big.pdf');
+      await fileInput.setInputFiles({
+        name: '見積書.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('見積書'),
+      });
+      await waitForCount(agent.page.getByTestId('composer-attachment'), 1);
+      await waitForText(agent.page.getByTestId('composer-attachment'), '見積書.txt');
+
+      // Body from a template, a signature at the end, another sender name; sent with the attachment.
+      await agent.page.getByTestId('composer-template').click();
+      await agent.page.getByTestId(`composer-template-${bodyTemplate}`).click();
+      await waitUntil('the template text', async () =>
+        (await agent.page.getByTestId('reply-text').inputValue()).includes('を承りました。'),
+      );
+      await agent.page.getByTestId('composer-signature').click();
+      await agent.page.getByTestId(`composer-signature-${signature}`).click();
+      await waitUntil('the signature', async () =>
+        (await agent.page.getByTestId('reply-text').inputValue()).endsWith('サポート 担当窓口'),
+      );
+      expect(await agent.page.getByTestId('reply-text').inputValue()).toMatch(
+        /^お問い合わせ（IQ\d{6}）を承りました。\n\n----\n/,
+      );
+      await agent.page.getByTestId('composer-sender').locator('xpath=ancestor::mat-form-field').click();
+      await agent.page.getByTestId(`composer-sender-${sender}`).click();
+      await agent.page.getByTestId('reply-send').click();
+      await waitForCount(agent.page.getByTestId('composer-attachment'), 0);
+      await dispatch();
+      const [sent] = await sink.waitFor(1);
+      const mail = await simpleParser(sent.raw);
+      expect(mail.from?.value[0]).toMatchObject({ name: 'サポート窓口', address: 'support@example.jp' });
+      expect(mail.text).toContain('を承りました。');
+      expect(mail.text).toContain('サポート 担当窓口');
+      expect(mail.attachments.map((a) => a.filename)).toEqual(['見積書.txt']);
+
+      // Send later, then call it off before its time: nothing goes out.
+      await agent.page.getByTestId('reply-text').fill('明日あらためてご連絡します。');
+      await agent.page.getByTestId('composer-schedule').click();
+      // A week ahead, 10:00 in Tokyo (the picker is read as Tokyo time whatever the browser's zone).
+      const day = new Date(Date.now() + 7 * 86_400_000)
+        .toLocaleString('sv-SE', { timeZone: 'Asia/Tokyo' })
+        .slice(0, 10);
+      await agent.page.getByTestId('composer-send-at').fill(`${day}T10:00`);
+      await agent.page.getByTestId('composer-schedule-confirm').click();
+      await waitForCount(agent.replyCard(), 1);
+      await waitForText(agent.page.getByTestId('reply-send-at'), `${day.replace(/-/g, '/')} 10:00`);
+      await agent.page.getByTestId('reply-cancel').click();
+      await agent.page.getByTestId('confirm-ok').click();
+      await waitForCount(agent.replyCard(), 0);
+      await dispatch();
+      expect(sink.messages()).toHaveLength(1);
     } catch (e) {
       await screenshotOnFailure(agent.page, 'approval3-agent');
       throw e;

@@ -21,6 +21,11 @@ export const routes: Routes = [
         loadChildren: () => import('./inbox/inbox.routes').then((m) => m.inboxRoutes),
       },
       {
+        path: 'approvals',
+        title: 'approvals.title',
+        loadComponent: () => import('./approvals/approval-queue').then((m) => m.ApprovalQueue),
+      },
+      {
         path: 'tickets/:id',
         title: 'ticket.title',
         loadComponent: () => import('./ticket/ticket-view').then((m) => m.TicketView),

@@ -27,6 +27,7 @@ import { readApiError } from '../api/api-error';
 import { EventsApi } from '../api/events-api';
 import { MailboxesApi } from '../api/mailboxes-api';
 import { TicketsApi, type TicketPage, type TicketSearch, type TicketSummary } from '../api/tickets-api';
+import { WorkflowApi, type TicketCounts } from '../api/workflow-api';
 import { Notifier } from '../core/notifier';
 import { DateTimePipe } from '../i18n/date-time-pipe';
 import type { MessageKey } from '../i18n/ja';
@@ -71,6 +72,7 @@ const LIVE_UPDATE_DEBOUNCE_MS = 300;
 })
 export class TicketList {
   private readonly ticketsApi = inject(TicketsApi);
+  private readonly workflowApi = inject(WorkflowApi);
   private readonly mailboxesApi = inject(MailboxesApi);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
@@ -130,6 +132,17 @@ export class TicketList {
   protected readonly tickets = computed(() => (this.loadError() ? [] : (this.page()?.items ?? [])));
   protected readonly total = computed(() => (this.loadError() ? 0 : (this.page()?.total ?? 0)));
 
+  /** How many tickets each state tab holds in this mailbox (whatever the search). */
+  protected readonly counts = rxResource({
+    params: () => (this.unknownMailbox() ? undefined : this.selectedMailboxId()),
+    stream: ({ params: mailboxId }) => this.workflowApi.counts(mailboxId),
+  });
+  /** The last counts received, kept while newer ones load so the tabs do not flicker. */
+  private readonly lastCounts = linkedSignal<TicketCounts | undefined, TicketCounts | undefined>({
+    source: () => (this.counts.hasValue() ? this.counts.value() : undefined),
+    computation: (counts, previous) => counts ?? previous?.value,
+  });
+
   constructor() {
     // `/inbox` alone: open the mailbox used last time if it is still visible, else the first one.
     effect(() => {
@@ -181,6 +194,12 @@ export class TicketList {
       .subscribe(() => this.reload());
   }
 
+  /** Null for the "all" tab and while the counts are not known. */
+  protected countOf(tab: StateTab): number | null {
+    const counts = this.lastCounts();
+    return tab === 'all' || !counts ? null : (counts[tab] ?? null);
+  }
+
   protected stateLabel(tab: StateTab): MessageKey {
     return tab === 'all' ? 'common.all' : TICKET_STATE_LABELS[tab];
   }
@@ -203,6 +222,7 @@ export class TicketList {
   protected reload(): void {
     if (this.search()) {
       this.result.reload();
+      this.counts.reload();
     }
   }
 

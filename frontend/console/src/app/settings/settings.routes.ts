@@ -39,6 +39,21 @@ export const settingsRoutes: Routes = [
         loadComponent: () => import('./mailboxes/quarantine-list').then((m) => m.QuarantineList),
       },
       {
+        path: 'templates',
+        title: 'templates.title',
+        loadComponent: () => import('./templates/template-list').then((m) => m.TemplateList),
+      },
+      {
+        path: 'templates/new',
+        title: 'templates.new',
+        loadComponent: () => import('./templates/template-form').then((m) => m.TemplateForm),
+      },
+      {
+        path: 'templates/:id',
+        title: 'templates.edit',
+        loadComponent: () => import('./templates/template-form').then((m) => m.TemplateForm),
+      },
+      {
         path: 'tokens',
         title: 'settings.tokens',
         loadComponent: () => import('./tokens/token-list').then((m) => m.TokenList),

@@ -9,6 +9,7 @@ const TABS: readonly { path: string; label: MessageKey }[] = [
   { path: 'users', label: 'settings.users' },
   { path: 'groups', label: 'settings.groups' },
   { path: 'mailboxes', label: 'settings.mailboxes' },
+  { path: 'templates', label: 'templates.title' },
   { path: 'tokens', label: 'settings.tokens' },
 ];
 

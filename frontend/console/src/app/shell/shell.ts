@@ -1,18 +1,25 @@
 import { BreakpointObserver, Breakpoints } from '@angular/cdk/layout';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
 import { MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { filter, map } from 'rxjs';
+import { debounceTime, filter, map, merge, timer } from 'rxjs';
 
+import { EventsApi } from '../api/events-api';
+import { PendingApprovals } from '../approvals/pending-approvals';
 import { Session } from '../core/session';
 import type { MessageKey } from '../i18n/ja';
 import { LanguageSwitch } from '../i18n/language-switch';
 import { TranslatePipe } from '../i18n/translate-pipe';
+import { NotificationBell } from './notification-bell';
+
+/** The pending-approval badge follows ticket events, and this poll for anything they miss. */
+const APPROVALS_POLL_MS = 30_000;
+const LIVE_UPDATE_DEBOUNCE_MS = 500;
 
 interface NavItem {
   path: string;
@@ -20,10 +27,13 @@ interface NavItem {
   adminOnly?: boolean;
   /** Pages outside the item's path that belong to it (a ticket belongs to the inbox). */
   alsoActiveUnder?: string;
+  /** Shows the number of replies waiting for the user's approval. */
+  pendingCount?: boolean;
 }
 
 const NAV_ITEMS: readonly NavItem[] = [
   { path: 'inbox', label: 'nav.inbox', alsoActiveUnder: '/tickets/' },
+  { path: 'approvals', label: 'approvals.nav', pendingCount: true },
   { path: 'mypage', label: 'nav.mypage' },
   { path: 'customers', label: 'nav.customers' },
   { path: 'work', label: 'nav.work' },
@@ -44,6 +54,7 @@ const NAV_ITEMS: readonly NavItem[] = [
     MatSidenavModule,
     MatToolbarModule,
     LanguageSwitch,
+    NotificationBell,
     TranslatePipe,
   ],
   templateUrl: './shell.html',
@@ -53,6 +64,7 @@ const NAV_ITEMS: readonly NavItem[] = [
 export class Shell {
   private readonly router = inject(Router);
   protected readonly session = inject(Session);
+  protected readonly pendingApprovals = inject(PendingApprovals);
 
   protected readonly handset = toSignal(
     inject(BreakpointObserver)
@@ -70,6 +82,13 @@ export class Shell {
   protected readonly navItems = computed(() =>
     NAV_ITEMS.filter((item) => !item.adminOnly || this.session.isAdmin()),
   );
+
+  constructor() {
+    const pending = this.pendingApprovals;
+    merge(timer(0, APPROVALS_POLL_MS), inject(EventsApi).events().pipe(debounceTime(LIVE_UPDATE_DEBOUNCE_MS)))
+      .pipe(takeUntilDestroyed())
+      .subscribe(() => pending.refresh());
+  }
 
   protected isActive(item: NavItem, linkActive: boolean): boolean {
     return linkActive || (item.alsoActiveUnder !== undefined && this.url().startsWith(item.alsoActiveUnder));

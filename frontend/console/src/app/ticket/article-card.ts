@@ -3,6 +3,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 
 import { TicketsApi, type Article, type Attachment } from '../api/tickets-api';
+import type { WorkflowArticle } from '../api/workflow-api';
 import { DateTimePipe } from '../i18n/date-time-pipe';
 import { FileSizePipe } from '../i18n/file-size-pipe';
 import { TranslatePipe } from '../i18n/translate-pipe';
@@ -13,6 +14,7 @@ import {
   formatAddress,
   formatAddresses,
 } from './ticket-labels';
+import { historyKindLabel } from './workflow-labels';
 
 /** One article of a ticket's timeline: who, when, to whom, the body, the files, the sending status. */
 @Component({
@@ -24,6 +26,7 @@ import {
     '[class.outbound]': "article().direction === 'outbound'",
     '[class.system]': "isBounce() || article().sender === 'system'",
     '[class.note]': "article().kind === 'note'",
+    '[class.history]': "article().kind === 'history'",
     '[attr.data-article-id]': 'article().id',
     '[attr.data-kind]': 'article().kind',
     '[attr.data-status]': 'article().status',
@@ -46,6 +49,13 @@ export class ArticleCard {
   protected readonly isBounce = computed(() => this.article().kind === 'bounce');
   protected readonly kindLabel = computed(() => articleKindLabel(this.article().kind));
   protected readonly classificationLabel = computed(() => classificationLabel(this.article().classification));
+  /** A response-history note says how the work was done: by phone, FAX, a visit… */
+  protected readonly historyKind = computed(() => {
+    const article: WorkflowArticle = this.article();
+    return article.kind === 'history'
+      ? { kind: article.historyKind ?? null, label: historyKindLabel(article.historyKind) }
+      : null;
+  });
   protected readonly statusLabel = computed(() => {
     const status = this.article().status;
     return status ? articleStatusLabel(status) : null;

@@ -1,6 +1,16 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  linkedSignal,
+  signal,
+} from '@angular/core';
 import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
@@ -10,7 +20,9 @@ import { readApiError } from '../api/api-error';
 import { ArticlesApi } from '../api/articles-api';
 import { EventsApi } from '../api/events-api';
 import { MailboxesApi } from '../api/mailboxes-api';
+import { RepliesApi, type Reply } from '../api/replies-api';
 import { TicketsApi, type Article } from '../api/tickets-api';
+import { WorkflowApi, type WorkflowTicket } from '../api/workflow-api';
 import { Notifier } from '../core/notifier';
 import { Session } from '../core/session';
 import { InboxMemory } from '../inbox/ticket-list-query';
@@ -18,14 +30,24 @@ import { DateTimePipe } from '../i18n/date-time-pipe';
 import { I18n, type Message } from '../i18n/i18n';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { ArticleCard } from './article-card';
-import { ReplyForm } from './reply-form';
+import { HistoryNoteForm } from './history-note-form';
+import { MarkHandledDialog } from './mark-handled-dialog';
+import { ReplyCard } from './reply-card';
+import { ReplyComposer } from './reply-composer';
 import { formatAddress } from './ticket-labels';
 import { TicketStateChip } from './ticket-state-chip';
+import { TransitionHistory } from './transition-history';
 
 /** Status changes from the dispatcher come in bursts (queued → sent); one re-fetch is enough. */
 const LIVE_UPDATE_DEBOUNCE_MS = 300;
 
-/** One ticket: its header, the timeline of articles, and the reply box. */
+/** Replies still on their way (a scheduled one too); sent, failed and cancelled ones are on the timeline. */
+const IN_FLIGHT = new Set<Reply['status']>(['draft', 'awaiting_approval', 'rejected']);
+
+/**
+ * One ticket: its header with the workflow actions, the timeline of articles, the replies in
+ * flight, the composer, response-history notes and the transition history.
+ */
 @Component({
   selector: 'mg-ticket-view',
   imports: [
@@ -35,8 +57,11 @@ const LIVE_UPDATE_DEBOUNCE_MS = 300;
     MatProgressBarModule,
     ArticleCard,
     DateTimePipe,
-    ReplyForm,
+    HistoryNoteForm,
+    ReplyCard,
+    ReplyComposer,
     TicketStateChip,
+    TransitionHistory,
     TranslatePipe,
   ],
   templateUrl: './ticket-view.html',
@@ -45,7 +70,10 @@ const LIVE_UPDATE_DEBOUNCE_MS = 300;
 })
 export class TicketView {
   private readonly ticketsApi = inject(TicketsApi);
+  private readonly repliesApi = inject(RepliesApi);
+  private readonly workflowApi = inject(WorkflowApi);
   private readonly articlesApi = inject(ArticlesApi);
+  private readonly dialog = inject(MatDialog);
   private readonly mailboxesApi = inject(MailboxesApi);
   private readonly router = inject(Router);
   private readonly notifier = inject(Notifier);
@@ -60,9 +88,29 @@ export class TicketView {
     const id = Number(this.id());
     return Number.isInteger(id) && id > 0 ? id : undefined;
   });
-  protected readonly ticket = rxResource({
+  protected readonly ticket = rxResource<WorkflowTicket, number | undefined>({
     params: () => this.ticketId(),
     stream: ({ params: id }) => this.ticketsApi.get(id),
+  });
+  private readonly replies = rxResource({
+    params: () => this.ticketId(),
+    stream: ({ params: id }) => this.repliesApi.forTicket(id),
+  });
+  /** The last list received, kept while a newer one loads (so cards being edited stay put). */
+  protected readonly replyList = linkedSignal<Reply[] | undefined, readonly Reply[]>({
+    source: () => (this.replies.hasValue() ? this.replies.value() : undefined),
+    computation: (replies, previous) => replies ?? previous?.value ?? [],
+  });
+  protected readonly inFlight = computed(() =>
+    this.replyList().filter(
+      (reply) => IN_FLIGHT.has(reply.status) || (reply.status === 'queued' && reply.sendAt !== null),
+    ),
+  );
+  /** Changes whenever the ticket or one of its replies does. */
+  protected readonly revision = computed(() => {
+    const ticket = this.current();
+    const replies = this.replyList().map((r) => `${r.id}:${r.status}:${r.updatedAt}`);
+    return ticket ? [ticket.state, ticket.lastActivityAt, ticket.articles.length, ...replies].join('|') : '';
   });
   protected readonly current = computed(() => (this.ticket.hasValue() ? this.ticket.value() : undefined));
   protected readonly loadError = computed<Message | null>(() => {
@@ -86,6 +134,7 @@ export class TicketView {
   protected readonly contact = computed(() => formatAddress(this.current()?.contact));
 
   protected readonly retryingId = signal<number | null>(null);
+  protected readonly changingState = signal(false);
 
   constructor() {
     // Opening a ticket reads it; so does seeing a new message arrive while it is open.
@@ -109,7 +158,44 @@ export class TicketView {
   protected reload(): void {
     if (this.ticketId() !== undefined) {
       this.ticket.reload();
+      this.replies.reload();
     }
+  }
+
+  protected markHandled(): void {
+    const ticket = this.current();
+    if (!ticket) {
+      return;
+    }
+    this.dialog
+      .open<MarkHandledDialog, number, WorkflowTicket>(MarkHandledDialog, { data: ticket.id, width: '520px' })
+      .afterClosed()
+      .subscribe((handled) => {
+        if (handled) {
+          this.notifier.success('workflow.markedHandled');
+          this.reload();
+        }
+      });
+  }
+
+  protected reopen(): void {
+    const ticket = this.current();
+    if (!ticket) {
+      return;
+    }
+    this.changingState.set(true);
+    this.workflowApi.reopen(ticket.id).subscribe({
+      next: () => {
+        this.changingState.set(false);
+        this.notifier.success('workflow.reopened');
+        this.reload();
+      },
+      error: (error: unknown) => {
+        this.changingState.set(false);
+        this.notifier.error(error);
+        this.reload();
+      },
+    });
   }
 
   protected backToInbox(): void {

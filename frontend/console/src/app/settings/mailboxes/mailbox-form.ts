@@ -33,6 +33,7 @@ import { Notifier } from '../../core/notifier';
 import { I18n, type Message } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/ja';
 import { TranslatePipe } from '../../i18n/translate-pipe';
+import { ApprovalPolicyPanel } from './approval-policy';
 import { ConnectionTest } from './connection-test';
 import { MailboxStatusPanel } from './mailbox-status';
 
@@ -96,6 +97,7 @@ type MailboxFormValue = ReturnType<MailboxFormGroup['getRawValue']>;
     MatInputModule,
     MatProgressBarModule,
     MatSelectModule,
+    ApprovalPolicyPanel,
     ConnectionTest,
     MailboxStatusPanel,
     TranslatePipe,

@@ -1,0 +1,38 @@
+import { HttpClient } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable } from 'rxjs';
+
+export type NotificationKind = 'approval_requested' | 'reply_rejected' | 'reply_approved';
+
+export interface AppNotification {
+  id: number;
+  kind: NotificationKind | string;
+  ticketId: number;
+  replyId: number | null;
+  text: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export interface NotificationList {
+  items: AppNotification[];
+  unread: number;
+}
+
+/** The signed-in user's notifications (approval requests and their outcomes). */
+@Injectable({ providedIn: 'root' })
+export class NotificationsApi {
+  private readonly http = inject(HttpClient);
+
+  list(): Observable<NotificationList> {
+    return this.http.get<NotificationList>('/api/notifications');
+  }
+
+  markRead(id: number): Observable<void> {
+    return this.http.post<void>(`/api/notifications/${id}/read`, {});
+  }
+
+  markAllRead(): Observable<void> {
+    return this.http.post<void>('/api/notifications/read-all', {});
+  }
+}

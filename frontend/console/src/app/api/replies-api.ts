@@ -1,0 +1,125 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable } from 'rxjs';
+
+export const REPLY_STATUSES = [
+  'draft',
+  'awaiting_approval',
+  'rejected',
+  'queued',
+  'sent',
+  'failed',
+  'cancelled',
+] as const;
+export type ReplyStatus = (typeof REPLY_STATUSES)[number];
+
+export interface UserRef {
+  id: number;
+  name: string;
+}
+
+/** A file sent with a reply: an upload (`POST /api/uploads`) the reply refers to. */
+export interface ReplyAttachment {
+  uploadId: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+/** One reply on its way: written, maybe through approval, then queued and sent. */
+export interface Reply {
+  id: number;
+  ticketId: number;
+  mailboxId: number;
+  author: UserRef;
+  status: ReplyStatus;
+  /** While awaiting approval: the step waiting (1-based); `steps` is 0 when no approval applies. */
+  step: number | null;
+  steps: number;
+  rejectReason: string | null;
+  rejectedBy: UserRef | null;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text: string;
+  senderTemplateId: number | null;
+  signatureTemplateId: number | null;
+  attachments: ReplyAttachment[];
+  /** The version last rejected, for the diff an approver sees. */
+  previous: { subject: string; text: string } | null;
+  approvals: { step: number; user: UserRef; at: string }[];
+  sendAt: string | null;
+  undoUntil: string | null;
+  articleId: number | null;
+  error: string | null;
+  /** The caller may approve the current step now. */
+  canApprove: boolean;
+  /** The caller is the author and the reply is a draft or rejected. */
+  canEdit: boolean;
+  createdAt: string;
+  updatedAt: string;
+  ticket: { id: number; code: string; subject: string };
+}
+
+export interface NewReply {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text: string;
+  /** Upload ids. */
+  attachments: string[];
+  /** ISO instant; absent: as soon as the undo window (or the approval) allows. */
+  sendAt?: string;
+  senderTemplateId?: number;
+  /** Only recorded: the composer has already put the signature's text into `text`. */
+  signatureTemplateId?: number;
+}
+
+export type ReplyChanges = Partial<Pick<NewReply, 'to' | 'cc' | 'bcc' | 'subject' | 'text' | 'attachments'>>;
+
+/** Replies as the workflow sees them (the sent mail itself is an article on the timeline). */
+@Injectable({ providedIn: 'root' })
+export class RepliesApi {
+  private readonly http = inject(HttpClient);
+
+  /** Queued (no approval needed) or awaiting approval, as the mailbox's policy says. */
+  create(ticketId: number, input: NewReply): Observable<Reply> {
+    return this.http.post<Reply>(`/api/tickets/${ticketId}/replies`, input);
+  }
+
+  /** Oldest first. */
+  forTicket(ticketId: number): Observable<Reply[]> {
+    return this.http.get<Reply[]>(`/api/tickets/${ticketId}/replies`);
+  }
+
+  get(id: number): Observable<Reply> {
+    return this.http.get<Reply>(`/api/replies/${id}`);
+  }
+
+  /** The caller's own replies in one status. */
+  mine(status: ReplyStatus): Observable<Reply[]> {
+    return this.http.get<Reply[]>('/api/replies/mine', { params: new HttpParams().set('status', status) });
+  }
+
+  /** Author only, while a draft or rejected. */
+  update(id: number, changes: ReplyChanges): Observable<Reply> {
+    return this.http.patch<Reply>(`/api/replies/${id}`, changes);
+  }
+
+  /** A rejected reply goes back to the first approval step. */
+  resubmit(id: number): Observable<Reply> {
+    return this.http.post<Reply>(`/api/replies/${id}/resubmit`, {});
+  }
+
+  /** The author gives up on a reply awaiting approval or rejected. */
+  withdraw(id: number): Observable<Reply> {
+    return this.http.post<Reply>(`/api/replies/${id}/withdraw`, {});
+  }
+
+  /** Undo a queued reply (inside the undo window, or before its `sendAt`); 409 once it is going out. */
+  cancel(id: number): Observable<Reply> {
+    return this.http.post<Reply>(`/api/replies/${id}/cancel`, {});
+  }
+}
