@@ -1,4 +1,6 @@
 import { IntakeService, OutboxDispatcher } from '@madoguchi/mail';
+import { TicketsService } from '@madoguchi/tickets';
+import { DataSource } from 'typeorm';
 import { DB_KINDS } from '@test/support/databases';
 import { rawMail } from '@test/support/mail-builder';
 import { SmtpSink, startSmtpSink } from '@test/support/smtp-sink';
@@ -150,5 +152,60 @@ describe.each(DB_KINDS)('mailbox automation on %s', (kind) => {
     expect((await ticketBySubject('その他のお問い合わせ')).labels).toEqual(['一般']);
     folders = (await admin.get(`/api/mailboxes/${mailboxId}/folders`).expect(200)).body;
     expect(folders.map((f: { name: string }) => f.name)).toEqual(['見積', 'クレーム']);
+  });
+
+  it('links inquiries to the customer database: finds by email or phone, creates 仮登録 customers, fills only empty fields', async () => {
+    const bad = await admin.put(`/api/mailboxes/${mailboxId}/customer-link`, { enabled: true, matchBy: 'phone', fieldMap: { name: 'nickname' } }).expect(400);
+    expect(bad.body.message).toMatch(/unknown customer field "nickname"/);
+    await admin.put(`/api/mailboxes/${mailboxId}/customer-link`, { enabled: true, matchBy: 'phone', fieldMap: { sei: 'lastName', mei: 'firstName', tel: 'tel', addr: 'address' } }).expect(200);
+    await admin.post(`/api/mailboxes/${mailboxId}/rules`, { name: 'リフォーム', match: 'all', conditions: [{ field: 'form.kind', op: 'equals', value: 'リフォーム' }], actions: [{ type: 'moveToFolder', folderId: estimates }] }).expect(201);
+
+    const submit = (email: string, tel: string, addr: string) =>
+      t.app.get(DataSource).transaction((m) =>
+        t.app.get(TicketsService).deliverFormSubmission(m, {
+          mailboxId,
+          formId: 1,
+          formName: '資料請求フォーム',
+          subject: '資料請求フォーム',
+          fields: [
+            { key: 'sei', label: '姓', type: 'text', value: '佐々木' },
+            { key: 'mei', label: '名', type: 'text', value: '一郎' },
+            { key: 'email', label: 'メール', type: 'email', value: email },
+            { key: 'tel', label: '電話', type: 'tel', value: tel },
+            { key: 'addr', label: '住所', type: 'text', value: addr },
+            { key: 'kind', label: '種別', type: 'select', value: 'リフォーム' },
+          ],
+          replyEmail: email,
+          senderName: '佐々木 一郎',
+          submittedAt: new Date(),
+        }),
+      );
+    const first = await submit(`sasaki-${kind}@example.jp`, '090-1111-2222', '東京都港区1-2-3');
+    expect(first.customerId).not.toBeNull();
+    const customer = (await admin.get(`/api/customers/${first.customerId}`).expect(200)).body;
+    expect(customer).toMatchObject({ lastName: '佐々木', firstName: '一郎', registrationState: 'provisional', address: '東京都港区1-2-3', email: `sasaki-${kind}@example.jp` });
+    expect(customer.mobile ?? customer.tel).toMatch(/090-?1111-?2222/);
+    const ticket = (await admin.get(`/api/tickets/${first.ticketId}`).expect(200)).body;
+    expect(ticket).toMatchObject({ channel: 'form', folderId: estimates, customerId: first.customerId });
+    expect(ticket.articles[0]).toMatchObject({ kind: 'form', text: expect.stringContaining('種別: リフォーム') });
+    expect(ticket.articles[0].html).toContain('<th>住所</th>');
+
+    // The same phone, written differently and with another email: the same customer; filled fields are kept.
+    const second = await submit(`other-${kind}@example.jp`, '09011112222', '大阪府');
+    expect(second.customerId).toBe(first.customerId);
+    expect((await admin.get(`/api/customers/${first.customerId}`).expect(200)).body.address).toBe('東京都港区1-2-3');
+    const theirs = (await admin.get('/api/tickets').query({ customerId: first.customerId }).expect(200)).body.items;
+    expect(theirs.map((x: { id: number }) => x.id).sort()).toEqual([first.ticketId, second.ticketId].sort());
+
+    // Email: matched by sender address, created from the display name when unknown.
+    await admin.put(`/api/mailboxes/${mailboxId}/customer-link`, { enabled: true, matchBy: 'email', fieldMap: {} }).expect(200);
+    await ingest({ subject: '初めての問い合わせ', from: `new-${kind}@example.net`, fromName: '中村 美咲' });
+    const mailTicket = await ticketBySubject('初めての問い合わせ');
+    const created = (await admin.get(`/api/customers/${mailTicket.customerId}`).expect(200)).body;
+    expect(created).toMatchObject({ lastName: '中村', firstName: '美咲', email: `new-${kind}@example.net`, registrationState: 'provisional' });
+    await ingest({ subject: '二通目', from: `new-${kind}@example.net` });
+    expect((await ticketBySubject('二通目')).customerId).toBe(mailTicket.customerId);
+    await ingest({ subject: '迷惑な勧誘', from: `x@spam.example` });
+    expect((await ticketBySubject('迷惑な勧誘')).customerId).toBeNull();
   });
 });

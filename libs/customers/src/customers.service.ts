@@ -203,6 +203,57 @@ export class CustomersService {
     });
   }
 
+  /**
+   * データベース自動連携: the customer an inquiry comes from, in the caller's transaction. Found
+   * by email or by phone (digits, whatever the hyphens); created as 仮登録 when none matches.
+   * Mapped values fill the customer's empty fields only (what staff entered is never
+   * overwritten); a value that is not valid for its field (a bad phone number) is skipped.
+   */
+  async linkInquiry(
+    m: EntityManager,
+    link: { matchBy: 'email' | 'phone'; email: string | null; phone: string | null; values: Partial<Record<LinkableField, string>> },
+    actor: Actor,
+  ): Promise<{ customerId: number; created: boolean } | null> {
+    const repo = m.getRepository(Customer);
+    const email = link.email?.trim().toLowerCase() || null;
+    const digits = link.phone ? (parsePhone(link.phone)?.digits ?? null) : null;
+    let c: Customer | null = null;
+    if (link.matchBy === 'phone' && digits) {
+      c = await repo.createQueryBuilder('c').where('c.tel_digits = :d OR c.mobile_digits = :d', { d: digits }).orderBy('c.id', 'ASC').getOne();
+    }
+    if (!c && email) c = await repo.findOne({ where: { email }, order: { id: 'ASC' } });
+    if (!c && !email && !digits) return null;
+    const created = !c;
+    const before = c ? { ...c } : null;
+    if (!c) {
+      c = repo.create({ registrationState: 'provisional', listFlag: 'normal', smsConsent: false });
+      c.code = await this.nextFreeCode(m);
+      c.lastName = '';
+      c.email = email;
+    }
+    const values: Partial<Record<LinkableField, string>> = { ...link.values };
+    if (digits && link.phone && !values.tel && !values.mobile) values[/^0[789]0/.test(digits) ? 'mobile' : 'tel'] = link.phone;
+    const fill: CustomerFieldsDto & { lastName?: string } = {};
+    for (const [field, raw] of Object.entries(values) as [LinkableField, string][]) {
+      const value = raw?.trim();
+      if (!value || !LINKABLE_FIELDS.includes(field)) continue;
+      const current = (c as unknown as Record<string, unknown>)[field];
+      if (current !== null && current !== undefined && current !== '') continue;
+      if ((field === 'tel' || field === 'mobile') && !parsePhone(value)) continue;
+      (fill as Record<string, string>)[field] = value.slice(0, field === 'comment' ? 2000 : 255);
+    }
+    if (fill.lastName === undefined && !c.lastName) fill.lastName = (email ?? link.phone ?? '').split('@')[0] || '(不明)';
+    if (fill.lastName !== undefined) c.lastName = fill.lastName;
+    this.applyFields(c, fill);
+    const saved = await repo.save(c);
+    if (created) await m.getRepository(CustomerSearch).insert({ customerId: saved.id, text: buildSearchText(saved) });
+    else await m.getRepository(CustomerSearch).update({ customerId: saved.id }, { text: buildSearchText(saved) });
+    if (created || Object.keys(fill).length) {
+      await this.audit.record(actor, { entity: 'customer', entityId: saved.id, action: created ? 'create_from_inquiry' : 'update_from_inquiry', before, after: fill }, m);
+    }
+    return { customerId: saved.id, created };
+  }
+
   /** Staff names by id, for the CSV's 担当 column. */
   async staffNames(): Promise<Map<number, string>> {
     const users = await this.dataSource.getRepository(StaffUser).find({ select: { id: true, name: true } });
@@ -355,3 +406,7 @@ export class CustomersService {
     }
   }
 }
+
+/** Customer fields an inquiry may fill (§2 データベース自動連携). */
+export const LINKABLE_FIELDS = ['lastName', 'firstName', 'lastNameKana', 'firstNameKana', 'email', 'tel', 'mobile', 'postalCode', 'address', 'comment'] as const;
+export type LinkableField = (typeof LINKABLE_FIELDS)[number];

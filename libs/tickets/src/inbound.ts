@@ -37,3 +37,18 @@ export interface Delivered {
   createdTicket: boolean;
   reopened: boolean;
 }
+
+/** One inquiry-form submission, as the forms channel hands it to tickets. */
+export interface FormSubmissionInput {
+  mailboxId: number;
+  formId: number;
+  formName: string;
+  /** The ticket's subject, e.g. the form's name. */
+  subject: string;
+  /** In form order, display values (checkbox choices joined with 、). */
+  fields: { key: string; label: string; type: string; value: string }[];
+  /** The value of the form's reply email field. */
+  replyEmail: string | null;
+  senderName: string | null;
+  submittedAt: Date;
+}

@@ -1,3 +1,4 @@
+import { CustomersModule } from '@madoguchi/customers';
 import { MailboxesModule } from '@madoguchi/mailboxes';
 import { WorkflowModule } from '@madoguchi/workflow';
 import { Module } from '@nestjs/common';
@@ -26,7 +27,7 @@ import { TicketWorkflowService } from './workflow/ticket-workflow.service';
 import { WorkflowController } from './workflow/workflow.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), MailboxesModule, WorkflowModule],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), MailboxesModule, CustomersModule, WorkflowModule],
   controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController],
   providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService],
   exports: [TicketsService, RepliesService, TicketEvents, TicketWorkflowService],

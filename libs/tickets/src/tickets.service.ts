@@ -7,7 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import { Article, MailAddress } from './article.entity';
 import { Attachment } from './attachment.entity';
-import { Delivered, InboundEmail } from './inbound';
+import { Delivered, FormSubmissionInput, InboundEmail } from './inbound';
 import { ThreadKey } from './thread-key.entity';
 import { formatTicketCode, ticketCodesIn } from './ticket-code';
 import { Ticket, TicketState } from './ticket.entity';
@@ -52,6 +52,7 @@ export interface TicketListItem {
   spam: boolean;
   assigneeId: number | null;
   assigneeGroupId: number | null;
+  channel: string;
 }
 
 export interface ArticleView {
@@ -127,6 +128,7 @@ export class TicketsService {
       const tickets = run.map(({ mail }, i) => this.newTicket(m, mail, formatTicketCode(first + i), null, customers));
       const inquiries = run.map(({ mail }) => inquiryOf(mail));
       const outcomes = tickets.map((t, i) => this.automation.route(auto!, t, inquiries[i]));
+      if (auto.customerLink.enabled) for (const [i, t] of tickets.entries()) if (!t.customerId) await this.automation.linkCustomer(m, auto, t, inquiries[i]);
       const ticketIds = (await m.insert(Ticket, tickets)).identifiers.map((x) => x.id as number);
       tickets.forEach((t, i) => (t.id = ticketIds[i]));
       await this.automation.afterCreate(m, auto, tickets.map((ticket, i) => ({ ticket, outcome: outcomes[i], inquiry: inquiries[i] })));
@@ -217,6 +219,82 @@ export class TicketsService {
         .execute();
     }
     return { ticketId: ticket.id, articleId: article.id, createdTicket, reopened };
+  }
+
+  /**
+   * Files one inquiry-form submission in the caller's transaction: a new ticket (channel
+   * `form`) whose first article shows the fields as a table, sorted by the routing rules
+   * (which can match `form.<key>`), linked to its customer when the mailbox says so, with
+   * journal mail like any new inquiry.
+   */
+  async deliverFormSubmission(m: EntityManager, input: FormSubmissionInput): Promise<{ ticketId: number; articleId: number; code: string; customerId: number | null }> {
+    const now = input.submittedAt;
+    const code = formatTicketCode(await this.sequences.next(m, 'ticket_code', 1));
+    const address = input.replyEmail?.trim().toLowerCase() || null;
+    const customers = await this.customersByEmail(m, address ? [address] : []);
+    const ticket = m.create(Ticket, {
+      code,
+      mailboxId: input.mailboxId,
+      folderId: null,
+      state: 'unhandled',
+      stateVersion: 1,
+      stateContext: null,
+      stateChangedAt: now,
+      version: 1,
+      subject: (input.subject || input.formName).slice(0, 998),
+      channel: 'form',
+      customerId: address ? (customers.get(address) ?? null) : null,
+      assigneeId: null,
+      assigneeGroupId: null,
+      contactAddress: address?.slice(0, 254) ?? null,
+      contactName: input.senderName?.slice(0, 255) || null,
+      labels: [],
+      unread: true,
+      spam: false,
+      mentionsTicketId: null,
+      createdAt: now,
+      lastActivityAt: now,
+    });
+    const form = Object.fromEntries(input.fields.map((f) => [f.key, f.value]));
+    const text = input.fields.map((f) => `${f.label}: ${f.value}`).join('\n');
+    const inquiry: NewInquiry = {
+      input: { from: address ?? '', to: [], cc: [], subject: ticket.subject, body: text, channel: 'form', hasAttachment: false, form },
+      fromCustomer: true,
+      senderName: input.senderName ?? '',
+    };
+    const auto = await this.automation.load(m, input.mailboxId);
+    const outcome = this.automation.route(auto, ticket, inquiry);
+    if (!ticket.customerId || auto.customerLink.enabled) await this.automation.linkCustomer(m, auto, ticket, inquiry);
+    ticket.id = (await m.insert(Ticket, ticket)).identifiers[0].id as number;
+    const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    const html = `<table class="form-fields"><tbody>${input.fields
+      .map((f) => `<tr><th>${esc(f.label)}</th><td>${esc(f.value).replace(/\n/g, '<br>')}</td></tr>`)
+      .join('')}</tbody></table>`;
+    const article = m.create(Article, {
+      ticketId: ticket.id,
+      kind: 'form',
+      direction: 'inbound',
+      sender: 'customer',
+      messageId: null,
+      inReplyTo: [],
+      references: [],
+      fromAddress: address,
+      fromName: input.senderName,
+      toJson: [],
+      ccJson: [],
+      bccJson: [],
+      subject: `${input.formName}`.slice(0, 998),
+      bodyText: text,
+      bodyHtml: html,
+      status: null,
+      authorId: null,
+      rawMessageId: null,
+      classification: 'normal',
+      createdAt: now,
+    });
+    article.id = (await m.insert(Article, article)).identifiers[0].id as number;
+    await this.automation.afterCreate(m, auto, [{ ticket, outcome, inquiry }]);
+    return { ticketId: ticket.id, articleId: article.id, code, customerId: ticket.customerId };
   }
 
   async list(query: TicketQueryDto, p: Principal): Promise<{ items: TicketListItem[]; total: number; page: number; pageSize: number }> {
@@ -355,6 +433,7 @@ export class TicketsService {
       spam: t.spam,
       assigneeId: t.assigneeId,
       assigneeGroupId: t.assigneeGroupId,
+      channel: t.channel,
     };
   }
 
@@ -398,6 +477,7 @@ export class TicketsService {
     const auto = await this.automation.load(m, mail.mailboxId);
     const inquiry = inquiryOf(mail);
     const outcome = this.automation.route(auto, ticket, inquiry);
+    if (!ticket.customerId) await this.automation.linkCustomer(m, auto, ticket, inquiry);
     ticket.id = (await m.insert(Ticket, ticket)).identifiers[0].id as number;
     await this.automation.afterCreate(m, auto, [{ ticket, outcome, inquiry }]);
     return ticket;

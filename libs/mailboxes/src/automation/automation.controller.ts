@@ -1,7 +1,7 @@
 import { CurrentPrincipal, Principal } from '@madoguchi/auth';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CreateFolderDto, CreateRuleDto, DeleteFolderQueryDto, JournalDto, UpdateFolderDto, UpdateRuleDto } from './automation.dto';
+import { CreateFolderDto, CreateRuleDto, CustomerLinkDto, DeleteFolderQueryDto, JournalDto, UpdateFolderDto, UpdateRuleDto } from './automation.dto';
 import { AutomationService } from './automation.service';
 
 /** Folders, routing rules (振り分け設定) and journal mail (ジャーナルメール) of a mailbox. */
@@ -71,5 +71,19 @@ export class AutomationController {
   @Put('journal')
   setJournal(@Param('id', ParseIntPipe) id: number, @Body() dto: JournalDto, @CurrentPrincipal() p: Principal) {
     return this.automation.setJournal(id, dto, p);
+  }
+
+  @Get('customer-link')
+  customerLink(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    return this.automation.customerLink(id, p);
+  }
+
+  /**
+   * データベース自動連携 `{enabled, matchBy: email|phone, fieldMap:{formFieldKey: customerField}}`:
+   * each new inquiry is linked to its customer, created as 仮登録 when none matches.
+   */
+  @Put('customer-link')
+  setCustomerLink(@Param('id', ParseIntPipe) id: number, @Body() dto: CustomerLinkDto, @CurrentPrincipal() p: Principal) {
+    return this.automation.setCustomerLink(id, dto, p);
   }
 }

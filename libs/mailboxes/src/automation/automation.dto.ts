@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsPositive, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsPositive, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 
 export class CreateFolderDto {
   @IsString()
@@ -149,4 +149,18 @@ export class JournalDto {
   @IsArray()
   @IsInt({ each: true })
   folderIds?: number[];
+}
+
+export class CustomerLinkDto {
+  @IsBoolean()
+  enabled: boolean;
+
+  /** How the inquiry's customer is found: by the sender's email, or by a phone number (normalised). */
+  @IsIn(['email', 'phone'], { message: 'matchBy must be email or phone' })
+  matchBy: 'email' | 'phone';
+
+  /** Form field key → customer field (lastName, firstName, lastNameKana, firstNameKana, email, tel, mobile, postalCode, address, comment). */
+  @IsOptional()
+  @IsObject()
+  fieldMap?: Record<string, string>;
 }

@@ -1,9 +1,10 @@
 import { Principal } from '@madoguchi/auth';
+import { LINKABLE_FIELDS, LinkableField } from '@madoguchi/customers';
 import { AuditService, Conflict, Forbidden, NotFound, ValidationFailed } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { CreateFolderDto, CreateRuleDto, JournalDto, RuleActionDto, RuleConditionDto, UpdateFolderDto, UpdateRuleDto } from './automation.dto';
+import { CreateFolderDto, CreateRuleDto, CustomerLinkDto, JournalDto, RuleActionDto, RuleConditionDto, UpdateFolderDto, UpdateRuleDto } from './automation.dto';
 import { Folder } from './folder.entity';
 import { conditionProblem, RuleAction, RuleCondition, RuleDefinition, RuleOp } from './rule-engine';
 import { RoutingRule } from './routing-rule.entity';
@@ -27,6 +28,16 @@ export interface JournalSettings {
 }
 
 export const NO_JOURNAL: JournalSettings = { enabled: false, recipients: [], folderIds: [] };
+
+/** データベース自動連携: find or create the inquiry's customer and fill mapped fields. */
+export interface CustomerLinkSettings {
+  enabled: boolean;
+  matchBy: 'email' | 'phone';
+  /** Form field key → customer field (lastName, firstName, …, comment). */
+  fieldMap: Record<string, LinkableField>;
+}
+
+export const NO_CUSTOMER_LINK: CustomerLinkSettings = { enabled: false, matchBy: 'email', fieldMap: {} };
 
 export const ruleView = (r: RoutingRule) => ({
   id: r.id,
@@ -226,6 +237,37 @@ export class AutomationService {
       const before = await this.journalSettings(m, mailboxId);
       await m.query('UPDATE mailbox SET journal_json = ? WHERE id = ?', [JSON.stringify(settings), mailboxId]);
       await this.audit.record(p.actor, { entity: 'mailbox', entityId: mailboxId, action: 'journal', before, after: settings }, m);
+    });
+    return settings;
+  }
+
+  // ---- customer database link ------------------------------------------------------------
+
+  async customerLink(mailboxId: number, p: Principal): Promise<CustomerLinkSettings> {
+    await this.mailbox(mailboxId, p, 'view');
+    return this.customerLinkSettings(this.dataSource.manager, mailboxId);
+  }
+
+  async customerLinkSettings(m: EntityManager, mailboxId: number): Promise<CustomerLinkSettings> {
+    const rows = (await m.query('SELECT customer_link_json FROM mailbox WHERE id = ?', [mailboxId])) as { customer_link_json: string | null }[];
+    return rows[0]?.customer_link_json ? (JSON.parse(rows[0].customer_link_json) as CustomerLinkSettings) : NO_CUSTOMER_LINK;
+  }
+
+  async setCustomerLink(mailboxId: number, dto: CustomerLinkDto, p: Principal): Promise<CustomerLinkSettings> {
+    await this.mailbox(mailboxId, p, 'manage');
+    const fieldMap: Record<string, LinkableField> = {};
+    const errors: Record<string, string[]> = {};
+    for (const [key, field] of Object.entries(dto.fieldMap ?? {})) {
+      if (!/^[A-Za-z0-9_-]{1,50}$/.test(key)) errors[`fieldMap.${key}`] = ['form field keys are letters, digits, - and _'];
+      else if (!(LINKABLE_FIELDS as readonly string[]).includes(String(field))) errors[`fieldMap.${key}`] = [`unknown customer field "${String(field)}": use one of ${LINKABLE_FIELDS.join(', ')}`];
+      else fieldMap[key] = field as LinkableField;
+    }
+    if (Object.keys(errors).length) throw new ValidationFailed(errors);
+    const settings: CustomerLinkSettings = { enabled: dto.enabled, matchBy: dto.matchBy, fieldMap };
+    await this.dataSource.transaction(async (m) => {
+      const before = await this.customerLinkSettings(m, mailboxId);
+      await m.query('UPDATE mailbox SET customer_link_json = ? WHERE id = ?', [JSON.stringify(settings), mailboxId]);
+      await this.audit.record(p.actor, { entity: 'mailbox', entityId: mailboxId, action: 'customer_link', before, after: settings }, m);
     });
     return settings;
   }

@@ -1,5 +1,6 @@
 import { APP_CONFIG, AppConfig, Clock, OutboxEntry } from '@madoguchi/core';
-import { AutomationService, evaluateRules, JournalSettings, MailboxConnection, MailboxesService, RuleDefinition, RuleInput, RuleOutcome } from '@madoguchi/mailboxes';
+import { CustomersService, LinkableField } from '@madoguchi/customers';
+import { AutomationService, CustomerLinkSettings, evaluateRules, JournalSettings, MailboxConnection, MailboxesService, RuleDefinition, RuleInput, RuleOutcome } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -12,6 +13,7 @@ export interface MailboxAutomation {
   mailboxId: number;
   rules: RuleDefinition[];
   journal: JournalSettings;
+  customerLink: CustomerLinkSettings;
 }
 
 /** What a new ticket's first message looks like to rules and the journal. */
@@ -36,12 +38,42 @@ export class InboundAutomation {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly automation: AutomationService,
     private readonly mailboxes: MailboxesService,
+    private readonly customers: CustomersService,
     private readonly clock: Clock,
   ) {}
 
   async load(m: EntityManager, mailboxId: number): Promise<MailboxAutomation> {
-    const [rules, journal] = await Promise.all([this.automation.definitions(m, mailboxId), this.automation.journalSettings(m, mailboxId)]);
-    return { mailboxId, rules, journal };
+    const rules = await this.automation.definitions(m, mailboxId);
+    const journal = await this.automation.journalSettings(m, mailboxId);
+    const customerLink = await this.automation.customerLinkSettings(m, mailboxId);
+    return { mailboxId, rules, journal, customerLink };
+  }
+
+  /**
+   * データベース自動連携 for a ticket about to be written: its customer, found by email (or a
+   * mapped phone field) or created as 仮登録, mapped form fields filled in.
+   */
+  async linkCustomer(m: EntityManager, auto: MailboxAutomation, ticket: Ticket, inquiry: NewInquiry): Promise<void> {
+    const link = auto.customerLink;
+    if (!link.enabled || !inquiry.fromCustomer || ticket.spam) return;
+    const values: Partial<Record<LinkableField, string>> = {};
+    for (const [key, field] of Object.entries(link.fieldMap)) {
+      const v = inquiry.input.form?.[key];
+      if (v) values[field] = v;
+    }
+    if (!inquiry.input.form && inquiry.senderName) {
+      // A mail's display name 「山田 花子」: family name first, as Japanese senders write it.
+      const [last, ...first] = inquiry.senderName.trim().split(/[\s\u3000]+/);
+      values.lastName = last;
+      if (first.length) values.firstName = first.join(' ');
+    }
+    const phoneKey = Object.entries(link.fieldMap).find(([, f]) => f === 'tel' || f === 'mobile')?.[0];
+    const linked = await this.customers.linkInquiry(
+      m,
+      { matchBy: link.matchBy, email: ticket.contactAddress, phone: phoneKey ? (inquiry.input.form?.[phoneKey] ?? null) : null, values },
+      { userId: null, label: 'customer-link' },
+    );
+    if (linked) ticket.customerId = linked.customerId;
   }
 
   /** Applies the rules' outcome to a ticket that is about to be written. */
