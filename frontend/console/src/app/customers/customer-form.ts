@@ -46,6 +46,7 @@ import {
   fullName,
 } from './customer-labels';
 import { CustomerListMemory } from './customer-list-query';
+import { CustomerTickets } from './customer-tickets';
 
 /** Katakana, full or half width (with ー, ・), and spaces; hiragana is converted on blur. */
 const KATAKANA = /^[\u30A0-\u30FF\uFF66-\uFF9F\u3000 ]*$/;
@@ -88,7 +89,7 @@ const PATTERN_MESSAGES: Partial<Record<CustomerField, MessageKey>> = {
 
 @Component({
   selector: 'mg-customer-form',
-  imports: [
+  imports: [CustomerTickets, 
     ReactiveFormsModule,
     MatButtonModule,
     MatCheckboxModule,
@@ -117,7 +118,7 @@ export class CustomerForm {
   readonly id = input<string>();
 
   protected readonly isNew = computed(() => this.id() === undefined);
-  private readonly customerId = computed(() => {
+  protected readonly customerId = computed(() => {
     const id = Number(this.id());
     return Number.isInteger(id) && id > 0 ? id : undefined;
   });
