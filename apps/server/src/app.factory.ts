@@ -1,5 +1,5 @@
 import { AppConfig, createValidationPipe, DomainExceptionFilter, runMigrations, unitOfWorkMiddleware } from '@madoguchi/core';
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger, LogLevel, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -29,7 +29,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   app.use(unitOfWorkMiddleware);
   app.use(cookieParser());
-  app.setGlobalPrefix('api');
+  // Public inquiry-form pages live at /forms/<slug>, a short address to give out (libs/tickets forms).
+  app.setGlobalPrefix('api', { exclude: [{ path: 'forms/:slug', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());
   app.enableShutdownHooks();
@@ -55,14 +56,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   return app;
 }
 
-/** The Angular console: static files, and index.html for every other non-API path (client-side routes). */
+/** The Angular console: static files, and index.html for every other path but the API and public form pages (client-side routes). */
 function serveConsole(app: NestExpressApplication, dir: string): void {
   const index = join(dir, 'index.html');
   if (existsSync(index)) {
     app.useStaticAssets(dir, { index: false, maxAge: '1h' });
   }
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path === '/api') return next();
+    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path === '/api' || req.path.startsWith('/forms/')) return next();
     if (!existsSync(index)) {
       res
         .status(503)

@@ -11,6 +11,8 @@ import { TicketRuleLog } from './automation/ticket-rule-log.entity';
 import { ComposeController } from './compose/compose.controller';
 import { ComposeService } from './compose/compose.service';
 import { EventsController } from './events.controller';
+import { FormSubmissionsService } from './forms/form-submissions.service';
+import { FormPageController, PublicFormsController } from './forms/public-forms.controller';
 import { RepliesService } from './replies.service';
 import { ThreadKey } from './thread-key.entity';
 import { TicketEvents } from './ticket-events';
@@ -28,8 +30,8 @@ import { WorkflowController } from './workflow/workflow.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), MailboxesModule, CustomersModule, WorkflowModule],
-  controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController],
-  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService],
+  controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, FormPageController, PublicFormsController],
+  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService],
   exports: [TicketsService, RepliesService, TicketEvents, TicketWorkflowService],
 })
 export class TicketsModule {}

@@ -1,0 +1,188 @@
+import { APP_CONFIG, AppConfig, Clock, NotFound, OutboxEntry, TooManyAttempts, ValidationFailed } from '@madoguchi/core';
+import { checkSubmission, FormsService, FormSubmissionHit, InquiryForm, MailboxesService, renderFormMail, SubmittedField } from '@madoguchi/mailboxes';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHmac, randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, LessThan, MoreThan } from 'typeorm';
+import { FormSubmissionInput } from '../inbound';
+import type { EmailPayload } from '../replies.service';
+import { ThreadKey } from '../thread-key.entity';
+import { Ticket } from '../ticket.entity';
+import { TicketsService } from '../tickets.service';
+
+/** Filed submissions (and caught bots) per client and form within the window; the next one is refused. */
+export const SUBMISSION_LIMIT = 5;
+export const SUBMISSION_WINDOW_MS = 10 * 60_000;
+
+/** 429 with Retry-After (the exception filter sets it for TooManyAttempts), in words the customer reads on the page. */
+export class TooManySubmissions extends TooManyAttempts {
+  constructor(retryAfterSeconds: number) {
+    super(retryAfterSeconds);
+    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+    this.message = `短時間に送信が繰り返されたため、受け付けを一時停止しています。約${minutes}分後にもう一度お試しください。`;
+  }
+}
+
+export interface SubmissionResult {
+  ok: true;
+  /** The ticket code (受付番号); null when nothing was filed (the spam trap was filled). */
+  code: string | null;
+}
+
+export interface CheckResult {
+  ok: true;
+  fields: { key: string; label: string; value: string }[];
+}
+
+const SUBJECT_KEYS = new Set(['subject', 'title', 'topic']);
+const SUBJECT_LABEL = /件名|題名|タイトル|用件/;
+const NAME_KEYS = new Set(['name', 'full_name', 'fullname']);
+const NAME_LABEL = /名前|氏名/;
+const KANA_LABEL = /フリガナ|ふりがな|カナ|かな|kana/i;
+
+/** `フォーム名: <the subject-like field>` when the form has one and it was filled in, else the form's name. */
+export function subjectOf(formName: string, fields: SubmittedField[]): string {
+  const topic = fields.find((f) => ['text', 'select', 'radio'].includes(f.type) && f.value && (SUBJECT_KEYS.has(f.key) || SUBJECT_LABEL.test(f.label)));
+  return (topic ? `${formName}: ${topic.value}` : formName).slice(0, 250);
+}
+
+/** The value of a name-like text field (key `name`, or a label with 名前/氏名 that is not the reading in kana). */
+export function senderNameOf(fields: SubmittedField[]): string | null {
+  const text = fields.filter((f) => f.type === 'text' && f.value);
+  const field = text.find((f) => NAME_KEYS.has(f.key)) ?? text.find((f) => NAME_LABEL.test(f.label) && !KANA_LABEL.test(f.label) && !KANA_LABEL.test(f.key));
+  return field?.value ?? null;
+}
+
+/**
+ * Public submissions of inquiry forms: checked against the form, rate-limited per client, filed
+ * as a ticket through TicketsService, and answered with the thank-you mail through the outbox,
+ * all in one transaction (a rollback sends nothing).
+ *
+ * Spam protection: a honeypot input the page hides from people (a bot that fills it is told
+ * all went well, and nothing is filed), and at most SUBMISSION_LIMIT filed submissions per
+ * client per form in SUBMISSION_WINDOW_MS. The counts live in the database, not in memory, so
+ * the limit holds across restarts and across several instances; rows older than the window are
+ * deleted after each submission.
+ */
+@Injectable()
+export class FormSubmissionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly forms: FormsService,
+    private readonly mailboxes: MailboxesService,
+    private readonly tickets: TicketsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The active form at a public address; 404 for an unknown or inactive one. */
+  async published(slug: string): Promise<InquiryForm> {
+    const form = await this.forms.published(slug);
+    if (!form) throw new NotFound('form', slug);
+    return form;
+  }
+
+  /** The 確認画面 step: the values as they will be filed, or the per-field messages. Stores nothing. */
+  async check(slug: string, raw: Record<string, unknown>): Promise<CheckResult> {
+    const form = await this.published(slug);
+    const fields = this.validate(form, raw);
+    return { ok: true, fields: fields.map(({ key, label, value }) => ({ key, label, value })) };
+  }
+
+  async submit(slug: string, raw: Record<string, unknown>, honeypot: unknown, ip: string): Promise<SubmissionResult> {
+    const form = await this.published(slug);
+    const clientKey = createHmac('sha256', this.config.secretKey).update(`form-client:${ip}`).digest('hex');
+    const trapped = typeof honeypot === 'string' ? honeypot.trim() !== '' : honeypot !== undefined && honeypot !== null && honeypot !== false;
+    // A caught bot counts against its client like a real submission, and learns nothing from the answer.
+    const fields = trapped ? [] : this.validate(form, raw);
+    const now = this.clock.now();
+    const result = await this.dataSource.transaction(async (m) => {
+      await this.limit(m, form.id, clientKey, now);
+      if (trapped) return { ok: true as const, code: null };
+      const replyEmail = fields.find((f) => f.key === form.replyEmailField)?.value || null;
+      const senderName = senderNameOf(fields);
+      const input: FormSubmissionInput = {
+        mailboxId: form.mailboxId,
+        formId: form.id,
+        formName: form.name,
+        subject: subjectOf(form.name, fields),
+        fields: fields.map(({ key, label, type, value }) => ({ key, label, type, value })),
+        replyEmail,
+        senderName,
+        submittedAt: now,
+      };
+      const filed = await this.tickets.deliverFormSubmission(m, input);
+      await this.thankYou(m, form, fields, { replyEmail, senderName, ticketId: filed.ticketId, now });
+      return { ok: true as const, code: filed.code };
+    });
+    // Outside the transaction: a range delete there would take gap locks on MariaDB that two
+    // concurrent submissions' inserts could deadlock on. Losing a prune costs nothing.
+    await this.dataSource
+      .getRepository(FormSubmissionHit)
+      .delete({ createdAt: LessThan(new Date(now.getTime() - SUBMISSION_WINDOW_MS)) })
+      .catch(() => undefined);
+    return result;
+  }
+
+  private validate(form: InquiryForm, raw: Record<string, unknown>): SubmittedField[] {
+    const result = checkSubmission(form.fieldsJson, raw);
+    if (!result.ok) throw new ValidationFailed(result.errors);
+    return result.fields;
+  }
+
+  /** Refuses the client's next submission once it has used up the window, else counts this one. */
+  private async limit(m: EntityManager, formId: number, clientKey: string, now: Date): Promise<void> {
+    const since = new Date(now.getTime() - SUBMISSION_WINDOW_MS);
+    const recent = await m.find(FormSubmissionHit, { select: { createdAt: true }, where: { formId, clientKey, createdAt: MoreThan(since) }, order: { createdAt: 'ASC' } });
+    if (recent.length >= SUBMISSION_LIMIT) {
+      // Free again when the oldest hit that still counts leaves the window.
+      const oldest = recent[recent.length - SUBMISSION_LIMIT].createdAt;
+      throw new TooManySubmissions(Math.max(1, Math.ceil((oldest.getTime() + SUBMISSION_WINDOW_MS - now.getTime()) / 1000)));
+    }
+    await m.insert(FormSubmissionHit, { formId, clientKey, createdAt: now });
+  }
+
+  /**
+   * The thank-you mail, when the form sends one and the customer gave an address: an outbox row
+   * with no ticket (sending it must not move the ticket's state), and a thread key so that a
+   * reply to it lands on the submission's ticket. Not sent for a submission the routing rules
+   * marked as spam: an automatic answer to spam would make the mailbox a spam relay.
+   */
+  private async thankYou(m: EntityManager, form: InquiryForm, fields: SubmittedField[], ctx: { replyEmail: string | null; senderName: string | null; ticketId: number; now: Date }): Promise<void> {
+    const t = form.thankYouJson;
+    if (!t.enabled || !ctx.replyEmail) return;
+    const ticket = await m.findOne(Ticket, { select: { id: true, spam: true }, where: { id: ctx.ticketId } });
+    if (ticket?.spam) return;
+    const mailbox = await this.mailboxes.connection(form.mailboxId);
+    if (!mailbox || (!mailbox.smtp && !this.config.mail.capture)) return;
+    const vars = { formName: form.name, fields: Object.fromEntries(fields.map((f) => [f.key, f.value])) };
+    const payload: EmailPayload = {
+      from: { address: mailbox.address, name: mailbox.name },
+      to: [{ address: ctx.replyEmail, name: ctx.senderName ?? '' }],
+      cc: [],
+      bcc: [],
+      // A value typed into a field may hold line breaks; a subject is one line.
+      subject: renderFormMail(t.subject, vars).replace(/\s+/g, ' ').trim().slice(0, 250),
+      text: renderFormMail(t.body, vars),
+      inReplyTo: null,
+      references: [],
+      charset: mailbox.outgoingCharset,
+    };
+    const messageId = `${randomUUID()}@${mailbox.address.split('@')[1] ?? 'madoguchi.invalid'}`;
+    await m.insert(OutboxEntry, {
+      channel: 'email',
+      mailboxId: mailbox.id,
+      ticketId: null,
+      articleId: null,
+      state: 'pending',
+      payload: JSON.stringify(payload),
+      messageId,
+      dueAt: ctx.now,
+      cancelOnCustomerReply: false,
+      attempts: 0,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    });
+    await m.insert(ThreadKey, { mailboxId: mailbox.id, messageId, ticketId: ctx.ticketId, articleId: null });
+  }
+}
