@@ -1,6 +1,7 @@
 import { Injectable, signal } from '@angular/core';
 import type { ParamMap, Params } from '@angular/router';
 
+import type { InboxPlace } from '../api/automation-api';
 import { TICKET_STATES, type TicketState } from '../api/tickets-api';
 
 export const PAGE_SIZES = [10, 20, 50, 100] as const;
@@ -17,6 +18,8 @@ export interface TicketListQuery {
   /** 1-based */
   page: number;
   pageSize: number;
+  /** A folder or the spam; absent from the URL for the whole mailbox (spam aside). */
+  place: InboxPlace;
 }
 
 /** Reads the inbox's state tab, search and page from its URL query params. */
@@ -31,7 +34,17 @@ export function parseTicketListQuery(params: ParamMap): TicketListQuery {
     q: params.get('q')?.trim() ?? '',
     page: Number.isInteger(page) && page >= 1 ? page : 1,
     pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
+    place: parsePlace(params.get('folder')),
   };
+}
+
+/** `?folder=spam` or `?folder=<id>`; anything else is the whole mailbox. */
+function parsePlace(value: string | null): InboxPlace {
+  if (value === 'spam') {
+    return { kind: 'spam' };
+  }
+  const folderId = Number(value);
+  return value && Number.isInteger(folderId) && folderId > 0 ? { kind: 'folder', folderId } : { kind: 'all' };
 }
 
 /** The inverse of `parseTicketListQuery`, leaving defaults out to keep URLs short. */
@@ -48,6 +61,11 @@ export function ticketListQueryParams(query: TicketListQuery): Params {
   }
   if (query.pageSize !== DEFAULT_PAGE_SIZE) {
     params['pageSize'] = query.pageSize;
+  }
+  if (query.place.kind === 'spam') {
+    params['folder'] = 'spam';
+  } else if (query.place.kind === 'folder') {
+    params['folder'] = query.place.folderId;
   }
   return params;
 }

@@ -1,3 +1,4 @@
+import { DragDropModule } from '@angular/cdk/drag-drop';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -7,11 +8,14 @@ import {
   inject,
   input,
   linkedSignal,
+  signal,
   untracked,
 } from '@angular/core';
 import { rxResource, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { FormControl, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatChipsModule } from '@angular/material/chips';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -20,20 +24,26 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { MatTabsModule } from '@angular/material/tabs';
+import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { debounceTime, distinctUntilChanged, filter, map } from 'rxjs';
 
 import { readApiError } from '../api/api-error';
+import { AutomationApi, type Folder, type InboxPlace } from '../api/automation-api';
 import { EventsApi } from '../api/events-api';
 import { MailboxesApi } from '../api/mailboxes-api';
 import { TicketsApi, type TicketPage, type TicketSearch, type TicketSummary } from '../api/tickets-api';
 import { WorkflowApi, type TicketCounts } from '../api/workflow-api';
 import { Notifier } from '../core/notifier';
+import { Session } from '../core/session';
 import { DateTimePipe } from '../i18n/date-time-pipe';
 import type { MessageKey } from '../i18n/ja';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { TICKET_STATE_LABELS } from '../ticket/ticket-labels';
 import { TicketStateChip } from '../ticket/ticket-state-chip';
+import { FolderTree } from './folder-tree';
+import { registerFolderIcons } from './folders';
+import { MoveToFolderMenu } from './move-to-folder-menu';
 import {
   InboxMemory,
   PAGE_SIZES,
@@ -47,13 +57,19 @@ import {
 /** Re-fetching once for a burst of changes (a batch of mail arriving) rather than once per ticket. */
 const LIVE_UPDATE_DEBOUNCE_MS = 300;
 
-/** The shared inbox of one mailbox: state tabs, search, and the tickets, updated live. */
+/**
+ * The shared inbox of one mailbox: its folders beside state tabs, search and the tickets, updated
+ * live; selected tickets (or a dragged row) move to a folder.
+ */
 @Component({
   selector: 'mg-ticket-list',
   imports: [
+    DragDropModule,
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,
+    MatCheckboxModule,
+    MatChipsModule,
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
@@ -62,9 +78,12 @@ const LIVE_UPDATE_DEBOUNCE_MS = 300;
     MatSelectModule,
     MatTableModule,
     MatTabsModule,
+    MatTooltipModule,
     DateTimePipe,
     TicketStateChip,
     TranslatePipe,
+    FolderTree,
+    MoveToFolderMenu,
   ],
   templateUrl: './ticket-list.html',
   styleUrl: './ticket-list.scss',
@@ -79,11 +98,13 @@ export class TicketList {
   private readonly notifier = inject(Notifier);
   private readonly memory = inject(InboxMemory);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly automationApi = inject(AutomationApi);
+  private readonly session = inject(Session);
 
   /** The `:mailboxId` route param; absent on `/inbox`, which goes to the last mailbox used. */
   readonly mailboxId = input<string>();
 
-  protected readonly columns = ['code', 'subject', 'from', 'state', 'lastActivityAt'];
+  protected readonly columns = ['select', 'code', 'subject', 'from', 'state', 'lastActivityAt'];
   protected readonly pageSizes = [...PAGE_SIZES];
   protected readonly stateTabs = STATE_TABS;
 
@@ -108,17 +129,20 @@ export class TicketList {
   private readonly queryParamMap = toSignal(this.route.queryParamMap, { requireSync: true });
   protected readonly query = computed(() => parseTicketListQuery(this.queryParamMap()));
 
-  private readonly search = computed<TicketSearch | undefined>(() => {
+  private readonly search = computed<(TicketSearch & { place: InboxPlace }) | undefined>(() => {
     const mailboxId = this.selectedMailboxId();
     if (mailboxId === undefined || this.unknownMailbox()) {
       return undefined;
     }
-    const { state, q, page, pageSize } = this.query();
-    return { mailboxId, state: state === 'all' ? undefined : state, q, page, pageSize };
+    const { state, q, page, pageSize, place } = this.query();
+    return { mailboxId, state: state === 'all' ? undefined : state, q, page, pageSize, place };
   });
   protected readonly result = rxResource({
     params: () => this.search(),
-    stream: ({ params }) => this.ticketsApi.search(params),
+    stream: ({ params }) =>
+      params.place.kind === 'all'
+        ? this.ticketsApi.search(params)
+        : this.automationApi.searchTickets(params, params.place),
   });
   /** The last page received, kept on screen while the next one (or a live update) loads. */
   private readonly page = linkedSignal<TicketPage | undefined, TicketPage | undefined>({
@@ -143,7 +167,67 @@ export class TicketList {
     computation: (counts, previous) => counts ?? previous?.value,
   });
 
+  /** The mailbox's folders for the tree, the move menu and the rows' folder names. */
+  private readonly folders = rxResource({
+    params: () => (this.unknownMailbox() ? undefined : this.selectedMailboxId()),
+    stream: ({ params: mailboxId }) => this.automationApi.folders(mailboxId),
+  });
+  /** The last folders received, kept while newer ones load so the tree does not flicker. */
+  protected readonly folderList = linkedSignal<readonly Folder[] | undefined, readonly Folder[]>({
+    source: () => (this.folders.hasValue() ? this.folders.value() : undefined),
+    computation: (folders, previous) => folders ?? previous?.value ?? [],
+  });
+  private readonly folderNames = computed(() => new Map(this.folderList().map((f) => [f.id, f.name])));
+  /** How many spam tickets the mailbox holds (one row asked for, the total read). */
+  private readonly spam = rxResource({
+    params: () => (this.unknownMailbox() ? undefined : this.selectedMailboxId()),
+    stream: ({ params: mailboxId }) =>
+      this.automationApi
+        .searchTickets({ mailboxId, q: '', page: 1, pageSize: 1 }, { kind: 'spam' })
+        .pipe(map((page) => page.total)),
+  });
+  protected readonly spamCount = linkedSignal<number | undefined, number | null>({
+    source: () => (this.spam.hasValue() ? this.spam.value() : undefined),
+    computation: (count, previous) => count ?? previous?.value ?? null,
+  });
+  protected readonly canManage = computed(() => {
+    const id = this.selectedMailboxId();
+    return id !== undefined && this.session.canOnMailbox(id, 'manage');
+  });
+  /** Moving tickets between folders takes the reply right, as the server checks. */
+  protected readonly canMove = computed(() => {
+    const id = this.selectedMailboxId();
+    return id !== undefined && this.session.canOnMailbox(id, 'reply');
+  });
+
+  /** Checked rows; cleared whenever another page, search, tab or folder is shown. */
+  private readonly selection = signal<ReadonlySet<number>>(new Set());
+  protected readonly selectedIds = computed(() =>
+    this.tickets()
+      .filter((t) => this.selection().has(t.id))
+      .map((t) => t.id),
+  );
+  protected readonly allSelected = computed(
+    () => this.tickets().length > 0 && this.selectedIds().length === this.tickets().length,
+  );
+  /** The folder the checked tickets share, so the menu can grey it out (undefined when mixed). */
+  protected readonly selectedFolderId = computed(() => {
+    const folders = new Set(
+      this.tickets()
+        .filter((t) => this.selection().has(t.id))
+        .map((t) => t.folderId),
+    );
+    return folders.size === 1 ? [...folders][0] : undefined;
+  });
+
   constructor() {
+    registerFolderIcons();
+
+    effect(() => {
+      this.search();
+      untracked(() => this.selection.set(new Set()));
+    });
+
     // `/inbox` alone: open the mailbox used last time if it is still visible, else the first one.
     effect(() => {
       if (this.mailboxId() !== undefined || !this.mailboxes.hasValue()) {
@@ -210,9 +294,59 @@ export class TicketList {
   }
 
   protected selectMailbox(mailboxId: number): void {
+    // Folders belong to one mailbox: another mailbox opens on its whole inbox.
     void this.router.navigate(['/inbox', mailboxId], {
-      queryParams: ticketListQueryParams({ ...this.query(), page: 1 }),
+      queryParams: ticketListQueryParams({ ...this.query(), page: 1, place: { kind: 'all' } }),
     });
+  }
+
+  protected selectPlace(place: InboxPlace): void {
+    this.navigate({ ...this.query(), place, page: 1 }, false);
+  }
+
+  /** The folder a row's ticket is in, shown on the row when the list is not one folder's. */
+  protected folderName(ticket: TicketSummary): string | null {
+    return ticket.folderId !== null && this.query().place.kind !== 'folder'
+      ? (this.folderNames().get(ticket.folderId) ?? null)
+      : null;
+  }
+
+  /**
+   * Rows stay the same elements across live updates of the same tickets, so a drag (or the focus)
+   * is not lost when a re-fetch lands mid-gesture.
+   */
+  protected readonly trackTicket = (_index: number, ticket: TicketSummary): number => ticket.id;
+
+  protected isSelected(ticket: TicketSummary): boolean {
+    return this.selection().has(ticket.id);
+  }
+
+  protected toggleSelected(ticket: TicketSummary, checked: boolean): void {
+    const next = new Set(this.selection());
+    if (checked) {
+      next.add(ticket.id);
+    } else {
+      next.delete(ticket.id);
+    }
+    this.selection.set(next);
+  }
+
+  protected toggleAll(checked: boolean): void {
+    this.selection.set(new Set(checked ? this.tickets().map((t) => t.id) : []));
+  }
+
+  protected clearSelection(): void {
+    this.selection.set(new Set());
+  }
+
+  /** A dragged row carries the checked tickets when it is one of them, else itself. */
+  protected dragData(ticket: TicketSummary): readonly number[] {
+    return this.selection().has(ticket.id) ? this.selectedIds() : [ticket.id];
+  }
+
+  protected ticketsMoved(): void {
+    this.clearSelection();
+    this.reload();
   }
 
   protected searchNow(): void {
@@ -223,6 +357,8 @@ export class TicketList {
     if (this.search()) {
       this.result.reload();
       this.counts.reload();
+      this.folders.reload();
+      this.spam.reload();
     }
   }
 

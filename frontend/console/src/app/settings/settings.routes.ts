@@ -34,6 +34,11 @@ export const settingsRoutes: Routes = [
         loadComponent: () => import('./mailboxes/mailbox-form').then((m) => m.MailboxForm),
       },
       {
+        path: 'mailboxes/:id/automation',
+        title: 'automation.title',
+        loadComponent: () => import('./mailboxes/mailbox-automation').then((m) => m.MailboxAutomation),
+      },
+      {
         path: 'mailboxes/:id/quarantine',
         title: 'settings.quarantine.title',
         loadComponent: () => import('./mailboxes/quarantine-list').then((m) => m.QuarantineList),
@@ -52,6 +57,21 @@ export const settingsRoutes: Routes = [
         path: 'templates/:id',
         title: 'templates.edit',
         loadComponent: () => import('./templates/template-form').then((m) => m.TemplateForm),
+      },
+      {
+        path: 'forms',
+        title: 'forms.title',
+        loadComponent: () => import('./forms/form-list').then((m) => m.FormList),
+      },
+      {
+        path: 'forms/:mailboxId/new',
+        title: 'forms.new',
+        loadComponent: () => import('./forms/form-editor').then((m) => m.FormEditor),
+      },
+      {
+        path: 'forms/:mailboxId/:id',
+        title: 'forms.edit',
+        loadComponent: () => import('./forms/form-editor').then((m) => m.FormEditor),
       },
       {
         path: 'tokens',

@@ -10,6 +10,7 @@ const TABS: readonly { path: string; label: MessageKey }[] = [
   { path: 'groups', label: 'settings.groups' },
   { path: 'mailboxes', label: 'settings.mailboxes' },
   { path: 'templates', label: 'templates.title' },
+  { path: 'forms', label: 'forms.title' },
   { path: 'tokens', label: 'settings.tokens' },
 ];
 

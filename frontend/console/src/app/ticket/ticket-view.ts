@@ -35,6 +35,7 @@ import { MarkHandledDialog } from './mark-handled-dialog';
 import { ReplyCard } from './reply-card';
 import { ReplyComposer } from './reply-composer';
 import { formatAddress } from './ticket-labels';
+import { TicketRouting } from './ticket-routing';
 import { TicketStateChip } from './ticket-state-chip';
 import { TransitionHistory } from './transition-history';
 
@@ -60,6 +61,7 @@ const IN_FLIGHT = new Set<Reply['status']>(['draft', 'awaiting_approval', 'rejec
     HistoryNoteForm,
     ReplyCard,
     ReplyComposer,
+    TicketRouting,
     TicketStateChip,
     TransitionHistory,
     TranslatePipe,

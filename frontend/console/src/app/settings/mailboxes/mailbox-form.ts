@@ -34,6 +34,7 @@ import { I18n, type Message } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/ja';
 import { TranslatePipe } from '../../i18n/translate-pipe';
 import { ApprovalPolicyPanel } from './approval-policy';
+import { AutomationLinks } from './automation-links';
 import { ConnectionTest } from './connection-test';
 import { MailboxStatusPanel } from './mailbox-status';
 
@@ -98,6 +99,7 @@ type MailboxFormValue = ReturnType<MailboxFormGroup['getRawValue']>;
     MatProgressBarModule,
     MatSelectModule,
     ApprovalPolicyPanel,
+    AutomationLinks,
     ConnectionTest,
     MailboxStatusPanel,
     TranslatePipe,
