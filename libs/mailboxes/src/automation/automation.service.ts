@@ -77,7 +77,7 @@ export class AutomationService {
     await this.mailbox(mailboxId, p, 'view');
     const rows = await this.dataSource.getRepository(Folder).find({ where: { mailboxId }, order: { position: 'ASC', name: 'ASC', id: 'ASC' } });
     const counts = (await this.dataSource.query(
-      `SELECT folder_id, COUNT(*) AS n, SUM(CASE WHEN state = 'unhandled' THEN 1 ELSE 0 END) AS u FROM ticket WHERE mailbox_id = ? AND folder_id IS NOT NULL GROUP BY folder_id`,
+      `SELECT folder_id, COUNT(*) AS n, SUM(CASE WHEN state = 'unhandled' THEN 1 ELSE 0 END) AS u FROM ticket WHERE mailbox_id = ? AND folder_id IS NOT NULL AND spam = 0 GROUP BY folder_id`,
       [mailboxId],
     )) as { folder_id: number; n: number | string; u: number | string | null }[];
     const byId = new Map(counts.map((c) => [Number(c.folder_id), c]));

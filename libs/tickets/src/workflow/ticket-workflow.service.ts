@@ -88,8 +88,10 @@ export class TicketWorkflowService {
     if (mailboxId !== undefined && !p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
     if (mailboxId === undefined && visible && !visible.length) return counts;
     const qb = this.dataSource.getRepository(Ticket).createQueryBuilder('t').select('t.state', 'state').addSelect('COUNT(*)', 'n').groupBy('t.state');
-    if (mailboxId !== undefined) qb.where('t.mailbox_id = :mailboxId', { mailboxId });
-    else if (visible) qb.where('t.mailbox_id IN (:...visible)', { visible });
+    // Spam is not in the inbox, so not in its counts either.
+    qb.andWhere('t.spam = :spam', { spam: false });
+    if (mailboxId !== undefined) qb.andWhere('t.mailbox_id = :mailboxId', { mailboxId });
+    else if (visible) qb.andWhere('t.mailbox_id IN (:...visible)', { visible });
     for (const row of await qb.getRawMany<{ state: TicketState; n: string | number }>()) {
       if (row.state in counts) counts[row.state] = Number(row.n);
     }
