@@ -87,7 +87,7 @@ class Console {
   async openDialog(trigger: Locator, firstField: string): Promise<void> {
     await trigger.click();
     await waitUntil(`${firstField} to take the focus`, () =>
-      this.page.evaluate((id) => document.activeElement?.getAttribute('data-testid') === id, firstField),
+      this.page.evaluate((id) => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid') === id, firstField),
     );
   }
 
