@@ -208,4 +208,48 @@ describe.each(DB_KINDS)('mailbox automation on %s', (kind) => {
     await ingest({ subject: '迷惑な勧誘', from: `x@spam.example` });
     expect((await ticketBySubject('迷惑な勧誘')).customerId).toBeNull();
   });
+
+  it('turns public form submissions into tickets sorted by form-field rules, a 仮登録 customer (the same one for the same email) and a thank-you mail', async () => {
+    await admin.put(`/api/mailboxes/${mailboxId}/customer-link`, { enabled: true, matchBy: 'email', fieldMap: { sei: 'lastName', mei: 'firstName', tel: 'tel' } }).expect(200);
+    await admin.put(`/api/mailboxes/${mailboxId}/journal`, { enabled: true, recipients: [`boss-${kind}@example.jp`] }).expect(200);
+    const form = await admin
+      .post(`/api/mailboxes/${mailboxId}/forms`, {
+        name: '来場予約',
+        slug: `visit-${kind}`,
+        fields: [
+          { key: 'sei', label: '姓', type: 'text', required: true, maxLength: 20 },
+          { key: 'mei', label: '名', type: 'text', required: false },
+          { key: 'email', label: 'メールアドレス', type: 'email', required: true },
+          { key: 'tel', label: '電話番号', type: 'tel', required: false },
+          { key: 'kind', label: 'ご用件', type: 'select', required: true, options: ['リフォーム', '新築'] },
+        ],
+        replyEmailField: 'email',
+        thankYou: { enabled: true, subject: '{{form.name}}を受け付けました', body: '{{field.sei}} 様\nご予約ありがとうございます。' },
+      })
+      .expect(201);
+    const post = (fields: object, ip: string) => t.http.post(`/api/public/forms/${form.body.slug}/submissions`).set('X-Forwarded-For', ip).send({ fields });
+    const bad = await post({ sei: '', email: 'not-an-email', kind: 'リフォーム' }, '10.9.0.1').expect(400);
+    expect(Object.keys(bad.body.fields).sort()).toEqual(['email', 'sei']);
+
+    sink.clear();
+    const one = await post({ sei: '松本', mei: '健', email: `matsumoto-${kind}@example.jp`, tel: '03-5555-0001', kind: 'リフォーム' }, '10.9.0.2').expect(201);
+    const two = await post({ sei: '松本', email: `Matsumoto-${kind}@example.jp`, kind: '新築' }, '10.9.0.3').expect(201);
+    const tickets = (await admin.get('/api/tickets').query({ mailboxId, pageSize: 200 }).expect(200)).body.items.filter((x: { code: string }) => [one.body.code, two.body.code].includes(x.code));
+    expect(tickets).toHaveLength(2);
+    const byCode = (code: string) => tickets.find((x: { code: string }) => x.code === code);
+    // The リフォーム rule from the previous test matches form.kind.
+    expect(byCode(one.body.code)).toMatchObject({ channel: 'form', folderId: estimates });
+    expect(byCode(two.body.code).folderId).toBeNull();
+    expect(byCode(one.body.code).customerId).not.toBeNull();
+    expect(byCode(two.body.code).customerId).toBe(byCode(one.body.code).customerId);
+    const customer = (await admin.get(`/api/customers/${byCode(one.body.code).customerId}`).expect(200)).body;
+    expect(customer).toMatchObject({ lastName: '松本', firstName: '健', registrationState: 'provisional', tel: '03-5555-0001' });
+
+    await dispatchAll();
+    const parsed = await Promise.all(sink.messages().map((m) => simpleParser(m.raw)));
+    const thanks = parsed.filter((p) => p.subject === '来場予約を受け付けました');
+    expect(thanks.map((p) => p.to && 'value' in p.to ? (p.to.value[0].address ?? '').toLowerCase() : '').sort()).toEqual([`matsumoto-${kind}@example.jp`, `matsumoto-${kind}@example.jp`]);
+    expect(thanks[0].text).toContain('松本 様');
+    expect(parsed.filter((p) => p.subject?.includes('新しい問い合わせ'))).toHaveLength(2);
+  });
 });
