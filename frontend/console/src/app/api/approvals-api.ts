@@ -36,8 +36,9 @@ export class ApprovalsApi {
     return this.http.post<Reply>(`/api/replies/${replyId}/approve`, step === null ? {} : { step });
   }
 
-  reject(replyId: number, reason: string): Observable<Reply> {
-    return this.http.post<Reply>(`/api/replies/${replyId}/reject`, { reason });
+  /** Like approve, `step` guards against deciding a step someone else already decided. */
+  reject(replyId: number, reason: string, step: number | null = null): Observable<Reply> {
+    return this.http.post<Reply>(`/api/replies/${replyId}/reject`, step === null ? { reason } : { reason, step });
   }
 
   policy(mailboxId: number): Observable<ApprovalPolicy> {

@@ -98,7 +98,7 @@ export class RejectDialog {
       return;
     }
     this.saving.set(true);
-    this.approvalsApi.reject(this.reply.id, this.form.controls.reason.value.trim()).subscribe({
+    this.approvalsApi.reject(this.reply.id, this.form.controls.reason.value.trim(), this.reply.step).subscribe({
       next: (rejected) => this.dialogRef.close(rejected),
       error: (error: unknown) => {
         this.saving.set(false);
