@@ -127,7 +127,6 @@ async function main() {
     }
     const pipeSec = (performance.now() - t0) / 1000;
     const pipeCpu = cpuSeconds(server.pid) - cpu0;
-    if (process.env.BENCH_TRACE) console.error(`(b) from ${Date.now() - pipeSec * 1000} to ${Date.now()} (epoch ms)`);
     await watch.end();
     const sB = await status(boxB);
 

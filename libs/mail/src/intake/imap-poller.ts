@@ -9,6 +9,8 @@ import { IntakeService } from './intake.service';
 import { MailboxCursor, RawMessage } from './raw-message.entity';
 
 const LEASE_MS = 5 * 60_000;
+/** During a long poll the lease is extended this often: far inside LEASE_MS, and not once per group. */
+const RENEW_MS = 30_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
 const BATCH = 200;
 /** Messages filed per transaction. */
@@ -133,6 +135,14 @@ export class ImapPoller {
     };
     const batches: number[][] = [];
     for (let i = 0; i < uids.length; i += BATCH) batches.push(uids.slice(i, i + BATCH));
+    // Groups commit one after another, each after the one before it has run its afterEach: a
+    // lease renewal there would be one more round trip between every two commits.
+    let renewedAt = this.clock.now().getTime();
+    const renewLease = async () => {
+      if (this.clock.now().getTime() - renewedAt < RENEW_MS) return;
+      await this.renewLease(conn.id);
+      renewedAt = this.clock.now().getTime();
+    };
     // The next batch is fetched from IMAP while this one is filed: filing uses no IMAP command,
     // so the one connection is never asked two things at once.
     let next = batches.length ? load(batches[0]) : null;
@@ -151,11 +161,11 @@ export class ImapPoller {
             })),
           );
         }
-        await this.intake.ingestGroups(conn, groups, () => this.renewLease(conn.id));
+        await this.intake.ingestGroups(conn, groups, renewLease);
         fetched += messages.length;
         const last = batch[batch.length - 1];
         await cursors.createQueryBuilder().update().set({ lastUid: last, updatedAt: this.clock.now() }).where('mailbox_id = :id AND folder = :folder AND last_uid < :last', { id: conn.id, folder, last }).execute();
-        await this.renewLease(conn.id);
+        await renewLease();
       } catch (e) {
         await next?.catch(() => undefined);
         throw e;

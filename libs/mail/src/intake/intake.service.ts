@@ -1,10 +1,10 @@
 import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock } from '@madoguchi/core';
 import { InboundEmail, StoredAttachment, TicketEvents, TicketsService } from '@madoguchi/tickets';
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { classifyMessage, ParsedMessage, ParserPool } from '../parsing';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { classifyMessage, parseMessage, ParsedMessage } from '../parsing';
 import { insertRows } from './insert-rows';
 import { MailDedupe, RawMessage } from './raw-message.entity';
 
@@ -55,10 +55,8 @@ function isUniqueViolation(e: unknown): boolean {
  * step can be repeated without making a second ticket or article.
  */
 @Injectable()
-export class IntakeService implements OnApplicationShutdown {
+export class IntakeService {
   private readonly logger = new Logger('Intake');
-  /** Parsing runs on worker threads, beside the fetching and database work on this one. */
-  private readonly parser = new ParserPool(undefined, this.logger);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -68,11 +66,6 @@ export class IntakeService implements OnApplicationShutdown {
     private readonly events: TicketEvents,
     private readonly clock: Clock,
   ) {}
-
-  /** Polls still under way at shutdown finish their parses (on this thread once the pool is closed). */
-  async onApplicationShutdown(): Promise<void> {
-    await this.parser.close();
-  }
 
   /** Files one message (see ingestMany). */
   async ingest(mailbox: MailboxRef, raw: Buffer, origin: RawOrigin, inTransaction?: TxHook): Promise<IngestResult> {
@@ -217,7 +210,7 @@ export class IntakeService implements OnApplicationShutdown {
     }
     let parsed: ParsedMessage;
     try {
-      parsed = await this.parser.parse(raw);
+      parsed = await parseMessage(raw);
     } catch (e) {
       const error = `Could not parse this message: ${(e as Error).message}`;
       this.logger.warn(`mailbox ${mailbox.id}: message quarantined (${error})`);
@@ -256,13 +249,11 @@ export class IntakeService implements OnApplicationShutdown {
   private async writeGroup(m: EntityManager, mailbox: MailboxRef, group: Prepared[]): Promise<IngestResult[]> {
     const now = this.clock.now();
     const keys = group.filter((p) => p.state === 'mail').map((p) => p.contentKey!);
+    const knownRows = keys.length ? await m.findBy(MailDedupe, { mailboxId: mailbox.id, contentKey: In(keys) }) : [];
     const knownTickets = new Map<string, number | null>();
-    if (keys.length) {
-      const known: { content_key: string; ticket_id: number | null }[] = await m.query(
-        `SELECT d.content_key, r.ticket_id FROM mail_dedupe d LEFT JOIN raw_message r ON r.id = d.raw_message_id WHERE d.mailbox_id = ? AND d.content_key IN (${keys.map(() => '?').join(', ')})`,
-        [mailbox.id, ...keys],
-      );
-      for (const k of known) knownTickets.set(String(k.content_key), k.ticket_id === null ? null : Number(k.ticket_id));
+    if (knownRows.length) {
+      const originals = await m.findBy(RawMessage, { id: In(knownRows.map((k) => k.rawMessageId)) });
+      for (const k of knownRows) knownTickets.set(k.contentKey, originals.find((o) => o.id === k.rawMessageId)?.ticketId ?? null);
     }
     // Sort the group out first: new mail to deliver, and copies of mail filed before or earlier in the group.
     const deliver: number[] = [];

@@ -3,4 +3,3 @@ export * from './delivery-status';
 export type { Address } from './headers';
 export * from './parse-message';
 export * from './sanitize-html';
-export * from './parser-pool';
