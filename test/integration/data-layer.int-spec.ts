@@ -1,12 +1,31 @@
-import { dataSourceOptions, LocalBlobStorage, loadConfig, runMigrations, Sequence, SequenceService, serializeSqlite } from '@madoguchi/core';
+import { dataSourceOptions, insertRows, LocalBlobStorage, loadConfig, runMigrations, Sequence, SequenceService, serializeSqlite } from '@madoguchi/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
+import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { createTestDatabase, DB_KINDS, TestDatabase } from '@test/support/databases';
 
 jest.setTimeout(60_000);
+
+/** A table for insertRows: a transformed column, a defaulted one and a unique key. */
+@Entity('insert_rows_probe')
+class Probe {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 50, unique: true })
+  name: string;
+
+  @Column({ type: 'text', nullable: true, transformer: { to: (v: string[] | null) => (v ? JSON.stringify(v) : null), from: (v: string | null) => (v ? (JSON.parse(v) as string[]) : []) } })
+  tags: string[];
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  @Column({ type: 'datetime', precision: 3 })
+  at: Date;
+}
 
 function configFor(url: string) {
   return loadConfig({ env: {}, configDir: resolve(__dirname, '../../config'), baseDir: tmpdir(), overrides: { DATABASE_URL: url, SECRET_KEY: 'b'.repeat(64) } });
@@ -20,9 +39,14 @@ describe.each(DB_KINDS)('data layer on %s', (kind) => {
     db = await createTestDatabase(kind);
     const config = configFor(db.url);
     await runMigrations(config.database);
-    ds = new DataSource(dataSourceOptions(config.database, [Sequence]));
+    ds = new DataSource(dataSourceOptions(config.database, [Sequence, Probe]));
     await ds.initialize();
     serializeSqlite(ds);
+    await ds.query(
+      kind === 'sqlite'
+        ? 'CREATE TABLE insert_rows_probe (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(50) NOT NULL UNIQUE, tags TEXT NULL, active BOOLEAN NOT NULL DEFAULT 1, at DATETIME(3) NOT NULL)'
+        : 'CREATE TABLE insert_rows_probe (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(50) NOT NULL UNIQUE, tags TEXT NULL, active BOOLEAN NOT NULL DEFAULT 1, at DATETIME(3) NOT NULL)',
+    );
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -45,6 +69,27 @@ describe.each(DB_KINDS)('data layer on %s', (kind) => {
     expect(row.name).toBe('髙橋𠮷野家 ① ㈱ 🍣');
     const created = row.created_at instanceof Date ? row.created_at : new Date(`${row.created_at}Z`);
     expect(created.toISOString()).toBe(at.toISOString());
+  });
+
+  it('inserts many rows in one statement as TypeORM would: transformers once, defaults, ids in order, duplicates skipped on request', async () => {
+    const at = new Date('2026-11-29T01:02:03.456Z');
+    const rows = [
+      { name: 'a', tags: ['見積', 'x y'], active: false, at },
+      { name: 'b', tags: [], at },
+      { name: 'c', tags: ['①'], active: true, at },
+    ] as Probe[];
+    const ids = await ds.transaction((m) => insertRows(m, Probe, rows));
+    expect(ids[1] - ids[0]).toBe(1);
+    expect(ids[2] - ids[1]).toBe(1);
+    const back = await ds.getRepository(Probe).find({ order: { id: 'ASC' } });
+    expect(back.map((r) => [r.id, r.name, r.tags, r.active, r.at.toISOString()])).toEqual([
+      [ids[0], 'a', ['見積', 'x y'], false, at.toISOString()],
+      [ids[1], 'b', [], true, at.toISOString()],
+      [ids[2], 'c', ['①'], true, at.toISOString()],
+    ]);
+    await expect(ds.transaction((m) => insertRows(m, Probe, [{ name: 'a', tags: [], at } as unknown as Probe]))).rejects.toThrow();
+    await ds.transaction((m) => insertRows(m, Probe, [{ name: 'a', tags: [], at }, { name: 'd', tags: [], at }] as unknown as Probe[], { ignoreDuplicates: true }));
+    expect((await ds.getRepository(Probe).find({ order: { id: 'ASC' } })).map((r) => r.name)).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('hands out every sequence number exactly once under concurrency', async () => {
@@ -107,10 +152,42 @@ describe('local blob storage', () => {
     await expect(store.read(a.key)).rejects.toThrow(/does not exist/);
   });
 
+  it('stores a group of blobs as one pack, each read back on its own and checked against its hash', async () => {
+    const store = new LocalBlobStorage(dir);
+    const items = [Buffer.from('Subject: 一通目\r\n\r\n本文'), Buffer.alloc(0), Buffer.alloc(200_000, 7), Buffer.from('三通目')];
+    const blobs = await store.putMany(items);
+    expect(blobs.map((b) => b.size)).toEqual(items.map((i) => i.length));
+    expect(new Set(blobs.map((b) => b.key)).size).toBe(4);
+    expect(blobs.every((b) => b.key.length <= 100)).toBe(true);
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(join(dir, 'packs')).flatMap((d) => readdirSync(join(dir, 'packs', d)))).toHaveLength(1);
+    for (const [i, b] of blobs.entries()) {
+      expect((await store.read(b.key)).equals(items[i])).toBe(true);
+      const chunks: Buffer[] = [];
+      for await (const c of await store.get(b.key)) chunks.push(c as Buffer);
+      expect(Buffer.concat(chunks).equals(items[i])).toBe(true);
+    }
+    expect(await store.putMany([])).toEqual([]);
+
+    // Deleting one blob leaves its neighbours readable; the deleted one reads as missing.
+    await store.delete(blobs[2].key);
+    expect(await store.exists(blobs[2].key)).toBe(false);
+    await expect(store.read(blobs[2].key)).rejects.toThrow(/does not exist/);
+    expect((await store.read(blobs[3].key)).equals(items[3])).toBe(true);
+
+    // A key whose hash, length or pack does not match is not found, never other bytes.
+    const [, id, offset, length, hash] = /^pack-(\w+)-(\d+)-(\d+)-(\w+)$/.exec(blobs[3].key)!;
+    await expect(store.read(`pack-${id}-${offset}-${length}-${'0'.repeat(16)}`)).rejects.toThrow(/does not exist/);
+    await expect(store.read(`pack-${id}-${Number(offset) - 1}-${length}-${hash}`)).rejects.toThrow(/does not exist/);
+    await expect(store.read(`pack-${id}-${offset}-${Number(length) + 5}-${hash}`)).rejects.toThrow(/does not exist/);
+    await expect(store.read(`pack-${'f'.repeat(32)}-0-1-${hash}`)).rejects.toThrow(/does not exist/);
+  });
+
   it('refuses keys that could escape its directory', async () => {
     const store = new LocalBlobStorage(dir);
     await expect(store.read('../../etc/passwd')).rejects.toThrow(/does not exist/);
     expect(await store.exists('sha256-../x')).toBe(false);
+    expect(await store.exists('pack-../../x-0-1-0000000000000000')).toBe(false);
   });
 
   it('leaves no partial file behind when the source fails', async () => {

@@ -7,6 +7,7 @@ export * from './config/config.schema';
 export * from './core.module';
 export * from './database/database.health';
 export * from './database/database.options';
+export * from './database/insert-rows';
 export * from './database/like';
 export * from './database/run-migrations';
 export * from './database/snake-naming.strategy';

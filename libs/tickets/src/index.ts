@@ -14,3 +14,4 @@ export * from './workflow/approval-policy';
 export * from './workflow/reply.entity';
 export * from './workflow/workflows';
 export * from './automation/ticket-rule-log.entity';
+export type { MailboxAutomation } from './automation/inbound-automation';

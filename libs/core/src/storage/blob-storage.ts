@@ -9,10 +9,15 @@ export interface StoredBlob {
 
 /**
  * Where attachments, raw mail and images live. The local directory is the default; an
- * S3-compatible store implements the same four calls.
+ * S3-compatible store implements the same calls.
  */
 export interface BlobStorage {
   put(data: Buffer | Readable): Promise<StoredBlob>;
+  /**
+   * Several blobs stored together, durably, in one write (intake's raw mail and attachments, a
+   * group at a time); each gets its own key and reads back like any other blob.
+   */
+  putMany(items: Buffer[]): Promise<StoredBlob[]>;
   get(key: string): Promise<Readable>;
   read(key: string): Promise<Buffer>;
   exists(key: string): Promise<boolean>;

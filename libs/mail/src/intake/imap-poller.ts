@@ -12,9 +12,13 @@ const LEASE_MS = 5 * 60_000;
 /** During a long poll the lease is extended this often: far inside LEASE_MS, and not once per group. */
 const RENEW_MS = 30_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
-const BATCH = 200;
-/** Messages filed per transaction. */
-const GROUP = 50;
+const BATCH = 500;
+/** Messages filed per transaction; the first groups of a poll are smaller (FIRST_GROUP, doubling). */
+const GROUP = 100;
+const FIRST_GROUP = 25;
+/** How far the IMAP fetch may run ahead of intake. */
+const MAX_AHEAD = 500;
+const MAX_AHEAD_BYTES = 64 * 1024 * 1024;
 
 export interface PollOutcome {
   status: 'done' | 'leased-elsewhere' | 'not-configured' | 'failed';
@@ -44,7 +48,10 @@ export function imapClient(imap: NonNullable<MailboxConnection['imap']>): ImapFl
 }
 
 /** A short IMAP conversation: connect, do one thing, always log out (or close) afterwards. */
-export async function withImap<T>(imap: NonNullable<MailboxConnection['imap']>, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+export async function withImap<T>(
+  imap: NonNullable<MailboxConnection['imap']>,
+  fn: (client: ImapFlow) => Promise<T>,
+): Promise<T> {
   const client = imapClient(imap);
   try {
     await client.connect();
@@ -87,7 +94,13 @@ export class ImapPoller {
       const now = this.clock.now();
       await this.dataSource.getRepository(Mailbox).update(
         { id: mailboxId },
-        { lastFetchAt: now, lastError: null, lastErrorAt: null, consecutiveFailures: 0, nextPollAt: new Date(now.getTime() + conn.pollIntervalSec * 1000) },
+        {
+          lastFetchAt: now,
+          lastError: null,
+          lastErrorAt: null,
+          consecutiveFailures: 0,
+          nextPollAt: new Date(now.getTime() + conn.pollIntervalSec * 1000),
+        },
       );
       return { status: 'done', fetched };
     } catch (e) {
@@ -111,65 +124,165 @@ export class ImapPoller {
     if (!cursor || cursor.uidValidity !== uidValidity) {
       // A new UIDVALIDITY renumbers the folder: read it all again. Messages already filed are
       // recognised by their content key and become duplicates, not new tickets.
-      if (cursor) this.logger.warn(`mailbox ${conn.id}: UIDVALIDITY of ${folder} changed ${cursor.uidValidity} → ${uidValidity}; rescanning`);
-      cursor = cursors.create({ mailboxId: conn.id, folder, uidValidity, lastUid: 0, updatedAt: this.clock.now() });
+      if (cursor)
+        this.logger.warn(
+          `mailbox ${conn.id}: UIDVALIDITY of ${folder} changed ${cursor.uidValidity} → ${uidValidity}; rescanning`,
+        );
+      cursor = cursors.create({
+        mailboxId: conn.id,
+        folder,
+        uidValidity,
+        lastUid: 0,
+        updatedAt: this.clock.now(),
+      });
       await cursors.save(cursor);
     }
     if (box.exists === 0) return 0;
-    const uids = ((await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > cursor!.lastUid).sort((a, b) => a - b);
+    const uids = ((await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true })) || [])
+      .filter((u) => u > cursor!.lastUid)
+      .sort((a, b) => a - b);
     let fetched = 0;
     const raws = this.dataSource.getRepository(RawMessage);
-    const load = async (batch: number[]) => {
-      // UIDs filed already (by an instance that died before moving the cursor, or a lost lease).
-      const known = new Set(
-        (await raws.find({ select: { uid: true }, where: { mailboxId: conn.id, folder, uidValidity, uid: In(batch) } })).map((r) => r.uid),
-      );
-      const wanted = batch.filter((u) => !known.has(u));
-      const messages: { uid: number; source: Buffer }[] = [];
-      if (wanted.length) {
-        for await (const msg of client.fetch(wanted.join(','), { uid: true, source: true }, { uid: true })) {
-          if (msg.source) messages.push({ uid: msg.uid, source: msg.source });
-        }
-      }
-      return { batch, messages: messages.sort((a, b) => a.uid - b.uid) };
-    };
     const batches: number[][] = [];
     for (let i = 0; i < uids.length; i += BATCH) batches.push(uids.slice(i, i + BATCH));
-    // Groups commit one after another, each after the one before it has run its afterEach: a
-    // lease renewal there would be one more round trip between every two commits.
-    let renewedAt = this.clock.now().getTime();
-    const renewLease = async () => {
-      if (this.clock.now().getTime() - renewedAt < RENEW_MS) return;
-      await this.renewLease(conn.id);
-      renewedAt = this.clock.now().getTime();
+    const moveCursor = (lastUid: number | null) => async (m: EntityManager) => {
+      if (lastUid !== null)
+        await m.update(
+          MailboxCursor,
+          { mailboxId: conn.id, folder },
+          { lastUid, updatedAt: this.clock.now() },
+        );
     };
-    // The next batch is fetched from IMAP while this one is filed: filing uses no IMAP command,
-    // so the one connection is never asked two things at once.
-    let next = batches.length ? load(batches[0]) : null;
-    for (let k = 0; k < batches.length; k++) {
-      const { batch, messages } = await next!;
-      next = k + 1 < batches.length ? load(batches[k + 1]) : null;
+    type Fetched =
+      | { kind: 'batch'; batch: number[]; wanted: number[] }
+      | { kind: 'message'; uid: number; source: Buffer }
+      | { kind: 'end' };
+    /**
+     * Reads the folder into a queue, one batch after another, without waiting for intake: the
+     * socket keeps flowing while intake parses and commits. It pauses while the queue holds
+     * MAX_AHEAD messages or MAX_AHEAD_BYTES, and stops when told to. UIDs filed before (by an
+     * instance that died before moving the cursor, or a lost lease) are not fetched again.
+     */
+    const queue: Fetched[] = [];
+    let queuedBytes = 0;
+    let queuedMessages = 0;
+    let fetchDone = false;
+    let fetchError: unknown = null;
+    let stopped = false;
+    const wake: { reader?: () => void; fetcher?: () => void } = {};
+    const put = (entry: Fetched) => {
+      queue.push(entry);
+      wake.reader?.();
+    };
+    const fetcher = (async () => {
       try {
-        const groups = [];
-        for (let j = 0; j < messages.length; j += GROUP) {
-          groups.push(
-            messages.slice(j, j + GROUP).map((msg) => ({
-              raw: msg.source,
-              origin: { kind: 'imap' as const, folder, uidValidity, uid: msg.uid },
-              // The cursor moves in the same transaction that files the message.
-              inTransaction: (m: EntityManager) => m.update(MailboxCursor, { mailboxId: conn.id, folder }, { lastUid: msg.uid, updatedAt: this.clock.now() }).then(() => undefined),
-            })),
+        for (const batch of batches) {
+          const known = new Set(
+            (
+              await raws.find({
+                select: { uid: true },
+                where: { mailboxId: conn.id, folder, uidValidity, uid: In(batch) },
+              })
+            ).map((r) => r.uid),
           );
+          const wanted = batch.filter((u) => !known.has(u));
+          put({ kind: 'batch', batch, wanted });
+          if (wanted.length) {
+            for await (const msg of client.fetch(
+              wanted.join(','),
+              { uid: true, source: true },
+              { uid: true },
+            )) {
+              if (stopped) break;
+              if (!msg.source) continue;
+              queuedBytes += msg.source.length;
+              queuedMessages++;
+              put({ kind: 'message', uid: msg.uid, source: msg.source });
+              while (!stopped && (queuedMessages >= MAX_AHEAD || queuedBytes >= MAX_AHEAD_BYTES))
+                await new Promise<void>((r) => (wake.fetcher = r));
+            }
+          }
+          if (stopped) return;
+          put({ kind: 'end' });
         }
-        await this.intake.ingestGroups(conn, groups, renewLease);
-        fetched += messages.length;
-        const last = batch[batch.length - 1];
-        await cursors.createQueryBuilder().update().set({ lastUid: last, updatedAt: this.clock.now() }).where('mailbox_id = :id AND folder = :folder AND last_uid < :last', { id: conn.id, folder, last }).execute();
-        await renewLease();
       } catch (e) {
-        await next?.catch(() => undefined);
-        throw e;
+        fetchError = e;
+      } finally {
+        fetchDone = true;
+        wake.reader?.();
       }
+    })();
+    /**
+     * The queue as groups of messages for intake. Each group moves the cursor in the transaction
+     * that files it, only as far as every wanted UID up to there has been handed out — never
+     * past mail not filed yet, even from a server that answers out of order; the batch's last
+     * group moves it past the batch's end (past UIDs filed before and UIDs that vanished). Groups
+     * before a fetch error are filed; then the error ends the poll.
+     */
+    async function* groups() {
+      let wanted: number[] = [];
+      let end = 0;
+      let seen = new Set<number>();
+      let done = 0;
+      let pending: { uid: number; source: Buffer }[] = [];
+      let yielded = 0;
+      const group = (final: boolean) => {
+        const items = pending
+          .sort((x, y) => x.uid - y.uid)
+          .map((msg) => ({
+            raw: msg.source,
+            origin: { kind: 'imap' as const, folder, uidValidity, uid: msg.uid },
+          }));
+        pending = [];
+        yielded++;
+        return { items, inTransaction: moveCursor(final ? end : done ? wanted[done - 1] : null) };
+      };
+      for (;;) {
+        while (!queue.length && !fetchDone) await new Promise<void>((r) => (wake.reader = r));
+        wake.reader = undefined;
+        const entry = queue.shift();
+        if (!entry) {
+          if (fetchError) throw fetchError;
+          return;
+        }
+        if (entry.kind === 'batch') {
+          ({ wanted } = entry);
+          end = entry.batch[entry.batch.length - 1];
+          seen = new Set();
+          done = 0;
+        } else if (entry.kind === 'message') {
+          queuedBytes -= entry.source.length;
+          queuedMessages--;
+          wake.fetcher?.();
+          wake.fetcher = undefined;
+          pending.push(entry);
+          seen.add(entry.uid);
+          while (done < wanted.length && seen.has(wanted[done])) done++;
+          // The first groups are small, so that the first commit starts early.
+          if (pending.length >= Math.min(GROUP, FIRST_GROUP << yielded) && done < wanted.length)
+            yield group(false);
+        } else {
+          yield group(true);
+        }
+      }
+    }
+    // The lease is renewed between commits, but only every RENEW_MS: once per group would be one
+    // more round trip between every two commits.
+    let renewedAt = this.clock.now().getTime();
+    try {
+      await this.intake.ingestStream(conn, groups(), {
+        afterEach: async (filed) => {
+          fetched += filed.length;
+          if (this.clock.now().getTime() - renewedAt < RENEW_MS) return;
+          await this.renewLease(conn.id);
+          renewedAt = this.clock.now().getTime();
+        },
+      });
+    } finally {
+      // However intake ended, the fetch stops too (and is waited for: one IMAP command at a time).
+      stopped = true;
+      wake.fetcher?.();
+      await fetcher;
     }
     return fetched;
   }
@@ -181,19 +294,29 @@ export class ImapPoller {
       .update(Mailbox)
       .set({ leaseOwner: this.config.instanceId, leaseUntil: new Date(now.getTime() + LEASE_MS) })
       .where('id = :id', { id: mailboxId })
-      .andWhere('(lease_owner IS NULL OR lease_until < :now OR lease_owner = :me)', { now, me: this.config.instanceId })
+      .andWhere('(lease_owner IS NULL OR lease_until < :now OR lease_owner = :me)', {
+        now,
+        me: this.config.instanceId,
+      })
       .execute();
     return (res.affected ?? 0) > 0;
   }
 
   /** Extends the lease, or stops this poll if another instance has taken the mailbox over. */
   private async renewLease(mailboxId: number): Promise<void> {
-    const res = await this.dataSource.getRepository(Mailbox).update({ id: mailboxId, leaseOwner: this.config.instanceId }, { leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS) });
+    const res = await this.dataSource
+      .getRepository(Mailbox)
+      .update(
+        { id: mailboxId, leaseOwner: this.config.instanceId },
+        { leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS) },
+      );
     if (!res.affected) throw new Error('Lost the mailbox lease to another instance; stopping this poll');
   }
 
   private async releaseLease(mailboxId: number): Promise<void> {
-    await this.dataSource.getRepository(Mailbox).update({ id: mailboxId, leaseOwner: this.config.instanceId }, { leaseOwner: null, leaseUntil: null });
+    await this.dataSource
+      .getRepository(Mailbox)
+      .update({ id: mailboxId, leaseOwner: this.config.instanceId }, { leaseOwner: null, leaseUntil: null });
   }
 
   private async recordFailure(mailboxId: number, intervalSec: number, error: string): Promise<void> {
@@ -202,6 +325,14 @@ export class ImapPoller {
     const now = this.clock.now();
     // Back off: the interval doubled per consecutive failure, at most an hour.
     const delay = Math.min(intervalSec * 1000 * 2 ** Math.min(failures - 1, 10), MAX_BACKOFF_MS);
-    await this.dataSource.getRepository(Mailbox).update({ id: mailboxId }, { lastError: error, lastErrorAt: now, consecutiveFailures: failures, nextPollAt: new Date(now.getTime() + delay) });
+    await this.dataSource.getRepository(Mailbox).update(
+      { id: mailboxId },
+      {
+        lastError: error,
+        lastErrorAt: now,
+        consecutiveFailures: failures,
+        nextPollAt: new Date(now.getTime() + delay),
+      },
+    );
   }
 }

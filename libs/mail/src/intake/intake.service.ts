@@ -1,11 +1,10 @@
-import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock } from '@madoguchi/core';
-import { InboundEmail, StoredAttachment, TicketEvents, TicketsService } from '@madoguchi/tickets';
+import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock, insertRows, StoredBlob } from '@madoguchi/core';
+import { InboundEmail, MailboxAutomation, StoredAttachment, TicketEvents, TicketsService } from '@madoguchi/tickets';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { classifyMessage, parseMessage, ParsedMessage } from '../parsing';
-import { insertRows } from './insert-rows';
 import { MailDedupe, RawMessage } from './raw-message.entity';
 
 export type RawOrigin =
@@ -25,6 +24,12 @@ type MailboxRef = { id: number; address: string };
 export interface IngestItem {
   raw: Buffer;
   origin: RawOrigin;
+  inTransaction?: TxHook;
+}
+
+/** Messages filed in one transaction, and what else that transaction does (the IMAP cursor). */
+export interface IngestGroup {
+  items: IngestItem[];
   inTransaction?: TxHook;
 }
 
@@ -73,8 +78,8 @@ export class IntakeService {
   }
 
   /**
-   * Files messages. Each one's raw bytes are written to blob storage first (durably, content-
-   * addressed); then everything about them — raw_message rows, tickets and articles, and what
+   * Files messages. Their raw bytes are written to blob storage first (durably, one pack for the
+   * group); then everything about them — raw_message rows, tickets and articles, and what
    * the caller adds through `inTransaction` (the IMAP cursor) — commits together, one transaction
    * for the group so the database syncs once, not once per message. If the group fails, each
    * message is tried on its own, so one bad message never holds the others back. A crash before
@@ -86,46 +91,84 @@ export class IntakeService {
   }
 
   /**
-   * Several groups in order, each prepared (parsed, blobs written) while the one before it is
-   * being written to the database, so the two kinds of waiting overlap. Groups still commit one
-   * after another, in order.
+   * Groups as they arrive, in order, each committed in its own transaction once the one before
+   * it has committed; up to `lookahead` later groups are prepared (stored raw, parsed) meanwhile,
+   * so parsing fills the time the database takes to commit. A group's `inTransaction` hook runs in
+   * its transaction (the IMAP cursor past the group); a group without items still runs it. If a
+   * commit fails, the groups prepared ahead are dropped (their packs stay unreferenced) and the
+   * error is thrown: nothing after the last commit counts as filed.
    */
-  async ingestGroups(mailbox: MailboxRef, groups: IngestItem[][], afterEach?: () => Promise<void>): Promise<IngestResult[]> {
+  async ingestStream(mailbox: MailboxRef, groups: AsyncIterable<IngestGroup>, opts: { lookahead?: number; afterEach?: (filed: IngestResult[]) => Promise<void> } = {}): Promise<IngestResult[]> {
     const results: IngestResult[] = [];
-    let next = groups.length ? this.prepareMany(mailbox, groups[0]) : null;
-    for (let k = 0; k < groups.length; k++) {
-      const prepared = await next!;
-      next = k + 1 < groups.length ? this.prepareMany(mailbox, groups[k + 1]) : null;
-      // A failed commit must not leave the next group's preparation unobserved.
-      try {
-        results.push(...(await this.commit(mailbox, prepared)));
-        await afterEach?.();
-      } catch (e) {
-        await next?.catch(() => undefined);
-        throw e;
+    // Read once for the whole stream (a poll takes seconds): rules changed meanwhile apply from the next poll.
+    const automation = await this.tickets.loadAutomation(this.dataSource.manager, mailbox.id);
+    const source = groups[Symbol.asyncIterator]();
+    // Groups are fetched and their blobs written side by side, but parsed one after another:
+    // parsed side by side, the first group would be ready only when all of them were, and the
+    // database would wait for it. Each pull takes its turn to parse when it starts.
+    let parsing: Promise<unknown> = Promise.resolve();
+    const pull = () => {
+      const turn = parsing;
+      let done!: () => void;
+      parsing = new Promise<void>((resolve) => (done = resolve));
+      return (async () => {
+        try {
+          const next = await source.next();
+          return next.done ? null : { prepared: await this.prepareMany(mailbox, next.value.items, turn, done), hook: next.value.inTransaction };
+        } finally {
+          done();
+        }
+      })();
+    };
+    const ahead: ReturnType<typeof pull>[] = [];
+    const fill = () => {
+      while (ahead.length < 1 + (opts.lookahead ?? 2)) ahead.push(pull());
+    };
+    try {
+      fill();
+      for (;;) {
+        const group = await ahead.shift()!;
+        if (!group) break;
+        fill();
+        const filed = await this.commit(mailbox, group.prepared, group.hook, automation);
+        results.push(...filed);
+        await opts.afterEach?.(filed);
       }
+    } finally {
+      // Nothing prepared ahead is left unobserved, and the source is closed (its own cleanup runs).
+      await Promise.allSettled(ahead);
+      await source.return?.();
     }
     return results;
   }
 
-  /** Blob writes wait on the disk and parsing on the CPU: prepared side by side, they overlap. */
-  private prepareMany(mailbox: MailboxRef, items: IngestItem[]): Promise<Prepared[]> {
-    return Promise.all(items.map((item) => this.prepare(mailbox, item)));
+  /**
+   * A group made ready outside any transaction: the raw messages stored first, in one pack, then
+   * each parsed and classified, then all their attachments stored in a second pack.
+   */
+  private async prepareMany(mailbox: MailboxRef, items: IngestItem[], turn?: Promise<unknown>, parsedAll?: () => void): Promise<Prepared[]> {
+    const raws = await this.blobs.putMany(items.map((item) => item.raw));
+    await turn;
+    const parsed = await Promise.all(items.map((item, i) => this.parseRow(mailbox, this.newRow(mailbox, item, raws[i]), item.raw, item)));
+    parsedAll?.();
+    await this.storeAttachments(parsed);
+    return parsed.map((p) => p.prepared);
   }
 
-  private async commit(mailbox: MailboxRef, prepared: Prepared[]): Promise<IngestResult[]> {
+  private async commit(mailbox: MailboxRef, prepared: Prepared[], groupHook?: TxHook, automation?: MailboxAutomation): Promise<IngestResult[]> {
     let results: IngestResult[];
     try {
       results = await this.dataSource.transaction(async (m) => {
-        const out = await this.writeGroup(m, mailbox, prepared);
-        // Uids ascend: the last message's hook leaves the cursor past the whole group.
-        await prepared[prepared.length - 1]?.item.inTransaction?.(m);
+        const out = prepared.length ? await this.writeGroup(m, mailbox, prepared, automation) : [];
+        // Uids ascend: the group's hook (or else its last message's) leaves the cursor past it.
+        await (groupHook ?? prepared[prepared.length - 1]?.item.inTransaction)?.(m);
         return out;
       });
     } catch (e) {
       if (isTemporary(e)) throw e;
       results = [];
       for (const p of prepared) results.push(await this.alone(mailbox, p));
+      if (groupHook) await this.dataSource.transaction(groupHook);
     }
     for (const r of results) if (r.ticketId && r.state === 'ingested') this.events.changed(r.ticketId, mailbox.id);
     return results;
@@ -134,7 +177,9 @@ export class IntakeService {
   /** Files a stored message again: a retry from quarantine, or one left pending. */
   async process(mailbox: MailboxRef, row: RawMessage): Promise<IngestResult> {
     const raw = await this.blobs.read(row.blobKey!);
-    const p = await this.prepareRow(mailbox, row, raw, { raw, origin: { kind: 'smtp' } });
+    const parsed = await this.parseRow(mailbox, row, raw, { raw, origin: { kind: 'smtp' } });
+    await this.storeAttachments([parsed]);
+    const p = parsed.prepared;
     const result = await this.dataSource.transaction((m) => this.write(m, mailbox, p));
     if (result.ticketId && result.state === 'ingested') this.events.changed(result.ticketId, mailbox.id);
     return result;
@@ -179,10 +224,9 @@ export class IntakeService {
     return copy;
   }
 
-  private async prepare(mailbox: MailboxRef, item: IngestItem): Promise<Prepared> {
-    const blob = await this.blobs.put(item.raw);
+  private newRow(mailbox: MailboxRef, item: IngestItem, blob: StoredBlob): RawMessage {
     const o = item.origin;
-    const row = this.dataSource.getRepository(RawMessage).create({
+    return this.dataSource.getRepository(RawMessage).create({
       mailboxId: mailbox.id,
       source: o.kind,
       folder: o.kind === 'imap' ? o.folder : null,
@@ -199,14 +243,13 @@ export class IntakeService {
       receivedAt: this.clock.now(),
       processedAt: null,
     });
-    return this.prepareRow(mailbox, row, item.raw, item);
   }
 
-  /** Parsing, classification and attachment storage: everything that needs no transaction. */
-  private async prepareRow(mailbox: MailboxRef, row: RawMessage, raw: Buffer, item: IngestItem): Promise<Prepared> {
+  /** Parsing and classification: everything that needs no transaction. Attachments come back unstored. */
+  private async parseRow(mailbox: MailboxRef, row: RawMessage, raw: Buffer, item: IngestItem): Promise<{ prepared: Prepared; contents: Buffer[] }> {
     if (row.size > this.config.mail.maxMessageBytes) {
       const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-      return { item, row, state: 'oversized', error: `The message is ${mb(row.size)} MB, over the ${mb(this.config.mail.maxMessageBytes)} MB limit: kept raw, not parsed` };
+      return { prepared: { item, row, state: 'oversized', error: `The message is ${mb(row.size)} MB, over the ${mb(this.config.mail.maxMessageBytes)} MB limit: kept raw, not parsed` }, contents: [] };
     }
     let parsed: ParsedMessage;
     try {
@@ -214,14 +257,17 @@ export class IntakeService {
     } catch (e) {
       const error = `Could not parse this message: ${(e as Error).message}`;
       this.logger.warn(`mailbox ${mailbox.id}: message quarantined (${error})`);
-      return { item, row, state: 'quarantined', error };
+      return { prepared: { item, row, state: 'quarantined', error }, contents: [] };
     }
     const classification = classifyMessage(parsed, [mailbox.address]);
-    const attachments: StoredAttachment[] = [];
-    for (const a of parsed.attachments) {
-      const blob = await this.blobs.put(a.content);
-      attachments.push({ filename: a.filename.slice(0, 255), contentType: a.contentType.slice(0, 255), size: a.size, blobKey: blob.key, contentId: a.contentId?.slice(0, 255) ?? null, inline: a.inline });
-    }
+    const attachments: StoredAttachment[] = parsed.attachments.map((a) => ({
+      filename: a.filename.slice(0, 255),
+      contentType: a.contentType.slice(0, 255),
+      size: a.size,
+      blobKey: '',
+      contentId: a.contentId?.slice(0, 255) ?? null,
+      inline: a.inline,
+    }));
     const mail: InboundEmail = {
       mailboxId: mailbox.id,
       rawMessageId: null,
@@ -239,14 +285,21 @@ export class IntakeService {
       bouncedMessageId: classification.bounce?.originalMessageId ?? null,
       receivedAt: this.clock.now(),
     };
-    return { item, row, state: 'mail', mail, contentKey: this.contentKey(parsed, raw) };
+    return { prepared: { item, row, state: 'mail', mail, contentKey: this.contentKey(parsed, raw) }, contents: parsed.attachments.map((a) => a.content) };
+  }
+
+  /** The attachments of a whole group in one pack; their keys go on the parsed mail. */
+  private async storeAttachments(parsed: { prepared: Prepared; contents: Buffer[] }[]): Promise<void> {
+    const blobs = await this.blobs.putMany(parsed.flatMap((p) => p.contents));
+    let k = 0;
+    for (const { prepared } of parsed) for (const a of prepared.mail?.attachments ?? []) a.blobKey = blobs[k++].key;
   }
 
   /**
    * A group in one go: the dedupe keys looked up in one query, each new message filed on its
    * ticket, then the raw rows and dedupe keys written with one multi-row INSERT each.
    */
-  private async writeGroup(m: EntityManager, mailbox: MailboxRef, group: Prepared[]): Promise<IngestResult[]> {
+  private async writeGroup(m: EntityManager, mailbox: MailboxRef, group: Prepared[], automation?: MailboxAutomation): Promise<IngestResult[]> {
     const now = this.clock.now();
     const keys = group.filter((p) => p.state === 'mail').map((p) => p.contentKey!);
     const knownRows = keys.length ? await m.findBy(MailDedupe, { mailboxId: mailbox.id, contentKey: In(keys) }) : [];
@@ -281,7 +334,7 @@ export class IntakeService {
       }
     }
     const customers = await this.tickets.customersByEmail(m, deliver.flatMap((i) => (group[i].mail!.from ? [group[i].mail!.from!.address] : [])));
-    const delivered = await this.tickets.deliverInboundBatch(m, deliver.map((i) => group[i].mail!), customers);
+    const delivered = await this.tickets.deliverInboundBatch(m, deliver.map((i) => group[i].mail!), customers, automation);
     const created = new Map<number, boolean>();
     deliver.forEach((i, k) => {
       Object.assign(group[i].row, { state: 'ingested', ticketId: delivered[k].ticketId, articleId: delivered[k].articleId });

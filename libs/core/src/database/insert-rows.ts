@@ -1,0 +1,58 @@
+import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+export interface InsertRowsOptions {
+  /** Rows whose key is taken already are skipped (INSERT IGNORE); no ids are returned then. */
+  ignoreDuplicates?: boolean;
+}
+
+/**
+ * One multi-row INSERT of entity rows, written out directly: TypeORM's query builder spends
+ * more CPU building a 50-row INSERT (a named parameter per value, then rewriting them) than the
+ * database spends running it. A property left out takes its column's literal default. The values go through the driver's own conversion
+ * (dates, transformers) exactly as TypeORM's insert() would. Returns the generated ids in row
+ * order, worked out the way TypeORM does (MySQL: the first id plus the row's position; SQLite:
+ * counting back from the last). Other databases go through TypeORM.
+ */
+export async function insertRows<T extends ObjectLiteral>(
+  m: EntityManager,
+  entity: EntityTarget<T>,
+  rows: T[],
+  opts: InsertRowsOptions = {},
+): Promise<number[]> {
+  if (!rows.length) return [];
+  const type = m.connection.options.type;
+  const mysql = type === 'mysql' || type === 'mariadb';
+  if (!mysql && type !== 'better-sqlite3' && type !== 'sqlite') {
+    if (opts.ignoreDuplicates) {
+      await m.createQueryBuilder().insert().into(entity).values(rows).orIgnore().execute();
+      return [];
+    }
+    return (await m.insert(entity, rows)).identifiers.map((x) => x?.id as number);
+  }
+  const meta = m.connection.getMetadata(entity);
+  const driver = m.connection.driver;
+  const generated = meta.columns.find((c) => c.isGenerated && c.generationStrategy === 'increment');
+  const columns = meta.columns.filter((c) => c !== generated);
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const verb = !opts.ignoreDuplicates ? 'INSERT' : mysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  const sql = `${verb} INTO ${driver.escape(meta.tableName)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
+  const params: unknown[] = [];
+  for (const row of rows) {
+    for (const c of columns) {
+      // Untransformed: preparePersistentValue applies the column's transformer itself.
+      let value: unknown = c.getEntityValue(row);
+      // A property left out takes the column's literal default, as the database would give it.
+      if (value === undefined && c.default !== undefined && typeof c.default !== 'function')
+        value = c.default;
+      params.push(value === undefined ? null : driver.preparePersistentValue(value, c));
+    }
+  }
+  const result: unknown = await m.query(sql, params);
+  if (!generated || opts.ignoreDuplicates) return [];
+  if (typeof result === 'number' || typeof result === 'bigint') {
+    const first = Number(result) - rows.length + 1;
+    return rows.map((_, i) => first + i);
+  }
+  const first = Number((result as { insertId: number }).insertId);
+  return rows.map((_, i) => first + i);
+}
