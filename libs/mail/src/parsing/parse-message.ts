@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import libmime from 'libmime';
 import { Attachment, ParsedMail, simpleParser, SimpleParserOptions } from 'mailparser';
@@ -89,6 +90,11 @@ export class MailParseError extends Error {
 export interface ParseOptions {
   /** Give up (MailParseError PARSE_TIMEOUT) after this long; default 30 s. */
   timeoutMs?: number;
+  /**
+   * 'auto' (the default) skips the MIME inspection for mail it cannot change (see
+   * mayNeedInspection); 'always' inspects every message (tests compare the two).
+   */
+  inspect?: 'auto' | 'always';
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -118,14 +124,23 @@ const MAX_HTML_NESTING = 1000;
 export async function parseMessage(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMessage> {
   const input = normalizeFraming(raw);
   if (!input.length) throw new MailParseError('EMPTY', 'The message is empty');
-  return withTimeout(parseInput(input), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  return withTimeout(parseInput(input, opts.inspect ?? 'auto'), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 }
 
-async function parseInput(input: Buffer): Promise<ParsedMessage> {
+async function parseInput(input: Buffer, inspect: 'auto' | 'always'): Promise<ParsedMessage> {
+  if (inspect === 'auto' && !mayNeedInspection(input)) {
+    // Most mail: parsed once, and the result shows whether a label was wrong after all.
+    const parsed = await runMailparser(input);
+    if (!looksMisdecoded(parsed)) return toParsedMessage(parsed, headerLinesOf(parsed), uninspected(input));
+  }
   const inspection = await inspectOrPassThrough(input);
-  let parsed: ParsedMail;
+  const parsed = await runMailparser(inspection.raw);
+  return toParsedMessage(parsed, headerLinesOf(parsed), inspection);
+}
+
+async function runMailparser(raw: Buffer): Promise<ParsedMail> {
   try {
-    parsed = await simpleParser(inspection.raw, PARSER_OPTIONS);
+    return await simpleParser(raw, PARSER_OPTIONS);
   } catch (e) {
     throw new MailParseError(
       'MALFORMED_MIME',
@@ -133,10 +148,47 @@ async function parseInput(input: Buffer): Promise<ParsedMessage> {
       { cause: e },
     );
   }
+}
+
+function headerLinesOf(parsed: ParsedMail): readonly RawHeaderLine[] {
   const lines: readonly RawHeaderLine[] = parsed.headerLines ?? [];
   if (!lines.some((l) => /^[\x21-\x39\x3b-\x7e]+$/.test(l.key)))
     throw new MailParseError('NOT_A_MESSAGE', 'The input has no message header');
-  return toParsedMessage(parsed, lines, inspection);
+  return lines;
+}
+
+// What the inspection is for (see inspectMime): report parts, attached messages, CP5022x and
+// ISO-2022-JP-* labels; and ISO-2022-JP labels on base64 or quoted-printable text, whose bytes
+// only decoding shows (Shift_JIS sent as "ISO-2022-JP" comes out of mailparser as noise, not as
+// U+FFFD).
+const INSPECTION_TOPICS = /rfc822|delivery-status|multipart\/report|message\/global|cp5022|iso-?2022-?jp-/i;
+const JIS_LABEL = /charset\s*=\s*"?\s*(?:iso-?2022-?jp|jis|csiso2022jp)/i;
+const ENCODED_BODY = /content-transfer-encoding\s*:\s*"?\s*(?:base64|quoted-printable)/i;
+
+/**
+ * Whether the MIME inspection could change how this message reads. Not for mail with any 8-bit
+ * byte (its charset has to be worked out) or anything in INSPECTION_TOPICS; for 7-bit mail whose
+ * encoded text turns out mislabelled, looksMisdecoded catches it after parsing.
+ */
+export function mayNeedInspection(raw: Buffer): boolean {
+  if (!isAscii(raw)) return true;
+  const text = raw.toString('latin1');
+  return INSPECTION_TOPICS.test(text) || (JIS_LABEL.test(text) && ENCODED_BODY.test(text));
+}
+
+/** U+FFFD (bytes the label did not fit), ESC (ISO-2022-JP read as ASCII) or a lone surrogate. */
+const MISDECODED = /[\x1b\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function looksMisdecoded(parsed: ParsedMail): boolean {
+  return (
+    MISDECODED.test(parsed.text ?? '') ||
+    (typeof parsed.html === 'string' && MISDECODED.test(parsed.html)) ||
+    parsed.attachments.some((a) => MISDECODED.test(a.filename ?? ''))
+  );
+}
+
+function uninspected(raw: Buffer): MimeInspection {
+  return { raw, repairs: [], bodyCharset: null, deliveryStatus: null, attachedMessageIds: [] };
 }
 
 /** The inspection only adds repairs; a message it cannot walk still goes to mailparser as it is. */
@@ -144,7 +196,7 @@ async function inspectOrPassThrough(input: Buffer): Promise<MimeInspection> {
   try {
     return await inspectMime(input);
   } catch {
-    return { raw: input, repairs: [], bodyCharset: null, deliveryStatus: null, attachedMessageIds: [] };
+    return uninspected(input);
   }
 }
 
