@@ -30,6 +30,22 @@ describe('EmailSender.build', () => {
     expect(raw.toString('latin1')).not.toMatch(/^Bcc:/im);
   });
 
+  it('cuts ISO-2022-JP body lines over 998 octets at character boundaries, and nothing else', async () => {
+    const long = Array.from({ length: 700 }, (_, i) => (i % 7 === 0 ? 'abc ' : 'あ①漢ｶ')).join('');
+    const raw = await sender.build({ ...payload('iso-2022-jp'), text: `短い行\n${long}\n\n終わり` }, 'abc@example.jp');
+    const body = raw.subarray(raw.indexOf('\r\n\r\n') + 4);
+    const lines = body.toString('latin1').split('\r\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(998);
+    expect(lines.length).toBeGreaterThan(5);
+    // Every line is complete ISO-2022-JP: back in ASCII at its end.
+    for (const l of lines) if (l.includes('\x1b')) expect(l.endsWith('\x1b(B')).toBe(true);
+    const parsed = await simpleParser(raw);
+    const text = parsed.text!.split('\n');
+    expect(text[0]).toBe('短い行');
+    expect(text.slice(1, -3).join('')).toBe(long);
+    expect(text.slice(-3)).toEqual(['', '終わり', '']);
+  });
+
   it('sends ISO-2022-JP as 7-bit with the charset labelled', async () => {
     const raw = await sender.build(payload('iso-2022-jp'), 'abc@example.jp');
     const text = raw.toString('latin1');

@@ -25,6 +25,48 @@ export function encodeIso2022jp(text: string): Buffer {
   return Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' }));
 }
 
+/**
+ * A 7-bit body line may not pass 998 octets (RFC 5322): a longer line is cut, at character
+ * boundaries, into lines of at most `limit` encoded octets (escape sequences counted), each
+ * written on its own, so each starts and ends in ASCII as ISO-2022-JP lines must. Japanese
+ * mailers do not wrap, so only such long lines change.
+ */
+export function encodeIso2022jpBody(text: string, limit = 990): Buffer {
+  const lines = text.replace(/\r?\n/g, '\n').replace(/\n?$/, '').split('\n');
+  const out: Buffer[] = [];
+  for (const line of lines) {
+    const encoded = encodeIso2022jp(line);
+    if (encoded.length <= limit) {
+      out.push(encoded, CRLF);
+      continue;
+    }
+    // Greedy: a character costs 1 octet (ASCII, half-width katakana) or 2 (JIS X 0208), a
+    // switch of character set 3, and the switch back to ASCII at the end of the line 3 more.
+    let start = 0;
+    let size = 0;
+    let mode = 'ascii';
+    const chars = [...line];
+    for (let i = 0; i < chars.length; i++) {
+      const code = chars[i].charCodeAt(0);
+      const charMode = code < 0x80 ? 'ascii' : code >= 0xff61 && code <= 0xff9f ? 'kana' : 'jis';
+      const cost = (charMode === 'jis' ? 2 : 1) + (charMode !== mode ? 3 : 0);
+      if (size + cost + 3 > limit) {
+        out.push(encodeIso2022jp(chars.slice(start, i).join('')), CRLF);
+        start = i;
+        size = 0;
+        mode = 'ascii';
+        i--;
+        continue;
+      }
+      size += cost;
+      mode = charMode;
+    }
+    out.push(encodeIso2022jp(chars.slice(start).join('')), CRLF);
+  }
+  return Buffer.concat(out);
+}
+const CRLF = Buffer.from('\r\n');
+
 /** ISO-2022-JP has no emoji and few non-Japanese letters: such a message goes out as UTF-8 instead of with `?`s. */
 function representableInIso2022jp(p: EmailPayload): boolean {
   const texts = [p.subject, p.text, p.from.name, p.replyTo?.name ?? '', ...p.to.map((a) => a.name), ...p.cc.map((a) => a.name)];
@@ -88,7 +130,7 @@ export class EmailSender {
         'MIME-Version: 1.0',
       ];
       const textHeaders = ['Content-Type: text/plain; charset=ISO-2022-JP', 'Content-Transfer-Encoding: 7bit'];
-      const body = encodeIso2022jp(payload.text.replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n'));
+      const body = encodeIso2022jpBody(payload.text);
       if (!files.length) return Buffer.concat([Buffer.from([...lines, ...textHeaders, '', ''].join('\r\n'), 'ascii'), body]);
       // With attachments: multipart/mixed, the text part first; file names as RFC 2231 UTF-8.
       const parts: Buffer[] = [
