@@ -10,6 +10,7 @@ import { appendMessage, connectImap, DovecotServer, freePort, startDovecot } fro
 import { rawMail } from '@test/support/mail-builder';
 import { SmtpSink, startSmtpSink } from '@test/support/smtp-sink';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
+import { TicketChanged, TicketEvents } from '@madoguchi/tickets';
 
 jest.setTimeout(120_000);
 
@@ -76,6 +77,34 @@ describe('email intake under concurrency, crashes and push delivery', () => {
       const rows = await a.app.get(DataSource).query('SELECT state, COUNT(*) AS n FROM raw_message WHERE mailbox_id = ? GROUP BY state', [mailboxId]);
       expect(rows.map((r: { state: string; n: string }) => [r.state, Number(r.n)])).toEqual([['ingested', 30]]);
     } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+
+  it('tells the consoles on one instance of tickets another instance filed, once each', async () => {
+    const a = await startTestApp('mariadb', { INSTANCE_ID: 'web-a' });
+    const b = await startTestApp('mariadb', { INSTANCE_ID: 'worker-b' }, a.db);
+    const seen: TicketChanged[] = [];
+    const off = a.app.get(TicketEvents).subscribe((e) => seen.push(e));
+    try {
+      const admin = await a.login();
+      const user = 'live@example.jp';
+      const mailboxId = await mailbox(admin, user, { pollIntervalSec: 600 });
+      const file = (app: TestApp, id: string) => app.app.get(IntakeService).ingest({ id: mailboxId, address: user }, rawMail({ from: 'live-customer@example.jp', to: user, subject: `ライブ ${id}`, body: '本文', messageId: id }), { kind: 'smtp' });
+      const remote = await file(b, 'live-remote@example.jp');
+      await until('instance A to hear of the ticket instance B filed', async () => seen.some((e) => e.ticketId === remote.ticketId), 5_000);
+      expect(seen.find((e) => e.ticketId === remote.ticketId)).toEqual({ type: 'ticket', ticketId: remote.ticketId, mailboxId });
+      // A's own change is told by A when it commits, and not a second time from the database.
+      const own = await file(a, 'live-own@example.jp');
+      await sleep(2_500);
+      expect(seen.filter((e) => e.ticketId === own.ticketId)).toHaveLength(1);
+      expect(seen.filter((e) => e.ticketId === remote.ticketId)).toHaveLength(1);
+      // A follow-up on the remote ticket is news again.
+      await b.app.get(IntakeService).ingest({ id: mailboxId, address: user }, rawMail({ from: 'live-customer@example.jp', to: user, subject: 'Re: ライブ', body: '追記', messageId: 'live-remote-2@example.jp', inReplyTo: 'live-remote@example.jp' }), { kind: 'smtp' });
+      await until('the follow-up', async () => seen.filter((e) => e.ticketId === remote.ticketId).length === 2, 5_000);
+    } finally {
+      off();
       await b.close();
       await a.close();
     }
