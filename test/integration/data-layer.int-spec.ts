@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, DataSource, Entity, In, PrimaryGeneratedColumn } from 'typeorm';
 import { createTestDatabase, DB_KINDS, TestDatabase } from '@test/support/databases';
 
 jest.setTimeout(60_000);
@@ -90,6 +90,13 @@ describe.each(DB_KINDS)('data layer on %s', (kind) => {
     await expect(ds.transaction((m) => insertRows(m, Probe, [{ name: 'a', tags: [], at } as unknown as Probe]))).rejects.toThrow();
     await ds.transaction((m) => insertRows(m, Probe, [{ name: 'a', tags: [], at }, { name: 'd', tags: [], at }] as unknown as Probe[], { ignoreDuplicates: true }));
     expect((await ds.getRepository(Probe).find({ order: { id: 'ASC' } })).map((r) => r.name)).toEqual(['a', 'b', 'c', 'd']);
+
+    // More values than one statement may carry (SQLite: 32,766): written in chunks, ids still in order.
+    const many = Array.from({ length: 9000 }, (_, i) => ({ name: `m${i}`, tags: [`t${i}`], at })) as unknown as Probe[];
+    const manyIds = await ds.transaction((m) => insertRows(m, Probe, many));
+    expect(manyIds).toHaveLength(9000);
+    const stored = await ds.getRepository(Probe).find({ where: { id: In(manyIds) }, order: { id: 'ASC' } });
+    expect(stored.map((r) => [r.id, r.name, r.tags[0]])).toEqual(many.map((r, i) => [manyIds[i], r.name, `t${i}`]));
   });
 
   it('hands out every sequence number exactly once under concurrency', async () => {

@@ -35,24 +35,31 @@ export async function insertRows<T extends ObjectLiteral>(
   const columns = meta.columns.filter((c) => c !== generated);
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const verb = !opts.ignoreDuplicates ? 'INSERT' : mysql ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-  const sql = `${verb} INTO ${driver.escape(meta.tableName)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
-  const params: unknown[] = [];
-  for (const row of rows) {
-    for (const c of columns) {
-      // Untransformed: preparePersistentValue applies the column's transformer itself.
-      let value: unknown = c.getEntityValue(row);
-      // A property left out takes the column's literal default, as the database would give it.
-      if (value === undefined && c.default !== undefined && typeof c.default !== 'function')
-        value = c.default;
-      params.push(value === undefined ? null : driver.preparePersistentValue(value, c));
+  const head = `${verb} INTO ${driver.escape(meta.tableName)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES `;
+  // SQLite takes at most 32,766 parameters in a statement, MySQL 65,535: larger sets go in chunks.
+  const perStatement = Math.max(1, Math.floor(30_000 / columns.length));
+  const ids: number[] = [];
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const params: unknown[] = [];
+    for (const row of chunk) {
+      for (const c of columns) {
+        // Untransformed: preparePersistentValue applies the column's transformer itself.
+        let value: unknown = c.getEntityValue(row);
+        // A property left out takes the column's literal default, as the database would give it.
+        if (value === undefined && c.default !== undefined && typeof c.default !== 'function')
+          value = c.default;
+        params.push(value === undefined ? null : driver.preparePersistentValue(value, c));
+      }
     }
+    const result: unknown = await m.query(head + chunk.map(() => tuple).join(', '), params);
+    if (!generated || opts.ignoreDuplicates) continue;
+    // MySQL reports the first id of the statement, SQLite the last.
+    const first =
+      typeof result === 'number' || typeof result === 'bigint'
+        ? Number(result) - chunk.length + 1
+        : Number((result as { insertId: number }).insertId);
+    chunk.forEach((_, i) => ids.push(first + i));
   }
-  const result: unknown = await m.query(sql, params);
-  if (!generated || opts.ignoreDuplicates) return [];
-  if (typeof result === 'number' || typeof result === 'bigint') {
-    const first = Number(result) - rows.length + 1;
-    return rows.map((_, i) => first + i);
-  }
-  const first = Number((result as { insertId: number }).insertId);
-  return rows.map((_, i) => first + i);
+  return ids;
 }

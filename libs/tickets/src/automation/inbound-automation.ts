@@ -1,4 +1,4 @@
-import { APP_CONFIG, AppConfig, Clock, OutboxEntry } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, Clock, insertRows, OutboxEntry } from '@madoguchi/core';
 import { CustomersService, LinkableField } from '@madoguchi/customers';
 import { AutomationService, CustomerLinkSettings, evaluateRules, JournalSettings, MailboxConnection, MailboxesService, RuleDefinition, RuleInput, RuleOutcome } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
@@ -95,7 +95,7 @@ export class InboundAutomation {
     const logs = created.flatMap(({ ticket, outcome }) =>
       (outcome?.applied ?? []).map((a) => ({ ticketId: ticket.id, ruleId: a.ruleId, ruleName: a.ruleName.slice(0, 100), position: a.position, actionsJson: a.actions, createdAt: now })),
     );
-    if (logs.length) await m.insert(TicketRuleLog, logs);
+    await insertRows(m, TicketRuleLog, logs as TicketRuleLog[]);
 
     const j = auto.journal;
     if (!j.enabled || !j.recipients.length) return;
