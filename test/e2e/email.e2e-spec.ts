@@ -157,6 +157,47 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     expect((await tickets()).total).toBe(2);
   });
 
+  it('puts the copy in the Sent folder later when the IMAP server refused it at sending time', async () => {
+    const q = (await tickets()).items[0];
+    const sent = await admin.post(`/api/tickets/${q.id}/replies`, { to: ['copy@example.co.jp'], text: '控えの確認です。' }).expect(201);
+    const inSent = async () => {
+      const imap = await connectImap(dovecot, user, PASSWORD);
+      try {
+        const lock = await imap.getMailboxLock('Sent');
+        try {
+          return ((await imap.search({ header: { 'message-id': sent.body.messageId } }, { uid: true })) || []).length;
+        } finally {
+          lock.release();
+        }
+      } finally {
+        await imap.logout();
+      }
+    };
+    const before = sink.messages().length;
+    // The mailbox's IMAP login fails while the reply goes out by SMTP.
+    await dovecot.removeUser(user);
+    try {
+      await dispatch();
+    } finally {
+      await dovecot.addUser(user, PASSWORD);
+    }
+    await sink.waitFor(before + 1);
+    const ds = t.app.get(DataSource);
+    const row = async () => (await ds.query('SELECT state, sent_copy, sent_copy_attempts FROM outbox WHERE message_id = ?', [sent.body.messageId]))[0];
+    expect(await row()).toMatchObject({ state: 'sent', sent_copy: 'pending' });
+    expect(await inSent()).toBe(0);
+    // Not before it is due; then once, and not again.
+    await dispatch();
+    expect(await inSent()).toBe(0);
+    await ds.query('UPDATE outbox SET sent_copy_due_at = ? WHERE message_id = ?', [kind === 'sqlite' ? '2000-01-01 00:00:00.000' : new Date(0), sent.body.messageId]);
+    await dispatch();
+    expect(await inSent()).toBe(1);
+    expect(await row()).toMatchObject({ sent_copy: 'done' });
+    await dispatch();
+    expect(await inSent()).toBe(1);
+    expect(sink.messages()).toHaveLength(before + 1);
+  });
+
   it('threads a whole reply chain that arrives in one poll onto one ticket', async () => {
     const before = (await tickets()).total;
     await append(rawMail({ from: 'chain@example.jp', to: user, subject: '連鎖 1', body: 'はじめ', messageId: `chain1-${kind}@example.jp` }));

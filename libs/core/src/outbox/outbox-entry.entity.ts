@@ -56,6 +56,23 @@ export class OutboxEntry {
   @Column({ type: 'datetime', precision: 3, nullable: true })
   sentAt: Date | null;
 
+  /**
+   * The copy for the IMAP Sent folder: null when none was due or it went in at once; `pending`
+   * when appending failed and it is tried again (the raw message kept under `sentCopyKey`);
+   * `done`, or `failed` after the last attempt.
+   */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  sentCopy: 'pending' | 'done' | 'failed' | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  sentCopyKey: string | null;
+
+  @Column({ type: 'integer', default: 0 })
+  sentCopyAttempts: number;
+
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  sentCopyDueAt: Date | null;
+
   @Column({ type: 'datetime', precision: 3 })
   createdAt: Date;
 

@@ -1,4 +1,4 @@
-import { APP_CONFIG, AppConfig, Clock, OutboxEntry, SYSTEM_ACTOR } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock, OutboxEntry, SYSTEM_ACTOR } from '@madoguchi/core';
 import { MailboxConnection, MailboxesService } from '@madoguchi/mailboxes';
 import { Article, EmailPayload, RepliesService, TicketEvents } from '@madoguchi/tickets';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -13,6 +13,9 @@ const SEND_LOCK_MS = 10 * 60_000;
 const RECHECK_MS = 5 * 60_000;
 const INTERRUPTED = 'Sending was interrupted; it could not be confirmed whether the message went out. Check with the recipient before sending again.';
 const MAX_ATTEMPTS = 8;
+/** A Sent copy that could not be appended is tried again after 1, 2, 4 … minutes (at most an hour), ten times. */
+const SENT_COPY_ATTEMPTS = 10;
+const SENT_COPY_BACKOFF_MS = 60_000;
 
 /**
  * Sends what is due in the outbox, exactly once. A row is claimed (pending → sending) before
@@ -34,6 +37,7 @@ export class OutboxDispatcher {
     private readonly events: TicketEvents,
     private readonly clock: Clock,
     private readonly replies: RepliesService,
+    @Inject(BLOB_STORAGE) private readonly blobs: BlobStorage,
   ) {}
 
   /** One sweep; overlapping calls are skipped. Returns how many rows were handled. */
@@ -46,6 +50,7 @@ export class OutboxDispatcher {
       const due = await repo.find({ where: { state: 'pending', dueAt: LessThanOrEqual(this.clock.now()) }, order: { dueAt: 'ASC' }, take: 20 });
       let handled = 0;
       for (const row of due) if (await this.claim(row.id)) handled += (await this.sendOne(row.id)) ? 1 : 0;
+      await this.retrySentCopies();
       return handled;
     } finally {
       this.running = false;
@@ -102,7 +107,7 @@ export class OutboxDispatcher {
       this.logger.error(`outbox ${id}: sent, but could not be marked sent: ${(e as Error).message}`);
       return true;
     }
-    await this.appendToSent(conn, receipt.raw);
+    await this.appendToSent(conn!, row, receipt.raw);
     return true;
   }
 
@@ -155,11 +160,77 @@ export class OutboxDispatcher {
     }
   }
 
-  private async appendToSent(conn: MailboxConnection, raw: Buffer): Promise<void> {
+  /** The sent message into the mailbox's Sent folder; kept and tried again later if that fails. */
+  private async appendToSent(conn: MailboxConnection, row: OutboxEntry, raw: Buffer): Promise<void> {
     const { imap } = conn;
     if (!imap?.sentFolder) return;
-    await withImap(imap, (client) => client.append(imap.sentFolder!, raw, ['\\Seen'])).catch((e: Error) =>
-      this.logger.warn(`mailbox ${conn.id}: could not append to ${imap.sentFolder}: ${e.message}`),
-    );
+    try {
+      await this.appendOnce(conn, raw);
+    } catch (e) {
+      const error = readableConnectionError(e, imap.host, imap.port);
+      this.logger.warn(`outbox ${row.id}: could not append to ${imap.sentFolder}, will try again: ${error}`);
+      try {
+        const blob = await this.blobs.put(raw);
+        const now = this.clock.now();
+        await this.dataSource.getRepository(OutboxEntry).update(
+          { id: row.id },
+          { sentCopy: 'pending', sentCopyKey: blob.key, sentCopyAttempts: 1, sentCopyDueAt: new Date(now.getTime() + SENT_COPY_BACKOFF_MS), updatedAt: now },
+        );
+      } catch (e2) {
+        this.logger.error(`outbox ${row.id}: the Sent copy could not be kept for another try: ${(e2 as Error).message}`);
+      }
+    }
+  }
+
+  /** Sent copies whose append failed, when due: appended unless the Sent folder has the message already. */
+  private async retrySentCopies(): Promise<void> {
+    const repo = this.dataSource.getRepository(OutboxEntry);
+    const now = this.clock.now();
+    const due = await repo.find({ where: { sentCopy: 'pending', sentCopyDueAt: LessThanOrEqual(now) }, order: { sentCopyDueAt: 'ASC' }, take: 5 });
+    for (const row of due) {
+      // Claimed by moving its due time on, so two instances do not append the same copy.
+      const claimed = await repo.update({ id: row.id, sentCopy: 'pending', sentCopyDueAt: LessThanOrEqual(now) }, { sentCopyDueAt: new Date(now.getTime() + SEND_LOCK_MS) });
+      if (!claimed.affected) continue;
+      const conn = await this.mailboxes.connection(row.mailboxId);
+      const folder = conn?.imap?.sentFolder;
+      if (!conn?.imap || !folder) {
+        await repo.update({ id: row.id }, { sentCopy: 'failed', sentCopyDueAt: null, lastError: 'Sent, but the mailbox no longer has a Sent folder for the copy', updatedAt: this.clock.now() });
+        continue;
+      }
+      try {
+        const raw = await this.blobs.read(row.sentCopyKey!);
+        await this.appendOnce(conn, raw, row.messageId);
+        await repo.update({ id: row.id }, { sentCopy: 'done', sentCopyDueAt: null, updatedAt: this.clock.now() });
+      } catch (e) {
+        const error = readableConnectionError(e, conn.imap.host, conn.imap.port);
+        const attempts = row.sentCopyAttempts + 1;
+        const later = this.clock.now();
+        if (attempts >= SENT_COPY_ATTEMPTS) {
+          await repo.update({ id: row.id }, { sentCopy: 'failed', sentCopyAttempts: attempts, sentCopyDueAt: null, lastError: `Sent, but the copy could not be put in ${folder}: ${error}`, updatedAt: later });
+          this.logger.error(`outbox ${row.id}: gave up appending to ${folder}: ${error}`);
+        } else {
+          const delay = Math.min(SENT_COPY_BACKOFF_MS * 2 ** (attempts - 1), 60 * 60_000);
+          await repo.update({ id: row.id }, { sentCopyAttempts: attempts, sentCopyDueAt: new Date(later.getTime() + delay), updatedAt: later });
+          this.logger.warn(`outbox ${row.id}: could not append to ${folder} (attempt ${attempts}): ${error}`);
+        }
+      }
+    }
+  }
+
+  /** One APPEND; with a Message-ID, first a look whether an earlier try got there after all. */
+  private async appendOnce(conn: MailboxConnection, raw: Buffer, messageId?: string): Promise<void> {
+    const imap = conn.imap!;
+    const folder = imap.sentFolder!;
+    await withImap(imap, async (client) => {
+      if (messageId) {
+        const lock = await client.getMailboxLock(folder);
+        try {
+          if (((await client.search({ header: { 'message-id': messageId } }, { uid: true })) || []).length) return;
+        } finally {
+          lock.release();
+        }
+      }
+      if (!(await client.append(folder, raw, ['\\Seen']))) throw new Error(`The server refused the message for ${folder}`);
+    });
   }
 }

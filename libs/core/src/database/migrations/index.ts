@@ -5,6 +5,7 @@ import { Templates1763900000003 } from './1763900000003-templates';
 import { Automation1763900000004 } from './1763900000004-automation';
 import { Forms1763900000005 } from './1763900000005-forms';
 import { TicketActivity1763900000006 } from './1763900000006-ticket-activity';
+import { SentCopy1763900000007 } from './1763900000007-sent-copy';
 
 /** Every migration, in order. Imported explicitly so the bundled server needs no glob. */
-export const migrations = [Foundation1763900000000, Email1763900000001, Workflow1763900000002, Templates1763900000003, Automation1763900000004, Forms1763900000005, TicketActivity1763900000006];
+export const migrations = [Foundation1763900000000, Email1763900000001, Workflow1763900000002, Templates1763900000003, Automation1763900000004, Forms1763900000005, TicketActivity1763900000006, SentCopy1763900000007];
