@@ -22,6 +22,13 @@ describe('configuration', () => {
     expect(c.roles).toEqual({ web: true, worker: true });
   });
 
+  it('puts the default public URL on the port the server listens on, unless one is given', () => {
+    expect(load({}).http.publicUrl).toBe('http://localhost:3000');
+    expect(load({ PORT: '3000' }).http.publicUrl).toBe('http://localhost:3000');
+    expect(load({ PORT: '3100' }).http.publicUrl).toBe('http://localhost:3100');
+    expect(load({ PORT: '3100', PUBLIC_URL: 'https://madoguchi.example.jp/' }).http.publicUrl).toBe('https://madoguchi.example.jp');
+  });
+
   it('generates and keeps a secret key outside production', () => {
     const first = load({});
     expect(first.secretKey).toHaveLength(32);

@@ -41,6 +41,10 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     if (env[key] !== undefined) merged[key] = env[key];
   }
   Object.assign(merged, options.overrides ?? {});
+  // Without a PUBLIC_URL of its own, a server on another port is at localhost on that port.
+  if (env.PUBLIC_URL === undefined && options.overrides?.PUBLIC_URL === undefined && String(merged.PORT) !== String(defaults.PORT) && merged.PUBLIC_URL === defaults.PUBLIC_URL) {
+    merged.PUBLIC_URL = `http://localhost:${String(merged.PORT)}`;
+  }
 
   const parsed = rawConfigSchema.safeParse(merged);
   if (!parsed.success) {
