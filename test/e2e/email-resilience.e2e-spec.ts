@@ -82,14 +82,14 @@ describe('email intake under concurrency, crashes and push delivery', () => {
     }
   });
 
-  it('tells the consoles on one instance of tickets another instance filed, once each', async () => {
-    const a = await startTestApp('mariadb', { INSTANCE_ID: 'web-a' });
-    const b = await startTestApp('mariadb', { INSTANCE_ID: 'worker-b' }, a.db);
+  it.each(['mariadb', 'sqlite'] as const)('tells the consoles on one instance of tickets another instance filed, once each (%s)', async (kind) => {
+    const a = await startTestApp(kind, { INSTANCE_ID: 'web-a' });
+    const b = await startTestApp(kind, { INSTANCE_ID: 'worker-b' }, a.db);
     const seen: TicketChanged[] = [];
     const off = a.app.get(TicketEvents).subscribe((e) => seen.push(e));
     try {
       const admin = await a.login();
-      const user = 'live@example.jp';
+      const user = `live-${kind}@example.jp`;
       const mailboxId = await mailbox(admin, user, { pollIntervalSec: 600 });
       const file = (app: TestApp, id: string) => app.app.get(IntakeService).ingest({ id: mailboxId, address: user }, rawMail({ from: 'live-customer@example.jp', to: user, subject: `ライブ ${id}`, body: '本文', messageId: id }), { kind: 'smtp' });
       const remote = await file(b, 'live-remote@example.jp');

@@ -14,6 +14,7 @@ export interface TicketChanged {
 const RELAY_MS = 1000;
 /** Clocks of instances differ a little, and a transaction commits after its rows were stamped. */
 const RELAY_OVERLAP_MS = 5000;
+const RELAY_PAGE = 1000;
 
 /**
  * Notice that a ticket changed, for the console's live updates (SSE). Emitted after commit by
@@ -27,6 +28,7 @@ export class TicketEvents implements OnModuleDestroy {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
   private listeners = 0;
   private timer: NodeJS.Timeout | null = null;
+  private relaying = false;
   private since = new Date();
   /** ticket id → the last activity already told (ms), for tickets active inside the overlap. */
   private readonly told = new Map<number, number>();
@@ -36,7 +38,8 @@ export class TicketEvents implements OnModuleDestroy {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   changed(ticketId: number, mailboxId: number): void {
-    this.local.set(ticketId, Date.now());
+    // Only needed to keep the relay from telling it twice, so only while it runs.
+    if (this.listeners > 0) this.local.set(ticketId, Date.now());
     this.emit({ type: 'ticket', ticketId, mailboxId });
   }
 
@@ -56,24 +59,33 @@ export class TicketEvents implements OnModuleDestroy {
   /** One look at the database for tickets changed elsewhere (the timer calls it; tests may too). */
   async relay(): Promise<void> {
     const now = Date.now();
-    const from = new Date(this.since.getTime() - RELAY_OVERLAP_MS);
-    const rows = await this.dataSource
-      .getRepository(Ticket)
-      .createQueryBuilder('t')
-      .select(['t.id', 't.mailboxId', 't.lastActivityAt'])
-      .where('t.lastActivityAt > :from', { from })
-      .orderBy('t.lastActivityAt', 'ASC')
-      .limit(1000)
-      .getMany();
-    for (const t of rows) {
-      const at = t.lastActivityAt.getTime();
-      if (this.told.get(t.id) === at) continue;
-      this.told.set(t.id, at);
-      // A change this instance made (and told of after its commit, so after it was stamped).
-      if (at <= (this.local.get(t.id) ?? -Infinity)) continue;
-      this.emit({ type: 'ticket', ticketId: t.id, mailboxId: t.mailboxId });
+    // Pages in (last activity, id) order, so a burst of more changes than a page still moves on.
+    let after = { at: new Date(this.since.getTime() - RELAY_OVERLAP_MS), id: 0 };
+    for (;;) {
+      const rows = await this.dataSource
+        .getRepository(Ticket)
+        .createQueryBuilder('t')
+        .select(['t.id', 't.mailboxId', 't.lastActivityAt'])
+        .where('(t.lastActivityAt > :at OR (t.lastActivityAt = :at AND t.id > :id))', after)
+        .orderBy('t.lastActivityAt', 'ASC')
+        .addOrderBy('t.id', 'ASC')
+        .limit(RELAY_PAGE)
+        .getMany();
+      for (const t of rows) {
+        const at = t.lastActivityAt.getTime();
+        if (this.told.get(t.id) === at) continue;
+        this.told.set(t.id, at);
+        // A change this instance made (and told of after its commit, so after it was stamped).
+        if (at <= (this.local.get(t.id) ?? -Infinity)) continue;
+        this.emit({ type: 'ticket', ticketId: t.id, mailboxId: t.mailboxId });
+      }
+      if (rows.length) {
+        const last = rows[rows.length - 1];
+        after = { at: last.lastActivityAt, id: last.id };
+        if (last.lastActivityAt > this.since) this.since = last.lastActivityAt;
+      }
+      if (rows.length < RELAY_PAGE) break;
     }
-    if (rows.length) this.since = new Date(Math.max(this.since.getTime(), rows[rows.length - 1].lastActivityAt.getTime()));
     const keep = now - 2 * RELAY_OVERLAP_MS;
     for (const [id, at] of this.told) if (at < this.since.getTime() - RELAY_OVERLAP_MS && at < keep) this.told.delete(id);
     for (const [id, at] of this.local) if (at < keep) this.local.delete(id);
@@ -86,13 +98,12 @@ export class TicketEvents implements OnModuleDestroy {
   private startRelay(): void {
     // Only what changes from now on: what happened before, a console loads with its list.
     this.since = new Date();
-    let running = false;
     this.timer = setInterval(() => {
-      if (running) return;
-      running = true;
+      if (this.relaying) return;
+      this.relaying = true;
       this.relay()
         .catch((e: Error) => this.logger.warn(`Could not read ticket changes: ${e.message}`))
-        .finally(() => (running = false));
+        .finally(() => (this.relaying = false));
     }, RELAY_MS);
     this.timer.unref();
   }
@@ -100,5 +111,6 @@ export class TicketEvents implements OnModuleDestroy {
   private stopRelay(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.local.clear();
   }
 }

@@ -8,6 +8,15 @@ import { pipeline } from 'node:stream/promises';
 import { BlobNotFound, BlobStorage, StoredBlob } from './blob-storage';
 
 const KEY = /^sha256-[0-9a-f]{64}$/;
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 /** pack-<pack id>-<offset>-<length>-<first 16 hex digits of the blob's sha256>. */
 const PACK_KEY = /^pack-([0-9a-f]{32})-(\d{1,15})-(\d{1,15})-([0-9a-f]{16})$/;
 
@@ -93,7 +102,8 @@ export class LocalBlobStorage implements BlobStorage {
     const id = randomBytes(16).toString('hex');
     const path = this.packPath(id);
     const dir = dirname(path);
-    if (!this.madeDirs.has(dir)) {
+    const newDir = !this.madeDirs.has(dir);
+    if (newDir) {
       await mkdir(dir, { recursive: true });
       this.madeDirs.add(dir);
     }
@@ -121,6 +131,9 @@ export class LocalBlobStorage implements BlobStorage {
       await rm(path, { force: true });
       throw e;
     }
+    // The new name is on disk too, not only the bytes (and the directory's own, when it is new).
+    await syncDir(dir);
+    if (newDir) for (const d of [dirname(dir), this.dir]) await syncDir(d);
     return blobs;
   }
 

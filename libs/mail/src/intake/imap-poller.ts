@@ -238,6 +238,7 @@ export class ImapPoller {
         return { items, inTransaction: moveCursor(final ? end : done ? wanted[done - 1] : null) };
       };
       for (;;) {
+        if (stopped) return; // intake has ended: nothing more is wanted
         while (!queue.length && !fetchDone) await new Promise<void>((r) => (wake.reader = r));
         wake.reader = undefined;
         const entry = queue.shift();
@@ -259,7 +260,7 @@ export class ImapPoller {
           seen.add(entry.uid);
           while (done < wanted.length && seen.has(wanted[done])) done++;
           // The first groups are small, so that the first commit starts early.
-          if (pending.length >= Math.min(GROUP, FIRST_GROUP << yielded) && done < wanted.length)
+          if (pending.length >= Math.min(GROUP, FIRST_GROUP * 2 ** Math.min(yielded, 4)) && done < wanted.length)
             yield group(false);
         } else {
           yield group(true);
@@ -269,8 +270,13 @@ export class ImapPoller {
     // The lease is renewed between commits, but only every RENEW_MS: once per group would be one
     // more round trip between every two commits.
     let renewedAt = this.clock.now().getTime();
+    const stop = () => {
+      stopped = true;
+      wake.fetcher?.();
+    };
     try {
       await this.intake.ingestStream(conn, groups(), {
+        onStop: stop,
         afterEach: async (filed) => {
           fetched += filed.length;
           if (this.clock.now().getTime() - renewedAt < RENEW_MS) return;
@@ -280,8 +286,7 @@ export class ImapPoller {
       });
     } finally {
       // However intake ended, the fetch stops too (and is waited for: one IMAP command at a time).
-      stopped = true;
-      wake.fetcher?.();
+      stop();
       await fetcher;
     }
     return fetched;

@@ -94,11 +94,12 @@ export class IntakeService {
    * Groups as they arrive, in order, each committed in its own transaction once the one before
    * it has committed; up to `lookahead` later groups are prepared (stored raw, parsed) meanwhile,
    * so parsing fills the time the database takes to commit. A group's `inTransaction` hook runs in
-   * its transaction (the IMAP cursor past the group); a group without items still runs it. If a
+   * its transaction (the IMAP cursor past the group) instead of its items' own hooks, which run
+   * only when a failed group is filed message by message; a group without items still runs it. If a
    * commit fails, the groups prepared ahead are dropped (their packs stay unreferenced) and the
    * error is thrown: nothing after the last commit counts as filed.
    */
-  async ingestStream(mailbox: MailboxRef, groups: AsyncIterable<IngestGroup>, opts: { lookahead?: number; afterEach?: (filed: IngestResult[]) => Promise<void> } = {}): Promise<IngestResult[]> {
+  async ingestStream(mailbox: MailboxRef, groups: AsyncIterable<IngestGroup>, opts: { lookahead?: number; afterEach?: (filed: IngestResult[]) => Promise<void>; onStop?: () => void } = {}): Promise<IngestResult[]> {
     const results: IngestResult[] = [];
     // Read once for the whole stream (a poll takes seconds): rules changed meanwhile apply from the next poll.
     const automation = await this.tickets.loadAutomation(this.dataSource.manager, mailbox.id);
@@ -122,7 +123,13 @@ export class IntakeService {
     };
     const ahead: ReturnType<typeof pull>[] = [];
     const fill = () => {
-      while (ahead.length < 1 + (opts.lookahead ?? 2)) ahead.push(pull());
+      while (ahead.length < 1 + (opts.lookahead ?? 2)) {
+        const next = pull();
+        // Observed now, so a group failing while an earlier one commits is no unhandled
+        // rejection; the loop still meets the error when it reaches that group.
+        next.catch(() => undefined);
+        ahead.push(next);
+      }
     };
     try {
       fill();
@@ -135,7 +142,9 @@ export class IntakeService {
         await opts.afterEach?.(filed);
       }
     } finally {
-      // Nothing prepared ahead is left unobserved, and the source is closed (its own cleanup runs).
+      // The source is told first (so it stops fetching), then what was asked of it is waited for
+      // and it is closed, so nothing of this stream runs on after it returns.
+      opts.onStop?.();
       await Promise.allSettled(ahead);
       await source.return?.();
     }

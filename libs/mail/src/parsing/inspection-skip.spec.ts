@@ -21,6 +21,8 @@ const mislabelled: [string, Buffer][] = [
   ['ISO-2022-JP labelled us-ascii', textPart('us-ascii', '7bit', jis('JISの本文です').toString('latin1'))],
   ['ISO-2022-JP labelled CP50220', textPart('CP50220', '7bit', jis('①㈱の本文').toString('latin1'))],
   ['UTF-8 in quoted-printable labelled us-ascii', textPart('us-ascii', 'quoted-printable', Buffer.from('ユーティーエフ', 'utf8').toString('hex').replace(/../g, (h) => `=${h.toUpperCase()}`))],
+  ['UTF-8 with an emoji in base64 labelled Shift_JIS', textPart('Shift_JIS', 'base64', b64(Buffer.from('ありがとうございます🙏', 'utf8')))],
+  ['EUC-JP in base64 labelled ANSI_X3.4-1968', textPart('ANSI_X3.4-1968', 'base64', b64(iconv.encode('EUCの本文です。よろしくお願いします。', 'eucjp')))],
 ];
 
 describe('parseMessage without the MIME inspection', () => {
@@ -40,12 +42,14 @@ describe('parseMessage without the MIME inspection', () => {
 
   it('reads mislabelled mail right (the inspection ran after all)', async () => {
     const texts = await Promise.all(mislabelled.map(async ([, raw]) => (await parseMessage(raw)).text.trim()));
-    expect(texts).toEqual(['シフトJISの本文です①', 'シフトJISの本文です', 'EUCの本文です。よろしくお願いします。', 'JISの本文です', '①㈱の本文', 'ユーティーエフ']);
+    expect(texts).toEqual(['シフトJISの本文です①', 'シフトJISの本文です', 'EUCの本文です。よろしくお願いします。', 'JISの本文です', '①㈱の本文', 'ユーティーエフ', 'ありがとうございます🙏', 'EUCの本文です。よろしくお願いします。']);
   });
 
   it('skips it for everyday mail and keeps it for reports, forwards, 8-bit mail and JIS in base64', () => {
     for (let i = 0; i < 10; i++) expect(mayNeedInspection(benchMessage(i, 'info@example.jp'))).toBe(false);
-    expect(mayNeedInspection(readFileSync(join(FIXTURES, 'shift-jis-cp932.eml')))).toBe(false); // base64, labelled right
+    expect(mayNeedInspection(readFileSync(join(FIXTURES, 'iso-2022-jp-plain.eml')))).toBe(false);
+    // Base64 labelled Shift_JIS: right here, but a wrong label of that kind decodes to plausible text.
+    expect(mayNeedInspection(readFileSync(join(FIXTURES, 'shift-jis-cp932.eml')))).toBe(true);
     for (const f of ['bounce-postfix-dsn.eml', 'forwarded-rfc822.eml', 'no-charset-shift-jis.eml', 'raw-utf8-headers.eml', 'cp50220-label.eml']) {
       expect([f, mayNeedInspection(readFileSync(join(FIXTURES, f)))]).toEqual([f, true]);
     }

@@ -173,11 +173,21 @@ const ENCODED_BODY = /content-transfer-encoding\s*:\s*"?\s*(?:base64|quoted-prin
 export function mayNeedInspection(raw: Buffer): boolean {
   if (!isAscii(raw)) return true;
   const text = raw.toString('latin1');
-  return INSPECTION_TOPICS.test(text) || (JIS_LABEL.test(text) && ENCODED_BODY.test(text));
+  if (INSPECTION_TOPICS.test(text) || (JIS_LABEL.test(text) && ENCODED_BODY.test(text))) return true;
+  // Only labels whose decoding shows when it is wrong: any other (Shift_JIS, EUC-JP, Latin-1,
+  // ANSI_X3.4-1968, which libmime reads as windows-1252 …) can turn wrong bytes into plausible text.
+  for (const [, label] of text.matchAll(CHARSET_LABEL)) if (!PLAIN_LABELS.test(label)) return true;
+  return false;
 }
 
-/** U+FFFD (bytes the label did not fit), ESC (ISO-2022-JP read as ASCII) or a lone surrogate. */
-const MISDECODED = /[\x1b\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const CHARSET_LABEL = /charset\s*=\s*"?\s*([^"\s;]+)/gi;
+const PLAIN_LABELS = /^(?:utf-?8|us-ascii|ascii|iso-?2022-?jp)$/i;
+
+/**
+ * U+FFFD (bytes the label did not fit), ESC (ISO-2022-JP read as ASCII), C1 controls and
+ * private-use characters (what the inspection takes for a wrong label too), or a lone surrogate.
+ */
+const MISDECODED = /[\x1b\x80-\x9f\ue000-\uf8ff\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function looksMisdecoded(parsed: ParsedMail): boolean {
   return (

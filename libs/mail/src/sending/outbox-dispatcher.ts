@@ -189,24 +189,28 @@ export class OutboxDispatcher {
     const due = await repo.find({ where: { sentCopy: 'pending', sentCopyDueAt: LessThanOrEqual(now) }, order: { sentCopyDueAt: 'ASC' }, take: 5 });
     for (const row of due) {
       // Claimed by moving its due time on, so two instances do not append the same copy.
-      const claimed = await repo.update({ id: row.id, sentCopy: 'pending', sentCopyDueAt: LessThanOrEqual(now) }, { sentCopyDueAt: new Date(now.getTime() + SEND_LOCK_MS) });
+      const claimed = await repo.update({ id: row.id, sentCopy: 'pending', sentCopyDueAt: LessThanOrEqual(now) }, { sentCopyDueAt: new Date(this.clock.now().getTime() + SEND_LOCK_MS) });
       if (!claimed.affected) continue;
       const conn = await this.mailboxes.connection(row.mailboxId);
       const folder = conn?.imap?.sentFolder;
       if (!conn?.imap || !folder) {
-        await repo.update({ id: row.id }, { sentCopy: 'failed', sentCopyDueAt: null, lastError: 'Sent, but the mailbox no longer has a Sent folder for the copy', updatedAt: this.clock.now() });
+        const note = 'Sent, but the mailbox no longer has a Sent folder for the copy';
+        await repo.update({ id: row.id }, { sentCopy: 'failed', sentCopyDueAt: null, lastError: row.lastError ? `${row.lastError}; ${note}` : note, updatedAt: this.clock.now() });
         continue;
       }
       try {
         const raw = await this.blobs.read(row.sentCopyKey!);
         await this.appendOnce(conn, raw, row.messageId);
-        await repo.update({ id: row.id }, { sentCopy: 'done', sentCopyDueAt: null, updatedAt: this.clock.now() });
+        await repo.update({ id: row.id }, { sentCopy: 'done', sentCopyKey: null, sentCopyDueAt: null, updatedAt: this.clock.now() });
+        // The kept copy is no longer needed (content-addressed: the same bytes kept for another row stay).
+        if (!(await repo.countBy({ sentCopyKey: row.sentCopyKey! }))) await this.blobs.delete(row.sentCopyKey!);
       } catch (e) {
         const error = readableConnectionError(e, conn.imap.host, conn.imap.port);
         const attempts = row.sentCopyAttempts + 1;
         const later = this.clock.now();
         if (attempts >= SENT_COPY_ATTEMPTS) {
-          await repo.update({ id: row.id }, { sentCopy: 'failed', sentCopyAttempts: attempts, sentCopyDueAt: null, lastError: `Sent, but the copy could not be put in ${folder}: ${error}`, updatedAt: later });
+          const note = `Sent, but the copy could not be put in ${folder}: ${error}`;
+          await repo.update({ id: row.id }, { sentCopy: 'failed', sentCopyAttempts: attempts, sentCopyDueAt: null, lastError: row.lastError ? `${row.lastError}; ${note}` : note, updatedAt: later });
           this.logger.error(`outbox ${row.id}: gave up appending to ${folder}: ${error}`);
         } else {
           const delay = Math.min(SENT_COPY_BACKOFF_MS * 2 ** (attempts - 1), 60 * 60_000);
