@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { Column, DataSource, Entity, In, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, DataSource, Entity, In, PrimaryGeneratedColumn } from 'typeorm';
 import { createTestDatabase, DB_KINDS, TestDatabase } from '@test/support/databases';
 
 jest.setTimeout(60_000);
@@ -37,6 +37,19 @@ async function ownTables(source: DataSource): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+/** A table with a column TypeORM fills in itself: insertRows leaves it to TypeORM. */
+@Entity('insert_rows_dated')
+class DatedProbe {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 50 })
+  name: string;
+
+  @CreateDateColumn({ type: 'datetime', precision: 3 })
+  createdAt: Date;
+}
+
 function configFor(url: string) {
   return loadConfig({ env: {}, configDir: resolve(__dirname, '../../config'), baseDir: tmpdir(), overrides: { DATABASE_URL: url, SECRET_KEY: 'b'.repeat(64) } });
 }
@@ -49,13 +62,18 @@ describe.each(DB_KINDS)('data layer on %s', (kind) => {
     db = await createTestDatabase(kind);
     const config = configFor(db.url);
     await runMigrations(config.database);
-    ds = new DataSource(dataSourceOptions(config.database, [Sequence, Probe]));
+    ds = new DataSource(dataSourceOptions(config.database, [Sequence, Probe, DatedProbe]));
     await ds.initialize();
     serializeSqlite(ds);
     await ds.query(
       kind === 'sqlite'
         ? 'CREATE TABLE insert_rows_probe (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(50) NOT NULL UNIQUE, tags TEXT NULL, active BOOLEAN NOT NULL DEFAULT 1, at DATETIME(3) NOT NULL)'
         : 'CREATE TABLE insert_rows_probe (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(50) NOT NULL UNIQUE, tags TEXT NULL, active BOOLEAN NOT NULL DEFAULT 1, at DATETIME(3) NOT NULL)',
+    );
+    await ds.query(
+      kind === 'sqlite'
+        ? "CREATE TABLE insert_rows_dated (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(50) NOT NULL, created_at DATETIME NOT NULL DEFAULT (datetime('now')))"
+        : 'CREATE TABLE insert_rows_dated (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(50) NOT NULL, created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3))',
     );
   });
   afterAll(async () => {
@@ -107,6 +125,13 @@ describe.each(DB_KINDS)('data layer on %s', (kind) => {
     expect(manyIds).toHaveLength(9000);
     const stored = await ds.getRepository(Probe).find({ where: { id: In(manyIds) }, order: { id: 'ASC' } });
     expect(stored.map((r) => [r.id, r.name, r.tags[0]])).toEqual(many.map((r, i) => [manyIds[i], r.name, `t${i}`]));
+  });
+
+  it('leaves entities with columns TypeORM fills in itself to TypeORM', async () => {
+    const ids = await ds.transaction((m) => insertRows(m, DatedProbe, [{ name: 'x' }, { name: 'y' }] as DatedProbe[]));
+    const back = await ds.getRepository(DatedProbe).find({ order: { id: 'ASC' } });
+    expect(back.map((r) => [r.id, r.name])).toEqual([[ids[0], 'x'], [ids[1], 'y']]);
+    expect(back.every((r) => r.createdAt instanceof Date && !Number.isNaN(r.createdAt.getTime()))).toBe(true);
   });
 
   it('hands out every sequence number exactly once under concurrency', async () => {

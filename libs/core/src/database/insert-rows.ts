@@ -11,7 +11,8 @@ export interface InsertRowsOptions {
  * database spends running it. A property left out takes its column's literal default. The values go through the driver's own conversion
  * (dates, transformers) exactly as TypeORM's insert() would. Returns the generated ids in row
  * order, worked out the way TypeORM does (MySQL: the first id plus the row's position; SQLite:
- * counting back from the last). Other databases go through TypeORM.
+ * counting back from the last). Other databases, and entities with columns TypeORM fills in itself,
+ * go through TypeORM.
  */
 export async function insertRows<T extends ObjectLiteral>(
   m: EntityManager,
@@ -22,14 +23,18 @@ export async function insertRows<T extends ObjectLiteral>(
   if (!rows.length) return [];
   const type = m.connection.options.type;
   const mysql = type === 'mysql' || type === 'mariadb';
-  if (!mysql && type !== 'better-sqlite3' && type !== 'sqlite') {
-    if (opts.ignoreDuplicates) {
-      await m.createQueryBuilder().insert().into(entity).values(rows).orIgnore().execute();
-      return [];
-    }
-    return (await m.insert(entity, rows)).identifiers.map((x) => x?.id as number);
-  }
+  if (!mysql && type !== 'better-sqlite3' && type !== 'sqlite') return typeOrmInsert(m, entity, rows, opts);
   const meta = m.connection.getMetadata(entity);
+  // Columns TypeORM fills in itself (dates, versions, uuids) or never inserts: left to TypeORM.
+  const special = meta.columns.some(
+    (c) =>
+      c.isCreateDate ||
+      c.isUpdateDate ||
+      c.isVersion ||
+      !c.isInsert ||
+      (c.isGenerated && c.generationStrategy !== 'increment'),
+  );
+  if (special) return typeOrmInsert(m, entity, rows, opts);
   const driver = m.connection.driver;
   const generated = meta.columns.find((c) => c.isGenerated && c.generationStrategy === 'increment');
   const columns = meta.columns.filter((c) => c !== generated);
@@ -62,4 +67,17 @@ export async function insertRows<T extends ObjectLiteral>(
     chunk.forEach((_, i) => ids.push(first + i));
   }
   return ids;
+}
+
+async function typeOrmInsert<T extends ObjectLiteral>(
+  m: EntityManager,
+  entity: EntityTarget<T>,
+  rows: T[],
+  opts: InsertRowsOptions,
+): Promise<number[]> {
+  if (opts.ignoreDuplicates) {
+    await m.createQueryBuilder().insert().into(entity).values(rows).orIgnore().execute();
+    return [];
+  }
+  return (await m.insert(entity, rows)).identifiers.map((x) => x?.id as number);
 }
