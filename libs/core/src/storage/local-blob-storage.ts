@@ -79,12 +79,8 @@ export class LocalBlobStorage implements BlobStorage {
     const sha256 = createHash('sha256').update(data).digest('hex');
     const key = `sha256-${sha256}`;
     const target = this.pathOf(key);
-    const dir = join(target, '..');
-    if (!this.madeDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      await mkdir(join(this.dir, 'tmp'), { recursive: true });
-      this.madeDirs.add(dir);
-    }
+    await this.ensureDir(join(target, '..'));
+    await this.ensureDir(join(this.dir, 'tmp'));
     // Two file operations and no stat: renaming identical bytes over an existing blob is harmless.
     const tmp = join(this.dir, 'tmp', randomUUID());
     try {
@@ -102,11 +98,7 @@ export class LocalBlobStorage implements BlobStorage {
     const id = randomBytes(16).toString('hex');
     const path = this.packPath(id);
     const dir = dirname(path);
-    const newDir = !this.madeDirs.has(dir);
-    if (newDir) {
-      await mkdir(dir, { recursive: true });
-      this.madeDirs.add(dir);
-    }
+    const newDir = await this.ensureDir(dir);
     let offset = 0;
     const blobs = items.map((data) => {
       const sha256 = createHash('sha256').update(data).digest('hex');
@@ -197,6 +189,14 @@ export class LocalBlobStorage implements BlobStorage {
     } finally {
       await file.close();
     }
+  }
+
+  /** Creates a directory the first time this process needs it; true then. */
+  private async ensureDir(dir: string): Promise<boolean> {
+    if (this.madeDirs.has(dir)) return false;
+    await mkdir(dir, { recursive: true });
+    this.madeDirs.add(dir);
+    return true;
   }
 
   private packPath(id: string): string {

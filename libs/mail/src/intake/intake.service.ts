@@ -24,7 +24,6 @@ type MailboxRef = { id: number; address: string };
 export interface IngestItem {
   raw: Buffer;
   origin: RawOrigin;
-  inTransaction?: TxHook;
 }
 
 /** Messages filed in one transaction, and what else that transaction does (the IMAP cursor). */
@@ -72,32 +71,21 @@ export class IntakeService {
     private readonly clock: Clock,
   ) {}
 
-  /** Files one message (see ingestMany). */
-  async ingest(mailbox: MailboxRef, raw: Buffer, origin: RawOrigin, inTransaction?: TxHook): Promise<IngestResult> {
-    return (await this.ingestMany(mailbox, [{ raw, origin, inTransaction }]))[0];
-  }
-
-  /**
-   * Files messages. Their raw bytes are written to blob storage first (durably, one pack for the
-   * group); then everything about them — raw_message rows, tickets and articles, and what
-   * the caller adds through `inTransaction` (the IMAP cursor) — commits together, one transaction
-   * for the group so the database syncs once, not once per message. If the group fails, each
-   * message is tried on its own, so one bad message never holds the others back. A crash before
-   * a commit leaves only orphan blobs, and the messages are fetched again; after it, they are
-   * filed and the cursor is past them.
-   */
-  async ingestMany(mailbox: MailboxRef, items: IngestItem[]): Promise<IngestResult[]> {
-    return this.commit(mailbox, await this.prepareMany(mailbox, items));
+  /** Files one message pushed to us (SMTP/LMTP, tests): a group of one, see ingestStream. */
+  async ingest(mailbox: MailboxRef, raw: Buffer, origin: RawOrigin): Promise<IngestResult> {
+    return (await this.commit(mailbox, await this.prepareMany(mailbox, [{ raw, origin }])))[0];
   }
 
   /**
    * Groups as they arrive, in order, each committed in its own transaction once the one before
-   * it has committed; up to `lookahead` later groups are prepared (stored raw, parsed) meanwhile,
-   * so parsing fills the time the database takes to commit. A group's `inTransaction` hook runs in
-   * its transaction (the IMAP cursor past the group) instead of its items' own hooks, which run
-   * only when a failed group is filed message by message; a group without items still runs it. If a
-   * commit fails, the groups prepared ahead are dropped (their packs stay unreferenced) and the
-   * error is thrown: nothing after the last commit counts as filed.
+   * it has committed; up to `lookahead` later groups are prepared (raw bytes stored durably in one
+   * pack, then parsed) meanwhile, so parsing fills the time the database takes to commit. A
+   * group's raw_message rows, tickets and articles and its `inTransaction` hook (the IMAP cursor
+   * past the group) commit together, so the database syncs once per group; a group without items
+   * still runs its hook. If a group fails, each message is tried on its own (one bad message never
+   * holds the others back), then the hook runs. If a commit fails for a temporary reason, the
+   * groups prepared ahead are dropped (their packs stay unreferenced) and the error is thrown:
+   * nothing after the last commit counts as filed, and the messages are fetched again.
    */
   async ingestStream(mailbox: MailboxRef, groups: AsyncIterable<IngestGroup>, opts: { lookahead?: number; afterEach?: (filed: IngestResult[]) => Promise<void>; onStop?: () => void } = {}): Promise<IngestResult[]> {
     const results: IngestResult[] = [];
@@ -169,8 +157,7 @@ export class IntakeService {
     try {
       results = await this.dataSource.transaction(async (m) => {
         const out = prepared.length ? await this.writeGroup(m, mailbox, prepared, automation) : [];
-        // Uids ascend: the group's hook (or else its last message's) leaves the cursor past it.
-        await (groupHook ?? prepared[prepared.length - 1]?.item.inTransaction)?.(m);
+        await groupHook?.(m);
         return out;
       });
     } catch (e) {
@@ -203,11 +190,7 @@ export class IntakeService {
   private async alone(mailbox: MailboxRef, p: Prepared): Promise<IngestResult> {
     const once = () => {
       p.row = this.freshRow(p.row);
-      return this.dataSource.transaction(async (m) => {
-        const r = await this.write(m, mailbox, p);
-        await p.item.inTransaction?.(m);
-        return r;
-      });
+      return this.dataSource.transaction((m) => this.write(m, mailbox, p));
     };
     try {
       return await once();

@@ -3,6 +3,7 @@ import { MailboxConnection, MailboxesService } from '@madoguchi/mailboxes';
 import { Article, EmailPayload, RepliesService, TicketEvents } from '@madoguchi/tickets';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { ImapFlow } from 'imapflow';
 import { DataSource, LessThan, LessThanOrEqual } from 'typeorm';
 import { withImap } from '../intake/imap-poller';
 import { readableConnectionError } from '../intake/imap-errors';
@@ -16,6 +17,16 @@ const MAX_ATTEMPTS = 8;
 /** A Sent copy that could not be appended is tried again after 1, 2, 4 … minutes (at most an hour), ten times. */
 const SENT_COPY_ATTEMPTS = 10;
 const SENT_COPY_BACKOFF_MS = 60_000;
+
+/** Whether an IMAP folder holds a message with this Message-ID (the Sent folder, after a crash or a failed append). */
+async function inFolder(client: ImapFlow, folder: string, messageId: string): Promise<boolean> {
+  const lock = await client.getMailboxLock(folder);
+  try {
+    return ((await client.search({ header: { 'message-id': messageId } }, { uid: true })) || []).length > 0;
+  } finally {
+    lock.release();
+  }
+}
 
 /**
  * Sends what is due in the outbox, exactly once. A row is claimed (pending → sending) before
@@ -132,14 +143,7 @@ export class OutboxDispatcher {
       if (conn?.imap?.sentFolder) {
         const folder = conn.imap.sentFolder;
         try {
-          found = await withImap(conn.imap, async (client) => {
-            const lock = await client.getMailboxLock(folder);
-            try {
-              return ((await client.search({ header: { 'message-id': row.messageId } }, { uid: true })) || []).length > 0;
-            } finally {
-              lock.release();
-            }
-          });
+          found = await withImap(conn.imap, (client) => inFolder(client, folder, row.messageId));
         } catch (e) {
           this.logger.warn(`outbox ${row.id}: could not check the Sent folder: ${(e as Error).message}`);
           // Try again later rather than guess, without holding up the rest of the outbox.
@@ -226,14 +230,7 @@ export class OutboxDispatcher {
     const imap = conn.imap!;
     const folder = imap.sentFolder!;
     await withImap(imap, async (client) => {
-      if (messageId) {
-        const lock = await client.getMailboxLock(folder);
-        try {
-          if (((await client.search({ header: { 'message-id': messageId } }, { uid: true })) || []).length) return;
-        } finally {
-          lock.release();
-        }
-      }
+      if (messageId && (await inFolder(client, folder, messageId))) return;
       if (!(await client.append(folder, raw, ['\\Seen']))) throw new Error(`The server refused the message for ${folder}`);
     });
   }
