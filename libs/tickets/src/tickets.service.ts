@@ -87,18 +87,12 @@ export class TicketsService {
     private readonly automation: InboundAutomation,
   ) {}
 
-  /**
-   * Files one inbound email in the caller's transaction: onto the ticket it answers (by
-   * In-Reply-To/References, then by the code in the subject if the sender belongs to that
-   * ticket), or onto a new ticket. A customer writing again reopens a handled ticket and
-   * cancels replies scheduled to go out later.
-   */
-  /** Customers by email address, for a group of mail: one query instead of one per message. */
   /** The mailbox's routing rules, journal and customer-link settings, as deliverInboundBatch uses them. */
   loadAutomation(m: EntityManager, mailboxId: number): Promise<MailboxAutomation> {
     return this.automation.load(m, mailboxId);
   }
 
+  /** Customers by email address, for a group of mail: one query instead of one per message. */
   async customersByEmail(m: EntityManager, addresses: string[]): Promise<Map<string, number>> {
     const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))];
     const found = wanted.length ? await m.find(Customer, { select: { id: true, email: true }, where: { email: In(wanted) }, order: { id: 'DESC' } }) : [];
@@ -160,7 +154,7 @@ export class TicketsService {
       const joins = refs.some((r) => known.has(r)) || ticketCodesIn(mail.subject).length > 0;
       if (joins) {
         await flush();
-        results[index] = await this.deliverInboundEmail(m, mail, customers);
+        results[index] = await this.deliverInboundEmail(m, mail, customers, auto);
         if (mail.messageId && !known.has(mail.messageId)) known.set(mail.messageId, results[index].ticketId);
       } else {
         run.push({ index, mail });
@@ -171,7 +165,14 @@ export class TicketsService {
     return results;
   }
 
-  async deliverInboundEmail(m: EntityManager, mail: InboundEmail, customers?: Map<string, number>): Promise<Delivered> {
+  /**
+   * Files one inbound email in the caller's transaction: onto the ticket it answers (by
+   * In-Reply-To/References, then by the code in the subject if the sender belongs to that
+   * ticket), or onto a new ticket. A customer writing again reopens a handled ticket and
+   * cancels replies scheduled to go out later. `customers` and `automation` as for
+   * deliverInboundBatch; read when missing.
+   */
+  async deliverInboundEmail(m: EntityManager, mail: InboundEmail, customers?: Map<string, number>, automation?: MailboxAutomation): Promise<Delivered> {
     const now = mail.receivedAt;
     let ticket = await this.findThread(m, mail);
     let mentions: number | null = null;
@@ -183,7 +184,7 @@ export class TicketsService {
     const createdTicket = !ticket;
     let reopened = false;
     if (!ticket) {
-      ticket = await this.createTicket(m, mail, now, mentions, customers);
+      ticket = await this.createTicket(m, mail, now, mentions, customers, automation);
     } else {
       const fromCustomer = mail.classification === 'normal';
       await m.update(Ticket, { id: ticket.id }, { lastActivityAt: now, unread: true, version: () => 'version + 1' } as object);
@@ -235,7 +236,7 @@ export class TicketsService {
    * (which can match `form.<key>`), linked to its customer when the mailbox says so, with
    * journal mail like any new inquiry.
    */
-  async deliverFormSubmission(m: EntityManager, input: FormSubmissionInput): Promise<{ ticketId: number; articleId: number; code: string; customerId: number | null }> {
+  async deliverFormSubmission(m: EntityManager, input: FormSubmissionInput): Promise<{ ticketId: number; articleId: number; code: string; customerId: number | null; spam: boolean }> {
     const now = input.submittedAt;
     const code = formatTicketCode(await this.sequences.next(m, 'ticket_code', 1));
     const address = input.replyEmail?.trim().toLowerCase() || null;
@@ -302,7 +303,7 @@ export class TicketsService {
     });
     article.id = (await m.insert(Article, article)).identifiers[0].id as number;
     await this.automation.afterCreate(m, auto, [{ ticket, outcome, inquiry }]);
-    return { ticketId: ticket.id, articleId: article.id, code, customerId: ticket.customerId };
+    return { ticketId: ticket.id, articleId: article.id, code, customerId: ticket.customerId, spam: ticket.spam };
   }
 
   async list(query: TicketQueryDto, p: Principal): Promise<{ items: TicketListItem[]; total: number; page: number; pageSize: number }> {
@@ -477,12 +478,12 @@ export class TicketsService {
     return { ticket, belongs: participants.has(sender) };
   }
 
-  private async createTicket(m: EntityManager, mail: InboundEmail, now: Date, mentions: number | null, customers?: Map<string, number>): Promise<Ticket> {
+  private async createTicket(m: EntityManager, mail: InboundEmail, now: Date, mentions: number | null, customers?: Map<string, number>, automation?: MailboxAutomation): Promise<Ticket> {
     const code = formatTicketCode(await this.sequences.next(m, 'ticket_code', 1));
     const address = mail.from?.address?.toLowerCase() ?? null;
     if (!customers) customers = await this.customersByEmail(m, address ? [address] : []);
     const ticket = this.newTicket(m, mail, code, mentions, customers);
-    const auto = await this.automation.load(m, mail.mailboxId);
+    const auto = automation ?? (await this.automation.load(m, mail.mailboxId));
     const inquiry = inquiryOf(mail);
     const outcome = this.automation.route(auto, ticket, inquiry);
     if (!ticket.customerId) await this.automation.linkCustomer(m, auto, ticket, inquiry);

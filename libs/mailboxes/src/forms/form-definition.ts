@@ -39,6 +39,9 @@ export interface FormDefinition {
   active: boolean;
 }
 
+/** How a checkbox field's choices are joined into one value (so no option may contain it). */
+export const CHECKBOX_JOINER = '、';
+
 export const FORM_LIMITS = {
   name: 100,
   slug: 60,
@@ -115,7 +118,7 @@ export function checkFormDefinition(def: FormDefinition): FormErrors {
       const dup = options.find((o, j) => options.indexOf(o) !== j);
       if (dup !== undefined) fail(`${at}.options`, `option "${dup}" is listed twice`);
       // The checkbox value is shown joined with 、; an option holding it would read as two.
-      if (f.type === 'checkbox' && options.some((o) => o.includes('、'))) fail(`${at}.options`, 'checkbox options must not contain 、');
+      if (f.type === 'checkbox' && options.some((o) => o.includes(CHECKBOX_JOINER))) fail(`${at}.options`, `checkbox options must not contain ${CHECKBOX_JOINER}`);
     } else if (f.options?.length) {
       fail(`${at}.options`, `options are only for ${FORM_CHOICE_TYPES.join(', ')} fields`);
     }

@@ -1,5 +1,5 @@
 import { isEmail } from 'class-validator';
-import { FORM_CHOICE_TYPES, FormField, FormFieldType, maxLengthOf } from './form-definition';
+import { CHECKBOX_JOINER, FORM_CHOICE_TYPES, FormField, FormFieldType, maxLengthOf } from './form-definition';
 
 /**
  * Checks one submission of a public form against the form's fields, as a pure function. The
@@ -11,13 +11,10 @@ export interface SubmittedField {
   type: FormFieldType;
   /** What the customer entered, normalised; checkbox choices joined with 、, dates as YYYY/MM/DD. */
   value: string;
-  /** The checkbox choices as a list (other types: the value alone, or none when empty). */
-  values: string[];
 }
 
 export type SubmissionCheck = { ok: true; fields: SubmittedField[] } | { ok: false; errors: Record<string, string[]> };
 
-export const CHECKBOX_JOINER = '、';
 
 // C0 controls except tab and newline, DEL, and the C1 controls: never part of what a person typed.
 // eslint-disable-next-line no-control-regex
@@ -76,8 +73,7 @@ export function checkSubmission(fields: readonly FormField[], raw: Record<string
       const options = field.options ?? [];
       if ([...chosen].some((v) => !options.includes(v))) fail(field.key, '選択肢から選んでください');
       else if (field.required && !chosen.size) fail(field.key, '1つ以上選んでください');
-      const values = options.filter((o) => chosen.has(o));
-      out.push({ ...base, value: values.join(CHECKBOX_JOINER), values });
+      out.push({ ...base, value: options.filter((o) => chosen.has(o)).join(CHECKBOX_JOINER) });
       continue;
     }
 
@@ -90,7 +86,7 @@ export function checkSubmission(fields: readonly FormField[], raw: Record<string
     value = field.type === 'textarea' ? value.replace(/\r\n?/g, '\n').trim() : value.replace(/[\r\n\t]+/g, ' ').trim();
     if (!value) {
       if (field.required) fail(field.key, FORM_CHOICE_TYPES.includes(field.type) ? '選択してください' : '必須項目です');
-      out.push({ ...base, value: '', values: [] });
+      out.push({ ...base, value: '' });
       continue;
     }
     switch (field.type) {
@@ -117,7 +113,7 @@ export function checkSubmission(fields: readonly FormField[], raw: Record<string
       const max = maxLengthOf(field);
       if (length(value) > max) fail(field.key, `${max}文字以内で入力してください（現在${length(value)}文字）`);
     }
-    out.push({ ...base, value, values: [value] });
+    out.push({ ...base, value });
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, fields: out };
 }

@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, Like } from 'typeorm';
 import { Mailbox } from '../mailbox.entity';
-import { FORM_CHOICE_TYPES, checkFormDefinition, FormDefinition, FormField, FORM_MAX_MAX_LENGTH, slugFrom, ThankYouMail } from './form-definition';
+import { FORM_CHOICE_TYPES, FORM_LIMITS, checkFormDefinition, FormDefinition, FormField, FORM_MAX_MAX_LENGTH, slugFrom, ThankYouMail } from './form-definition';
 import { CreateFormDto, FormFieldDto, UpdateFormDto } from './form.dto';
 import { InquiryForm } from './inquiry-form.entity';
 
@@ -141,9 +141,9 @@ export class FormsService {
   }
 
   /** The active form at a public address, or null (unknown and inactive forms look the same from outside). */
-  async published(slug: string, m: EntityManager = this.dataSource.manager): Promise<InquiryForm | null> {
-    if (!slug || slug.length > 60) return null;
-    return m.getRepository(InquiryForm).findOneBy({ slug, active: true });
+  async published(slug: string): Promise<InquiryForm | null> {
+    if (!slug || slug.length > FORM_LIMITS.slug) return null;
+    return this.dataSource.getRepository(InquiryForm).findOneBy({ slug, active: true });
   }
 
   view(r: InquiryForm): FormView {

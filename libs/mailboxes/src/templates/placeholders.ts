@@ -35,7 +35,8 @@ export interface PlaceholderProblem {
   index: number;
 }
 
-type Piece = { text: string } | { placeholder: Placeholder } | { problem: PlaceholderProblem };
+/** Literal text, a known placeholder (its name, without braces), or a problem. */
+export type PlaceholderPiece = { text: string } | { name: string } | { problem: PlaceholderProblem };
 
 const KNOWN = new Set<string>(PLACEHOLDERS);
 /** How much of the text after an unclosed `{{` a message quotes. */
@@ -44,10 +45,11 @@ const EXCERPT = 30;
 /**
  * One pass over the text: literal text, known placeholders, and problems. A `{{` closes at the
  * next `}}`; another `{{` before it, or none at all, leaves it unclosed. Values are never
- * scanned again, so a customer named "{{x}}" is printed as such.
+ * scanned again, so a customer named "{{x}}" is printed as such. Reply templates know
+ * PLACEHOLDERS; a form's thank-you mail knows names that depend on the form.
  */
-function scan(text: string): Piece[] {
-  const pieces: Piece[] = [];
+export function scanPlaceholders(text: string, known: ReadonlySet<string> = KNOWN): PlaceholderPiece[] {
+  const pieces: PlaceholderPiece[] = [];
   let at = 0;
   while (at < text.length) {
     const open = text.indexOf('{{', at);
@@ -58,15 +60,14 @@ function scan(text: string): Piece[] {
     if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
       const end = Math.min(nextOpen >= 0 ? nextOpen : text.length, open + 2 + EXCERPT);
       const token = text.slice(open, end).split(/\r?\n/)[0];
-      pieces.push({ problem: { kind: 'malformed', token, index: open } });
-      pieces.push({ text: token });
+      pieces.push({ problem: { kind: 'malformed', token, index: open } }, { text: token });
       at = open + token.length;
       continue;
     }
     const token = text.slice(open, close + 2);
     const name = text.slice(open + 2, close).trim();
-    pieces.push(KNOWN.has(name) ? { placeholder: name as Placeholder } : { problem: { kind: 'unknown', token, index: open } });
-    if (!KNOWN.has(name)) pieces.push({ text: token });
+    if (known.has(name)) pieces.push({ name });
+    else pieces.push({ problem: { kind: 'unknown', token, index: open } }, { text: token });
     at = close + 2;
   }
   if (at < text.length) pieces.push({ text: text.slice(at) });
@@ -74,13 +75,13 @@ function scan(text: string): Piece[] {
 }
 
 /** Unknown placeholders and unclosed `{{`, in the order they appear. */
-export function findUnknownPlaceholders(text: string): PlaceholderProblem[] {
-  return scan(text).flatMap((p) => ('problem' in p ? [p.problem] : []));
+export function findUnknownPlaceholders(text: string, known?: ReadonlySet<string>): PlaceholderProblem[] {
+  return scanPlaceholders(text, known).flatMap((p) => ('problem' in p ? [p.problem] : []));
 }
 
-/** A sentence naming the problem, for the per-field messages of a 400. */
-export function describePlaceholderProblem(problem: PlaceholderProblem): string {
-  const known = PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ');
+/** A sentence naming the problem, for the per-field messages of a 400; `names` are the known placeholders. */
+export function describePlaceholderProblem(problem: PlaceholderProblem, names: readonly string[] = PLACEHOLDERS): string {
+  const known = names.map((p) => `{{${p}}}`).join(', ');
   return problem.kind === 'unknown'
     ? `unknown placeholder ${problem.token} — known: ${known}`
     : `unclosed placeholder "${problem.token}": write it as {{name}} — known: ${known}`;
@@ -97,7 +98,7 @@ function valueOf(vars: TemplateVars, placeholder: Placeholder): string {
  * stored templates have none; in other text they are left as written rather than dropped.
  */
 export function renderTemplate(text: string, vars: TemplateVars): string {
-  return scan(text)
-    .map((p) => ('placeholder' in p ? valueOf(vars, p.placeholder) : 'text' in p ? p.text : ''))
+  return scanPlaceholders(text)
+    .map((p) => ('name' in p ? valueOf(vars, p.name as Placeholder) : 'text' in p ? p.text : ''))
     .join('');
 }

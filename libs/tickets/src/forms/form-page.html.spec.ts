@@ -32,7 +32,7 @@ describe('renderFormPage', () => {
 });
 
 describe('subject and sender name of a submission', () => {
-  const f = (key: string, label: string, value: string, type: 'text' | 'select' = 'text') => ({ key, label, type, value, values: [value] });
+  const f = (key: string, label: string, value: string, type: 'text' | 'select' = 'text') => ({ key, label, type, value });
 
   it('adds a subject-like field to the form name', () => {
     expect(subjectOf('お問い合わせ', [f('name', 'お名前', '山田'), f('kind', 'ご用件', '見積', 'select')])).toBe('お問い合わせ: 見積');

@@ -7,7 +7,6 @@ import { DataSource, EntityManager, LessThan, MoreThan } from 'typeorm';
 import { FormSubmissionInput } from '../inbound';
 import type { EmailPayload } from '../replies.service';
 import { ThreadKey } from '../thread-key.entity';
-import { Ticket } from '../ticket.entity';
 import { TicketsService } from '../tickets.service';
 
 /** Filed submissions (and caught bots) per client and form within the window; the next one is refused. */
@@ -112,7 +111,7 @@ export class FormSubmissionsService {
         submittedAt: now,
       };
       const filed = await this.tickets.deliverFormSubmission(m, input);
-      await this.thankYou(m, form, fields, { replyEmail, senderName, ticketId: filed.ticketId, now });
+      await this.thankYou(m, form, fields, { replyEmail, senderName, ticketId: filed.ticketId, spam: filed.spam, now });
       return { ok: true as const, code: filed.code };
     });
     // Outside the transaction: a range delete there would take gap locks on MariaDB that two
@@ -148,11 +147,9 @@ export class FormSubmissionsService {
    * reply to it lands on the submission's ticket. Not sent for a submission the routing rules
    * marked as spam: an automatic answer to spam would make the mailbox a spam relay.
    */
-  private async thankYou(m: EntityManager, form: InquiryForm, fields: SubmittedField[], ctx: { replyEmail: string | null; senderName: string | null; ticketId: number; now: Date }): Promise<void> {
+  private async thankYou(m: EntityManager, form: InquiryForm, fields: SubmittedField[], ctx: { replyEmail: string | null; senderName: string | null; ticketId: number; spam: boolean; now: Date }): Promise<void> {
     const t = form.thankYouJson;
-    if (!t.enabled || !ctx.replyEmail) return;
-    const ticket = await m.findOne(Ticket, { select: { id: true, spam: true }, where: { id: ctx.ticketId } });
-    if (ticket?.spam) return;
+    if (!t.enabled || !ctx.replyEmail || ctx.spam) return;
     const mailbox = await this.mailboxes.connection(form.mailboxId);
     if (!mailbox || (!mailbox.smtp && !this.config.mail.capture)) return;
     const vars = { formName: form.name, fields: Object.fromEntries(fields.map((f) => [f.key, f.value])) };
