@@ -5,11 +5,11 @@ import { MailboxConnection, MailboxesService, renderTemplate, Template } from '@
 import { Applied, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowRunner } from '@madoguchi/workflow';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Article, MailAddress } from './article.entity';
 import { Attachment } from './attachment.entity';
 import { NotificationsService } from './notifications/notifications.service';
+import { newMessageId } from './outbox-mail';
 import { CreateReplyDto, UpdateReplyDto } from './reply.dto';
 import { ThreadKey } from './thread-key.entity';
 import { replySubject } from './ticket-code';
@@ -453,7 +453,7 @@ export class RepliesService {
     const mailbox = await this.sendingMailbox(reply.mailboxId);
     const now = this.clock.now();
     const last = await m.findOne(Article, { where: { ticketId: ticket.id, direction: 'inbound' }, order: { createdAt: 'DESC', id: 'DESC' } });
-    const messageId = `${randomUUID()}@${mailbox.address.split('@')[1] ?? 'madoguchi.invalid'}`;
+    const messageId = newMessageId(mailbox.address);
     const inReplyTo = last?.messageId ?? null;
     const references = [...(last?.references ?? []), ...(inReplyTo ? [inReplyTo] : [])].slice(-20);
     const sender = await this.sender(m, reply, ticket, mailbox);

@@ -1,8 +1,8 @@
 import { APP_CONFIG, AppConfig, Clock, insertRows, OutboxEntry } from '@madoguchi/core';
+import { standaloneMail } from '../outbox-mail';
 import { CustomersService, LinkableField } from '@madoguchi/customers';
 import { AutomationService, CustomerLinkSettings, evaluateRules, JournalSettings, MailboxConnection, MailboxesService, RuleDefinition, RuleInput, RuleOutcome } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import type { EmailPayload } from '../replies.service';
 import { Ticket } from '../ticket.entity';
@@ -155,19 +155,6 @@ export class InboundAutomation {
       references: [],
       charset: mailbox.outgoingCharset,
     };
-    return {
-      channel: 'email' as const,
-      mailboxId: mailbox.id,
-      ticketId: null,
-      articleId: null,
-      state: 'pending' as const,
-      payload: JSON.stringify(payload),
-      messageId: `${randomUUID()}@${mailbox.address.split('@')[1] ?? 'madoguchi.invalid'}`,
-      dueAt: now,
-      cancelOnCustomerReply: false,
-      attempts: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
+    return standaloneMail(mailbox, payload, now);
   }
 }

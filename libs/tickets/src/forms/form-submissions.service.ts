@@ -2,9 +2,10 @@ import { APP_CONFIG, AppConfig, Clock, NotFound, OutboxEntry, TooManyAttempts, V
 import { checkSubmission, FormsService, FormSubmissionHit, InquiryForm, MailboxesService, renderFormMail, SubmittedField } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { DataSource, EntityManager, LessThan, MoreThan } from 'typeorm';
 import { FormSubmissionInput } from '../inbound';
+import { standaloneMail } from '../outbox-mail';
 import type { EmailPayload } from '../replies.service';
 import { ThreadKey } from '../thread-key.entity';
 import { TicketsService } from '../tickets.service';
@@ -165,21 +166,8 @@ export class FormSubmissionsService {
       references: [],
       charset: mailbox.outgoingCharset,
     };
-    const messageId = `${randomUUID()}@${mailbox.address.split('@')[1] ?? 'madoguchi.invalid'}`;
-    await m.insert(OutboxEntry, {
-      channel: 'email',
-      mailboxId: mailbox.id,
-      ticketId: null,
-      articleId: null,
-      state: 'pending',
-      payload: JSON.stringify(payload),
-      messageId,
-      dueAt: ctx.now,
-      cancelOnCustomerReply: false,
-      attempts: 0,
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-    });
-    await m.insert(ThreadKey, { mailboxId: mailbox.id, messageId, ticketId: ctx.ticketId, articleId: null });
+    const row = standaloneMail(mailbox, payload, ctx.now);
+    await m.insert(OutboxEntry, row);
+    await m.insert(ThreadKey, { mailboxId: mailbox.id, messageId: row.messageId, ticketId: ctx.ticketId, articleId: null });
   }
 }

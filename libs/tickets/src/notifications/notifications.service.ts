@@ -3,8 +3,8 @@ import { APP_CONFIG, AppConfig, Clock, NotFound, OutboxEntry } from '@madoguchi/
 import { MailboxesService } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { standaloneMail } from '../outbox-mail';
 import type { EmailPayload } from '../replies.service';
 import { Notification, NotificationKind } from './notification.entity';
 
@@ -44,7 +44,6 @@ export class NotificationsService {
     const users = await m.find(StaffUser, { select: { id: true, email: true, name: true }, where: { id: In(ids), active: true } });
     const link = n.ticketId ? `${this.config.http.publicUrl}/tickets/${n.ticketId}` : this.config.http.publicUrl;
     for (const u of users) {
-      const messageId = `${randomUUID()}@${mailbox.address.split('@')[1] ?? 'madoguchi.invalid'}`;
       const payload: EmailPayload = {
         from: { address: mailbox.address, name: `${mailbox.name} (Madoguchi)` },
         to: [{ address: u.email, name: u.name }],
@@ -56,20 +55,7 @@ export class NotificationsService {
         references: [],
         charset: 'utf-8',
       };
-      await m.insert(OutboxEntry, {
-        channel: 'email',
-        mailboxId: mailbox.id,
-        ticketId: null,
-        articleId: null,
-        state: 'pending',
-        payload: JSON.stringify(payload),
-        messageId,
-        dueAt: now,
-        cancelOnCustomerReply: false,
-        attempts: 0,
-        createdAt: now,
-        updatedAt: now,
-      });
+      await m.insert(OutboxEntry, standaloneMail(mailbox, payload, now));
     }
   }
 
