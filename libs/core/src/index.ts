@@ -4,6 +4,7 @@ export * from './audit/audit.service';
 export * from './clock/clock';
 export * from './config/config.loader';
 export * from './config/config.schema';
+export * from './csv/csv';
 export * from './core.module';
 export * from './database/database.health';
 export * from './database/database.options';

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify';
+import { createCsvWriter } from '@madoguchi/core';
 import { Readable } from 'node:stream';
 import { CustomerView } from '../customers.service';
 
@@ -46,11 +46,11 @@ export function formatDateTime(d: Date, timeZone: string): string {
 }
 
 /**
- * The customers as CSV: UTF-8 with a BOM so Excel opens the Japanese correctly, CRLF line ends,
- * every field quoted when needed. Streams batch by batch, so a large export uses little memory.
+ * The customers as CSV through the one CSV writer (BOM, CRLF, no cell a spreadsheet reads as a
+ * formula). Streams batch by batch, so a large export uses little memory.
  */
 export function customersCsv(batches: AsyncIterable<CustomerView[]>, staffNames: Map<number, string>, timeZone: string): Readable {
-  const csv = stringify({ bom: true, header: true, columns: COLUMNS, record_delimiter: 'windows', quoted_match: /^[=+\-@]/ });
+  const csv = createCsvWriter({ columns: COLUMNS });
   (async () => {
     try {
       for await (const batch of batches) {
