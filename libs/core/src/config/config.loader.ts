@@ -86,9 +86,18 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
         port: raw.NODE_ENV === 'production' && env.MAIL_INTAKE_SMTP_PORT === undefined && options.overrides?.MAIL_INTAKE_SMTP_PORT === undefined ? 0 : raw.MAIL_INTAKE_SMTP_PORT,
         host: raw.MAIL_INTAKE_SMTP_HOST,
         lmtp: raw.MAIL_INTAKE_LMTP,
+        maxConnections: raw.MAIL_INTAKE_MAX_CONNECTIONS,
+        maxConnectionsPerAddress: raw.MAIL_INTAKE_MAX_CONNECTIONS_PER_ADDRESS,
+        idleTimeoutMs: raw.MAIL_INTAKE_IDLE_TIMEOUT_SECONDS * 1000,
       },
       capture: raw.MAIL_CAPTURE === 'auto' ? raw.NODE_ENV !== 'production' : raw.MAIL_CAPTURE === 'true',
+      connectionTest: {
+        timeoutMs: raw.MAIL_CONNECTION_TEST_TIMEOUT_SECONDS * 1000,
+        limit: raw.MAIL_CONNECTION_TEST_LIMIT,
+        windowMs: raw.MAIL_CONNECTION_TEST_WINDOW_MINUTES * 60_000,
+      },
     },
+    forms: { thankYouPerAddressPerHour: raw.FORM_THANK_YOU_PER_ADDRESS_PER_HOUR },
     instanceId: raw.INSTANCE_ID || `${hostname()}-${process.pid}`,
   };
 }

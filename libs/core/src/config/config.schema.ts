@@ -49,6 +49,17 @@ export const rawConfigSchema = z.object({
   MAIL_INTAKE_SMTP_HOST: z.string().min(1),
   /** Speak LMTP instead of SMTP on the direct-delivery port (for Postfix/Dovecot LMTP delivery). */
   MAIL_INTAKE_LMTP: bool,
+  /** Direct delivery: connections at once in all, and from one client address; over either the next is answered 421. */
+  MAIL_INTAKE_MAX_CONNECTIONS: int(1, 10_000),
+  MAIL_INTAKE_MAX_CONNECTIONS_PER_ADDRESS: int(1, 10_000),
+  /** Direct delivery: a connection that sends nothing for this long is closed (421). */
+  MAIL_INTAKE_IDLE_TIMEOUT_SECONDS: int(1, 3600),
+  /** A mailbox's connection test: how long to wait for the server, and how many tests one user may run per window. */
+  MAIL_CONNECTION_TEST_TIMEOUT_SECONDS: int(1, 120),
+  MAIL_CONNECTION_TEST_LIMIT: int(1, 1000),
+  MAIL_CONNECTION_TEST_WINDOW_MINUTES: int(1, 24 * 60),
+  /** Thank-you mails of public forms to one address per hour; further submissions are filed without one. */
+  FORM_THANK_YOU_PER_ADDRESS_PER_HOUR: int(0, 1000),
   /** Keep outgoing mail of mailboxes without an SMTP account instead of refusing it: auto = outside production. */
   MAIL_CAPTURE: z.enum(['auto', 'true', 'false']),
   /** Names this instance in mailbox leases; defaults to host name and process id. */
@@ -83,7 +94,14 @@ export interface AppConfig {
   auth: { sessionTtlHours: number; cookieSecure: boolean; loginMaxFailures: number; loginWindowMinutes: number };
   company: { name: string; timeZone: string };
   frontend: { dir: string };
-  mail: { undoSeconds: number; maxMessageBytes: number; intakeSmtp: { port: number; host: string; lmtp: boolean }; capture: boolean };
+  mail: {
+    undoSeconds: number;
+    maxMessageBytes: number;
+    intakeSmtp: { port: number; host: string; lmtp: boolean; maxConnections: number; maxConnectionsPerAddress: number; idleTimeoutMs: number };
+    capture: boolean;
+    connectionTest: { timeoutMs: number; limit: number; windowMs: number };
+  };
+  forms: { thankYouPerAddressPerHour: number };
   instanceId: string;
 }
 
