@@ -369,13 +369,14 @@ describe('parseMessage returns attachments', () => {
 });
 
 describe('parseMessage sanitises HTML for display', () => {
-  it('drops scripts, event handlers, javascript: links, forms, frames, http images and the <head>', async () => {
+  it('drops scripts, event handlers, javascript: links, forms, frames and the <head>, and holds back remote images', async () => {
     const html = (await parse('html-only-script.eml')).html ?? '';
     expect(html).toContain('<p style="color:red">ご注文ありがとうございます。</p>');
     expect(html).toContain(
       '<a href="https://shop.example.com/order/1" target="_blank" rel="noopener noreferrer">注文を確認</a>',
     );
-    expect(html).toContain('<img src="https://shop.example.com/logo.png" alt="logo" />');
+    // Remote images are held back until an agent asks for them (sanitize-html.ts, REMOTE_SRC).
+    expect(html).toContain('<img data-remote-src="http://tracker.example.com/pixel.gif" /><img alt="logo" data-remote-src="https://shop.example.com/logo.png" />');
     expect(html).toContain('<table border="1"><tr><td>商品</td><td>数量</td></tr></table>');
     for (const banned of [
       '<script',
@@ -386,7 +387,7 @@ describe('parseMessage sanitises HTML for display', () => {
       '<form',
       '<input',
       '<iframe',
-      'http://tracker',
+      ' src="http',
       'Page title',
       'position',
       'background',

@@ -30,7 +30,28 @@ describe('sanitizeEmailHtml', () => {
       '<img src="data:image/png;base64,iVBORw0KGgo=" />',
     ],
     ['drops data: "images" that are pages', '<img src="data:text/html;base64,PHNjcmlwdD4=">', ''],
-    ['drops http: images (tracking, mixed content)', '<img src="http://tracker.example.com/p.gif">', ''],
+    [
+      'holds back remote images: the address kept aside, nothing to load (tracking pixels)',
+      '<img src="https://tracker.example.com/p.gif?u=1&amp;m=2" alt="t" width="1">',
+      '<img alt="t" width="1" data-remote-src="https://tracker.example.com/p.gif?u=1&amp;m=2" />',
+    ],
+    [
+      'holds back http: images the same way (they only ever load through the server)',
+      '<img src="http://tracker.example.com/p.gif">',
+      '<img data-remote-src="http://tracker.example.com/p.gif" />',
+    ],
+    [
+      'ignores a data-remote-src the sender wrote: only a remote src becomes one',
+      '<img src="cid:a@x" data-remote-src="http://10.0.0.1/admin">',
+      '<img src="cid:a@x" />',
+    ],
+    ['drops images with nothing to show', '<img data-remote-src="https://x.example.com/a.png"><img src="">', ''],
+    ['drops srcset, lowsrc and background sources', '<img src="cid:a@x" srcset="https://t.example.com/a.png 2x" lowsrc="https://t.example.com/b.png"><table background="https://t.example.com/bg.png"><tr><td background="https://t.example.com/c.png">a</td></tr></table>', '<img src="cid:a@x" /><table><tr><td>a</td></tr></table>'],
+    [
+      'drops CSS that loads from elsewhere (url(), image-set(), @import)',
+      '<p style="background: url(https://t.example.com/a.png); background-image: image-set(\'https://t.example.com/b.png\' 1x); color: red">a</p><div style="list-style-image: url(https://t.example.com/c.png); content: url(https://t.example.com/d.png)">b</div>',
+      '<p style="color:red">a</p><div>b</div>',
+    ],
     [
       'drops forms, inputs, iframes, objects and embeds',
       '<form><input name="p"><button>送信</button></form><iframe src="https://x"></iframe><object data="x"></object><embed src="x">',
@@ -45,6 +66,16 @@ describe('sanitizeEmailHtml', () => {
       'keeps simple styles and drops layout hazards',
       '<p style="color: #333; font-size: 12px; position: absolute; background-image: url(x)">a</p>',
       '<p style="color:#333;font-size:12px">a</p>',
+    ],
+    [
+      'drops styles that could lay the mail over the console (position, z-index, offsets, transforms)',
+      '<div style="position: fixed; top: 0; left: 0; right: 0; bottom: 0; z-index: 2147483647; inset: 0; transform: translateY(-500px); translate: 0 -500px; float: left; color: blue">偽の画面</div><span style="position: sticky">s</span><span style="position:absolute !important">a</span>',
+      '<div style="color:blue">偽の画面</div><span>s</span><span>a</span>',
+    ],
+    [
+      'drops negative margins, which pull the mail up over the console',
+      '<div style="margin-top: -2000px; margin: -10px 0 0 0; margin-left: -9999px; margin-bottom: 4px">a</div><p style="margin: 0 auto 8px">b</p>',
+      '<div style="margin-bottom:4px">a</div><p style="margin:0 auto 8px">b</p>',
     ],
     [
       'keeps tables with their layout attributes',

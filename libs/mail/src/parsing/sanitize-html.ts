@@ -4,8 +4,37 @@ import sanitizeHtml from 'sanitize-html';
 const CSS_COLOR = /^(?:#[0-9a-f]{3,8}|[a-z]+|rgba?\(\s*[\d.\s,%]+\)|hsla?\(\s*[\d.\s,%deg]+\))$/i;
 const CSS_LENGTH =
   /^(?:0|auto|-?[\d.]+(?:px|pt|em|rem|%|ex|ch|cm|mm|in)?)(?:\s+(?:0|auto|-?[\d.]+(?:px|pt|em|rem|%|ex|ch|cm|mm|in)?)){0,3}$/i;
+/** Margins, paddings and sizes: a negative margin pulls the mail up over the console's own controls. */
+const CSS_SIZE =
+  /^(?:0|auto|[\d.]+(?:px|pt|em|rem|%|ex|ch|cm|mm|in)?)(?:\s+(?:0|auto|[\d.]+(?:px|pt|em|rem|%|ex|ch|cm|mm|in)?)){0,3}$/i;
 const CSS_KEYWORD = /^[a-z-]+$/i;
 const CSS_FONT_FAMILY = /^[\w\s,"'\-\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]+$/;
+
+/**
+ * Where a remote image's address is kept instead of `src`, so that opening a mail loads nothing
+ * from the sender (tracking pixels, read receipts, the agent's IP address). The console's
+ * 「画像を表示」 switch loads these through the server's image proxy, per mail, on request.
+ */
+export const REMOTE_SRC = 'data-remote-src';
+const MAX_REMOTE_URL = 2048;
+
+/** A remote (http/https) src moves to data-remote-src; one the sender wrote there is never trusted. */
+function holdBackRemoteImage(attribs: sanitizeHtml.Attributes): sanitizeHtml.Attributes {
+  const { src, [REMOTE_SRC]: _ignored, ...rest } = attribs;
+  const url = src?.trim() ?? '';
+  if (!/^https?:\/\//i.test(url)) return src === undefined ? rest : { src, ...rest };
+  if (url.length > MAX_REMOTE_URL || !isHttpUrl(url)) return rest;
+  return { ...rest, [REMOTE_SRC]: url };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -71,7 +100,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
   ],
   allowedAttributes: {
     a: ['href', 'title', 'target', 'rel'],
-    img: ['src', 'alt', 'title', 'width', 'height'],
+    img: ['src', REMOTE_SRC, 'alt', 'title', 'width', 'height'],
     font: ['color', 'size', 'face'],
     table: ['width', 'border', 'cellpadding', 'cellspacing', 'align', 'bgcolor'],
     td: ['colspan', 'rowspan', 'align', 'valign', 'width', 'height', 'bgcolor'],
@@ -84,8 +113,8 @@ const OPTIONS: sanitizeHtml.IOptions = {
   },
   allowedSchemes: ['http', 'https', 'mailto', 'tel'],
   // Inline images stay `cid:` references: the console rewrites them to attachment URLs.
-  // Remote images only over https (no mixed content), embedded ones as data: URIs.
-  allowedSchemesByTag: { img: ['https', 'cid', 'data'] },
+  // Embedded ones as data: URIs. Remote ones never keep a src (see holdBackRemoteImage).
+  allowedSchemesByTag: { img: ['cid', 'data'] },
   allowProtocolRelative: false,
   allowedStyles: {
     '*': {
@@ -100,31 +129,35 @@ const OPTIONS: sanitizeHtml.IOptions = {
       'vertical-align': [CSS_KEYWORD, CSS_LENGTH],
       'line-height': [CSS_LENGTH, /^[\d.]+$/],
       'white-space': [CSS_KEYWORD],
-      margin: [CSS_LENGTH],
-      'margin-left': [CSS_LENGTH],
-      'margin-right': [CSS_LENGTH],
-      'margin-top': [CSS_LENGTH],
-      'margin-bottom': [CSS_LENGTH],
-      padding: [CSS_LENGTH],
-      'padding-left': [CSS_LENGTH],
-      'padding-right': [CSS_LENGTH],
-      'padding-top': [CSS_LENGTH],
-      'padding-bottom': [CSS_LENGTH],
+      margin: [CSS_SIZE],
+      'margin-left': [CSS_SIZE],
+      'margin-right': [CSS_SIZE],
+      'margin-top': [CSS_SIZE],
+      'margin-bottom': [CSS_SIZE],
+      padding: [CSS_SIZE],
+      'padding-left': [CSS_SIZE],
+      'padding-right': [CSS_SIZE],
+      'padding-top': [CSS_SIZE],
+      'padding-bottom': [CSS_SIZE],
       'border-collapse': [CSS_KEYWORD],
-      width: [CSS_LENGTH],
-      height: [CSS_LENGTH],
+      width: [CSS_SIZE],
+      height: [CSS_SIZE],
     },
   },
+  // Offsets, position, z-index, transforms, floats and every property that can load a URL
+  // (background, list-style-image, content, …) are not in this list, so they are dropped: a mail
+  // can neither lay itself over the console nor fetch anything by its style.
   // Their text is not content: without this a <title> or a <style> sheet shows up as words.
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'xml', 'template'],
   disallowedTagsMode: 'discard',
   transformTags: {
+    img: (tagName, attribs) => ({ tagName, attribs: holdBackRemoteImage(attribs) }),
     a: (tagName, attribs) => ({
       tagName,
       attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer' },
     }),
   },
-  exclusiveFilter: (frame) => frame.tag === 'img' && !isAllowedImageSource(frame.attribs.src),
+  exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs[REMOTE_SRC] && !isAllowedImageSource(frame.attribs.src),
 };
 
 /** data: is allowed for images only when it is an image (a data:text/html "image" is a page). */
@@ -132,13 +165,14 @@ function isAllowedImageSource(src: string | undefined): boolean {
   if (!src) return false;
   const value = src.trim().toLowerCase();
   if (value.startsWith('data:')) return /^data:image\/(?:png|gif|jpe?g|webp|bmp);/.test(value);
-  return value.startsWith('cid:') || value.startsWith('https:');
+  return value.startsWith('cid:');
 }
 
 /**
  * Customer HTML made safe to show inside the console: formatting, tables, links and images kept;
  * scripts, style sheets, forms, frames, event handlers and unknown attributes gone. Links open
- * in a new tab without access to the console (rel="noopener noreferrer").
+ * in a new tab without access to the console (rel="noopener noreferrer"). Remote images are held
+ * back (data-remote-src) until an agent asks for them; styles that could overlay the console go.
  */
 export function sanitizeEmailHtml(html: string): string {
   return sanitizeHtml(html, OPTIONS).trim();
