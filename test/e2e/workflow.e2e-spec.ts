@@ -253,6 +253,36 @@ describe.each(DB_KINDS)('reply workflow on %s', (kind) => {
     await admin.post(`/api/replies/${own.body.id}/withdraw`).expect(200);
   });
 
+  it('lets only users with the approve right on the mailbox decide, however they sit in the policy, and tells only them', async () => {
+    // A group with view-only rights on this mailbox, named as the step's approver group.
+    const viewOnly = (await admin.post('/api/groups', { name: '閲覧のみ課長', rights: [], mailboxRights: [{ mailboxId, view: true, reply: false, approve: false, manage: false }] }).expect(201)).body.id as number;
+    await admin.post('/api/users', { email: `viewer-${kind}@test.local`, name: '閲覧 のみ', password: 'password-123', groupIds: [viewOnly] }).expect(201);
+    const viewer = await t.login(`viewer-${kind}@test.local`, 'password-123');
+    await policy({ mode: 'all', steps: [{ approverGroupIds: [viewOnly, step1] }], notifyByMail: true }).expect(200);
+    const { ticket } = await inbound('閲覧者は承認できない');
+    while ((await dispatch()) > 0);
+    sink.clear();
+    const reply = await agent.post(`/api/tickets/${ticket.id}/replies`, { to: ['yamada@customer.example.jp'], text: '承認待ちの返信' }).expect(201);
+    const id = reply.body.id;
+    await dispatch();
+    // Approval mails go to the approvers with the right, not to the view-only member.
+    const notices = await sink.waitFor(2);
+    expect(notices.flatMap((m) => m.envelope.rcptTo).filter((a) => a.endsWith('@test.local')).sort()).toEqual([`kacho-${kind}@test.local`, `kacho2-${kind}@test.local`]);
+    expect((await viewer.get('/api/notifications').expect(200)).body.items.filter((n: { replyId: number }) => n.replyId === id)).toEqual([]);
+    expect((await viewer.get('/api/approvals').expect(200)).body).toEqual([]);
+    expect((await viewer.get(`/api/replies/${id}`).expect(200)).body.canApprove).toBe(false);
+    const approve = await viewer.post(`/api/replies/${id}/approve`, { step: 1 }).expect(403);
+    expect(approve.body.error).toBe('REPLY_NOT_APPROVER');
+    const reject = await viewer.post(`/api/replies/${id}/reject`, { reason: '差し戻し', step: 1 }).expect(403);
+    expect(reject.body.error).toBe('REPLY_NOT_APPROVER');
+    expect(await outboxFor(ticket.id)).toHaveLength(0);
+    // Removing the approve right from a step approver takes effect at once.
+    await admin.patch(`/api/groups/${step1}`, { mailboxRights: [{ mailboxId, view: true, reply: true, approve: false, manage: false }] }).expect(200);
+    expect((await approver1.post(`/api/replies/${id}/approve`, { step: 1 })).status).toBe(403);
+    await admin.patch(`/api/groups/${step1}`, { mailboxRights: [{ mailboxId, view: true, reply: true, approve: true, manage: false }] }).expect(200);
+    await approver1.post(`/api/replies/${id}/approve`, { step: 1 }).expect(200);
+  });
+
   it('marks a ticket handled with a history note, reopens it, and a customer follow-up reopens a handled ticket', async () => {
     await policy({ mode: 'off' }).expect(200);
     const { ticket, messageId } = await inbound('電話で対応');

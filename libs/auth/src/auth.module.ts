@@ -6,6 +6,7 @@ import { GroupsController } from './groups/groups.controller';
 import { GroupsService } from './groups/groups.service';
 import { PermissionGroup } from './groups/permission-group.entity';
 import { AuthGuard } from './permissions/auth.guard';
+import { MailboxApprovers } from './permissions/mailbox-approvers';
 import { PrincipalLoader } from './permissions/principal.loader';
 import { AuthController } from './sessions/auth.controller';
 import { AuthService } from './sessions/auth.service';
@@ -23,11 +24,12 @@ import { UsersService } from './users/users.service';
   providers: [
     AuthService,
     PrincipalLoader,
+    MailboxApprovers,
     TokensService,
     UsersService,
     GroupsService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, UsersService, GroupsService, TokensService, PrincipalLoader],
+  exports: [AuthService, UsersService, GroupsService, TokensService, PrincipalLoader, MailboxApprovers],
 })
 export class AuthModule {}

@@ -2,6 +2,7 @@ export * from './auth.module';
 export * from './groups/groups.service';
 export * from './groups/permission-group.entity';
 export * from './permissions/decorators';
+export * from './permissions/mailbox-approvers';
 export * from './permissions/principal';
 export * from './permissions/rights';
 export * from './sessions/auth.service';

@@ -1,6 +1,6 @@
-import { Principal, StaffUser } from '@madoguchi/auth';
+import { MailboxApprovers, Principal, StaffUser } from '@madoguchi/auth';
 import { Customer } from '@madoguchi/customers';
-import { Actor, APP_CONFIG, AppConfig, AuditService, Clock, Conflict, Forbidden, NotFound, OutboxEntry, ValidationFailed } from '@madoguchi/core';
+import { Actor, APP_CONFIG, AppConfig, AuditService, Clock, Conflict, DomainError, Forbidden, NotFound, OutboxEntry, ValidationFailed } from '@madoguchi/core';
 import { MailboxConnection, MailboxesService, renderTemplate, Template } from '@madoguchi/mailboxes';
 import { Applied, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowRunner } from '@madoguchi/workflow';
 import { Inject, Injectable } from '@nestjs/common';
@@ -71,6 +71,13 @@ export interface ReplyView {
   ticket: { id: number; code: string; subject: string };
 }
 
+/** Deciding a reply needs the approve right on its mailbox, whatever place the user has in the policy. */
+export class NotApprover extends DomainError {
+  constructor() {
+    super('REPLY_NOT_APPROVER', 'You need the approve right on this mailbox to approve or reject replies', 403);
+  }
+}
+
 const addr = (address: string): MailAddress => ({ address: address.trim().toLowerCase(), name: '' });
 const PENDING_STATES = ['draft', 'awaiting_approval', 'rejected'] as const;
 
@@ -92,6 +99,7 @@ export class RepliesService {
     private readonly clock: Clock,
     private readonly runner: WorkflowRunner,
     private readonly notifications: NotificationsService,
+    private readonly approvers: MailboxApprovers,
   ) {}
 
   /** Writes a reply and submits it: `queued` when no approval is needed, else `awaiting_approval`. */
@@ -146,7 +154,7 @@ export class RepliesService {
   /** Approves the current step (send `step` to make sure it is the one you looked at). */
   async approve(replyId: number, step: number | undefined, p: Principal): Promise<ReplyView> {
     return this.decide(replyId, p, async (m, reply, ticket) => {
-      const event: ReplyApprovalEvent = { type: 'APPROVE', actorId: p.userId, groupIds: p.groups.map((g) => g.id), isAdmin: p.isAdmin, step };
+      const event: ReplyApprovalEvent = { type: 'APPROVE', ...this.approver(p, reply.mailboxId), step };
       const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, event, p.actor);
       await this.effects(m, applied, ticket, p.actor);
       if (applied.to === 'approved') await this.ticketEvent(m, ticket.id, { type: 'REPLY_APPROVED' }, p.actor);
@@ -158,7 +166,7 @@ export class RepliesService {
   /** Sends the reply back to its author with a reason; the ticket shows 非承認. */
   async reject(replyId: number, reason: string, step: number | undefined, p: Principal): Promise<ReplyView> {
     return this.decide(replyId, p, async (m, reply, ticket) => {
-      const event: ReplyApprovalEvent = { type: 'REJECT', actorId: p.userId, groupIds: p.groups.map((g) => g.id), isAdmin: p.isAdmin, step, reason };
+      const event: ReplyApprovalEvent = { type: 'REJECT', ...this.approver(p, reply.mailboxId), step, reason };
       const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, event, p.actor, { reason: reason.trim() });
       await this.effects(m, applied, ticket, p.actor);
       // The rejected version is what the author's next version is compared with.
@@ -370,7 +378,7 @@ export class RepliesService {
         articleId: r.articleId,
         messageId: article?.messageId ?? null,
         error: out && out.state !== 'cancelled' && out.state !== 'sent' ? out.lastError : null,
-        canApprove: r.state === 'awaiting_approval' && snapshot.can({ type: 'APPROVE', actorId: p.userId, groupIds, isAdmin: p.isAdmin }),
+        canApprove: r.state === 'awaiting_approval' && snapshot.can({ type: 'APPROVE', actorId: p.userId, groupIds, isAdmin: p.isAdmin, hasApproveRight: p.can(r.mailboxId, 'approve') }),
         canEdit: (r.state === 'draft' || r.state === 'rejected') && r.authorId === p.userId,
         createdAt: r.createdAt,
         updatedAt: r.updatedAt,
@@ -428,7 +436,8 @@ export class RepliesService {
           const step = Number(action.params.step);
           const ctx = replyContext(reply);
           const groups = ctx.steps[step - 1]?.approverGroupIds ?? [];
-          const approvers = await this.groupMembers(m, groups, ctx.approvals.map((a) => a.userId).concat(reply.authorId ?? []));
+          const exclude = ctx.approvals.map((a) => a.userId).concat(reply.authorId ?? []);
+          const approvers = (await this.approvers.of(reply.mailboxId, groups, m)).filter((id) => !exclude.includes(id));
           const text = `承認依頼: ${ticket.code} ${reply.subject}（ステップ ${step}/${ctx.steps.length}）`;
           await this.notifications.notify(m, approvers, { kind: 'approval_requested', ticketId: ticket.id, replyId: reply.id, text }, policy.notifyByMail ? reply.mailboxId : null);
           break;
@@ -555,6 +564,13 @@ export class RepliesService {
     return this.view(reply, p);
   }
 
+  /** The caller as an approver of a reply on this mailbox; without the approve right, refused at once. */
+  private approver(p: Principal, mailboxId: number) {
+    const hasApproveRight = p.can(mailboxId, 'approve');
+    if (!hasApproveRight) throw new NotApprover();
+    return { actorId: p.userId, groupIds: p.groups.map((g) => g.id), isAdmin: p.isAdmin, hasApproveRight };
+  }
+
   private async lockTicket(m: EntityManager, ticketId: number, p: Principal): Promise<Ticket> {
     const t = await this.lockTicketRow(m, ticketId);
     if (!t || !p.can(t.mailboxId, 'view')) throw new NotFound('ticket', ticketId);
@@ -584,15 +600,6 @@ export class RepliesService {
     const rows = (await m.query('SELECT approval_policy FROM mailbox WHERE id = ?', [mailboxId])) as { approval_policy: string | null }[];
     const raw = rows[0]?.approval_policy;
     return raw ? (JSON.parse(raw) as ApprovalPolicy) : null;
-  }
-
-  private async groupMembers(m: EntityManager, groupIds: number[], exclude: number[]): Promise<number[]> {
-    if (!groupIds.length) return [];
-    const rows = (await m.query(
-      `SELECT DISTINCT ug.user_id AS id FROM staff_user_group ug JOIN staff_user u ON u.id = ug.user_id WHERE u.active = ? AND ug.group_id IN (${groupIds.map(() => '?').join(',')})`,
-      [1, ...groupIds],
-    )) as { id: number }[];
-    return rows.map((r) => Number(r.id)).filter((id) => !exclude.includes(id));
   }
 
   private async sendingMailbox(mailboxId: number): Promise<MailboxConnection> {

@@ -1,3 +1,4 @@
+import { AuthModule } from '@madoguchi/auth';
 import { CustomersModule } from '@madoguchi/customers';
 import { MailboxesModule } from '@madoguchi/mailboxes';
 import { WorkflowModule } from '@madoguchi/workflow';
@@ -29,7 +30,7 @@ import { TicketWorkflowService } from './workflow/ticket-workflow.service';
 import { WorkflowController } from './workflow/workflow.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), MailboxesModule, CustomersModule, WorkflowModule],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
   controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, FormPageController, PublicFormsController],
   providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService],
   exports: [TicketsService, RepliesService, TicketEvents, TicketWorkflowService],

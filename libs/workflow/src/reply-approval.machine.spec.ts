@@ -23,8 +23,8 @@ const effects = (actions: { type: string; params?: unknown }[]) => actions.filte
 const EVENTS: Record<string, ReplyApprovalEvent> = {
   SUBMIT: { type: 'SUBMIT', actorId: AUTHOR, steps: TWO_STEPS },
   SUBMIT_NO_POLICY: { type: 'SUBMIT', actorId: AUTHOR, steps: [] },
-  APPROVE: { type: 'APPROVE', actorId: APPROVER_1, groupIds: [10], isAdmin: false },
-  REJECT: { type: 'REJECT', actorId: APPROVER_1, groupIds: [10], isAdmin: false, reason: '宛名が違います' },
+  APPROVE: { type: 'APPROVE', actorId: APPROVER_1, groupIds: [10], isAdmin: false, hasApproveRight: true },
+  REJECT: { type: 'REJECT', actorId: APPROVER_1, groupIds: [10], isAdmin: false, hasApproveRight: true, reason: '宛名が違います' },
   EDIT: { type: 'EDIT', actorId: AUTHOR },
   RESUBMIT: { type: 'RESUBMIT', actorId: AUTHOR, steps: TWO_STEPS },
   WITHDRAW: { type: 'WITHDRAW', actorId: AUTHOR },
@@ -63,16 +63,16 @@ describe('reply approval machine', () => {
     expect(s.context.step).toBe(1);
     expect(effects(actions)).toEqual([{ type: 'notifyApprovers', params: { step: 1 } }]);
 
-    [s, actions] = transition(replyApprovalMachine, s, { type: 'APPROVE', actorId: APPROVER_1, groupIds: [10], isAdmin: false, step: 1 });
+    [s, actions] = transition(replyApprovalMachine, s, { type: 'APPROVE', actorId: APPROVER_1, groupIds: [10], isAdmin: false, hasApproveRight: true, step: 1 });
     expect(s.value).toBe('awaiting_approval');
     expect(s.context.step).toBe(2);
     expect(effects(actions)).toEqual([{ type: 'notifyApprovers', params: { step: 2 } }]);
 
     // The step-1 approver is not a step-2 approver; nor may one person take two steps.
-    expect(s.can({ type: 'APPROVE', actorId: APPROVER_1, groupIds: [10, 20], isAdmin: false })).toBe(false);
-    expect(replyRefusal('awaiting_approval', s.context, { type: 'APPROVE', actorId: APPROVER_1, groupIds: [10, 20], isAdmin: false })).toMatch(/earlier step/);
+    expect(s.can({ type: 'APPROVE', actorId: APPROVER_1, groupIds: [10, 20], isAdmin: false, hasApproveRight: true })).toBe(false);
+    expect(replyRefusal('awaiting_approval', s.context, { type: 'APPROVE', actorId: APPROVER_1, groupIds: [10, 20], isAdmin: false, hasApproveRight: true })).toMatch(/earlier step/);
 
-    [s, actions] = transition(replyApprovalMachine, s, { type: 'APPROVE', actorId: APPROVER_2, groupIds: [20], isAdmin: false, step: 2 });
+    [s, actions] = transition(replyApprovalMachine, s, { type: 'APPROVE', actorId: APPROVER_2, groupIds: [20], isAdmin: false, hasApproveRight: true, step: 2 });
     expect(s.value).toBe('approved');
     expect(s.context.approvals).toEqual([
       { step: 1, userId: APPROVER_1 },
@@ -90,30 +90,31 @@ describe('reply approval machine', () => {
   describe('who may approve', () => {
     const waiting = at('awaiting_approval', { step: 1 });
     it.each([
-      ['the step group member', { actorId: APPROVER_1, groupIds: [10], isAdmin: false }, true],
-      ['the author, even in the approver group (four-eyes)', { actorId: AUTHOR, groupIds: [10], isAdmin: false }, false],
-      ['the author, even as admin (four-eyes)', { actorId: AUTHOR, groupIds: [], isAdmin: true }, false],
-      ['an admin who is not the author', { actorId: ADMIN, groupIds: [], isAdmin: true }, true],
-      ['a member of the next step only', { actorId: APPROVER_2, groupIds: [20], isAdmin: false }, false],
-      ['an outsider', { actorId: OUTSIDER, groupIds: [99], isAdmin: false }, false],
+      ['the step group member', { actorId: APPROVER_1, groupIds: [10], isAdmin: false, hasApproveRight: true }, true],
+      ['the author, even in the approver group (four-eyes)', { actorId: AUTHOR, groupIds: [10], isAdmin: false, hasApproveRight: true }, false],
+      ['the author, even as admin (four-eyes)', { actorId: AUTHOR, groupIds: [], isAdmin: true, hasApproveRight: true }, false],
+      ['an admin who is not the author', { actorId: ADMIN, groupIds: [], isAdmin: true, hasApproveRight: true }, true],
+      ['a member of the next step only', { actorId: APPROVER_2, groupIds: [20], isAdmin: false, hasApproveRight: true }, false],
+      ['an outsider', { actorId: OUTSIDER, groupIds: [99], isAdmin: false, hasApproveRight: true }, false],
+      ['the step group member without the approve right on the mailbox', { actorId: APPROVER_1, groupIds: [10], isAdmin: false, hasApproveRight: false }, false],
     ])('%s: %s', (_name, who, allowed) => {
       expect(waiting.can({ type: 'APPROVE', ...who })).toBe(allowed);
       expect(waiting.can({ type: 'REJECT', reason: 'x', ...who })).toBe(allowed);
     });
 
     it('refuses the author with the four-eyes reason', () => {
-      expect(replyRefusal('awaiting_approval', waiting.context, { type: 'APPROVE', actorId: AUTHOR, groupIds: [10], isAdmin: true })).toMatch(/four-eyes/);
+      expect(replyRefusal('awaiting_approval', waiting.context, { type: 'APPROVE', actorId: AUTHOR, groupIds: [10], isAdmin: true, hasApproveRight: true })).toMatch(/four-eyes/);
     });
 
     it('refuses a decision on a step that was already decided (two approvers at once)', () => {
-      const [s] = transition(replyApprovalMachine, waiting, { type: 'APPROVE', actorId: APPROVER_1, groupIds: [10], isAdmin: false, step: 1 });
-      const late = { type: 'APPROVE' as const, actorId: ADMIN, groupIds: [10, 20], isAdmin: true, step: 1 };
+      const [s] = transition(replyApprovalMachine, waiting, { type: 'APPROVE', actorId: APPROVER_1, groupIds: [10], isAdmin: false, hasApproveRight: true, step: 1 });
+      const late = { type: 'APPROVE' as const, actorId: ADMIN, groupIds: [10, 20], isAdmin: true, hasApproveRight: true, step: 1 };
       expect(s.can(late)).toBe(false);
       expect(replyRefusal('awaiting_approval', s.context, late)).toMatch(/already decided/);
     });
 
     it('refuses a rejection without a reason', () => {
-      const blank = { type: 'REJECT' as const, actorId: APPROVER_1, groupIds: [10], isAdmin: false, reason: '  ' };
+      const blank = { type: 'REJECT' as const, actorId: APPROVER_1, groupIds: [10], isAdmin: false, hasApproveRight: true, reason: '  ' };
       expect(waiting.can(blank)).toBe(false);
       expect(replyRefusal('awaiting_approval', waiting.context, blank)).toMatch(/reason is required/);
     });
@@ -121,7 +122,7 @@ describe('reply approval machine', () => {
 
   it('rejects at step 2 with a reason, and resubmission starts again at step 1', () => {
     const atStep2 = at('awaiting_approval', { step: 2, approvals: [{ step: 1, userId: APPROVER_1 }] });
-    const [rejected, actions] = transition(replyApprovalMachine, atStep2, { type: 'REJECT', actorId: APPROVER_2, groupIds: [20], isAdmin: false, reason: ' 金額を確認 ' });
+    const [rejected, actions] = transition(replyApprovalMachine, atStep2, { type: 'REJECT', actorId: APPROVER_2, groupIds: [20], isAdmin: false, hasApproveRight: true, reason: ' 金額を確認 ' });
     expect(rejected.value).toBe('rejected');
     expect(rejected.context.rejectReason).toBe('金額を確認');
     expect(rejected.context.rejectedBy).toBe(APPROVER_2);

@@ -21,6 +21,8 @@ export interface Approver {
   actorId: number;
   groupIds: number[];
   isAdmin: boolean;
+  /** The approve right on the reply's mailbox, checked at the moment of deciding. */
+  hasApproveRight: boolean;
 }
 
 export type ReplyApprovalEvent =
@@ -43,6 +45,7 @@ export type ReplyApprovalAction =
   | { type: 'notifyAuthorApproved'; params: Record<string, never> };
 
 const isApprover = (c: ReplyApprovalContext, e: Approver & { step?: number }): boolean => {
+  if (!e.hasApproveRight) return false; // a place in the policy is not the right itself
   if (e.actorId === c.authorId) return false; // four-eyes, admins included
   if (e.step !== undefined && e.step !== c.step) return false; // someone else already decided that step
   if (c.approvals.some((a) => a.userId === e.actorId)) return false; // one person, one step
@@ -172,6 +175,7 @@ export function replyRefusal(state: ReplyApprovalState, context: ReplyApprovalCo
     case 'APPROVE':
     case 'REJECT':
       if (state !== 'awaiting_approval') return `This reply is not waiting for approval (it is ${state.replace('_', ' ')})`;
+      if (!event.hasApproveRight) return 'You need the approve right on this mailbox to decide this reply';
       if (event.actorId === context.authorId) return 'You wrote this reply: someone else must approve it (four-eyes rule)';
       if (event.step !== undefined && event.step !== context.step) return `Step ${event.step} was already decided; the reply is now at step ${context.step} of ${context.steps.length}`;
       if (context.approvals.some((a) => a.userId === event.actorId)) return 'You already approved an earlier step of this reply: another approver must take this step';
