@@ -252,4 +252,22 @@ describe.each(DB_KINDS)('mailbox automation on %s', (kind) => {
     expect(thanks[0].text).toContain('松本 様');
     expect(parsed.filter((p) => p.subject?.includes('新しい問い合わせ'))).toHaveLength(2);
   });
+  it('files mail against a catastrophic-backtracking rule at once, and refuses back-references and look-around when saved (ReDoS)', async () => {
+    const lookAround = await admin.post(`/api/mailboxes/${mailboxId}/rules`, { name: 'x', match: 'all', conditions: [{ field: 'body', op: 'regex', value: '(?=a)(a)\\1' }], actions: [{ type: 'stop' }] }).expect(400);
+    expect(lookAround.body.error).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(lookAround.body.fields)).toMatch(/conditions.*invalid regular expression/);
+    const rule = await admin.post(`/api/mailboxes/${mailboxId}/rules`, { name: 'ReDoS', match: 'all', conditions: [{ field: 'body', op: 'regex', value: '^(a+)+$' }], actions: [{ type: 'addLabel', label: 'redos' }] }).expect(201);
+    const started = Date.now();
+    const filing = ingest({ subject: 'ReDoS の本文', body: `${'a'.repeat(5_000)}!` });
+    // The process stays responsive while the mail is filed.
+    const health = Date.now();
+    await t.http.get('/api/health').expect(200);
+    expect(Date.now() - health).toBeLessThan(1_000);
+    await filing;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const ticket = await ticketBySubject('ReDoS の本文');
+    expect(ticket).toBeDefined();
+    expect(ticket.labels ?? []).not.toContain('redos');
+    await admin.delete(`/api/mailboxes/${mailboxId}/rules/${rule.body.id}`).expect(204);
+  });
 });

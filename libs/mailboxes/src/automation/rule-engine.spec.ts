@@ -38,8 +38,26 @@ describe('routing rule conditions', () => {
     [{ field: 'subject', op: 'like' as never, value: 'x' }, /unknown operator "like"/],
     [{ field: 'hasAttachment', op: 'equals', value: 'yes' }, /"true" or "false"/],
     [{ field: 'body', op: 'regex', value: 'a'.repeat(501) }, /longer than 500/],
+    [{ field: 'body', op: 'regex', value: '(a)\\1' }, /invalid escape/],
+    [{ field: 'body', op: 'regex', value: '(?=a)b' }, /unsupported Perl syntax/],
   ])('refuses %j when saved', (c, message) => {
     expect(conditionProblem(c)).toMatch(message);
+  });
+
+  it('runs a catastrophic-backtracking pattern in linear time (ReDoS)', () => {
+    const evil: RuleCondition = { field: 'body', op: 'regex', value: '^(a+)+$' };
+    expect(conditionProblem(evil)).toBeNull();
+    const started = process.hrtime.bigint();
+    // V8's engine takes minutes on 30 a's and a "!"; RE2 answers at once, on the whole bounded input.
+    expect(conditionMatches(evil, { ...input, body: `${'a'.repeat(15_000)}!` })).toBe(false);
+    expect(conditionMatches({ field: 'body', op: 'regex', value: '(x+x+)+y' }, { ...input, body: 'x'.repeat(20_000) })).toBe(false);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2_000);
+  });
+
+  it('matches case-insensitively and understands Japanese', () => {
+    expect(conditionMatches({ field: 'subject', op: 'regex', value: 'ESTIMATE|見積' }, { ...input, subject: 'お見積りのお願い' })).toBe(true);
+    expect(conditionMatches({ field: 'subject', op: 'regex', value: 'estimate' }, { ...input, subject: 'ESTIMATE' })).toBe(true);
+    expect(conditionMatches({ field: 'subject', op: 'regex', value: '\\p{Katakana}{3}' }, { ...input, subject: 'カタカナ' })).toBe(true);
   });
 });
 
