@@ -77,6 +77,17 @@ export class IntakeService {
   }
 
   /**
+   * Files a message already streamed to storage because it is over the size limit (direct
+   * delivery): kept raw and flagged oversized like any other, without its bytes in memory.
+   */
+  async ingestOversized(mailbox: MailboxRef, blob: StoredBlob, origin: RawOrigin): Promise<IngestResult> {
+    const item: IngestItem = { raw: Buffer.alloc(0), origin };
+    const row = Object.assign(this.newRow(mailbox, item, blob), { size: blob.size });
+    const { prepared } = await this.parseRow(mailbox, row, item.raw, item);
+    return (await this.commit(mailbox, [prepared]))[0];
+  }
+
+  /**
    * Groups as they arrive, in order, each committed in its own transaction once the one before
    * it has committed; up to `lookahead` later groups are prepared (raw bytes stored durably in one
    * pack, then parsed) meanwhile, so parsing fills the time the database takes to commit. A

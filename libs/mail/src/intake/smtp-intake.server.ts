@@ -1,7 +1,8 @@
-import { APP_CONFIG, AppConfig, runAsUnitOfWork } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, runAsUnitOfWork, StoredBlob } from '@madoguchi/core';
 import { MailboxesService } from '@madoguchi/mailboxes';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, isIPv6 } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import { IntakeService } from './intake.service';
 
@@ -20,6 +21,7 @@ export class SmtpIntakeServer implements OnApplicationBootstrap, OnApplicationSh
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly mailboxes: MailboxesService,
     private readonly intake: IntakeService,
+    @Inject(BLOB_STORAGE) private readonly blobs: BlobStorage,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -29,16 +31,48 @@ export class SmtpIntakeServer implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async listen(port: number, host: string, lmtp = false): Promise<number> {
+    const { maxConnections, maxConnectionsPerAddress, idleTimeoutMs } = this.config.mail.intakeSmtp;
+    const limit = this.config.mail.maxMessageBytes;
+    // Mail over the limit is still accepted and kept raw, flagged oversized (as IMAP intake
+    // does); only four times the limit is refused. Advertised in EHLO as SIZE, so a sender that
+    // announces a larger message is refused at MAIL FROM, before it sends a byte.
+    const refuseAbove = limit * 4;
+    /** Open connections per client address (keyed by session id, so each is counted once). */
+    const perAddress = new Map<string, number>();
+    const counted = new Map<string, string>();
     const server = new SMTPServer({
       lmtp,
       secure: false,
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
-      // Mail over the limit is still accepted and kept raw, flagged oversized (as IMAP intake
-      // does); only four times the limit is refused, to bound memory.
-      size: this.config.mail.maxMessageBytes * 4,
+      size: refuseAbove,
       banner: 'Madoguchi intake',
       logger: false,
+      // The (max + 1)th connection is answered 421 and closed.
+      maxClients: maxConnections,
+      // Idle while it owes us input (a command, the next DATA bytes): 421 and closed. Time we
+      // take to file a message does not count.
+      socketTimeout: idleTimeoutMs,
+      disableReverseLookup: true,
+      onConnect: (session, cb) => {
+        const key = clientKey(session.remoteAddress);
+        const open = perAddress.get(key) ?? 0;
+        if (open >= maxConnectionsPerAddress) {
+          cb(Object.assign(new Error('Too many connections from your address, try again later'), { responseCode: 421 }));
+          return;
+        }
+        perAddress.set(key, open + 1);
+        counted.set(session.id, key);
+        cb();
+      },
+      onClose: (session) => {
+        const key = counted.get(session.id);
+        if (key === undefined) return;
+        counted.delete(session.id);
+        const left = (perAddress.get(key) ?? 1) - 1;
+        if (left > 0) perAddress.set(key, left);
+        else perAddress.delete(key);
+      },
       onRcptTo: (address, _session, cb) => {
         void this.mailboxes.byAddresses([address.address]).then(
           (found) => cb(found.length ? undefined : Object.assign(new Error(`No mailbox for ${address.address}`), { responseCode: 550 })),
@@ -46,18 +80,61 @@ export class SmtpIntakeServer implements OnApplicationBootstrap, OnApplicationSh
         );
       },
       onData: (stream, session, cb) => {
+        // Bounded memory: up to the limit the bytes are kept (to be parsed); past it they go to
+        // blob storage as they come (the message is kept raw, not parsed); past four times the
+        // limit nothing more is kept and the rest is only read to its end, to answer 552. The
+        // SMTP stream applies backpressure to the socket while the spool catches up.
         const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
-            cb(Object.assign(new Error('Message too large'), { responseCode: 552 }));
+        let size = 0;
+        let spool: PassThrough | null = null;
+        let stored: Promise<StoredBlob> | null = null;
+        let tooLarge = false;
+        stream.on('data', (c: Buffer) => {
+          size += c.length;
+          if (tooLarge) return;
+          if (size > refuseAbove) {
+            tooLarge = true;
+            chunks.length = 0;
+            spool?.destroy(new Error('over the size limit'));
             return;
           }
-          const raw = Buffer.concat(chunks);
+          if (spool) {
+            if (!spool.write(c)) {
+              stream.pause();
+              const resume = () => {
+                spool?.off('drain', resume).off('close', resume);
+                stream.resume();
+              };
+              spool.on('drain', resume).on('close', resume);
+            }
+            return;
+          }
+          chunks.push(c);
+          if (size > limit) {
+            spool = new PassThrough();
+            stored = this.blobs.put(spool);
+            // Looked at at the end; a failure before then must not be an unhandled rejection.
+            stored.catch(() => undefined);
+            for (const b of chunks.splice(0)) spool.write(b);
+          }
+        });
+        stream.on('end', () => {
+          if (tooLarge || (stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+            spool?.destroy();
+            cb(Object.assign(new Error(`Message too large: at most ${refuseAbove} bytes`), { responseCode: 552 }));
+            return;
+          }
+          spool?.end();
+          const raw = spool ? null : Buffer.concat(chunks);
+          chunks.length = 0;
           const rcpts = session.envelope.rcptTo.map((r) => r.address);
           runAsUnitOfWork(async () => {
+            const blob = stored ? await stored : null;
             const boxes = await this.mailboxes.byAddresses(rcpts);
-            for (const box of boxes) await this.intake.ingest(box, raw, { kind: 'smtp' });
+            for (const box of boxes) {
+              if (blob) await this.intake.ingestOversized(box, blob, { kind: 'smtp' });
+              else await this.intake.ingest(box, raw!, { kind: 'smtp' });
+            }
           }).then(
             () => cb(null),
             (e: Error) => {
@@ -84,4 +161,19 @@ export class SmtpIntakeServer implements OnApplicationBootstrap, OnApplicationSh
     this.server = null;
     if (s) await new Promise<void>((r) => s.close(() => r()));
   }
+}
+
+/**
+ * The address connections are counted under: an IPv4 address (also when it comes mapped into
+ * IPv6), or an IPv6 address's /64, the block one host is usually given, so a host cannot step
+ * around the cap by using many addresses of its own block.
+ */
+export function clientKey(remote: string): string {
+  const a = remote.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  if (!isIPv6(a)) return a;
+  const [head, tail = ''] = a.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = a.includes('::') && tail ? tail.split(':') : [];
+  const groups = a.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
