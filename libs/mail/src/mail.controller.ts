@@ -7,13 +7,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, In } from 'typeorm';
-import { readableConnectionError } from './intake/imap-errors';
-import { withImap } from './intake/imap-poller';
+import { ConnectionTester } from './connection-test';
 import { IntakeService } from './intake/intake.service';
 import { MailScheduler } from './intake/mail-scheduler';
 import { RawMessage } from './intake/raw-message.entity';
 import { parseMessage } from './parsing';
-import { EmailSender } from './sending/email-sender';
 
 @ApiTags('mailboxes')
 @Controller()
@@ -24,7 +22,7 @@ export class MailController {
     private readonly mailboxes: MailboxesService,
     private readonly scheduler: MailScheduler,
     private readonly intake: IntakeService,
-    private readonly sender: EmailSender,
+    private readonly tester: ConnectionTester,
   ) {}
 
   /** Intake status: last fetch, last error, counts. */
@@ -59,32 +57,23 @@ export class MailController {
     };
   }
 
-  /** Tries the saved IMAP and SMTP settings and says what is wrong in words. */
+  /**
+   * Tries the saved IMAP and SMTP settings and says what it found, in our words only (a verdict
+   * per protocol, never the other side's banner or error text); a few tests per user per window.
+   */
   @Post('mailboxes/:id/test')
   @HttpCode(200)
   async test(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
     await this.manageable(id, p);
-    const conn = (await this.mailboxes.connection(id))!;
-    const imap = conn.imap
-      ? await withImap(conn.imap, async (client) => {
-          const box = await client.mailboxOpen(conn.imap!.folder, { readOnly: true });
-          return { ok: true, messages: box.exists, idle: client.capabilities.has('IDLE') } as { ok: boolean; messages?: number; idle?: boolean; error?: string };
-        }).catch((e: unknown) => ({ ok: false, error: readableConnectionError(e, conn.imap!.host, conn.imap!.port) }))
-      : null;
-    const smtp = conn.smtp
-      ? await this.sender.verify(conn).then(
-          () => ({ ok: true }),
-          (e) => ({ ok: false, error: readableConnectionError(e, conn.smtp!.host, conn.smtp!.port) }),
-        )
-      : null;
-    return { imap, smtp };
+    this.tester.take(p.userId);
+    return this.tester.test((await this.mailboxes.connection(id))!);
   }
 
-  /** Fetch now instead of waiting for the next poll. */
+  /** Fetch now instead of waiting for the next poll: it connects out, so it takes the manage right. */
   @Post('mailboxes/:id/poll')
   @HttpCode(202)
   async poll(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
-    await this.mailboxes.get(id, p);
+    await this.manageable(id, p);
     void this.scheduler.requestPoll(id);
     return { requested: true };
   }

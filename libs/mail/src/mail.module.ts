@@ -7,6 +7,7 @@ import { IntakeService } from './intake/intake.service';
 import { MailScheduler } from './intake/mail-scheduler';
 import { MailboxCursor, MailDedupe, RawMessage } from './intake/raw-message.entity';
 import { SmtpIntakeServer } from './intake/smtp-intake.server';
+import { ConnectionTester } from './connection-test';
 import { MailController } from './mail.controller';
 import { EmailSender } from './sending/email-sender';
 import { OutboxDispatcher } from './sending/outbox-dispatcher';
@@ -15,7 +16,7 @@ import { OutboxDispatcher } from './sending/outbox-dispatcher';
 @Module({
   imports: [TypeOrmModule.forFeature([RawMessage, MailDedupe, MailboxCursor]), MailboxesModule, TicketsModule],
   controllers: [MailController],
-  providers: [IntakeService, ImapPoller, MailScheduler, SmtpIntakeServer, EmailSender, OutboxDispatcher],
+  providers: [IntakeService, ImapPoller, MailScheduler, SmtpIntakeServer, EmailSender, OutboxDispatcher, ConnectionTester],
   exports: [IntakeService, ImapPoller, MailScheduler, SmtpIntakeServer, OutboxDispatcher, EmailSender],
 })
 export class MailModule {}

@@ -27,7 +27,7 @@ export interface PollOutcome {
 }
 
 /** Opens an IMAP client that never crashes the process on a socket error. */
-export function imapClient(imap: NonNullable<MailboxConnection['imap']>): ImapFlow {
+export function imapClient(imap: NonNullable<MailboxConnection['imap']>, timeoutMs?: number): ImapFlow {
   const client = new ImapFlow({
     host: imap.host,
     port: imap.port,
@@ -35,9 +35,9 @@ export function imapClient(imap: NonNullable<MailboxConnection['imap']>): ImapFl
     auth: { user: imap.user, pass: imap.password },
     logger: false,
     emitLogs: false,
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 5 * 60_000,
+    connectionTimeout: timeoutMs ?? 15_000,
+    greetingTimeout: timeoutMs ?? 15_000,
+    socketTimeout: timeoutMs ?? 5 * 60_000,
     // Loopback and private test servers run without certificates; STARTTLS is used when offered.
     tls: { rejectUnauthorized: false },
     disableAutoIdle: true,
@@ -51,8 +51,9 @@ export function imapClient(imap: NonNullable<MailboxConnection['imap']>): ImapFl
 export async function withImap<T>(
   imap: NonNullable<MailboxConnection['imap']>,
   fn: (client: ImapFlow) => Promise<T>,
+  timeoutMs?: number,
 ): Promise<T> {
-  const client = imapClient(imap);
+  const client = imapClient(imap, timeoutMs);
   try {
     await client.connect();
     return await fn(client);

@@ -194,26 +194,39 @@ export class EmailSender {
     }
   }
 
-  async verify(conn: MailboxConnection): Promise<void> {
+  /** Connects and signs in; with a timeout, on a transport of its own (the connection test's short wait). */
+  async verify(conn: MailboxConnection, timeoutMs?: number): Promise<void> {
     if (!conn.smtp) throw new Error('No SMTP account');
-    await this.transport(conn).verify();
+    if (!timeoutMs) {
+      await this.transport(conn).verify();
+      return;
+    }
+    const once = this.transport(conn, timeoutMs);
+    try {
+      await once.verify();
+    } finally {
+      once.close();
+    }
   }
 
-  private transport(conn: MailboxConnection): Transporter {
+  private transport(conn: MailboxConnection, timeoutMs?: number): Transporter {
     const s = conn.smtp!;
-    const key = JSON.stringify([s.host, s.port, s.secure, s.user, s.password]);
-    let t = this.transports.get(key);
-    if (!t) {
-      t = createTransport({
+    const make = () =>
+      createTransport({
         host: s.host,
         port: s.port,
         secure: s.secure,
         auth: s.user ? { user: s.user, pass: s.password ?? '' } : undefined,
-        connectionTimeout: 15_000,
-        greetingTimeout: 15_000,
-        socketTimeout: 60_000,
+        connectionTimeout: timeoutMs ?? 15_000,
+        greetingTimeout: timeoutMs ?? 15_000,
+        socketTimeout: timeoutMs ?? 60_000,
         tls: { rejectUnauthorized: false },
       });
+    if (timeoutMs) return make();
+    const key = JSON.stringify([s.host, s.port, s.secure, s.user, s.password]);
+    let t = this.transports.get(key);
+    if (!t) {
+      t = make();
       this.transports.set(key, t);
     }
     return t;
