@@ -25,7 +25,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For/-Proto are believed only from the proxies named in TRUSTED_PROXIES (none by default).
+  app.set('trust proxy', config.auth.trustedProxies.length ? config.auth.trustedProxies : false);
   app.disable('x-powered-by');
   app.use(unitOfWorkMiddleware);
   app.use(cookieParser());

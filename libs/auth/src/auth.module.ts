@@ -8,6 +8,7 @@ import { PermissionGroup } from './groups/permission-group.entity';
 import { AuthGuard } from './permissions/auth.guard';
 import { MailboxApprovers } from './permissions/mailbox-approvers';
 import { PrincipalLoader } from './permissions/principal.loader';
+import { AccessEvents } from './sessions/access-events';
 import { AuthController } from './sessions/auth.controller';
 import { AuthService } from './sessions/auth.service';
 import { LoginAttempt } from './sessions/login-attempt.entity';
@@ -22,6 +23,7 @@ import { UsersService } from './users/users.service';
   imports: [TypeOrmModule.forFeature([StaffUser, PermissionGroup, GroupMailboxRight, Session, LoginAttempt, ApiToken])],
   controllers: [AuthController, UsersController, StaffController, GroupsController],
   providers: [
+    AccessEvents,
     AuthService,
     PrincipalLoader,
     MailboxApprovers,
@@ -30,6 +32,6 @@ import { UsersService } from './users/users.service';
     GroupsService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, UsersService, GroupsService, TokensService, PrincipalLoader, MailboxApprovers],
+  exports: [AccessEvents, AuthService, UsersService, GroupsService, TokensService, PrincipalLoader, MailboxApprovers],
 })
 export class AuthModule {}

@@ -4,7 +4,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { GlobalRight, MailboxRightGrant } from '../permissions/rights';
 import { CreateGroupDto, MailboxRightDto, UpdateGroupDto } from './group.dto';
+import { AccessEvents } from '../sessions/access-events';
 import { GroupMailboxRight } from './group-mailbox-right.entity';
+import { assertAnAdminRemains, lockAdminChanges } from './last-admin';
 import { PermissionGroup } from './permission-group.entity';
 
 export interface GroupView {
@@ -34,6 +36,7 @@ export class GroupsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly access: AccessEvents,
   ) {}
 
   async list(): Promise<GroupView[]> {
@@ -58,7 +61,8 @@ export class GroupsService {
   }
 
   async update(id: number, dto: UpdateGroupDto, actor: Actor): Promise<GroupView> {
-    return this.dataSource.transaction(async (m) => {
+    const view = await this.dataSource.transaction(async (m) => {
+      await lockAdminChanges(m);
       const group = await this.load(m, id);
       const before = toGroupView(group);
       if (dto.name !== undefined && dto.name.trim() !== group.name) {
@@ -68,18 +72,25 @@ export class GroupsService {
       if (dto.rights !== undefined) group.rights = [...new Set(dto.rights)];
       await m.getRepository(PermissionGroup).update({ id }, { name: group.name, rights: group.rights, updatedAt: new Date() });
       if (dto.mailboxRights !== undefined) await this.replaceMailboxRights(m, id, dto.mailboxRights);
+      if (dto.rights !== undefined) await assertAnAdminRemains(m);
       const after = toGroupView(await this.load(m, id));
       await this.audit.record(actor, { entity: 'group', entityId: id, action: 'update', before, after }, m);
       return after;
     });
+    // Members' open live-event streams pick up the new rights at once.
+    this.access.changed(null);
+    return view;
   }
 
   async remove(id: number, actor: Actor): Promise<void> {
     await this.dataSource.transaction(async (m) => {
+      await lockAdminChanges(m);
       const before = toGroupView(await this.load(m, id));
       await m.getRepository(PermissionGroup).delete({ id });
+      await assertAnAdminRemains(m);
       await this.audit.record(actor, { entity: 'group', entityId: id, action: 'delete', before }, m);
     });
+    this.access.changed(null);
   }
 
   /** Creates the administrators' group on an empty database. */

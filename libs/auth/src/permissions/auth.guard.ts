@@ -46,9 +46,10 @@ export class AuthGuard implements CanActivate {
   private async authenticate(req: AuthedRequest): Promise<void> {
     const header = req.headers.authorization;
     if (header && /^Bearer\s+/i.test(header)) {
-      const principal = await this.auth.fromBearer(header.replace(/^Bearer\s+/i, '').trim());
-      if (!principal) throw new Unauthenticated('The bearer token is unknown or revoked');
-      req.principal = principal;
+      const found = await this.auth.fromBearer(header.replace(/^Bearer\s+/i, '').trim());
+      if (!found) throw new Unauthenticated('The bearer token is unknown or revoked');
+      req.principal = found.principal;
+      req.tokenId = found.tokenId;
       return;
     }
     const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];

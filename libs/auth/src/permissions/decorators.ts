@@ -17,7 +17,7 @@ export const SignInOptional = () => SetMetadata(SIGN_IN_OPTIONAL, true);
 /** The route needs every one of these global rights (admin has them all). */
 export const RequireRights = (...rights: GlobalRight[]) => SetMetadata(REQUIRED_RIGHTS, rights);
 
-export type AuthedRequest = Request & { principal?: Principal; sessionId?: number };
+export type AuthedRequest = Request & { principal?: Principal; sessionId?: number; tokenId?: number };
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const req = ctx.switchToHttp().getRequest<AuthedRequest>();

@@ -7,7 +7,7 @@ import { Principal } from '../permissions/principal';
 import { TokensService } from '../tokens/tokens.service';
 import { AuthService, ClientInfo } from './auth.service';
 import { clearSessionCookies, setSessionCookies } from './cookies';
-import { CreateTokenDto, LoginDto } from './login.dto';
+import { ChangePasswordDto, CreateTokenDto, LoginDto } from './login.dto';
 import { toMe } from './me';
 
 function clientOf(req: Request): ClientInfo {
@@ -29,7 +29,7 @@ export class AuthController {
   @HttpCode(200)
   async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const session = await this.auth.login(dto.email, dto.password, clientOf(req));
-    setSessionCookies(res, this.config, session);
+    setSessionCookies(res, req, this.config, session);
     return { user: toMe(session.principal) };
   }
 
@@ -38,6 +38,13 @@ export class AuthController {
   async logout(@Req() req: AuthedRequest, @CurrentPrincipal() p: Principal, @Res({ passthrough: true }) res: Response) {
     if (req.sessionId) await this.auth.logout(req.sessionId, p);
     clearSessionCookies(res);
+  }
+
+  /** Changes the signed-in user's own password; their other sessions end, this one stays. */
+  @Post('password')
+  @HttpCode(204)
+  async changePassword(@Body() dto: ChangePasswordDto, @Req() req: AuthedRequest, @CurrentPrincipal() p: Principal) {
+    await this.auth.changePassword(p, req.sessionId, dto.currentPassword, dto.newPassword, clientOf(req));
   }
 
   @Get('me')
@@ -55,10 +62,10 @@ export class AuthController {
     const name = dto.name ?? 'API token';
     if (dto.email !== undefined || dto.password !== undefined) {
       const user = await this.auth.verifyCredentials(dto.email ?? '', dto.password ?? '', clientOf(req));
-      return this.tokens.create(user.id, name, { userId: user.id, label: user.email });
+      return this.tokens.create(user.id, name, { userId: user.id, label: user.email }, dto.expiresInDays);
     }
     if (!req.principal) throw new Unauthenticated('Send email and password, or sign in first');
-    return this.tokens.create(req.principal.userId, name, req.principal);
+    return this.tokens.create(req.principal.userId, name, req.principal, dto.expiresInDays);
   }
 
   @Get('tokens')

@@ -1,13 +1,16 @@
-import { APP_CONFIG, AppConfig, AuditService, Clock, TooManyAttempts, Unauthenticated } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, AuditService, Clock, DomainError, runAsUnitOfWork, TooManyAttempts, Unauthenticated, ValidationFailed } from '@madoguchi/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull, LessThan, MoreThan } from 'typeorm';
-import { dummyHash, verifyPassword } from '../passwords/password-hasher';
+import { DataSource, IsNull, LessThan, MoreThan, Not } from 'typeorm';
+import { dummyHash, hashPassword, verifyPassword } from '../passwords/password-hasher';
+import { assertAcceptablePassword } from '../passwords/password-policy';
+import { AuthedRequest } from '../permissions/decorators';
 import { Principal } from '../permissions/principal';
 import { PrincipalLoader } from '../permissions/principal.loader';
 import { ApiToken } from '../tokens/api-token.entity';
 import { newSecretToken, sha256Hex } from '../tokens/secret-token';
 import { StaffUser } from '../users/staff-user.entity';
+import { AccessEvents } from './access-events';
 import { LoginAttempt } from './login-attempt.entity';
 import { Session } from './session.entity';
 
@@ -25,6 +28,21 @@ export interface NewSession {
 
 /** Failures from one address across all accounts before it is slowed down too. */
 const IP_FAILURE_FACTOR = 4;
+/** The first wait once a limit is reached; it doubles with each further failure, up to the window. */
+const FIRST_DELAY_MS = 30_000;
+/** How often an open live-event stream checks its session and rights again (changes made by other instances). */
+const RECHECK_MS = 15_000;
+
+/** What an open stream is told: hold events while its access is checked again, then the new principal (null: end it). */
+export interface AccessListener {
+  stale(): void;
+  fresh(principal: Principal | null): void;
+}
+
+/** `::ffff:192.0.2.1` and `192.0.2.1` are one client. */
+function clientKey(ip: string): string {
+  return (ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip).slice(0, 64);
+}
 
 @Injectable()
 export class AuthService {
@@ -34,12 +52,14 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly principals: PrincipalLoader,
     private readonly audit: AuditService,
+    private readonly access: AccessEvents,
   ) {}
 
   /** Checks the password under the login rate limit; returns the user id or throws 401/429. */
   async verifyCredentials(emailIn: string, password: string, client: ClientInfo): Promise<StaffUser> {
     const email = emailIn.trim().toLowerCase();
-    await this.assertNotLimited(email, client.ip);
+    const ip = clientKey(client.ip);
+    await this.assertNotLimited(email, ip);
     const user = await this.dataSource
       .getRepository(StaffUser)
       .createQueryBuilder('u')
@@ -48,7 +68,7 @@ export class AuthService {
       .getOne();
     const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, await dummyHash());
     const success = ok && !!user && user.active;
-    await this.dataSource.getRepository(LoginAttempt).insert({ email, ip: client.ip, at: this.clock.now(), success });
+    await this.dataSource.getRepository(LoginAttempt).insert({ email, ip, at: this.clock.now(), success });
     if (!success || !user) throw new Unauthenticated('Wrong email or password');
     return user;
   }
@@ -63,7 +83,7 @@ export class AuthService {
       tokenHash: sha256Hex(sessionToken),
       userId: user.id,
       csrfToken,
-      ip: client.ip.slice(0, 64),
+      ip: clientKey(client.ip),
       userAgent: client.userAgent?.slice(0, 255) ?? null,
       createdAt: now,
       expiresAt,
@@ -80,6 +100,36 @@ export class AuthService {
   async logout(sessionId: number, principal: Principal): Promise<void> {
     await this.dataSource.getRepository(Session).delete({ id: sessionId });
     await this.audit.record(principal.actor, { entity: 'session', entityId: sessionId, action: 'logout' });
+    this.access.changed([principal.userId]);
+  }
+
+  /**
+   * The signed-in user changes their own password: the current one must check out (under the
+   * login limit, so a borrowed session cannot guess it), the new one must pass the password rule.
+   * Every other session of the user ends; the one making the change (if any) stays.
+   */
+  async changePassword(principal: Principal, keepSessionId: number | undefined, currentPassword: string, newPassword: string, client: ClientInfo): Promise<void> {
+    const ip = clientKey(client.ip);
+    await this.assertNotLimited(principal.email, ip);
+    const user = await this.dataSource
+      .getRepository(StaffUser)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id: principal.userId })
+      .getOne();
+    if (!user) throw new Unauthenticated();
+    const ok = await verifyPassword(currentPassword, user.passwordHash);
+    await this.dataSource.getRepository(LoginAttempt).insert({ email: user.email, ip, at: this.clock.now(), success: ok });
+    if (!ok) throw new DomainError('WRONG_PASSWORD', 'The current password is wrong', 400, { currentPassword: ['currentPassword is wrong'] });
+    assertAcceptablePassword(newPassword, 'newPassword', { email: user.email });
+    if (newPassword === currentPassword) throw new ValidationFailed({ newPassword: ['newPassword must differ from the current password'] });
+    const passwordHash = await hashPassword(newPassword);
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(StaffUser).update({ id: user.id }, { passwordHash });
+      await m.getRepository(Session).delete(keepSessionId ? { userId: user.id, id: Not(keepSessionId) } : { userId: user.id });
+      await this.audit.record(principal.actor, { entity: 'user', entityId: user.id, action: 'password' }, m);
+    });
+    this.access.changed([user.id]);
   }
 
   /** The principal behind a session cookie, or null when it is unknown or expired. */
@@ -96,42 +146,108 @@ export class AuthService {
     return { principal, session };
   }
 
-  async fromBearer(token: string): Promise<Principal | null> {
+  /** The principal behind a bearer token, or null when it is unknown or revoked; throws when it expired. */
+  async fromBearer(token: string): Promise<{ principal: Principal; tokenId: number } | null> {
     const repo = this.dataSource.getRepository(ApiToken);
     const row = await repo.findOneBy({ tokenHash: sha256Hex(token), revokedAt: IsNull() });
     if (!row) return null;
+    const now = this.clock.now();
+    if (row.expiresAt && row.expiresAt <= now) throw new Unauthenticated('The bearer token has expired; make a new one');
     const principal = await this.principals.load(row.userId, 'token');
     if (!principal) return null;
-    const now = this.clock.now();
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
       await repo.update({ id: row.id }, { lastUsedAt: now });
     }
-    return principal;
+    return { principal, tokenId: row.id };
   }
 
+  /**
+   * Keeps a long-lived response (the live-event stream) in step with the access of the request
+   * that opened it: when this instance changes that user's access (or any group), and every
+   * RECHECK_MS for changes made elsewhere, the listener is told to hold its events, then given
+   * the reloaded principal, or null once the session or token is gone or the user disabled.
+   */
+  watch(req: AuthedRequest, listener: AccessListener): () => void {
+    const userId = req.principal!.userId;
+    const { sessionId, tokenId } = req;
+    let running = false;
+    let again = false;
+    let stopped = false;
+    const recheck = () => {
+      if (stopped) return;
+      listener.stale();
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      void runAsUnitOfWork(async () => {
+        let next: Principal | null = null;
+        do {
+          again = false;
+          next = await this.currentAccess(userId, sessionId, tokenId).catch(() => null);
+        } while (again && !stopped);
+        running = false;
+        if (!stopped) listener.fresh(next);
+      });
+    };
+    const unsubscribe = this.access.subscribe((ids) => {
+      if (ids === null || ids.includes(userId)) recheck();
+    });
+    const timer = setInterval(recheck, RECHECK_MS);
+    timer.unref();
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      unsubscribe();
+    };
+  }
+
+  private async currentAccess(userId: number, sessionId: number | undefined, tokenId: number | undefined): Promise<Principal | null> {
+    const now = this.clock.now();
+    if (sessionId !== undefined) {
+      if (!(await this.dataSource.getRepository(Session).existsBy({ id: sessionId, expiresAt: MoreThan(now) }))) return null;
+      return this.principals.load(userId, 'session');
+    }
+    if (tokenId !== undefined) {
+      const row = await this.dataSource.getRepository(ApiToken).findOneBy({ id: tokenId, revokedAt: IsNull() });
+      if (!row || (row.expiresAt && row.expiresAt <= now)) return null;
+      return this.principals.load(userId, 'token');
+    }
+    return null;
+  }
+
+  /**
+   * Throttles guessing per (account, address) and per address, never per account alone: the
+   * owner who types the right password from an address that has not failed always gets in.
+   * Once a limit is reached each attempt waits FIRST_DELAY_MS after the last failure, doubling
+   * with each further failure, never longer than the window.
+   */
   private async assertNotLimited(email: string, ip: string): Promise<void> {
     const { loginMaxFailures, loginWindowMinutes } = this.config.auth;
+    const windowMs = loginWindowMinutes * 60_000;
     const now = this.clock.now().getTime();
-    const since = new Date(now - loginWindowMinutes * 60_000);
+    const since = new Date(now - windowMs);
     const repo = this.dataSource.getRepository(LoginAttempt);
-    const retryAfter = (oldest: Date) => Math.max(1, Math.ceil((oldest.getTime() + loginWindowMinutes * 60_000 - now) / 1000));
+    const check = (failures: LoginAttempt[], limit: number) => {
+      if (failures.length < limit) return;
+      const delay = Math.min(windowMs, FIRST_DELAY_MS * 2 ** Math.min(20, failures.length - limit));
+      const until = failures[0].at.getTime() + delay;
+      if (now < until) throw new TooManyAttempts(Math.max(1, Math.ceil((until - now) / 1000)));
+    };
 
-    // Failures since the last success of this account count against it.
-    const lastSuccess = await repo.findOne({ where: { email, success: true, at: MoreThan(since) }, order: { at: 'DESC' } });
-    const from = lastSuccess ? lastSuccess.at : since;
-    const byEmail = await repo.find({
-      where: { email, success: false, at: MoreThan(from) },
+    // This account from this address: failures since its last success from here.
+    const lastSuccess = await repo.findOne({ where: { email, ip, success: true, at: MoreThan(since) }, order: { at: 'DESC' } });
+    const pair = await repo.find({
+      where: { email, ip, success: false, at: MoreThan(lastSuccess ? lastSuccess.at : since) },
       order: { at: 'DESC' },
-      take: loginMaxFailures,
+      take: loginMaxFailures + 21,
     });
-    if (byEmail.length >= loginMaxFailures) throw new TooManyAttempts(retryAfter(byEmail[byEmail.length - 1].at));
+    check(pair, loginMaxFailures);
 
+    // This address over all accounts (a success does not reset it: one known account must not buy more guesses).
     const ipLimit = loginMaxFailures * IP_FAILURE_FACTOR;
-    const byIp = await repo.find({
-      where: { ip, success: false, at: MoreThan(since) },
-      order: { at: 'DESC' },
-      take: ipLimit,
-    });
-    if (byIp.length >= ipLimit) throw new TooManyAttempts(retryAfter(byIp[byIp.length - 1].at));
+    const byIp = await repo.find({ where: { ip, success: false, at: MoreThan(since) }, order: { at: 'DESC' }, take: ipLimit + 21 });
+    check(byIp, ipLimit);
   }
 }

@@ -31,4 +31,8 @@ export class ApiToken {
 
   @Column({ type: 'datetime', precision: 3, nullable: true })
   revokedAt: Date | null;
+
+  /** Null: never expires (the creator chose so). */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  expiresAt: Date | null;
 }

@@ -1,5 +1,6 @@
-import { AuditService, Clock, NotFound } from '@madoguchi/core';
-import { Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, AuditService, Clock, NotFound } from '@madoguchi/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { AccessEvents } from '../sessions/access-events';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { Principal } from '../permissions/principal';
@@ -14,6 +15,8 @@ export interface TokenView {
   prefix: string;
   createdAt: Date;
   lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  expired: boolean;
 }
 
 @Injectable()
@@ -22,26 +25,39 @@ export class TokensService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly access: AccessEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async create(userId: number, name: string, actor: Principal | { userId: number; label: string }): Promise<{ id: number; name: string; token: string }> {
+  /** `expiresInDays`: left out, API_TOKEN_DAYS (90 by default); null, never. */
+  async create(
+    userId: number,
+    name: string,
+    actor: Principal | { userId: number; label: string },
+    expiresInDays?: number | null,
+  ): Promise<{ id: number; name: string; token: string; expiresAt: Date | null }> {
     const token = newSecretToken('mdg_');
+    const now = this.clock.now();
+    const days = expiresInDays === undefined ? this.config.auth.apiTokenDays : expiresInDays;
+    const expiresAt = days === null ? null : new Date(now.getTime() + days * 86400_000);
     const row = await this.dataSource.getRepository(ApiToken).save({
       userId,
       name,
       tokenHash: sha256Hex(token),
       prefix: token.slice(0, 12),
-      createdAt: this.clock.now(),
+      createdAt: now,
       lastUsedAt: null,
       revokedAt: null,
+      expiresAt,
     });
     const a = actor instanceof Principal ? actor.actor : actor;
-    await this.audit.record(a, { entity: 'api_token', entityId: row.id, action: 'create', after: { userId, name } });
-    return { id: row.id, name, token };
+    await this.audit.record(a, { entity: 'api_token', entityId: row.id, action: 'create', after: { userId, name, expiresAt } });
+    return { id: row.id, name, token, expiresAt };
   }
 
-  /** Own tokens; an admin sees everyone's. Revoked tokens are not listed. */
+  /** Own tokens; an admin sees everyone's. Revoked tokens are not listed; expired ones are, marked. */
   async list(principal: Principal): Promise<TokenView[]> {
+    const now = this.clock.now();
     const rows = await this.dataSource.getRepository(ApiToken).find({
       where: principal.isAdmin ? { revokedAt: IsNull() } : { revokedAt: IsNull(), userId: principal.userId },
       relations: { user: true },
@@ -55,6 +71,8 @@ export class TokensService {
       prefix: r.prefix,
       createdAt: r.createdAt,
       lastUsedAt: r.lastUsedAt,
+      expiresAt: r.expiresAt,
+      expired: !!r.expiresAt && r.expiresAt <= now,
     }));
   }
 
@@ -64,5 +82,6 @@ export class TokensService {
     if (!row || (!principal.isAdmin && row.userId !== principal.userId)) throw new NotFound('token', id);
     await repo.update({ id }, { revokedAt: this.clock.now() });
     await this.audit.record(principal.actor, { entity: 'api_token', entityId: id, action: 'revoke', before: { name: row.name } });
+    this.access.changed([row.userId]);
   }
 }

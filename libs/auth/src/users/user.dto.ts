@@ -11,8 +11,9 @@ export class CreateUserDto {
   @MaxLength(100)
   name: string;
 
+  /** 10–128 characters, not a common password: checked by the password policy. */
   @IsString()
-  @MinLength(8, { message: 'password must be at least 8 characters' })
+  @MinLength(10, { message: 'password must be at least 10 characters' })
   @MaxLength(200)
   password: string;
 
@@ -45,8 +46,9 @@ export class UpdateUserDto {
   name?: string;
 
   @IsOptional()
+  /** 10–128 characters, not a common password: checked by the password policy. */
   @IsString()
-  @MinLength(8, { message: 'password must be at least 8 characters' })
+  @MinLength(10, { message: 'password must be at least 10 characters' })
   @MaxLength(200)
   password?: string;
 

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireRights } from '../permissions/decorators';
+import { AuthedRequest, CurrentPrincipal, RequireRights } from '../permissions/decorators';
 import { Principal } from '../permissions/principal';
 import { CreateUserDto, UpdateUserDto } from './user.dto';
 import { UsersService } from './users.service';
@@ -27,8 +27,8 @@ export class UsersController {
   }
 
   @Patch(':id')
-  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentPrincipal() p: Principal) {
-    return this.users.update(id, dto, p.actor);
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @CurrentPrincipal() p: Principal, @Req() req: AuthedRequest) {
+    return this.users.update(id, dto, p.actor, req.sessionId);
   }
 }
 

@@ -1,9 +1,15 @@
-import { Actor, AuditService, Conflict, NotFound, ValidationFailed } from '@madoguchi/core';
+import { Actor, AuditService, ConfigError, Conflict, NotFound, SYSTEM_ACTOR, ValidationFailed } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { assertAnAdminRemains, lockAdminChanges } from '../groups/last-admin';
 import { PermissionGroup } from '../groups/permission-group.entity';
 import { hashPassword } from '../passwords/password-hasher';
+import { assertAcceptablePassword, passwordProblem } from '../passwords/password-policy';
+import { GlobalRight } from '../permissions/rights';
+import { AccessEvents } from '../sessions/access-events';
+import { Session } from '../sessions/session.entity';
 import { StaffUser } from './staff-user.entity';
 import { CreateUserDto, UpdateUserDto } from './user.dto';
 
@@ -31,11 +37,15 @@ export function toUserView(u: StaffUser): UserView {
   };
 }
 
+/** The group the first start and admin:reset create when none grants the admin right. */
+export const ADMIN_GROUP_NAME = '管理者';
+
 @Injectable()
 export class UsersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly access: AccessEvents,
   ) {}
 
   async list(): Promise<UserView[]> {
@@ -56,6 +66,7 @@ export class UsersService {
   }
 
   async create(dto: CreateUserDto, actor: Actor): Promise<UserView> {
+    assertAcceptablePassword(dto.password, 'password', { email: dto.email });
     return this.dataSource.transaction(async (m) => {
       const email = dto.email.trim().toLowerCase();
       if (await m.getRepository(StaffUser).existsBy({ email })) {
@@ -78,8 +89,15 @@ export class UsersService {
     });
   }
 
-  async update(id: number, dto: UpdateUserDto, actor: Actor): Promise<UserView> {
-    return this.dataSource.transaction(async (m) => {
+  /**
+   * An administrator's change to a user. A new password or deactivation ends the user's sessions
+   * (but `keepSessionId`, the administrator's own, when they change themselves); any change tells
+   * the user's open live-event streams to look at their rights again.
+   */
+  async update(id: number, dto: UpdateUserDto, actor: Actor, keepSessionId?: number): Promise<UserView> {
+    if (dto.password !== undefined) assertAcceptablePassword(dto.password, 'password', { email: dto.email });
+    const view = await this.dataSource.transaction(async (m) => {
+      await lockAdminChanges(m);
       const repo = m.getRepository(StaffUser);
       const user = await repo.findOne({ where: { id }, relations: { groups: true } });
       if (!user) throw new NotFound('user', id);
@@ -96,6 +114,11 @@ export class UsersService {
       if (dto.groupIds !== undefined) user.groups = await this.groupsByIds(m, dto.groupIds);
       if (dto.password !== undefined) user.passwordHash = await hashPassword(dto.password);
       await repo.save(user);
+      if (dto.active === false || dto.groupIds !== undefined) await assertAnAdminRemains(m);
+      if (dto.password !== undefined || dto.active === false) {
+        const keep = keepSessionId !== undefined && actor.userId === id ? keepSessionId : undefined;
+        await m.getRepository(Session).delete(keep !== undefined ? { userId: id, id: Not(keep) } : { userId: id });
+      }
       const after = toUserView(user);
       await this.audit.record(
         actor,
@@ -104,10 +127,51 @@ export class UsersService {
       );
       return after;
     });
+    this.access.changed([id]);
+    return view;
+  }
+
+  /**
+   * Recovery for an instance left without an administrator (`npm run admin:reset -- --email …`):
+   * the user (created when missing) is activated, put into a group with the admin right (the
+   * first such group, or a new 管理者 group) and given the password, or a generated one that the
+   * caller prints once. Their sessions end.
+   */
+  async resetAdministrator(emailIn: string, password?: string): Promise<{ email: string; password: string; created: boolean; group: string }> {
+    const email = emailIn.trim().toLowerCase();
+    if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ValidationFailed({ email: ['email must be an email address'] });
+    const secret = password ?? randomBytes(12).toString('base64url');
+    assertAcceptablePassword(secret, 'password', { email });
+    const passwordHash = await hashPassword(secret);
+    const result = await this.dataSource.transaction(async (m) => {
+      await lockAdminChanges(m);
+      const groups = m.getRepository(PermissionGroup);
+      let group = (await groups.find({ order: { id: 'ASC' } })).find((g) => g.rights.includes('admin'));
+      if (!group) {
+        const name = (await groups.existsBy({ name: ADMIN_GROUP_NAME })) ? `${ADMIN_GROUP_NAME} (${new Date().toISOString().slice(0, 10)})` : ADMIN_GROUP_NAME;
+        group = await groups.save(groups.create({ name, rights: ['admin'] as GlobalRight[] }));
+        await this.audit.record(SYSTEM_ACTOR, { entity: 'group', entityId: group.id, action: 'create', after: { name, rights: group.rights } }, m);
+      }
+      const repo = m.getRepository(StaffUser);
+      let user = await repo.findOne({ where: { email }, relations: { groups: true } });
+      const created = !user;
+      user ??= repo.create({ email, name: ADMIN_GROUP_NAME, branch: null, groups: [] });
+      user.active = true;
+      user.passwordHash = passwordHash;
+      if (!user.groups.some((g) => g.id === group.id)) user.groups = [...user.groups, group];
+      user = await repo.save(user);
+      await m.getRepository(Session).delete({ userId: user.id });
+      await this.audit.record(SYSTEM_ACTOR, { entity: 'user', entityId: user.id, action: 'admin-reset', after: toUserView(user) }, m);
+      return { id: user.id, created, group: group.name };
+    });
+    this.access.changed([result.id]);
+    return { email, password: secret, created: result.created, group: result.group };
   }
 
   /** Used once, on an empty database. */
   async createInitialAdmin(email: string, name: string, password: string, adminGroup: PermissionGroup, actor: Actor): Promise<StaffUser> {
+    const problem = passwordProblem(password, { email });
+    if (problem) throw new ConfigError([`MADOGUCHI_ADMIN_PASSWORD: ${problem}`]);
     const repo = this.dataSource.getRepository(StaffUser);
     const user = await repo.save(
       repo.create({ email: email.toLowerCase(), name, passwordHash: await hashPassword(password), active: true, branch: null, groups: [adminGroup] }),

@@ -75,6 +75,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       cookieSecure: raw.COOKIE_SECURE,
       loginMaxFailures: raw.LOGIN_MAX_FAILURES,
       loginWindowMinutes: raw.LOGIN_WINDOW_MINUTES,
+      trustedProxies: raw.TRUSTED_PROXIES,
+      apiTokenDays: raw.API_TOKEN_DAYS,
     },
     company: { name: raw.COMPANY_NAME, timeZone: raw.TIME_ZONE },
     frontend: { dir: abs(raw.FRONTEND_DIR) },

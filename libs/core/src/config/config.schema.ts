@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => {
@@ -6,6 +7,14 @@ const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no
 });
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [addr, bits, ...rest] = entry.split('/');
+  const kind = isIP(addr);
+  if (!kind || rest.length) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128));
+}
 
 /** The raw keys, as they stand in config/default.json and in the environment. */
 export const rawConfigSchema = z.object({
@@ -26,12 +35,21 @@ export const rawConfigSchema = z.object({
   SECRET_KEY_FILE: z.string(),
   STORAGE_DIR: z.string().min(1),
   MADOGUCHI_ADMIN_EMAIL: z.union([z.literal(''), z.email()]),
-  MADOGUCHI_ADMIN_PASSWORD: z.union([z.literal(''), z.string().min(8, 'must be at least 8 characters')]),
+  /** Length only here; the first start also refuses a common password (libs/auth password policy). */
+  MADOGUCHI_ADMIN_PASSWORD: z.union([z.literal(''), z.string().min(10, 'must be at least 10 characters').max(128, 'must be at most 128 characters')]),
   DEMO_DATA: bool,
   SESSION_TTL_HOURS: int(1, 24 * 90),
-  COOKIE_SECURE: bool,
+  /** auto: Secure whenever the request came over HTTPS (PUBLIC_URL https, or X-Forwarded-Proto from a trusted proxy). */
+  COOKIE_SECURE: z.union([z.literal('auto'), bool]),
   LOGIN_MAX_FAILURES: int(1, 1000),
   LOGIN_WINDOW_MINUTES: int(1, 24 * 60),
+  /** Proxies whose X-Forwarded-For/-Proto are believed: addresses or subnets, comma-separated; empty trusts none. */
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isProxyAddress, 'each entry must be an IP address, a subnet (10.0.0.0/8) or loopback/linklocal/uniquelocal'))),
+  /** Days an API token lasts when its creator does not choose. */
+  API_TOKEN_DAYS: int(1, 3650),
   COMPANY_NAME: z.string(),
   TIME_ZONE: z.string().refine((tz) => {
     try {
@@ -91,7 +109,14 @@ export interface AppConfig {
   secretKey: Buffer;
   storage: { dir: string };
   bootstrap: { adminEmail: string; adminPassword: string; demoData: boolean };
-  auth: { sessionTtlHours: number; cookieSecure: boolean; loginMaxFailures: number; loginWindowMinutes: number };
+  auth: {
+    sessionTtlHours: number;
+    cookieSecure: boolean | 'auto';
+    loginMaxFailures: number;
+    loginWindowMinutes: number;
+    trustedProxies: string[];
+    apiTokenDays: number;
+  };
   company: { name: string; timeZone: string };
   frontend: { dir: string };
   mail: {
