@@ -54,8 +54,8 @@ describe.each(DB_KINDS)('reply workflow on %s', (kind) => {
     step1 = await group('課長', true);
     step2 = await group('部長', true);
     const user = async (email: string, name: string, groupIds: number[]) => {
-      await admin.post('/api/users', { email, name, password: 'password-123', groupIds }).expect(201);
-      return t.login(email, 'password-123');
+      await admin.post('/api/users', { email, name, password: 'workflow-pass-123', groupIds }).expect(201);
+      return t.login(email, 'workflow-pass-123');
     };
     agent = await user(`agent-${kind}@test.local`, '佐藤 担当', [agents]);
     approver1 = await user(`kacho-${kind}@test.local`, '鈴木 課長', [step1]);
@@ -256,8 +256,8 @@ describe.each(DB_KINDS)('reply workflow on %s', (kind) => {
   it('lets only users with the approve right on the mailbox decide, however they sit in the policy, and tells only them', async () => {
     // A group with view-only rights on this mailbox, named as the step's approver group.
     const viewOnly = (await admin.post('/api/groups', { name: '閲覧のみ課長', rights: [], mailboxRights: [{ mailboxId, view: true, reply: false, approve: false, manage: false }] }).expect(201)).body.id as number;
-    await admin.post('/api/users', { email: `viewer-${kind}@test.local`, name: '閲覧 のみ', password: 'password-123', groupIds: [viewOnly] }).expect(201);
-    const viewer = await t.login(`viewer-${kind}@test.local`, 'password-123');
+    await admin.post('/api/users', { email: `viewer-${kind}@test.local`, name: '閲覧 のみ', password: 'workflow-pass-123', groupIds: [viewOnly] }).expect(201);
+    const viewer = await t.login(`viewer-${kind}@test.local`, 'workflow-pass-123');
     await policy({ mode: 'all', steps: [{ approverGroupIds: [viewOnly, step1] }], notifyByMail: true }).expect(200);
     const { ticket } = await inbound('閲覧者は承認できない');
     while ((await dispatch()) > 0);
