@@ -1,6 +1,16 @@
 import { MailAddress } from './article.entity';
 
-export type InboundClassification = 'normal' | 'auto_reply' | 'bounce' | 'loop';
+export type InboundClassification = 'normal' | 'auto_reply' | 'bounce' | 'abuse_report' | 'loop';
+
+/** What an attached message (message/rfc822, a forwarded mail) says, for the console to show it. */
+export interface ForwardedMail {
+  subject: string;
+  from: MailAddress | null;
+  /** ISO 8601, null when its Date header could not be read. */
+  date: string | null;
+  messageId: string | null;
+  text: string;
+}
 
 export interface StoredAttachment {
   filename: string;
@@ -9,6 +19,7 @@ export interface StoredAttachment {
   blobKey: string;
   contentId: string | null;
   inline: boolean;
+  forwarded?: ForwardedMail | null;
 }
 
 /** One parsed inbound email, ready to become an article: what a channel hands to tickets. */

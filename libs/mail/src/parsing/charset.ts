@@ -12,6 +12,7 @@ const SHIFT_JIS_LABELS =
 const EUC_JP_LABELS = /^(?:x-)?(?:euc-?jp(?:-ms)?|eucjp-?(?:ms|win|open)|cseucpkdfmtjapanese|cp51932|ujis)$/;
 const UTF8_LABELS = /^(?:utf-?8|unicode-1-1-utf-8)$/;
 const ASCII_LABELS = /^(?:us-?ascii|ascii|ansi_x3\.4-1968|iso646-us|csascii|7bit|us)$/;
+const UTF7_LABELS = /^(?:utf-?7|unicode-1-1-utf-7|csunicode11utf7|x-utf-?7)$/;
 
 /** A charset label as mail carries it: lower-cased, without quotes and surrounding space. */
 export function normalizeLabel(label: string | null | undefined): string {
@@ -32,6 +33,19 @@ export function japaneseCharsetOf(label: string | null | undefined): JapaneseCha
 
 export function isUtf8Label(label: string | null | undefined): boolean {
   return UTF8_LABELS.test(normalizeLabel(label));
+}
+
+/**
+ * UTF-7 (RFC 2152), which libmime and mailparser refuse on purpose: a filter that looks for "<"
+ * in the raw text misses `+ADw-script+AD4-`. Here the decoded text is what gets sanitised, so it
+ * is decoded (by iconv-lite's own codec) and goes on like any other text.
+ */
+export function isUtf7Label(label: string | null | undefined): boolean {
+  return UTF7_LABELS.test(normalizeLabel(label));
+}
+
+export function decodeUtf7(bytes: Uint8Array): string {
+  return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'utf-7');
 }
 
 export function isAsciiLabel(label: string | null | undefined): boolean {
@@ -141,14 +155,48 @@ export function looksJapanese(text: string): boolean {
  * when valid, else Shift_JIS or EUC-JP when one of them decodes cleanly into Japanese text.
  * encoding-japanese's guess only decides which of the two is tried first.
  */
-export function detectJapaneseCharset(bytes: Uint8Array): JapaneseCharset | 'UTF-8' | null {
+export function detectJapaneseCharset(
+  bytes: Uint8Array,
+  opts: { kanjiOnly?: boolean } = {},
+): JapaneseCharset | 'UTF-8' | null {
   if (!hasEightBit(bytes)) return hasIso2022JpEscapes(bytes) ? 'ISO-2022-JP' : null;
   if (isValidUtf8(bytes)) return 'UTF-8';
   const guess = Encoding.detect(bytes.subarray(0, 64 * 1024), ['SJIS', 'EUCJP']);
   const order: JapaneseCharset[] = guess === 'EUCJP' ? ['EUC-JP', 'Shift_JIS'] : ['Shift_JIS', 'EUC-JP'];
   for (const charset of order) {
     const text = decodeBytes(bytes, charset);
-    if (!UNDECODABLE.test(text) && looksJapanese(text)) return charset;
+    if (!UNDECODABLE.test(text) && (looksJapanese(text) || (opts.kanjiOnly && isKanjiOnly(text) && !readsAsLatin1(bytes))))
+      return charset;
   }
   return null;
+}
+
+/**
+ * Short header text such as a subject "見積依頼" or a company name has no kana. Accepted only when
+ * every non-ASCII character (at least two) is a kanji or full-width form, and the bytes do not
+ * read as Latin-1 (see readsAsLatin1): "Hélène" is valid Shift_JIS kanji too.
+ */
+/**
+ * Latin-1 (or windows-1252) text: every 8-bit byte a letter (0xC0 and up) standing alone between
+ * ASCII bytes, as accented letters do in European words. Kanji in Shift_JIS or EUC-JP take two
+ * 8-bit bytes in a row, or a lead byte in 0x81–0x9F.
+ */
+function readsAsLatin1(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] < 0x80) continue;
+    if (bytes[i] < 0xc0 || (i + 1 < bytes.length && bytes[i + 1] >= 0x80)) return false;
+  }
+  return true;
+}
+
+function isKanjiOnly(text: string): boolean {
+  let count = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x80) continue;
+    const kanji = (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff5e);
+    if (!kanji) return false;
+    count++;
+  }
+  return count >= 2;
 }

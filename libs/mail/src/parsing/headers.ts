@@ -4,6 +4,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import {
   decodeBytes,
   decodesCleanly,
+  decodeUtf7,
   detectJapaneseCharset,
   hasEightBit,
   hasIso2022JpEscapes,
@@ -54,7 +55,7 @@ function charsetForRawHeader(bytes: Buffer, hint: string | null | undefined): st
   } else if (hint && !isUtf8Label(hint) && !isAsciiLabel(hint) && isKnownCharset(hint)) {
     return hint;
   }
-  const detected = detectJapaneseCharset(bytes);
+  const detected = detectJapaneseCharset(bytes, { kanjiOnly: true });
   return detected && detected !== 'UTF-8' ? detected : 'windows-1252';
 }
 
@@ -76,14 +77,50 @@ export function normalizeCharsetLabels(value: string): string {
     });
 }
 
-/** RFC 2047 decoding (adjacent words of one charset joined first, so split characters survive). */
+/**
+ * RFC 2047 decoding (adjacent words of one charset joined first, so split characters survive).
+ * The text comes in with its raw 8-bit bytes already decoded (decodeRawHeaderText), so those
+ * characters must not go through a word's charset a second time.
+ */
 export function decodeEncodedWords(text: string): string {
   if (!text.includes('=?')) return text;
   try {
-    return libmime.decodeWords(normalizeCharsetLabels(text));
+    return libmime.decodeWords(utf7WordsAsUtf8(rawTextOutOfQWords(normalizeCharsetLabels(text))));
   } catch {
     return text;
   }
+}
+
+/**
+ * libmime reads a Q word's text as UTF-8 bytes and decodes them in the word's charset, so a raw
+ * "ö" inside `=?ISO-8859-1?Q?Fr…sche?=` came out as "Ã¶". Such characters are cut out of the
+ * word and stand between its two halves, decoded once.
+ */
+function rawTextOutOfQWords(text: string): string {
+  if (!/[^\x00-\x7f]/.test(text)) return text;
+  return text.replace(/=\?([^?\s]+)\?([qQ])\?([^?]*[^\x00-\x7f][^?]*)\?=/g, (_, charset: string, q: string, body: string) =>
+    body
+      .split(/([^\x00-\x7f]+)/)
+      .map((piece, i) => (i % 2 ? piece : piece ? `=?${charset}?${q}?${piece}?=` : ''))
+      .join(''),
+  );
+}
+
+const UTF7_WORD = /=\?((?:x-)?utf-?7|unicode-1-1-utf-7|csunicode11utf7)(?:\*[^?]*)?\?([bBqQ])\?([^?]*)\?=/gi;
+
+/** UTF-7 encoded words (which libmime refuses, see isUtf7Label) rewritten as UTF-8 ones. */
+function utf7WordsAsUtf8(text: string): string {
+  if (!/utf-?7/i.test(text)) return text;
+  return text.replace(UTF7_WORD, (whole, _charset: string, encoding: string, body: string) => {
+    const bytes =
+      encoding.toLowerCase() === 'b'
+        ? Buffer.from(body, 'base64')
+        : Buffer.from(
+            body.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            'latin1',
+          );
+    return `=?UTF-8?B?${Buffer.from(decodeUtf7(bytes), 'utf8').toString('base64')}?=`;
+  });
 }
 
 /** The value of a header line, unfolded and with its bytes decoded (encoded words left as they are). */

@@ -4,17 +4,25 @@ import type { MimeNode, SplitterChunk } from '@zone-eu/mailsplit';
 import libmime from 'libmime';
 import {
   decodesCleanly,
+  decodeUtf7,
   detectJapaneseCharset,
   hasEightBit,
   hasIso2022JpEscapes,
   isAsciiLabel,
   isKnownCharset,
+  isUtf7Label,
   isUtf8Label,
   isValidUtf8,
   japaneseCharsetOf,
   normalizeLabel,
 } from './charset';
-import { DeliveryStatus, messageIdInHeaderBlock, parseDeliveryStatus } from './delivery-status';
+import {
+  DeliveryStatus,
+  FeedbackReport,
+  messageIdInHeaderBlock,
+  parseDeliveryStatus,
+  parseFeedbackReport,
+} from './delivery-status';
 import { decodeRawHeaderText, normalizeCharsetLabels, parseMessageIds } from './headers';
 
 /**
@@ -28,8 +36,10 @@ export interface MimeInspection {
   repairs: string[];
   /** The charset the first body text part is in, a hint for raw 8-bit top-level headers. */
   bodyCharset: string | null;
-  /** The first message/delivery-status part, parsed. */
+  /** Every message/delivery-status part, parsed, their recipients in one list. */
   deliveryStatus: DeliveryStatus | null;
+  /** The message/feedback-report part of an ARF report (RFC 5965), parsed. */
+  feedbackReport: FeedbackReport | null;
   /** Message-IDs of attached messages (message/rfc822, text/rfc822-headers), in order. */
   attachedMessageIds: string[];
 }
@@ -37,6 +47,7 @@ export interface MimeInspection {
 const MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
 const HEADERS_TYPES = new Set(['text/rfc822-headers', 'message/rfc822-headers', 'message/global-headers']);
 const DELIVERY_STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
+const FEEDBACK_REPORT_TYPE = 'message/feedback-report';
 
 export async function inspectMime(raw: Buffer): Promise<MimeInspection> {
   const chunks = await splitMime(raw);
@@ -44,6 +55,7 @@ export async function inspectMime(raw: Buffer): Promise<MimeInspection> {
   const repairs: string[] = [];
   let bodyCharset: string | null = null;
   let deliveryStatus: DeliveryStatus | null = null;
+  let feedbackReport: FeedbackReport | null = null;
   const attachedMessageIds: string[] = [];
   const leaves: MimeNode[] = [];
 
@@ -51,11 +63,24 @@ export async function inspectMime(raw: Buffer): Promise<MimeInspection> {
     if (node.type !== 'node') continue;
     if (isEmbeddedMessageRoot(node))
       attachedMessageIds.push(...parseMessageIds(headerOf(node, 'message-id')).slice(0, 1));
-    const body = bodies.get(node);
-    if (!body) continue;
+    const disposition = attachmentDisposition(node);
+    if (disposition) repairs.push(disposition);
+    const chunksOfBody = bodies.get(node);
+    if (!chunksOfBody) continue;
+    const body = chunksOfBody.map((c) => c.value);
     leaves.push(node);
     const contentType = contentTypeOf(node);
-    if (isBodyText(node)) {
+    if (isBodyText(node) && isUtf7Label(node.charset || '') && node.headers) {
+      // mailparser refuses UTF-7 (see isUtf7Label): the part goes on as UTF-8 in base64.
+      const label = node.charset;
+      const text = decodeUtf7(decodeTransferEncoding(node, body));
+      replaceBody(chunksOfBody, Buffer.from(Buffer.from(text, 'utf8').toString('base64').replace(/.{76}(?=.)/g, '$&\r\n')));
+      node.headers.update('Content-Transfer-Encoding', 'base64');
+      node.encoding = 'base64';
+      node.setCharset('utf-8');
+      repairs.push(`part ${leaves.length} (${contentType}): charset ${label} → utf-8`);
+      bodyCharset ??= 'utf-8';
+    } else if (isBodyText(node)) {
       const charset = charsetForText(decodeTransferEncoding(node, body), node.charset || '', contentType);
       if (charset) {
         repairs.push(
@@ -65,8 +90,13 @@ export async function inspectMime(raw: Buffer): Promise<MimeInspection> {
       }
       bodyCharset ??= charset ?? (node.charset || null);
     } else if (DELIVERY_STATUS_TYPES.has(contentType) && !isInsideEmbeddedMessage(node)) {
-      // A report inside a forwarded message is the customer's, not one about our mail.
-      deliveryStatus ??= parseDeliveryStatus(decodeTransferEncoding(node, body).toString('utf8'));
+      // A report inside a forwarded message is the customer's, not one about our mail. A report
+      // may carry several parts (one per reporting MTA): every recipient of each counts.
+      const status = parseDeliveryStatus(decodeTransferEncoding(node, body).toString('utf8'));
+      if (!deliveryStatus) deliveryStatus = status;
+      else deliveryStatus.recipients.push(...status.recipients);
+    } else if (contentType === FEEDBACK_REPORT_TYPE && !isInsideEmbeddedMessage(node)) {
+      feedbackReport ??= parseFeedbackReport(decodeTransferEncoding(node, body).toString('utf8'));
     } else if (MESSAGE_TYPES.has(contentType) || HEADERS_TYPES.has(contentType)) {
       const id = messageIdInHeaderBlock(decodeTransferEncoding(node, body).toString('latin1'));
       if (id) attachedMessageIds.push(id);
@@ -82,8 +112,33 @@ export async function inspectMime(raw: Buffer): Promise<MimeInspection> {
     repairs,
     bodyCharset,
     deliveryStatus,
+    feedbackReport,
     attachedMessageIds: [...new Set(attachedMessageIds)],
   };
+}
+
+/**
+ * Parts mailparser would fold into the body that are attachments: a text part that carries a
+ * file name (Apple Mail and phones send attached .txt files as `inline; filename=…`), and a
+ * message/rfc822 part marked inline (a forwarded mail, which is its own message, not body text).
+ * The root is left alone: a message that is one named text part still has a body.
+ */
+function attachmentDisposition(node: MimeNode): string | null {
+  if (!node.parentNode || node.multipart || node.disposition === 'attachment' || !node.headers) return null;
+  const type = contentTypeOf(node);
+  const namedText = (type === 'text/plain' || type === 'text/html') && !!node.filename;
+  if (!namedText && !(type === 'message/rfc822' && node.disposition === 'inline')) return null;
+  const line = node.headers.getList().find((l) => l.key === 'content-disposition')?.line;
+  const params = line ? line.replace(/^[^:]*:/, '').replace(/\r?\n[ \t]+/g, ' ').replace(/^\s*[^;]*/, '') : '';
+  // A Buffer, so that raw 8-bit name bytes go back as they came (a string would be UTF-8 encoded).
+  node.headers.update('Content-Disposition', Buffer.from(`attachment${params}`, 'latin1'));
+  node.disposition = 'attachment';
+  return `${type} part${node.filename ? ` "${node.filename}"` : ''}: disposition ${line ? 'inline' : '(none)'} → attachment`;
+}
+
+/** The decoded body of a leaf instead of its bytes (a leaf's body may come in several chunks). */
+function replaceBody(chunks: BodyChunk[], body: Buffer): void {
+  chunks.forEach((c, i) => (c.value = i ? Buffer.alloc(0) : body));
 }
 
 async function splitMime(raw: Buffer): Promise<SplitterChunk[]> {
@@ -99,16 +154,18 @@ function joinMime(chunks: SplitterChunk[]): Buffer {
   return Buffer.concat(chunks.map((c) => (c.type === 'node' ? c.getHeaders() : c.value)));
 }
 
-/** The (still transfer-encoded) body of every leaf node. */
-function leafBodies(chunks: SplitterChunk[]): Map<MimeNode, Buffer[]> {
-  const bodies = new Map<MimeNode, Buffer[]>();
-  let current: Buffer[] | null = null;
+type BodyChunk = Exclude<SplitterChunk, MimeNode>;
+
+/** The body chunks (still transfer-encoded) of every leaf node. */
+function leafBodies(chunks: SplitterChunk[]): Map<MimeNode, BodyChunk[]> {
+  const bodies = new Map<MimeNode, BodyChunk[]>();
+  let current: BodyChunk[] | null = null;
   for (const chunk of chunks) {
     if (chunk.type === 'node') {
       current = chunk.multipart ? null : [];
       if (current) bodies.set(chunk, current);
     } else if (chunk.type === 'body' && current) {
-      current.push(chunk.value);
+      current.push(chunk);
     }
   }
   return bodies;

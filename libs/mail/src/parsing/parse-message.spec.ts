@@ -491,3 +491,77 @@ describe('parseMessage fails with a typed error, never a hang', () => {
     ).toBe('late start');
   });
 });
+
+describe('parseMessage reads every mail right (held-out corpora)', () => {
+  it('decodes raw 8-bit bytes inside and next to encoded words once, in the message charset', async () => {
+    const latin1 = await parse('raw-latin1-in-encoded-words.eml');
+    expect(latin1.subject).toBe('Frösche über Kröten');
+    expect(latin1.from).toEqual({ address: 'joerg@example.de', name: 'Jörg Müller' });
+    expect(latin1.text).toBe('Grüße aus Köln');
+    expect((await parse('raw-utf8-in-encoded-word.eml')).subject).toBe('Frösche und 日本');
+  });
+
+  it('reads unlabelled raw Shift_JIS headers of kanji only (no kana to detect by)', async () => {
+    const message = await parse('raw-shift-jis-kanji-headers.eml');
+    expect(message.subject).toBe('見積依頼 (No.12)');
+    expect(message.from).toEqual({ address: 'info@yamamoto.example.jp', name: '山本商事' });
+  });
+
+  it('keeps unlabelled raw Latin-1 headers Latin-1', async () => {
+    const message = await parseMessage(Buffer.from('From: a@example.de\r\nSubject: Grüße aus Köln\r\n\r\nx', 'latin1'));
+    expect(message.subject).toBe('Grüße aus Köln');
+  });
+
+  it('decodes UTF-7 in encoded words and in text and HTML bodies, the HTML sanitised after decoding', async () => {
+    const message = await parse('utf-7.eml');
+    expect(message.subject).toBe('日本語のmail');
+    expect(message.from).toEqual({ address: 'utf7@example.jp', name: '小林 花子' });
+    expect(message.text).toBe('日本語の本文です. Café 1<2');
+    expect(message.html).toBe('<p>日本語</p>');
+  });
+
+  it('lists named inline text parts as attachments, not as body text', async () => {
+    const message = await parse('inline-named-text-parts.eml');
+    expect(message.text).toBe('Please see the notes.');
+    expect(message.attachments.map((a) => [a.filename, a.contentType, a.content.toString().trim()])).toEqual([
+      ['notes.txt', 'text/plain', 'line 1 of the notes'],
+      ['page.html', 'text/html', '<p>saved page</p>'],
+    ]);
+  });
+
+  it('keeps an inline message/rfc822 part as an attachment with its own subject, sender, date and text', async () => {
+    const message = await parse('forwarded-inline-rfc822.eml');
+    expect(message.text).toBe('下記のメールを転送します。');
+    expect(message.attachments).toHaveLength(1);
+    expect(message.attachments[0].contentType).toBe('message/rfc822');
+    expect(message.attachments[0].message).toEqual({
+      subject: '納品について',
+      from: { address: 'sasaki@shop.example.jp', name: '佐々木 商店' },
+      date: new Date('2026-11-16T00:30:00.000Z'),
+      messageId: 'nouhin.77@shop.example.jp',
+      text: '納品は来週の火曜日です。',
+    });
+    expect(message.attachedMessageIds).toEqual(['nouhin.77@shop.example.jp']);
+    // An attached .eml is read the same way.
+    expect((await parse('forwarded-rfc822.eml')).attachments[0].message).toMatchObject({
+      subject: 'original question',
+      from: { address: 'orig@example.com', name: 'Original Sender' },
+      text: 'The original body.',
+    });
+  });
+
+  it('reads every message/delivery-status part and the message/feedback-report part of an ARF report', async () => {
+    const dsn = await parse('bounce-multiple-status-parts.eml');
+    expect(dsn.deliveryStatus?.recipients.map((r) => r.finalRecipient)).toEqual([
+      'gone@example.net',
+      'slow@example.net',
+      'full@example.org',
+    ]);
+    const arf = await parse('arf-abuse-report.eml');
+    expect(arf.reportType).toBe('feedback-report');
+    expect(arf.feedbackReport?.feedbackType).toBe('abuse');
+    expect(arf.text).toContain('This is an email abuse report');
+    expect(arf.text).not.toContain('Thank you for your inquiry.');
+    expect(arf.attachedMessageIds).toEqual(['IQ000128.20261117.bb22@madoguchi.example.jp']);
+  });
+});

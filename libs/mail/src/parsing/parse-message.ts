@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import libmime from 'libmime';
 import { Attachment, ParsedMail, simpleParser, SimpleParserOptions } from 'mailparser';
-import { DeliveryStatus } from './delivery-status';
+import { DeliveryStatus, FeedbackReport } from './delivery-status';
 import {
   Address,
   decodeTextHeader,
@@ -28,7 +28,21 @@ export interface ParsedAttachment {
   inline: boolean;
   /** sha256, hex. */
   checksum: string;
+  /** For an attached message (message/rfc822, a forwarded mail): what it says; else null. */
+  message: ForwardedMessage | null;
 }
+
+/** An attached message as the reader sees it: its own subject, sender, date and text. */
+export interface ForwardedMessage {
+  subject: string;
+  from: Address | null;
+  date: Date | null;
+  messageId: string | null;
+  /** Its plain text (a rendering of its HTML when it has only HTML), at most FORWARDED_TEXT_LIMIT characters. */
+  text: string;
+}
+
+export const FORWARDED_TEXT_LIMIT = 100_000;
 
 export interface MessageHeaders {
   autoSubmitted?: string;
@@ -66,8 +80,10 @@ export interface ParsedMessage {
   isReport: boolean;
   /** report-type of a multipart/report, lower-cased (delivery-status, disposition-notification …). */
   reportType?: string;
-  /** The first message/delivery-status part, parsed (bounces and delay notices). */
+  /** The message/delivery-status parts, parsed (bounces and delay notices): every recipient of each. */
   deliveryStatus: DeliveryStatus | null;
+  /** The message/feedback-report part of an ARF report (abuse, fraud …), parsed. */
+  feedbackReport: FeedbackReport | null;
   /** Message-IDs of the messages attached to this one (message/rfc822, text/rfc822-headers). */
   attachedMessageIds: string[];
   /** What parsing had to repair or leave out, one line each (for logs). */
@@ -124,18 +140,50 @@ const MAX_HTML_NESTING = 1000;
 export async function parseMessage(raw: Buffer, opts: ParseOptions = {}): Promise<ParsedMessage> {
   const input = normalizeFraming(raw);
   if (!input.length) throw new MailParseError('EMPTY', 'The message is empty');
-  return withTimeout(parseInput(input, opts.inspect ?? 'auto'), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  return withTimeout(parseInput(input, opts.inspect ?? 'auto', true), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 }
 
-async function parseInput(input: Buffer, inspect: 'auto' | 'always'): Promise<ParsedMessage> {
+async function parseInput(input: Buffer, inspect: 'auto' | 'always', readAttachedMessages: boolean): Promise<ParsedMessage> {
+  let message: ParsedMessage | null = null;
   if (inspect === 'auto' && !mayNeedInspection(input)) {
     // Most mail: parsed once, and the result shows whether a label was wrong after all.
     const parsed = await runMailparser(input);
-    if (!looksMisdecoded(parsed)) return toParsedMessage(parsed, headerLinesOf(parsed), uninspected(input));
+    if (!looksMisdecoded(parsed)) message = toParsedMessage(parsed, headerLinesOf(parsed), uninspected(input));
   }
-  const inspection = await inspectOrPassThrough(input);
-  const parsed = await runMailparser(inspection.raw);
-  return toParsedMessage(parsed, headerLinesOf(parsed), inspection);
+  if (!message) {
+    const inspection = await inspectOrPassThrough(input);
+    const parsed = await runMailparser(inspection.raw);
+    message = toParsedMessage(parsed, headerLinesOf(parsed), inspection);
+  }
+  if (readAttachedMessages) await readAttachedMessagesOf(message, inspect);
+  return message;
+}
+
+const ATTACHED_MESSAGE_TYPES = new Set(['message/rfc822', 'message/global']);
+
+/**
+ * Attached messages (forwards, the returned mail of a bounce) are parsed like any other mail, so
+ * that the console can show each as its own block. One level deep: a forward inside a forward
+ * stays a file.
+ */
+async function readAttachedMessagesOf(message: ParsedMessage, inspect: 'auto' | 'always'): Promise<void> {
+  for (const attachment of message.attachments) {
+    if (!ATTACHED_MESSAGE_TYPES.has(attachment.contentType)) continue;
+    const content = normalizeFraming(attachment.content);
+    if (!content.length) continue;
+    try {
+      const inner = await parseInput(content, inspect, false);
+      attachment.message = {
+        subject: inner.subject,
+        from: inner.from,
+        date: inner.date,
+        messageId: inner.messageId,
+        text: inner.text.slice(0, FORWARDED_TEXT_LIMIT),
+      };
+    } catch {
+      // Not readable as a message: it stays a file.
+    }
+  }
 }
 
 async function runMailparser(raw: Buffer): Promise<ParsedMail> {
@@ -161,7 +209,7 @@ function headerLinesOf(parsed: ParsedMail): readonly RawHeaderLine[] {
 // ISO-2022-JP-* labels; and ISO-2022-JP labels on base64 or quoted-printable text, whose bytes
 // only decoding shows (Shift_JIS sent as "ISO-2022-JP" comes out of mailparser as noise, not as
 // U+FFFD).
-const INSPECTION_TOPICS = /rfc822|delivery-status|multipart\/report|message\/global|cp5022|iso-?2022-?jp-/i;
+const INSPECTION_TOPICS = /rfc822|delivery-status|feedback-report|multipart\/report|message\/global|cp5022|iso-?2022-?jp-/i;
 const JIS_LABEL = /charset\s*=\s*"?\s*(?:iso-?2022-?jp|jis|csiso2022jp)/i;
 const ENCODED_BODY = /content-transfer-encoding\s*:\s*"?\s*(?:base64|quoted-printable)/i;
 
@@ -174,6 +222,7 @@ export function mayNeedInspection(raw: Buffer): boolean {
   if (!isAscii(raw)) return true;
   const text = raw.toString('latin1');
   if (INSPECTION_TOPICS.test(text) || (JIS_LABEL.test(text) && ENCODED_BODY.test(text))) return true;
+  if (hasNamedTextPart(text)) return true;
   // Only labels whose decoding shows when it is wrong: any other (Shift_JIS, EUC-JP, Latin-1,
   // ANSI_X3.4-1968, which libmime reads as windows-1252 …) can turn wrong bytes into plausible text.
   for (const [, label] of text.matchAll(CHARSET_LABEL)) if (!PLAIN_LABELS.test(label)) return true;
@@ -181,6 +230,25 @@ export function mayNeedInspection(raw: Buffer): boolean {
 }
 
 const CHARSET_LABEL = /charset\s*=\s*"?\s*([^"\s;]+)/gi;
+
+// A Content-Type of text with a name, or an inline Content-Disposition with a file name (the
+// inspection makes both attachments); the header may be folded over several lines.
+const NAMED_TEXT_TYPE = /^content-type[ \t]*:[ \t]*"?text\/(?:plain|html)\b(?:[^\r\n]|\r?\n[ \t])*?\bname\*?[ \t]*=/im;
+const INLINE_WITH_FILENAME = /^content-disposition[ \t]*:[ \t]*"?inline\b(?:[^\r\n]|\r?\n[ \t])*?\bfilename\*?[ \t]*=/gim;
+
+/** A text part carrying a file name (see attachmentDisposition in inspect-mime.ts). */
+function hasNamedTextPart(text: string): boolean {
+  if (NAMED_TEXT_TYPE.test(text)) return true;
+  for (const match of text.matchAll(INLINE_WITH_FILENAME)) {
+    // The part's header block: from the blank line before the match to the one after it.
+    const start = Math.max(text.lastIndexOf('\n\n', match.index), text.lastIndexOf('\n\r\n', match.index));
+    const ends = [text.indexOf('\n\n', match.index), text.indexOf('\n\r\n', match.index)].filter((i) => i >= 0);
+    const block = text.slice(start + 1, ends.length ? Math.min(...ends) : text.length);
+    const type = /^content-type[ \t]*:[ \t]*"?([\w.+-]+\/[\w.+-]+)/im.exec(block)?.[1]?.toLowerCase();
+    if (!type || type === 'text/plain' || type === 'text/html') return true;
+  }
+  return false;
+}
 const PLAIN_LABELS = /^(?:utf-?8|us-ascii|ascii|iso-?2022-?jp)$/i;
 
 /**
@@ -198,7 +266,7 @@ function looksMisdecoded(parsed: ParsedMail): boolean {
 }
 
 function uninspected(raw: Buffer): MimeInspection {
-  return { raw, repairs: [], bodyCharset: null, deliveryStatus: null, attachedMessageIds: [] };
+  return { raw, repairs: [], bodyCharset: null, deliveryStatus: null, feedbackReport: null, attachedMessageIds: [] };
 }
 
 /** The inspection only adds repairs; a message it cannot walk still goes to mailparser as it is. */
@@ -283,6 +351,7 @@ function toParsedMessage(
     reportType:
       mediaType === 'multipart/report' ? contentType.params['report-type']?.toLowerCase() : undefined,
     deliveryStatus: inspection.deliveryStatus,
+    feedbackReport: inspection.feedbackReport,
     attachedMessageIds: inspection.attachedMessageIds,
     notes,
   };
@@ -343,6 +412,7 @@ function toAttachment(a: Attachment, index: number, rawHtml: string): ParsedAtta
       a.checksum && /^[0-9a-f]{64}$/.test(a.checksum)
         ? a.checksum
         : createHash('sha256').update(content).digest('hex'),
+    message: null,
   };
 }
 
