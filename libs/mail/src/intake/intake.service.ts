@@ -270,7 +270,14 @@ export class IntakeService {
       blobKey: '',
       contentId: a.contentId?.slice(0, 255) ?? null,
       inline: a.inline,
+      forwarded: a.message ? { ...a.message, date: a.message.date?.toISOString() ?? null } : null,
     }));
+    if (classification.kind === 'abuse_report') {
+      // An ARF report (a recipient pressed "spam"): filed like a bounce, on the ticket of the
+      // reported mail and never as a customer's inquiry; the log says so for whoever watches it.
+      const feedback = classification.bounce?.feedback;
+      this.logger.warn(`mailbox ${mailbox.id}: abuse report (${feedback?.feedbackType ?? 'unknown type'}) from ${parsed.from?.address || 'unknown sender'} about ${classification.bounce?.originalMessageId ?? 'an unknown message'}`);
+    }
     const mail: InboundEmail = {
       mailboxId: mailbox.id,
       rawMessageId: null,

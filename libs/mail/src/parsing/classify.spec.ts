@@ -71,7 +71,7 @@ describe('classifyMessage', () => {
   });
 
   it('finds the bounced message, recipient, status and diagnostic of a Postfix DSN', async () => {
-    expect((await classify('bounce-postfix-dsn.eml')).bounce).toEqual({
+    expect((await classify('bounce-postfix-dsn.eml')).bounce).toMatchObject({
       originalMessageId: 'IQ000123.20261120.7f3a@madoguchi.example.jp',
       failedRecipients: ['no-such-user@example.jp'],
       status: '5.1.1',
@@ -80,7 +80,7 @@ describe('classifyMessage', () => {
   });
 
   it('finds the bounced message of a Gmail DSN in its text/rfc822-headers part', async () => {
-    expect((await classify('bounce-gmail.eml')).bounce).toEqual({
+    expect((await classify('bounce-gmail.eml')).bounce).toMatchObject({
       originalMessageId: 'IQ000124.20261116.c0de@madoguchi.example.jp',
       failedRecipients: ['gone@example.com'],
       status: '5.1.1',
@@ -89,13 +89,13 @@ describe('classifyMessage', () => {
   });
 
   it('finds the bounced message quoted in the text of non-standard bounces', async () => {
-    expect((await classify('bounce-qmail.eml')).bounce).toEqual({
+    expect((await classify('bounce-qmail.eml')).bounce).toMatchObject({
       originalMessageId: 'IQ000125.20261116.beef@madoguchi.example.jp',
       failedRecipients: ['nobody@example.net'],
       status: undefined,
       diagnostic: undefined,
     });
-    expect((await classify('bounce-japanese-isp.eml')).bounce).toEqual({
+    expect((await classify('bounce-japanese-isp.eml')).bounce).toMatchObject({
       originalMessageId: 'IQ000126.20261116.f00d@madoguchi.example.jp',
       failedRecipients: ['taikai@example.ne.jp'],
       status: undefined,
@@ -176,6 +176,40 @@ describe('classifyMessage', () => {
     expect(classifyMessage(message, OWN)).toEqual({
       kind: 'auto_reply',
       reasons: ['read receipt (disposition-notification)'],
+    });
+  });
+});
+
+describe('classifyMessage on multipart/report beyond DSNs', () => {
+  it('reads every message/delivery-status part of a report, each recipient with its status', async () => {
+    const result = await classify('bounce-multiple-status-parts.eml');
+    expect(result.kind).toBe('bounce');
+    expect(result.bounce?.recipients.map((r) => [r.finalRecipient, r.action, r.status])).toEqual([
+      ['gone@example.net', 'failed', '5.1.1'],
+      ['slow@example.net', 'delayed', '4.4.1'],
+      ['full@example.org', 'failed', '5.2.2'],
+    ]);
+    expect(result.bounce?.failedRecipients).toEqual(['gone@example.net', 'slow@example.net', 'full@example.org']);
+    expect(result.bounce?.originalMessageId).toBe('IQ000127.20261117.aa11@madoguchi.example.jp');
+  });
+
+  it('recognises an ARF abuse report (RFC 5965): not an inquiry, tied to the reported mail of ours', async () => {
+    const result = await classify('arf-abuse-report.eml');
+    expect(result.kind).toBe('abuse_report');
+    expect(result.reasons).toEqual([
+      'multipart/report; report-type=feedback-report',
+      'message/feedback-report part (Feedback-Type: abuse)',
+    ]);
+    expect(result.bounce?.originalMessageId).toBe('IQ000128.20261117.bb22@madoguchi.example.jp');
+    expect(result.bounce?.feedback).toEqual({
+      feedbackType: 'abuse',
+      userAgent: 'ExampleFBL/1.0',
+      originalMailFrom: 'support@madoguchi.example.jp',
+      originalRcptTo: ['someone@example.com', 'other@example.com'],
+      arrivalDate: 'Tue, 17 Nov 2026 12:00:00 +0900',
+      reportingMta: 'fbl.example.com',
+      sourceIp: '192.0.2.1',
+      reportedDomain: 'madoguchi.example.jp',
     });
   });
 });

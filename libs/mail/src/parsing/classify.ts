@@ -1,19 +1,26 @@
+import { DeliveryStatusRecipient, FeedbackReport } from './delivery-status';
 import { parseMessageIds } from './headers';
 import { ParsedMessage } from './parse-message';
 
-export type MessageKind = 'normal' | 'auto_reply' | 'bounce' | 'loop';
+export type MessageKind = 'normal' | 'auto_reply' | 'bounce' | 'abuse_report' | 'loop';
 
 export interface BounceDetails {
-  /** Message-ID of the message that bounced (ours, if it was one of our replies). */
+  /** Message-ID of the message that bounced, or that an abuse report is about (ours, if it was one of our replies). */
   originalMessageId: string | null;
   failedRecipients: string[];
+  /** Of the first failed (or delayed) recipient. */
   status?: string;
   diagnostic?: string;
+  /** Every recipient of every delivery-status part, with its action and status. */
+  recipients: DeliveryStatusRecipient[];
+  /** For an abuse report: its machine-readable part. */
+  feedback?: FeedbackReport;
 }
 
 export interface Classification {
   kind: MessageKind;
   reasons: string[];
+  /** For a bounce and an abuse report. */
   bounce?: BounceDetails;
 }
 
@@ -31,12 +38,16 @@ const SUPPRESS_AUTO_REPLIES = /\b(?:all|autoreply|oof)\b/i;
  * Loop protection and bounce detection (§4): which messages must never open a ticket, send
  * journal mail or trigger an auto-reply. Checked in this order, the first kind that applies
  * wins, and its signals are listed in reasons:
- * loop (our own mail coming back) › bounce (with the bounced message's id) › auto_reply › normal.
+ * loop (our own mail coming back) › abuse_report (an ARF report, RFC 5965, about a message
+ * of ours; handled like a bounce) › bounce (with the bounced message's id) › auto_reply › normal.
  */
 export function classifyMessage(msg: ParsedMessage, ownAddresses: string[]): Classification {
   const own = new Set(ownAddresses.map((a) => a.trim().toLowerCase()).filter(Boolean));
   const loop = loopReasons(msg, own);
   if (loop.length) return { kind: 'loop', reasons: loop };
+  const abuse = abuseReportReasons(msg);
+  if (abuse.length)
+    return { kind: 'abuse_report', reasons: abuse, bounce: { ...bounceDetails(msg), feedback: msg.feedbackReport ?? undefined } };
   const bounce = bounceReasons(msg);
   if (bounce.length) return { kind: 'bounce', reasons: bounce, bounce: bounceDetails(msg) };
   const auto = autoReplyReasons(msg);
@@ -50,6 +61,14 @@ function loopReasons(msg: ParsedMessage, own: Set<string>): string[] {
   if (from && own.has(from)) reasons.push(`sent from our own address ${from}`);
   const named = msg.headers.xLoop.find((value) => [...own].some((address) => value.includes(address)));
   if (named) reasons.push(`X-Loop: ${named}`);
+  return reasons;
+}
+
+/** An ARF report: report-type=feedback-report, or its message/feedback-report part. */
+function abuseReportReasons(msg: ParsedMessage): string[] {
+  const reasons: string[] = [];
+  if (msg.isReport && msg.reportType === 'feedback-report') reasons.push('multipart/report; report-type=feedback-report');
+  if (msg.feedbackReport) reasons.push(`message/feedback-report part (Feedback-Type: ${msg.feedbackReport.feedbackType})`);
   return reasons;
 }
 
@@ -105,6 +124,7 @@ function bounceDetails(msg: ParsedMessage): BounceDetails {
     failedRecipients,
     status: first?.status,
     diagnostic: first?.diagnosticCode,
+    recipients: msg.deliveryStatus?.recipients ?? [],
   };
 }
 

@@ -61,6 +61,38 @@ export function parseDeliveryStatus(text: string): DeliveryStatus {
   return { reportingMta: withoutType(perMessage?.get('reporting-mta')), recipients };
 }
 
+/** The machine-readable part of an ARF abuse or fraud report (RFC 5965, message/feedback-report). */
+export interface FeedbackReport {
+  /** abuse, fraud, virus, not-spam, auth-failure, other … lower-cased. */
+  feedbackType: string;
+  userAgent?: string;
+  /** The envelope sender and recipients of the reported message, lower-cased. */
+  originalMailFrom?: string;
+  originalRcptTo: string[];
+  arrivalDate?: string;
+  reportingMta?: string;
+  sourceIp?: string;
+  reportedDomain?: string;
+}
+
+/** The fields of a message/feedback-report part; Original-Rcpt-To may come once per recipient. */
+export function parseFeedbackReport(text: string): FeedbackReport {
+  const unfolded = text.replace(/\r?\n[ \t]+/g, ' ');
+  const all = (name: string) =>
+    [...unfolded.matchAll(new RegExp(`^${name}[ \\t]*:[ \\t]*(.*)$`, 'gim'))].map((m) => m[1].trim()).filter(Boolean);
+  const one = (name: string) => all(name)[0];
+  return {
+    feedbackType: (one('feedback-type') ?? 'other').toLowerCase().split(/\s/)[0],
+    userAgent: one('user-agent'),
+    originalMailFrom: addressOf(one('original-mail-from')),
+    originalRcptTo: all('original-rcpt-to').map((v) => addressOf(v) ?? '').filter(Boolean),
+    arrivalDate: one('arrival-date') ?? one('received-date'),
+    reportingMta: withoutType(one('reporting-mta')),
+    sourceIp: one('source-ip'),
+    reportedDomain: one('reported-domain')?.toLowerCase(),
+  };
+}
+
 /** The Message-ID in a block of (original) message headers, e.g. a text/rfc822-headers part. */
 export function messageIdInHeaderBlock(text: string): string | null {
   const headerBlock = text.split(/\r?\n\r?\n/)[0] ?? '';
