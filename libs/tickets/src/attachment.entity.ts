@@ -1,4 +1,10 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ForwardedMail } from './inbound';
+
+const forwardedJson = {
+  to: (v: ForwardedMail | null | undefined) => (v ? JSON.stringify(v) : null),
+  from: (v: string | null): ForwardedMail | null => (v ? (JSON.parse(v) as ForwardedMail) : null),
+};
 
 @Entity('attachment')
 export class Attachment {
@@ -25,4 +31,8 @@ export class Attachment {
 
   @Column({ type: 'boolean', default: false })
   inline: boolean;
+
+  /** For an attached message (a forwarded mail): its subject, sender, date and text. */
+  @Column({ type: 'text', nullable: true, transformer: forwardedJson })
+  forwarded: ForwardedMail | null;
 }

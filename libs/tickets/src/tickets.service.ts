@@ -7,7 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import { Article, MailAddress } from './article.entity';
 import { Attachment } from './attachment.entity';
-import { Delivered, FormSubmissionInput, InboundEmail } from './inbound';
+import { Delivered, FormSubmissionInput, ForwardedMail, InboundEmail } from './inbound';
 import { ThreadKey } from './thread-key.entity';
 import { formatTicketCode, ticketCodesIn } from './ticket-code';
 import { Ticket, TicketState } from './ticket.entity';
@@ -72,7 +72,7 @@ export interface ArticleView {
   classification: string | null;
   historyKind: string | null;
   authorId: number | null;
-  attachments: { id: number; filename: string; size: number; contentType: string; inline: boolean; contentId: string | null }[];
+  attachments: { id: number; filename: string; size: number; contentType: string; inline: boolean; contentId: string | null; forwarded: ForwardedMail | null }[];
   createdAt: Date;
 }
 
@@ -420,7 +420,7 @@ export class TicketsService {
       classification: a.classification,
       historyKind: a.historyKind ?? null,
       authorId: a.authorId,
-      attachments: attachments.map((x) => ({ id: x.id, filename: x.filename, size: x.size, contentType: x.contentType, inline: x.inline, contentId: x.contentId })),
+      attachments: attachments.map((x) => ({ id: x.id, filename: x.filename, size: x.size, contentType: x.contentType, inline: x.inline, contentId: x.contentId, forwarded: x.forwarded ?? null })),
       createdAt: a.createdAt,
     };
   }
