@@ -19,6 +19,9 @@ const FIELDS = [
   { key: 'body', label: 'お問い合わせ内容', type: 'textarea', required: true, maxLength: 1000 },
 ];
 
+/** A thank-you mail for forms of just a name and an email field. */
+const SHORT_THANK_YOU = { enabled: true, subject: '{{form.name}}を受け付けました', body: '{{field.name}} 様\n\nありがとうございます。' };
+
 const THANK_YOU = {
   enabled: true,
   subject: '【{{form.name}}】{{field.topic}}のお問い合わせを受け付けました',
@@ -55,7 +58,8 @@ describe.each(DB_KINDS)('inquiry forms on %s', (kind) => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    t = await startTestApp(kind);
+    // supertest connects from loopback: here it plays the site's reverse proxy, whose X-Forwarded-For is believed.
+    t = await startTestApp(kind, { TRUSTED_PROXIES: 'loopback' });
     admin = await t.login();
     mailboxId = (await admin.post('/api/mailboxes', { name: '窓口サポート', address, smtp: { host: sink.host, port: sink.port, secure: false } }).expect(201)).body.id;
   });
@@ -214,8 +218,54 @@ describe.each(DB_KINDS)('inquiry forms on %s', (kind) => {
     await submit(`catalog-${kind}`, { fields: { name: '佐藤', email: 'sato@example.jp' } }, ip).expect(201);
   });
 
+  it('sends the thank-you mail only to the field the form names as the sender\'s email, never to a text field', async () => {
+    // A form stored before the builder's checks (or edited in the database) naming a text field:
+    // whatever is typed there must not become a recipient, nor the ticket's contact.
+    const url = `/api/mailboxes/${mailboxId}/forms`;
+    const legacy = (await admin.post(url, { name: '旧フォーム', slug: `legacy-${kind}`, fields: FIELDS.slice(0, 2), replyEmailField: 'email', thankYou: SHORT_THANK_YOU }).expect(201)).body;
+    await t.app.get(DataSource).query('UPDATE inquiry_form SET reply_email_field = ? WHERE id = ?', ['name', legacy.id]);
+    const before = await outboxCount();
+    const res = await submit(`legacy-${kind}`, { fields: { name: 'victim@example.net', email: `sender-${kind}@example.co.jp` } }).expect(201);
+    expect(res.body.code).toMatch(/^IQ\d{6}$/);
+    expect(await outboxCount()).toBe(before);
+    const list = (await admin.get('/api/tickets').query({ mailboxId, q: res.body.code }).expect(200)).body.items;
+    const ticket = (await admin.get(`/api/tickets/${list.find((x: { code: string }) => x.code === res.body.code).id}`).expect(200)).body;
+    expect(ticket.contact.address).not.toBe('victim@example.net');
+  });
+
+  it('sends at most three thank-you mails an hour to one address, over all forms; later submissions are filed without one and the ticket says so', async () => {
+    const url = `/api/mailboxes/${mailboxId}/forms`;
+    await admin.post(url, { name: '別のフォーム', slug: `other-${kind}`, fields: FIELDS.slice(0, 2), replyEmailField: 'email', thankYou: SHORT_THANK_YOU }).expect(201);
+    const victim = `victim-${kind}@example.net`;
+    const counts: number[] = [];
+    const codes: string[] = [];
+    const send = async (slug: string, email: string, fields: object = valid) => {
+      const before = await outboxCount();
+      const res = await submit(slug, { fields: { ...fields, email } }).expect(201);
+      codes.push(res.body.code);
+      counts.push((await outboxCount()) - before);
+    };
+    await send('form', victim);
+    await send('form', victim);
+    await send(`other-${kind}`, victim, { name: '宣伝' });
+    await send('form', victim);
+    await send(`other-${kind}`, victim.toUpperCase(), { name: '宣伝' });
+    // Someone else is not held up.
+    await send('form', `someone-${kind}@example.net`);
+    expect(counts).toEqual([1, 1, 1, 0, 0, 1]);
+    // Every submission is a ticket; the skipped ones carry a note saying why there was no mail.
+    for (const [i, code] of codes.entries()) {
+      const item = (await admin.get('/api/tickets').query({ q: code, spam: 'all' }).expect(200)).body.items.find((x: { code: string }) => x.code === code);
+      expect(item).toBeDefined();
+      const articles = (await admin.get(`/api/tickets/${item.id}`).expect(200)).body.articles as { kind: string; sender: string; text: string }[];
+      const note = articles.find((a) => a.kind === 'note');
+      if (counts[i]) expect(note).toBeUndefined();
+      else expect(note).toMatchObject({ sender: 'system', text: expect.stringMatching(/thank-you mail was not sent.*3 per hour/i) });
+    }
+  });
+
   it('documents the routes in the OpenAPI description', async () => {
-    const doc = (await t.http.get('/api/docs-json').expect(200)).body;
+    const doc = (await admin.get('/api/docs-json').expect(200)).body;
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/mailboxes/{id}/forms', '/api/mailboxes/{id}/forms/{formId}', '/forms/{slug}', '/api/public/forms/{slug}/submissions', '/api/public/forms/{slug}/check']),
     );
@@ -227,5 +277,30 @@ describe.each(DB_KINDS)('inquiry forms on %s', (kind) => {
     await submit('form', { fields: valid }).expect(404);
     await admin.patch(`/api/mailboxes/${mailboxId}/forms/${formId}`, { active: true }).expect(200);
     await t.http.get('/forms/form').expect(200);
+  });
+});
+
+/**
+ * Behind no trusted proxy (the default), X-Forwarded-For is the client's own say: a client that
+ * sends a new one with every request is still one client to the rate limit.
+ */
+describe.each(DB_KINDS)('the form rate limit with a forged X-Forwarded-For on %s', (kind) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp(kind, { TRUSTED_PROXIES: '' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('counts the connecting address, not the header, when the peer is not a trusted proxy', async () => {
+    const admin = await t.login();
+    const mailboxId = (await admin.post('/api/mailboxes', { name: '偽装', address: `forged-${kind}@example.jp` }).expect(201)).body.id;
+    await admin.post(`/api/mailboxes/${mailboxId}/forms`, { name: '偽装テスト', slug: 'forged', fields: FIELDS.slice(0, 2), replyEmailField: 'email' }).expect(201);
+    const fields = { name: '連投', email: 'bot@example.net' };
+    for (let i = 0; i < 5; i++) await t.http.post('/api/public/forms/forged/submissions').set('X-Forwarded-For', `198.51.100.${i + 1}`).send({ fields }).expect(201);
+    const refused = await t.http.post('/api/public/forms/forged/submissions').set('X-Forwarded-For', '198.51.100.99').set('X-Real-IP', '198.51.100.98').send({ fields }).expect(429);
+    expect(refused.body.error).toBe('TOO_MANY_ATTEMPTS');
   });
 });

@@ -1,9 +1,10 @@
 import { APP_CONFIG, AppConfig, Clock, NotFound, OutboxEntry, TooManyAttempts, ValidationFailed } from '@madoguchi/core';
 import { checkSubmission, FormsService, FormSubmissionHit, InquiryForm, MailboxesService, renderFormMail, SubmittedField } from '@madoguchi/mailboxes';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
 import { DataSource, EntityManager, LessThan, MoreThan } from 'typeorm';
+import { Article } from '../article.entity';
 import { FormSubmissionInput } from '../inbound';
 import { standaloneMail } from '../outbox-mail';
 import type { EmailPayload } from '../replies.service';
@@ -13,6 +14,8 @@ import { TicketsService } from '../tickets.service';
 /** Filed submissions (and caught bots) per client and form within the window; the next one is refused. */
 export const SUBMISSION_LIMIT = 5;
 export const SUBMISSION_WINDOW_MS = 10 * 60_000;
+/** The window of the thank-you mails per address (FORM_THANK_YOU_PER_ADDRESS_PER_HOUR). */
+export const THANK_YOU_WINDOW_MS = 60 * 60_000;
 
 /** 429 with Retry-After (the exception filter sets it for TooManyAttempts), in words the customer reads on the page. */
 export class TooManySubmissions extends TooManyAttempts {
@@ -62,10 +65,19 @@ export function senderNameOf(fields: SubmittedField[]): string | null {
  * all went well, and nothing is filed), and at most SUBMISSION_LIMIT filed submissions per
  * client per form in SUBMISSION_WINDOW_MS. The counts live in the database, not in memory, so
  * the limit holds across restarts and across several instances; rows older than the window are
- * deleted after each submission.
+ * deleted after each submission. The client is express's req.ip: the connecting address, or
+ * what X-Forwarded-For says only when the peer is one of TRUSTED_PROXIES.
+ *
+ * Not a mail relay: the thank-you mail goes only to the value of the form's email field that
+ * replyEmailField names (never a text field, whatever the stored definition says), and to one
+ * address at most FORM_THANK_YOU_PER_ADDRESS_PER_HOUR times an hour over all forms (counted in
+ * the same table under a keyed hash of the address). Past that the submission is still filed;
+ * the ticket gets a system note instead of the mail.
  */
 @Injectable()
 export class FormSubmissionsService {
+  private readonly logger = new Logger('FormSubmissions');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -99,7 +111,7 @@ export class FormSubmissionsService {
     const result = await this.dataSource.transaction(async (m) => {
       await this.limit(m, form.id, clientKey, now);
       if (trapped) return { ok: true as const, code: null };
-      const replyEmail = fields.find((f) => f.key === form.replyEmailField)?.value || null;
+      const replyEmail = this.senderAddress(form, fields);
       const senderName = senderNameOf(fields);
       const input: FormSubmissionInput = {
         mailboxId: form.mailboxId,
@@ -119,9 +131,20 @@ export class FormSubmissionsService {
     // concurrent submissions' inserts could deadlock on. Losing a prune costs nothing.
     await this.dataSource
       .getRepository(FormSubmissionHit)
-      .delete({ createdAt: LessThan(new Date(now.getTime() - SUBMISSION_WINDOW_MS)) })
+      .delete({ createdAt: LessThan(new Date(now.getTime() - Math.max(SUBMISSION_WINDOW_MS, THANK_YOU_WINDOW_MS))) })
       .catch(() => undefined);
     return result;
+  }
+
+  /**
+   * The sender's address: the value of the field replyEmailField names, only if the form's
+   * definition makes it an email field (so it was checked as an address). A stored form naming
+   * another field, from before the builder's checks or edited by hand, gets no address at all.
+   */
+  private senderAddress(form: InquiryForm, fields: SubmittedField[]): string | null {
+    const defined = form.fieldsJson.find((f) => f.key === form.replyEmailField);
+    if (defined?.type !== 'email') return null;
+    return fields.find((f) => f.key === defined.key && f.type === 'email')?.value || null;
   }
 
   private validate(form: InquiryForm, raw: Record<string, unknown>): SubmittedField[] {
@@ -153,6 +176,7 @@ export class FormSubmissionsService {
     if (!t.enabled || !ctx.replyEmail || ctx.spam) return;
     const mailbox = await this.mailboxes.connection(form.mailboxId);
     if (!mailbox || (!mailbox.smtp && !this.config.mail.capture)) return;
+    if (!(await this.thankYouAllowed(m, form, ctx.replyEmail, ctx.ticketId, ctx.now))) return;
     const vars = { formName: form.name, fields: Object.fromEntries(fields.map((f) => [f.key, f.value])) };
     const payload: EmailPayload = {
       from: { address: mailbox.address, name: mailbox.name },
@@ -169,5 +193,47 @@ export class FormSubmissionsService {
     const row = standaloneMail(mailbox, payload, ctx.now);
     await m.insert(OutboxEntry, row);
     await m.insert(ThreadKey, { mailboxId: mailbox.id, messageId: row.messageId, ticketId: ctx.ticketId, articleId: null });
+  }
+
+  /**
+   * Counts a thank-you mail to the address, or, when the address has had its share this hour,
+   * leaves a system note on the ticket saying the mail was not sent (and logs it).
+   */
+  private async thankYouAllowed(m: EntityManager, form: InquiryForm, address: string, ticketId: number, now: Date): Promise<boolean> {
+    const most = this.config.forms.thankYouPerAddressPerHour;
+    const clientKey = createHmac('sha256', this.config.secretKey).update(`form-thank-you:${address.trim().toLowerCase()}`).digest('hex');
+    const sent = await m.count(FormSubmissionHit, { where: { clientKey, createdAt: MoreThan(new Date(now.getTime() - THANK_YOU_WINDOW_MS)) } });
+    if (sent < most) {
+      await m.insert(FormSubmissionHit, { formId: form.id, clientKey, createdAt: now });
+      return true;
+    }
+    const text = `The thank-you mail was not sent: ${address} has already been sent ${sent} in the last hour (at most ${most} per hour per address, FORM_THANK_YOU_PER_ADDRESS_PER_HOUR).`;
+    this.logger.log(`form ${form.id}, ticket ${ticketId}: ${text}`);
+    await m.insert(
+      Article,
+      m.create(Article, {
+        ticketId,
+        kind: 'note',
+        direction: 'inbound',
+        sender: 'system',
+        messageId: null,
+        inReplyTo: [],
+        references: [],
+        fromAddress: null,
+        fromName: null,
+        toJson: [],
+        ccJson: [],
+        bccJson: [],
+        subject: null,
+        bodyText: text,
+        bodyHtml: null,
+        status: null,
+        authorId: null,
+        rawMessageId: null,
+        classification: 'normal',
+        createdAt: now,
+      }),
+    );
+    return false;
   }
 }
