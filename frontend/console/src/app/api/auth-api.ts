@@ -36,6 +36,11 @@ export class AuthApi {
     return this.http.post<void>('/api/auth/logout', {});
   }
 
+  /** The signed-in user's own password; the server ends their other sessions. */
+  changePassword(currentPassword: string, newPassword: string): Observable<void> {
+    return this.http.post<void>('/api/auth/password', { currentPassword, newPassword });
+  }
+
   me(): Observable<Me> {
     return this.http.get<Me>('/api/auth/me');
   }

@@ -10,6 +10,9 @@ export interface ApiToken {
   prefix: string;
   createdAt: string;
   lastUsedAt: string | null;
+  /** Null: never expires. */
+  expiresAt: string | null;
+  expired: boolean;
 }
 
 /** The only time the server returns the token text. */
@@ -17,6 +20,7 @@ export interface CreatedToken {
   id: number;
   name: string;
   token: string;
+  expiresAt: string | null;
 }
 
 @Injectable({ providedIn: 'root' })
@@ -27,8 +31,9 @@ export class TokensApi {
     return this.http.get<ApiToken[]>('/api/auth/tokens');
   }
 
-  create(name: string): Observable<CreatedToken> {
-    return this.http.post<CreatedToken>('/api/auth/tokens', { name });
+  /** `expiresInDays` null: a token that never expires. */
+  create(name: string, expiresInDays: number | null): Observable<CreatedToken> {
+    return this.http.post<CreatedToken>('/api/auth/tokens', { name, expiresInDays });
   }
 
   revoke(id: number): Observable<void> {

@@ -2,6 +2,7 @@ import { BreakpointObserver, Breakpoints } from '@angular/cdk/layout';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
 import { MatSidenavModule } from '@angular/material/sidenav';
@@ -15,6 +16,7 @@ import { Session } from '../core/session';
 import type { MessageKey } from '../i18n/ja';
 import { LanguageSwitch } from '../i18n/language-switch';
 import { TranslatePipe } from '../i18n/translate-pipe';
+import { ChangePasswordDialog } from './change-password-dialog';
 import { NotificationBell } from './notification-bell';
 
 /** The pending-approval badge follows ticket events, and this poll for anything they miss. */
@@ -65,6 +67,7 @@ export class Shell {
   private readonly router = inject(Router);
   protected readonly session = inject(Session);
   protected readonly pendingApprovals = inject(PendingApprovals);
+  private readonly dialog = inject(MatDialog);
 
   protected readonly handset = toSignal(
     inject(BreakpointObserver)
@@ -92,6 +95,10 @@ export class Shell {
 
   protected isActive(item: NavItem, linkActive: boolean): boolean {
     return linkActive || (item.alsoActiveUnder !== undefined && this.url().startsWith(item.alsoActiveUnder));
+  }
+
+  protected changePassword(): void {
+    this.dialog.open(ChangePasswordDialog, { maxWidth: '95vw' });
   }
 
   protected logOut(): void {

@@ -7,6 +7,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { filter, switchMap } from 'rxjs';
 
@@ -30,6 +31,7 @@ import { TokenCreatedDialog } from './token-created-dialog';
     MatIconModule,
     MatInputModule,
     MatProgressBarModule,
+    MatSelectModule,
     MatTableModule,
     DateTimePipe,
     TranslatePipe,
@@ -44,7 +46,9 @@ export class TokenList {
   private readonly notifier = inject(Notifier);
   protected readonly i18n = inject(I18n);
 
-  protected readonly columns = ['name', 'user', 'prefix', 'createdAt', 'lastUsedAt', 'actions'];
+  protected readonly columns = ['name', 'user', 'prefix', 'createdAt', 'lastUsedAt', 'expiresAt', 'actions'];
+  /** Days a new token lasts; 90 is the server's default, null never expires. */
+  protected readonly validities: readonly (number | null)[] = [30, 90, 365, null];
   protected readonly tokens = rxResource({ stream: () => this.tokensApi.list() });
   protected readonly rows = computed(() => (this.tokens.hasValue() ? this.tokens.value() : []));
   protected readonly loadError = computed(() => {
@@ -54,6 +58,7 @@ export class TokenList {
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     name: ['', [Validators.required, Validators.maxLength(100)]],
+    expiresInDays: [90 as number | null],
   });
   protected readonly creating = signal(false);
   private readonly formDirective = viewChild.required(FormGroupDirective);
@@ -69,7 +74,8 @@ export class TokenList {
       return;
     }
     this.creating.set(true);
-    this.tokensApi.create(this.form.getRawValue().name.trim()).subscribe({
+    const { name, expiresInDays } = this.form.getRawValue();
+    this.tokensApi.create(name.trim(), expiresInDays).subscribe({
       next: (created) => {
         this.creating.set(false);
         // Resetting through the directive also clears its `submitted` flag, so no "required" shows.
