@@ -39,6 +39,17 @@ export interface Attachment {
   /** Shown inside the HTML body (`cid:` image), not listed as a download. */
   inline: boolean;
   contentId: string | null;
+  /** An attached mail (message/rfc822): what it says, for showing it as its own block. */
+  forwarded?: ForwardedMail | null;
+}
+
+export interface ForwardedMail {
+  subject: string;
+  from: MailAddress | null;
+  /** ISO 8601; null when the mail's date could not be read. */
+  date: string | null;
+  messageId: string | null;
+  text: string;
 }
 
 /** One email, note, bounce, … on a ticket's timeline. */
@@ -58,7 +69,7 @@ export interface Article {
   html: string | null;
   /** Outbound only. */
   status: ArticleStatus | string | null;
-  /** Inbound email: normal, auto_reply, bounce, loop. */
+  /** Inbound email: normal, auto_reply, bounce, abuse_report, loop. */
   classification: string | null;
   /** Why sending failed. */
   error?: string | null;

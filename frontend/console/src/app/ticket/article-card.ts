@@ -6,6 +6,7 @@ import { TicketsApi, type Article, type Attachment } from '../api/tickets-api';
 import type { WorkflowArticle } from '../api/workflow-api';
 import { DateTimePipe } from '../i18n/date-time-pipe';
 import { FileSizePipe } from '../i18n/file-size-pipe';
+import { ForwardedMessages } from './forwarded-message';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import {
   articleKindLabel,
@@ -19,7 +20,7 @@ import { historyKindLabel } from './workflow-labels';
 /** One article of a ticket's timeline: who, when, to whom, the body, the files, the sending status. */
 @Component({
   selector: 'mg-article-card',
-  imports: [MatButtonModule, MatIconModule, DateTimePipe, FileSizePipe, TranslatePipe],
+  imports: [MatButtonModule, MatIconModule, DateTimePipe, FileSizePipe, TranslatePipe, ForwardedMessages],
   templateUrl: './article-card.html',
   styleUrl: './article-card.scss',
   host: {

@@ -30,6 +30,7 @@ const ARTICLE_STATUS_LABELS: Record<ArticleStatus, MessageKey> = {
 const CLASSIFICATION_LABELS: Partial<Record<string, MessageKey>> = {
   auto_reply: 'article.classification.auto_reply',
   loop: 'article.classification.loop',
+  abuse_report: 'article.classification.abuse_report',
 };
 
 /** Null for a status this console does not know yet (shown as the server's word). */
