@@ -1,4 +1,4 @@
-import { AppConfig, createValidationPipe, DomainExceptionFilter, runMigrations, unitOfWorkMiddleware } from '@madoguchi/core';
+import { AppConfig, createValidationPipe, DomainExceptionFilter, IdParamPipe, runMigrations, unitOfWorkMiddleware } from '@madoguchi/core';
 import { Logger, LogLevel, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { BootstrapService } from './bootstrap/bootstrap.service';
+import { useBodyLimits } from './http/body-limits';
 
 export interface CreateAppOptions {
   /** Run pending migrations first (the embedded default and tests do; production runs `npm run migrate`). */
@@ -24,7 +25,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: options.logger ?? ['log', 'warn', 'error'],
+    bodyParser: false,
   });
+  useBodyLimits(app, config.http.bodyLimitBytes);
   // X-Forwarded-For/-Proto are believed only from the proxies named in TRUSTED_PROXIES (none by default).
   app.set('trust proxy', config.auth.trustedProxies.length ? config.auth.trustedProxies : false);
   app.disable('x-powered-by');
@@ -32,7 +35,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(cookieParser());
   // Public inquiry-form pages live at /forms/<slug>, a short address to give out (libs/tickets forms).
   app.setGlobalPrefix('api', { exclude: [{ path: 'forms/:slug', method: RequestMethod.GET }] });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new IdParamPipe(), createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());
   app.enableShutdownHooks();
 

@@ -1,3 +1,4 @@
+import { IsId } from '@madoguchi/core';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -159,9 +160,9 @@ export class CustomerQueryDto {
   @IsOptional() @IsString() @MaxLength(100) branch?: string;
   @IsOptional() @IsIn(REGISTRATION_STATES) registrationState?: RegistrationState;
   @IsOptional() @IsIn(LIST_FLAGS) listFlag?: ListFlag;
-  @IsOptional() @Type(() => Number) @IsInt() assigneeId?: number;
+  @IsOptional() @Type(() => Number) @IsId() assigneeId?: number;
   @IsOptional() @IsIn(['code', 'name', 'kana', 'createdAt', 'updatedAt']) sort?: 'code' | 'name' | 'kana' | 'createdAt' | 'updatedAt';
   @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }

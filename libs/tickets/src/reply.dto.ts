@@ -1,3 +1,4 @@
+import { IsId } from '@madoguchi/core';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsPositive, IsString, IsUUID, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 
@@ -55,14 +56,12 @@ export class CreateReplyDto {
 
   /** A sender template of the mailbox (From name/address, Reply-To). */
   @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @IsId()
   senderTemplateId?: number;
 
   /** The signature template the text was written with (recorded only; the text already holds it). */
   @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @IsId()
   signatureTemplateId?: number;
 }
 

@@ -1,17 +1,18 @@
+import { IsId } from '@madoguchi/core';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { TICKET_STATES, TicketState } from './ticket.entity';
 
 export class TicketQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() mailboxId?: number;
+  @IsOptional() @Type(() => Number) @IsId() mailboxId?: number;
   @IsOptional() @IsIn(TICKET_STATES, { message: `state must be one of: ${TICKET_STATES.join(', ')}` }) state?: TicketState;
-  @IsOptional() @Type(() => Number) @IsInt() folderId?: number;
-  @IsOptional() @Type(() => Number) @IsInt() customerId?: number;
+  @IsOptional() @Type(() => Number) @IsId() folderId?: number;
+  @IsOptional() @Type(() => Number) @IsId() customerId?: number;
   @IsOptional() @IsIn(['true', 'false']) unread?: 'true' | 'false';
   /** Spam is left out unless `spam=true` (only spam) or `spam=all`. */
   @IsOptional() @IsIn(['true', 'false', 'all']) spam?: 'true' | 'false' | 'all';
   /** Code, subject, sender or body; every word must match. */
   @IsOptional() @IsString() @MaxLength(200) q?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }

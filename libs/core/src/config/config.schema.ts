@@ -22,6 +22,8 @@ export const rawConfigSchema = z.object({
   HOST: z.string().min(1),
   PORT: int(0, 65535),
   PUBLIC_URL: z.url(),
+  /** Largest JSON or form body the API reads, in KB (file uploads have their own limit). */
+  HTTP_BODY_LIMIT_KB: int(16, 100 * 1024),
   ROLES: z
     .string()
     .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
@@ -102,7 +104,7 @@ export type DatabaseConfig =
 
 export interface AppConfig {
   env: RawConfig['NODE_ENV'];
-  http: { host: string; port: number; publicUrl: string };
+  http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number };
   roles: { web: boolean; worker: boolean };
   database: DatabaseConfig;
   /** 32-byte key for encrypting secrets at rest (mailbox passwords, provider tokens). */

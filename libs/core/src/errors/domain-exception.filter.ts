@@ -19,6 +19,11 @@ export class DomainExceptionFilter implements ExceptionFilter {
       });
       return;
     }
+    const bodyError = bodyParserError(exception);
+    if (bodyError) {
+      res.status(bodyError.status).json({ statusCode: bodyError.status, error: bodyError.code, message: bodyError.message });
+      return;
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
@@ -31,5 +36,31 @@ export class DomainExceptionFilter implements ExceptionFilter {
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     res.status(500).json({ statusCode: 500, error: 'INTERNAL', message: 'Something went wrong on the server' });
+  }
+}
+
+/**
+ * Errors of the request body parsers (body-parser's http-errors carry `type` and `status`): a body
+ * over the limit, broken or too deep JSON, an unknown charset. They are the client's doing, so
+ * each is a 4xx with a code, never the 500 they would fall through to.
+ */
+function bodyParserError(e: unknown): { status: number; code: string; message: string } | null {
+  if (!(e instanceof Error) || !('type' in e) || typeof (e as { type: unknown }).type !== 'string') return null;
+  const err = e as Error & { type: string; status?: number; limit?: number };
+  switch (err.type) {
+    case 'entity.too.large':
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `The request body is too large${err.limit ? ` (at most ${Math.floor(err.limit / 1024)} KB)` : ''}` };
+    case 'entity.parse.failed':
+      return { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' };
+    case 'entity.too.deep':
+      return { status: 400, code: 'JSON_TOO_DEEP', message: err.message };
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return { status: 415, code: 'UNSUPPORTED_ENCODING', message: 'The request body uses a character set or encoding the server does not accept (use UTF-8)' };
+    case 'parameters.too.many':
+      return { status: 413, code: 'TOO_MANY_PARAMETERS', message: 'The form body has too many fields' };
+    default:
+      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) return { status: err.status, code: 'BAD_REQUEST', message: 'The request body could not be read' };
+      return null;
   }
 }

@@ -1,3 +1,4 @@
+import { IsId } from '@madoguchi/core';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsPositive, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 
@@ -8,8 +9,7 @@ export class CreateFolderDto {
   name: string;
 
   @IsOptional()
-  @IsInt()
-  @IsPositive()
+  @IsId()
   parentId?: number | null;
 }
 
@@ -22,7 +22,7 @@ export class UpdateFolderDto {
 
   /** Move under another folder of the mailbox, or null for the top level. */
   @IsOptional()
-  @IsInt()
+  @IsId()
   parentId?: number | null;
 }
 
@@ -51,7 +51,7 @@ export class RuleActionDto {
   type: string;
 
   @IsOptional()
-  @IsInt()
+  @IsId()
   folderId?: number;
 
   @IsOptional()
@@ -60,11 +60,11 @@ export class RuleActionDto {
   label?: string;
 
   @IsOptional()
-  @IsInt()
+  @IsId()
   userId?: number;
 
   @IsOptional()
-  @IsInt()
+  @IsId()
   groupId?: number;
 }
 

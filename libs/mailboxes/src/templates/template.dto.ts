@@ -1,6 +1,7 @@
+import { IsId } from '@madoguchi/core';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { TEMPLATE_KINDS, TemplateKind } from './template.entity';
 
 const kindMessage = { message: `kind must be one of: ${TEMPLATE_KINDS.join(', ')}` };
@@ -11,14 +12,14 @@ export const TEMPLATE_LIMITS = { name: 100, body: 20_000, fromName: 255, address
 export class TemplateQueryDto {
   /** The mailbox's own templates and the shared ones; without it, only the shared ones. */
   @ApiPropertyOptional({ type: Number, description: "The mailbox's own templates and the shared ones; without it, only the shared ones" })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) mailboxId?: number;
+  @IsOptional() @Type(() => Number) @IsId() mailboxId?: number;
   @ApiPropertyOptional({ enum: TEMPLATE_KINDS })
   @IsOptional() @IsIn(TEMPLATE_KINDS, kindMessage) kind?: TemplateKind;
 }
 
 export class CreateTemplateDto {
   /** Absent or null: shared by every mailbox (needs admin). */
-  @IsOptional() @IsInt() @Min(1) mailboxId?: number | null;
+  @IsOptional() @IsId() mailboxId?: number | null;
 
   @ApiPropertyOptional({ enum: TEMPLATE_KINDS })
   @IsIn(TEMPLATE_KINDS, kindMessage)

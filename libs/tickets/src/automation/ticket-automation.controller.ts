@@ -1,5 +1,5 @@
 import { CurrentPrincipal, Principal } from '@madoguchi/auth';
-import { AuditService, Clock, Forbidden, NotFound, ValidationFailed } from '@madoguchi/core';
+import { AuditService, Clock, Forbidden, NotFound, ValidationFailed, IsId } from '@madoguchi/core';
 import { AutomationService, evaluateRules } from '@madoguchi/mailboxes';
 import { Body, Controller, HttpCode, Injectable, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -21,7 +21,7 @@ export class MoveTicketsDto {
 
   /** A folder of the tickets' mailbox, or null for the mailbox's top level. */
   @ValidateIf((_, v) => v !== null)
-  @IsInt()
+  @IsId()
   folderId: number | null;
 }
 
@@ -29,7 +29,7 @@ export class ReapplyRulesDto {
   /** The folder whose tickets to re-sort; null or absent = the mailbox's top level. */
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
-  @IsInt()
+  @IsId()
   folderId?: number | null;
 }
 

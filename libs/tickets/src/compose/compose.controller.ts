@@ -1,12 +1,13 @@
+import { IsId } from '@madoguchi/core';
 import { CurrentPrincipal, Principal } from '@madoguchi/auth';
 import { Body, Controller, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsInt, Min } from 'class-validator';
+
 import { ComposeService } from './compose.service';
 
 export class RenderTemplateDto {
   /** The ticket whose customer, code and subject fill the placeholders. */
-  @IsInt() @Min(1) ticketId: number;
+  @IsId() ticketId: number;
 }
 
 @ApiTags('templates')

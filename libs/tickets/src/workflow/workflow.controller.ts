@@ -1,8 +1,9 @@
+import { IsId } from '@madoguchi/core';
 import { CurrentPrincipal, Principal } from '@madoguchi/auth';
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsPositive } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { RepliesService } from '../replies.service';
 import { ApproveReplyDto, HistoryNoteDto, MarkHandledDto, RejectReplyDto, ReplyQueryDto, UpdateReplyDto } from '../reply.dto';
 import { ApprovalPolicyDto } from './approval-policy.dto';
@@ -11,8 +12,7 @@ import { TicketWorkflowService } from './ticket-workflow.service';
 class CountsQueryDto {
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @IsPositive()
+  @IsId()
   mailboxId?: number;
 }
 
