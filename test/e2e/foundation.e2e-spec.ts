@@ -19,11 +19,13 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       expect(res.body).toEqual({ status: 'ok', db: 'up' });
     });
 
-    it('serves the OpenAPI document and its UI', async () => {
-      const doc = await t.http.get('/api/docs-json').expect(200);
+    it('serves the OpenAPI document and its UI to signed-in staff', async () => {
+      const s = await t.login();
+      const doc = await s.get('/api/docs-json').expect(200);
       expect(doc.body.paths['/api/customers']).toBeDefined();
       expect(doc.body.paths['/api/auth/login']).toBeDefined();
-      await t.http.get('/api/docs').expect(200);
+      await s.get('/api/docs').expect(200);
+      await t.http.get('/api/docs-json').expect(401);
     });
   });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import { useBodyLimits } from './http/body-limits';
+import { applySecurityHeaders } from './security/security-headers';
 
 export interface CreateAppOptions {
   /** Run pending migrations first (the embedded default and tests do; production runs `npm run migrate`). */
@@ -33,6 +34,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   app.use(unitOfWorkMiddleware);
   app.use(cookieParser());
+  applySecurityHeaders(app, config);
   // Public inquiry-form pages live at /forms/<slug>, a short address to give out (libs/tickets forms).
   app.setGlobalPrefix('api', { exclude: [{ path: 'forms/:slug', method: RequestMethod.GET }] });
   app.useGlobalPipes(new IdParamPipe(), createValidationPipe());

@@ -84,6 +84,16 @@ export const rawConfigSchema = z.object({
   MAIL_CAPTURE: z.enum(['auto', 'true', 'false']),
   /** Names this instance in mailbox leases; defaults to host name and process id. */
   INSTANCE_ID: z.string().max(100),
+  /** Show /api/docs (Swagger UI and the OpenAPI document) to visitors who are not signed in. */
+  API_DOCS_PUBLIC: bool,
+  /**
+   * Hosts whose mail images the image proxy may fetch although they resolve to a private,
+   * loopback or link-local address (an intranet image server); comma-separated host names or IPs.
+   */
+  REMOTE_IMAGE_ALLOWED_HOSTS: z
+    .string()
+    .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.:\-\[\]]+$/, 'each entry must be a host name or an IP address'))),
 });
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;
@@ -130,6 +140,7 @@ export interface AppConfig {
   };
   forms: { thankYouPerAddressPerHour: number };
   instanceId: string;
+  web: { apiDocsPublic: boolean; remoteImageAllowedHosts: string[] };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

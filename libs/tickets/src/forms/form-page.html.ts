@@ -1,8 +1,11 @@
 import { FormField, HONEYPOT_FIELD, maxLengthOf } from '@madoguchi/mailboxes';
+import { createHash } from 'node:crypto';
 
 /**
- * The public page of an inquiry form, rendered on the server: plain HTML with inline CSS and a
- * small script, no framework, so it loads fast on a phone and can be linked from any site.
+ * The public page of an inquiry form, rendered on the server: plain HTML with a small style sheet
+ * and script, no framework, so it loads fast on a phone and can be linked from any site. Both are
+ * files the server serves (FORM_PAGE_ASSETS), since the Content-Security-Policy runs no inline
+ * script or style.
  * Everything the form's author typed is HTML-escaped; the script only ever sets textContent.
  * Steps: input → 確認画面 (confirm) → 送信完了 (done). Every check is the server's: 確認 asks the
  * check endpoint, 送信 the submission endpoint, and their per-field messages are shown in place.
@@ -186,8 +189,10 @@ const SCRIPT = `
   document.getElementById('back').addEventListener('click', function(){ sendError.hidden = true; show('input'); });
   sendButton.addEventListener('click', function(){
     sendButton.disabled = true; sendError.hidden = true;
-    var trap = form.querySelector('[name="${HONEYPOT_FIELD}"]');
-    post(cfg.submitUrl, { fields: values(), ${HONEYPOT_FIELD}: trap ? trap.value : '' }).then(function(r){
+    var trap = form.querySelector('[name="' + cfg.honeypot + '"]');
+    var body = { fields: values() };
+    body[cfg.honeypot] = trap ? trap.value : '';
+    post(cfg.submitUrl, body).then(function(r){
       sendButton.disabled = false;
       if (r.status === 201 && r.data.ok) {
         if (r.data.code) { document.getElementById('done-code').textContent = r.data.code; document.getElementById('done-code-line').hidden = false; }
@@ -205,15 +210,21 @@ const SCRIPT = `
 })();
 `;
 
+/** The page's style sheet and script as the server serves them; `v` in their URLs changes with their content. */
+export const FORM_PAGE_ASSETS = {
+  css: { body: CSS.trim(), version: createHash('sha256').update(CSS).digest('hex').slice(0, 12) },
+  js: { body: SCRIPT.trim(), version: createHash('sha256').update(SCRIPT).digest('hex').slice(0, 12) },
+};
+export const FORM_PAGE_ASSET_PATH = '/api/public/forms/assets';
+
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="ja">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="same-origin">
 <title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
+<link rel="stylesheet" href="${FORM_PAGE_ASSET_PATH}/form.css?v=${FORM_PAGE_ASSETS.css.version}">
 </head>
 <body>
 <main>
@@ -231,6 +242,7 @@ export function renderFormPage(form: FormPage): string {
     checkUrl: `/api/public/forms/${encodeURIComponent(form.slug)}/check`,
     submitUrl: `/api/public/forms/${encodeURIComponent(form.slug)}/submissions`,
     fields: form.fields.map((f) => ({ key: f.key, type: f.type })),
+    honeypot: HONEYPOT_FIELD,
   };
   const body = `<h1 data-testid="form-title">${escapeHtml(form.name)}</h1>
 ${form.description ? `<p class="desc">${escapeHtml(form.description)}</p>` : ''}
@@ -257,7 +269,7 @@ ${form.fields.map(fieldBlock).join('\n')}
 </section>
 </form>
 <script type="application/json" id="form-config">${scriptJson(config)}</script>
-<script>${SCRIPT}</script>`;
+<script src="${FORM_PAGE_ASSET_PATH}/form.js?v=${FORM_PAGE_ASSETS.js.version}"></script>`;
   return page(form.name, body);
 }
 

@@ -1,9 +1,9 @@
 import { Public } from '@madoguchi/auth';
 import { DomainError } from '@madoguchi/core';
 import { Body, Controller, Get, HttpCode, Ip, Param, Post, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiExcludeEndpoint, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { renderFormPage, renderNotFoundPage } from './form-page.html';
+import { FORM_PAGE_ASSETS, renderFormPage, renderNotFoundPage } from './form-page.html';
 import { FormCheckDto, FormSubmissionDto } from './form-submission.dto';
 import { FormSubmissionsService } from './form-submissions.service';
 
@@ -42,6 +42,20 @@ export class FormPageController {
 export class PublicFormsController {
   constructor(private readonly submissions: FormSubmissionsService) {}
 
+  /** The public page's style sheet (form-page.html.ts); the page is served with a CSP that runs no inline style or script. */
+  @Get('assets/form.css')
+  @ApiExcludeEndpoint()
+  styleSheet(@Res() res: Response): void {
+    sendAsset(res, 'text/css; charset=utf-8', FORM_PAGE_ASSETS.css.body);
+  }
+
+  /** The public page's script. */
+  @Get('assets/form.js')
+  @ApiExcludeEndpoint()
+  script(@Res() res: Response): void {
+    sendAsset(res, 'text/javascript; charset=utf-8', FORM_PAGE_ASSETS.js.body);
+  }
+
   /** The form's definition, for building one's own form: `{name, slug, description, fields, replyEmailField}`. */
   @Get(':slug')
   @ApiOperation({ summary: "A form's public definition" })
@@ -77,4 +91,10 @@ export class PublicFormsController {
   submit(@Param('slug') slug: string, @Body() dto: FormSubmissionDto, @Ip() ip: string) {
     return this.submissions.submit(slug, dto.fields, dto.website, ip);
   }
+}
+
+/** The page links its files with a version in the URL, so they can be cached for a day. */
+function sendAsset(res: Response, type: string, body: string): void {
+  res.setHeader('Cache-Control', 'public, max-age=86400');
+  res.status(200).type(type).send(body);
 }
