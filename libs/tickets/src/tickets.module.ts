@@ -14,6 +14,8 @@ import { ComposeService } from './compose/compose.service';
 import { EventsController } from './events.controller';
 import { FormSubmissionsService } from './forms/form-submissions.service';
 import { FormPageController, PublicFormsController } from './forms/public-forms.controller';
+import { RemoteImageFetcher } from './remote-images/remote-image.fetcher';
+import { RemoteImagesController, RemoteImagesService } from './remote-images/remote-images.controller';
 import { RepliesService } from './replies.service';
 import { ThreadKey } from './thread-key.entity';
 import { TicketEvents } from './ticket-events';
@@ -31,8 +33,8 @@ import { WorkflowController } from './workflow/workflow.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
-  controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, FormPageController, PublicFormsController],
-  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService],
+  controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, FormPageController, PublicFormsController, RemoteImagesController],
+  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService, RemoteImagesService, RemoteImageFetcher],
   exports: [TicketsService, RepliesService, TicketEvents, TicketWorkflowService],
 })
 export class TicketsModule {}
