@@ -1,6 +1,8 @@
 import { freePort } from '@test/support/dovecot';
 import { startTestApp, TestApp } from '@test/support/test-app';
+import { existsSync, readdirSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
+import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 
 jest.setTimeout(180_000);
@@ -177,6 +179,26 @@ describe('direct delivery limits', () => {
     expect((raw.body as Buffer).length).toBe(q[0].size);
     expect((raw.body as Buffer).toString('latin1')).toMatch(/Subject: =\?UTF-8\?[BQ]\?[^\r\n]+\r\n/);
     expect((raw.body as Buffer).toString('latin1').trimEnd()).toMatch(/--$/);
+  });
+
+  it('drops what it spooled of a message when the sender goes away in the middle of it', async () => {
+    const tmp = join(t.config.storage.dir, 'tmp');
+    const c = await RawSmtp.open(port);
+    expect(await c.next()).toMatch(/^220 /);
+    await c.command('EHLO client.example');
+    await c.command('MAIL FROM:<gone@example.jp>');
+    await c.command(`RCPT TO:<${address}>`);
+    expect(await c.command('DATA')).toMatch(/^354 /);
+    const line = `${'y'.repeat(76)}\r\n`;
+    // Past the 1 MB limit, so the server has started writing it to storage.
+    for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => c.socket.write(line.repeat(15_000), () => resolve()));
+    await sleep(300);
+    expect(existsSync(tmp) ? readdirSync(tmp) : []).toHaveLength(1);
+    c.close();
+    await c.closedAt;
+    const end = Date.now() + 5_000;
+    while (Date.now() < end && readdirSync(tmp).length) await sleep(100);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it('refuses connections over the cap per address and overall with 421', async () => {

@@ -118,6 +118,16 @@ export class SmtpIntakeServer implements OnApplicationBootstrap, OnApplicationSh
             for (const b of chunks.splice(0)) spool.write(b);
           }
         });
+        // The sender went away mid-message: smtp-server destroys the stream, and what was
+        // spooled so far is dropped (the temp file removed) rather than left open.
+        const abandon = () => {
+          chunks.length = 0;
+          spool?.destroy(new Error('the sender went away'));
+        };
+        stream.on('error', abandon);
+        stream.on('close', () => {
+          if (!stream.readableEnded) abandon();
+        });
         stream.on('end', () => {
           if (tooLarge || (stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
             spool?.destroy();
