@@ -32,7 +32,11 @@ async function adminReset(config: AppConfig, args: string[]): Promise<void> {
     return i >= 0 ? args[i + 1] : args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
   };
   const email = value('--email');
-  if (!email) throw new Error('Usage: npm run admin:reset -- --email <address> [--password <new password>]');
+  if (!email) {
+    console.error('Usage: npm run admin:reset -- --email <address> [--password <new password>]');
+    process.exitCode = 2;
+    return;
+  }
   if (config.database.migrate) await runMigrations(config.database);
   const quiet: AppConfig = { ...config, roles: { web: false, worker: false }, mail: { ...config.mail, intakeSmtp: { ...config.mail.intakeSmtp, port: 0 } } };
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(quiet), { logger: ['error'] });
