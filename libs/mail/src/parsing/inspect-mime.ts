@@ -23,7 +23,7 @@ import {
   parseDeliveryStatus,
   parseFeedbackReport,
 } from './delivery-status';
-import { decodeRawHeaderText, normalizeCharsetLabels, parseMessageIds } from './headers';
+import { decodeEncodedWords, decodeRawHeaderText, normalizeCharsetLabels, parseMessageIds } from './headers';
 
 /**
  * What a walk over the MIME tree learns before mailparser runs: repairs mailparser needs
@@ -283,7 +283,7 @@ function repairFilenameParams(node: MimeNode, hint: string | null): string | nul
     const param = key === 'content-disposition' ? 'filename' : 'name';
     const name = parsed.params[param];
     if (!name) continue;
-    const decoded = parsed.decodedParams.includes(param) ? name : libmime.decodeWords(name);
+    const decoded = parsed.decodedParams.includes(param) ? name : decodeEncodedWords(name);
     parsed.params[param] = decoded;
     node.headers.update(
       key === 'content-type' ? 'Content-Type' : 'Content-Disposition',

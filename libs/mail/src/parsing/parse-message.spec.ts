@@ -501,6 +501,14 @@ describe('parseMessage reads every mail right (held-out corpora)', () => {
     expect((await parse('raw-utf8-in-encoded-word.eml')).subject).toBe('Frösche und 日本');
   });
 
+  it('decodes a raw Latin-1 byte inside an encoded word of an attachment name once', async () => {
+    const raw = Buffer.from(
+      'From: a@example.de\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nGrüße\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="=?ISO-8859-1?Q?Pr=FCfung_Köln?=.pdf"\r\n\r\n%PDF\r\n--b--\r\n',
+      'latin1',
+    );
+    expect((await parseMessage(raw)).attachments.map((a) => a.filename)).toEqual(['Prüfung Köln.pdf']);
+  });
+
   it('reads unlabelled raw Shift_JIS headers of kanji only (no kana to detect by)', async () => {
     const message = await parse('raw-shift-jis-kanji-headers.eml');
     expect(message.subject).toBe('見積依頼 (No.12)');
