@@ -120,6 +120,9 @@ export const en: Record<MessageKey, string> = {
   'article.failedNoReason': 'The message could not be sent',
   'article.retry': 'Send again',
   'article.retried': 'The message will be sent again',
+  'article.remoteImages.blocked': '{count} remote image(s) not loaded (so the sender cannot tell the mail was opened)',
+  'article.remoteImages.show': 'Show images',
+  'article.remoteImages.hide': 'Hide images',
 
   'reply.title': 'Reply',
   'reply.to': 'To',

@@ -122,6 +122,9 @@ export const ja = {
   'article.failedNoReason': '送信できませんでした',
   'article.retry': '再送',
   'article.retried': '再送を受け付けました',
+  'article.remoteImages.blocked': '外部画像 {count} 件を読み込んでいません（開封が送信者に伝わらないように）',
+  'article.remoteImages.show': '画像を表示',
+  'article.remoteImages.hide': '画像を隠す',
 
   'reply.title': '返信',
   'reply.to': '宛先（To）',

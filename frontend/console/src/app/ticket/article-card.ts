@@ -65,7 +65,20 @@ export class ArticleCard {
   /** The agent may prefer the plain text (a mail's HTML can be hard to read or misleading). */
   protected readonly showText = signal(false);
   protected readonly canToggle = computed(() => !!this.article().html && !!this.article().text);
-  protected readonly html = computed(() => (this.showText() ? null : this.article().html));
+  /**
+   * Remote images arrive held back (the server keeps their address in data-remote-src): opening a
+   * mail tells its sender nothing. 「画像を表示」 loads this mail's images through the server.
+   */
+  protected readonly showImages = signal(false);
+  protected readonly remoteImageCount = computed(
+    () => (this.article().html ?? '').match(/<img\b[^>]*\sdata-remote-src="/g)?.length ?? 0,
+  );
+  protected readonly html = computed(() => {
+    const html = this.showText() ? null : this.article().html;
+    return html && this.showImages() && this.remoteImageCount() > 0
+      ? withProxiedImages(html, this.article().id)
+      : html;
+  });
 
   /** Files to download: all but the inline images the HTML body already shows. */
   protected readonly downloads = computed(() => {
@@ -77,6 +90,10 @@ export class ArticleCard {
 
   protected attachmentUrl(file: Attachment): string {
     return this.ticketsApi.attachmentUrl(file.id);
+  }
+
+  protected toggleImages(): void {
+    this.showImages.update((show) => !show);
   }
 
   protected toggleBody(): void {
@@ -100,4 +117,18 @@ export class ArticleCard {
     }
     window.open(anchor.href, '_blank', 'noopener,noreferrer');
   }
+}
+
+/**
+ * The mail's HTML with each held-back image pointed at the server's image proxy. DOMParser makes
+ * an inert document: nothing in it loads while it is rewritten.
+ */
+function withProxiedImages(html: string, articleId: number): string {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  for (const img of Array.from(doc.querySelectorAll('img[data-remote-src]'))) {
+    const url = img.getAttribute('data-remote-src') ?? '';
+    img.setAttribute('src', `/api/articles/${articleId}/remote-image?url=${encodeURIComponent(url)}`);
+    img.removeAttribute('data-remote-src');
+  }
+  return doc.body.innerHTML;
 }
