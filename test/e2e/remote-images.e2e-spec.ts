@@ -6,20 +6,31 @@ import { AddressInfo } from 'node:net';
 
 jest.setTimeout(120_000);
 
-export const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+export const PIXEL = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** A sender's image server on 127.0.0.1: a pixel, and the ways a hostile one answers. */
-async function startImageServer(): Promise<{ server: Server; port: number; hits: { path: string; headers: IncomingHttpHeaders }[] }> {
+async function startImageServer(): Promise<{
+  server: Server;
+  port: number;
+  hits: { path: string; headers: IncomingHttpHeaders }[];
+}> {
   const hits: { path: string; headers: IncomingHttpHeaders }[] = [];
   let port = 0;
   const server = createServer((req, res) => {
     hits.push({ path: req.url ?? '', headers: req.headers });
-    const send = (type: string, body: Buffer | string) => res.writeHead(200, { 'Content-Type': type }).end(body);
+    const send = (type: string, body: Buffer | string) =>
+      res.writeHead(200, { 'Content-Type': type }).end(body);
     switch (req.url) {
       case '/pixel.png?u=1&m=2':
         return send('image/png', PIXEL);
       case '/logo.svg':
-        return send('image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+        return send(
+          'image/svg+xml',
+          '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        );
       case '/page.png':
         return send('image/png', '<html><script>alert(1)</script></html>');
       case '/page.html':
@@ -48,7 +59,8 @@ describe.each(DB_KINDS)('remote images of a mail on %s', (kind) => {
   let html: string;
   let base: string;
   const address = `images-${kind}@example.jp`;
-  const get = (s: Session | TestApp['http'], url: string) => s.get(`/api/articles/${articleId}/remote-image`).query({ url });
+  const get = (s: Session | TestApp['http'], url: string) =>
+    s.get(`/api/articles/${articleId}/remote-image`).query({ url });
 
   beforeAll(async () => {
     images = await startImageServer();
@@ -59,7 +71,9 @@ describe.each(DB_KINDS)('remote images of a mail on %s', (kind) => {
     const mailboxId = (await admin.post('/api/mailboxes', { name: '画像', address }).expect(201)).body.id;
     const body = [
       `<p>ニュースレター</p><img src="${base}/pixel.png?u=1&amp;m=2" alt="pixel">`,
-      ...['/logo.svg', '/page.png', '/page.html', '/huge.png', '/to-localhost.png', '/gone.png'].map((p) => `<img src="${base}${p}">`),
+      ...['/logo.svg', '/page.png', '/page.html', '/huge.png', '/to-localhost.png', '/gone.png'].map(
+        (p) => `<img src="${base}${p}">`,
+      ),
       `<img src="http://localhost:${images.port}/pixel.png?u=1&amp;m=2">`,
       `<img src="http://[::1]:${images.port}/pixel.png">`,
       '<img src="http://169.254.169.254/latest/meta-data/">',
@@ -101,7 +115,10 @@ describe.each(DB_KINDS)('remote images of a mail on %s', (kind) => {
   });
 
   it('fetches an image of the mail through the server, with no cookie, referrer or browser of the agent', async () => {
-    const res = await get(admin, `${base}/pixel.png?u=1&m=2`).set('Referer', 'http://console.local/tickets/1').set('User-Agent', 'AgentBrowser/1.0').expect(200);
+    const res = await get(admin, `${base}/pixel.png?u=1&m=2`)
+      .set('Referer', 'http://console.local/tickets/1')
+      .set('User-Agent', 'AgentBrowser/1.0')
+      .expect(200);
     expect(res.headers['content-type']).toBe('image/png');
     expect(Buffer.from(res.body)).toEqual(PIXEL);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
@@ -119,11 +136,16 @@ describe.each(DB_KINDS)('remote images of a mail on %s', (kind) => {
     expect(other.body.error).toBe('REMOTE_IMAGE_NOT_IN_MAIL');
     await get(t.http, `${base}/pixel.png?u=1&m=2`).expect(401);
     const email = `outsider-${kind}@test.local`;
-    await admin.post('/api/users', { email, name: '部外者', password: 'outsider-password-42', groupIds: [] }).expect(201);
+    await admin
+      .post('/api/users', { email, name: '部外者', password: 'outsider-password-42', groupIds: [] })
+      .expect(201);
     const outsider = await t.login(email, 'outsider-password-42');
     const hidden = await get(outsider, `${base}/pixel.png?u=1&m=2`).expect(404);
     expect(hidden.body.error).toBe('ARTICLE_NOT_FOUND');
-    await admin.get(`/api/articles/999999/remote-image`).query({ url: `${base}/pixel.png?u=1&m=2` }).expect(404);
+    await admin
+      .get(`/api/articles/999999/remote-image`)
+      .query({ url: `${base}/pixel.png?u=1&m=2` })
+      .expect(404);
     expect(images.hits).toEqual([]);
   });
 

@@ -51,7 +51,9 @@ describe('security headers', () => {
   it('sends them with API answers, errors included', async () => {
     expectStrictHeaders(await t.http.get('/api/health').expect(200));
     expectStrictHeaders(await t.http.get('/api/customers').expect(401));
-    expectStrictHeaders(await t.http.post('/api/auth/login').send({ email: 'nobody@test.local', password: 'x' }));
+    expectStrictHeaders(
+      await t.http.post('/api/auth/login').send({ email: 'nobody@test.local', password: 'x' }),
+    );
   });
 
   describe('the public form page', () => {
@@ -59,12 +61,24 @@ describe('security headers', () => {
 
     beforeAll(async () => {
       const admin = await t.login();
-      const mailbox = (await admin.post('/api/mailboxes', { name: 'ヘッダー確認', address: 'headers@example.jp' }).expect(201)).body;
+      const mailbox = (
+        await admin
+          .post('/api/mailboxes', { name: 'ヘッダー確認', address: 'headers@example.jp' })
+          .expect(201)
+      ).body;
       const fields = [
         { key: 'name', label: 'お名前', type: 'text', required: true },
         { key: 'email', label: 'メール', type: 'email', required: true },
       ];
-      slug = (await admin.post(`/api/mailboxes/${mailbox.id}/forms`, { name: 'お問い合わせ', fields, replyEmailField: 'email' }).expect(201)).body.slug;
+      slug = (
+        await admin
+          .post(`/api/mailboxes/${mailbox.id}/forms`, {
+            name: 'お問い合わせ',
+            fields,
+            replyEmailField: 'email',
+          })
+          .expect(201)
+      ).body.slug;
     });
 
     it('is served with the strict policy and keeps no inline script or style', async () => {
@@ -98,7 +112,13 @@ describe('security headers', () => {
 
   describe('API docs', () => {
     it('are hidden from anonymous visitors by default', async () => {
-      for (const path of ['/api/docs', '/api/docs/', '/api/docs-json', '/api/docs-yaml', '/api/docs/swagger-ui-init.js']) {
+      for (const path of [
+        '/api/docs',
+        '/api/docs/',
+        '/api/docs-json',
+        '/api/docs-yaml',
+        '/api/docs/swagger-ui-init.js',
+      ]) {
         const res = await t.http.get(path);
         expect([401, 404]).toContain(res.status);
         expect(res.text).not.toContain('/api/customers');
@@ -118,7 +138,12 @@ describe('security headers', () => {
     });
 
     it('are shown to scripts with a bearer token', async () => {
-      const token = (await t.http.post('/api/auth/tokens').send({ email: 'admin@test.local', password: 'admin-password-123', name: 'docs' }).expect(201)).body.token;
+      const token = (
+        await t.http
+          .post('/api/auth/tokens')
+          .send({ email: 'admin@test.local', password: 'admin-password-123', name: 'docs' })
+          .expect(201)
+      ).body.token;
       await t.http.get('/api/docs-json').set('Authorization', `Bearer ${token}`).expect(200);
       await t.http.get('/api/docs-json').set('Authorization', 'Bearer mdg_forged').expect(401);
     });

@@ -10,7 +10,12 @@ const SESSION_COOKIE = 'madoguchi_session';
 
 /** Swagger UI, its assets and the OpenAPI document (SwaggerModule.setup in app.factory). */
 export function isApiDocsPath(path: string): boolean {
-  return path === '/api/docs' || path.startsWith('/api/docs/') || path === '/api/docs-json' || path === '/api/docs-yaml';
+  return (
+    path === '/api/docs' ||
+    path.startsWith('/api/docs/') ||
+    path === '/api/docs-json' ||
+    path === '/api/docs-yaml'
+  );
 }
 
 /**
@@ -65,15 +70,23 @@ export function securityHeaders(config: AppConfig): RequestHandler {
 export function apiDocsAccess(app: NestExpressApplication, config: AppConfig): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (config.web.apiDocsPublic || !isApiDocsPath(req.path)) return next();
-    const refuse = () => res.status(401).json({ statusCode: 401, error: 'UNAUTHENTICATED', message: 'Sign in to the console to see the API docs' });
+    const refuse = () =>
+      res
+        .status(401)
+        .json({
+          statusCode: 401,
+          error: 'UNAUTHENTICATED',
+          message: 'Sign in to the console to see the API docs',
+        });
     const auth = app.get(AuthService);
     const header = req.headers.authorization;
     const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-    const check = header && /^Bearer\s+/i.test(header)
-      ? auth.fromBearer(header.replace(/^Bearer\s+/i, '').trim())
-      : cookie
-        ? auth.fromSession(cookie).then((found) => found?.principal ?? null)
-        : Promise.resolve(null);
+    const check =
+      header && /^Bearer\s+/i.test(header)
+        ? auth.fromBearer(header.replace(/^Bearer\s+/i, '').trim())
+        : cookie
+          ? auth.fromSession(cookie).then((found) => found?.principal ?? null)
+          : Promise.resolve(null);
     check.then((principal) => (principal ? next() : refuse()), next);
   };
 }

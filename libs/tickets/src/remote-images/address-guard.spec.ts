@@ -28,7 +28,14 @@ describe('isRestrictedAddress', () => {
     expect(isRestrictedAddress(ip)).toBe(true);
   });
 
-  it.each(['93.184.215.14', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::8.8.8.8'])('lets %s through', (ip) => {
+  it.each([
+    '93.184.215.14',
+    '8.8.8.8',
+    '172.32.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::8.8.8.8',
+  ])('lets %s through', (ip) => {
     expect(isRestrictedAddress(ip)).toBe(false);
   });
 });

@@ -49,7 +49,8 @@ function embeddedIpv4(ipv6: string): string | null {
   const hex = (a: number, b: number) => [a >> 8, a & 255, b >> 8, b & 255].join('.');
   // ::ffff:7f00:1 (mapped, hex form) and 64:ff9b::7f00:1 (NAT64): the last 32 bits.
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return hex(groups[6], groups[7]);
-  if (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0)) return hex(groups[6], groups[7]);
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0))
+    return hex(groups[6], groups[7]);
   // 2002:AABB:CCDD::/48 (6to4) carries AA.BB.CC.DD.
   if (groups[0] === 0x2002) return hex(groups[1], groups[2]);
   return null;
@@ -62,7 +63,9 @@ function expandIpv6(ip: string): number[] | null {
   const a = part(head);
   const b = part(tail);
   const groups = ip.includes('::') ? [...a, ...new Array<number>(8 - a.length - b.length).fill(0), ...b] : a;
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null;
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
+    ? groups
+    : null;
 }
 
 /** Whether an IP address (v4 or v6, without brackets) is one the image proxy must not connect to. */

@@ -11,7 +11,8 @@ const TIMEOUT_MS = 8_000;
 const MAX_REDIRECTS = 3;
 
 /** Raster types only: an SVG is a document that can carry script, and it would run as our origin. */
-const DECLARED_TYPES = /^image\/(?:png|jpeg|pjpeg|jpg|gif|webp|avif|bmp|x-ms-bmp|x-icon|vnd\.microsoft\.icon)$/;
+const DECLARED_TYPES =
+  /^image\/(?:png|jpeg|pjpeg|jpg|gif|webp|avif|bmp|x-ms-bmp|x-icon|vnd\.microsoft\.icon)$/;
 
 export interface RemoteImage {
   contentType: string;
@@ -25,16 +26,32 @@ export class RemoteImageRefused extends DomainError {
 }
 
 const refusedAddress = (host: string) =>
-  new RemoteImageRefused('REMOTE_IMAGE_ADDRESS_REFUSED', `${host} is an address on this server or its network; images are not fetched from there`, 403);
-const unavailable = (why: string) => new RemoteImageRefused('REMOTE_IMAGE_UNAVAILABLE', `The image could not be fetched: ${why}`, 502);
+  new RemoteImageRefused(
+    'REMOTE_IMAGE_ADDRESS_REFUSED',
+    `${host} is an address on this server or its network; images are not fetched from there`,
+    403,
+  );
+const unavailable = (why: string) =>
+  new RemoteImageRefused('REMOTE_IMAGE_UNAVAILABLE', `The image could not be fetched: ${why}`, 502);
 
 /** The type the bytes say, whatever the sender's server claimed. */
 export function sniffImageType(b: Buffer): string | null {
-  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'image/png';
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
   if (b.length >= 6 && /^GIF8[79]a$/.test(b.subarray(0, 6).toString('latin1'))) return 'image/gif';
-  if (b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
-  if (b.length >= 12 && b.subarray(4, 8).toString('latin1') === 'ftyp' && /^avi[fs]$/.test(b.subarray(8, 12).toString('latin1'))) return 'image/avif';
+  if (
+    b.length >= 12 &&
+    b.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    b.subarray(8, 12).toString('latin1') === 'WEBP'
+  )
+    return 'image/webp';
+  if (
+    b.length >= 12 &&
+    b.subarray(4, 8).toString('latin1') === 'ftyp' &&
+    /^avi[fs]$/.test(b.subarray(8, 12).toString('latin1'))
+  )
+    return 'image/avif';
   if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) return 'image/bmp';
   if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 1 && b[3] === 0) return 'image/x-icon';
   return null;
@@ -77,14 +94,19 @@ export class RemoteImageFetcher {
     // A literal address is connected to without a lookup, so it is checked here.
     if (isIP(host) && !mayBePrivate && isRestrictedAddress(host)) return Promise.reject(refusedAddress(host));
     const lookup: LookupFunction = (hostname, options, callback) => {
-      dnsLookup(hostname, { all: true, family: options.family, hints: options.hints }, (err, addresses: LookupAddress[]) => {
-        if (err) return callback(err, '', 0);
-        if (!mayBePrivate && (!addresses.length || addresses.some((a) => isRestrictedAddress(a.address)))) {
-          return callback(refusedAddress(hostname), '', 0);
-        }
-        if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-        callback(null, addresses[0].address, addresses[0].family);
-      });
+      dnsLookup(
+        hostname,
+        { all: true, family: options.family, hints: options.hints },
+        (err, addresses: LookupAddress[]) => {
+          if (err) return callback(err, '', 0);
+          if (!mayBePrivate && (!addresses.length || addresses.some((a) => isRestrictedAddress(a.address)))) {
+            return callback(refusedAddress(hostname), '', 0);
+          }
+          if (options.all)
+            return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+          callback(null, addresses[0].address, addresses[0].family);
+        },
+      );
     };
     return new Promise((resolve, reject) => {
       const req = (u.protocol === 'https:' ? https : http).request(
@@ -95,7 +117,10 @@ export class RemoteImageFetcher {
           path: `${u.pathname}${u.search}`,
           method: 'GET',
           // Nothing of the agent's request goes along: no cookies, no referrer, no user agent.
-          headers: { 'User-Agent': 'Madoguchi-Image-Proxy', Accept: 'image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9' },
+          headers: {
+            'User-Agent': 'Madoguchi-Image-Proxy',
+            Accept: 'image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9',
+          },
           agent: false,
           lookup,
           signal,
@@ -106,7 +131,11 @@ export class RemoteImageFetcher {
         if (e instanceof RemoteImageRefused) return reject(e);
         const cause = (e as { cause?: unknown }).cause;
         if (cause instanceof RemoteImageRefused) return reject(cause);
-        reject(unavailable(signal.aborted ? 'no answer in time' : (e as NodeJS.ErrnoException).code ?? e.message));
+        reject(
+          unavailable(
+            signal.aborted ? 'no answer in time' : ((e as NodeJS.ErrnoException).code ?? e.message),
+          ),
+        );
       });
       req.end();
     });
@@ -114,18 +143,29 @@ export class RemoteImageFetcher {
 }
 
 function readImage(res: IncomingMessage): Promise<RemoteImage> {
-  const declared = String(res.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const declared = String(res.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   if (res.statusCode !== 200) {
     res.destroy();
     return Promise.reject(unavailable(`the server answered ${res.statusCode}`));
   }
   if (!DECLARED_TYPES.test(declared)) {
     res.destroy();
-    return Promise.reject(new RemoteImageRefused('REMOTE_IMAGE_NOT_AN_IMAGE', `Not an image this console shows (${declared || 'no type'})`, 502));
+    return Promise.reject(
+      new RemoteImageRefused(
+        'REMOTE_IMAGE_NOT_AN_IMAGE',
+        `Not an image this console shows (${declared || 'no type'})`,
+        502,
+      ),
+    );
   }
   if (Number(res.headers['content-length'] ?? 0) > REMOTE_IMAGE_MAX_BYTES) {
     res.destroy();
-    return Promise.reject(new RemoteImageRefused('REMOTE_IMAGE_TOO_LARGE', 'The image is larger than 5 MB', 502));
+    return Promise.reject(
+      new RemoteImageRefused('REMOTE_IMAGE_TOO_LARGE', 'The image is larger than 5 MB', 502),
+    );
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -147,7 +187,14 @@ function readImage(res: IncomingMessage): Promise<RemoteImage> {
     res.on('end', () => {
       const body = Buffer.concat(chunks);
       const contentType = sniffImageType(body);
-      if (!contentType) return reject(new RemoteImageRefused('REMOTE_IMAGE_NOT_AN_IMAGE', 'The bytes are not an image this console shows', 502));
+      if (!contentType)
+        return reject(
+          new RemoteImageRefused(
+            'REMOTE_IMAGE_NOT_AN_IMAGE',
+            'The bytes are not an image this console shows',
+            502,
+          ),
+        );
       resolve({ contentType, body });
     });
   });
@@ -161,7 +208,11 @@ function parseHttpUrl(value: string): URL {
     throw new RemoteImageRefused('REMOTE_IMAGE_BAD_URL', 'Not a valid image address', 400);
   }
   if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname || u.username || u.password) {
-    throw new RemoteImageRefused('REMOTE_IMAGE_BAD_URL', 'Only http and https image addresses are fetched', 400);
+    throw new RemoteImageRefused(
+      'REMOTE_IMAGE_BAD_URL',
+      'Only http and https image addresses are fetched',
+      400,
+    );
   }
   return u;
 }

@@ -16,7 +16,13 @@ export class RemoteImageQueryDto {
   url!: string;
 }
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&lt;': '<', '&gt;': '>', '&#39;': "'" };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&quot;': '"',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&#39;': "'",
+};
 
 /** The remote image addresses the sanitiser held back in an article's HTML (libs/mail sanitize-html.ts). */
 export function remoteImageSources(html: string | null): Set<string> {
@@ -65,7 +71,12 @@ export class RemoteImagesController {
   @Get(':id/remote-image')
   @ApiOperation({ summary: "One of a mail's remote images, through the server" })
   @ApiProduces('image/png', 'image/jpeg', 'image/gif', 'image/webp')
-  async image(@Param('id', ParseIntPipe) id: number, @Query() query: RemoteImageQueryDto, @CurrentPrincipal() p: Principal, @Res() res: Response): Promise<void> {
+  async image(
+    @Param('id', ParseIntPipe) id: number,
+    @Query() query: RemoteImageQueryDto,
+    @CurrentPrincipal() p: Principal,
+    @Res() res: Response,
+  ): Promise<void> {
     const image = await this.images.load(id, query.url, p);
     res.setHeader('Content-Type', image.contentType);
     res.setHeader('Content-Length', String(image.body.length));
