@@ -17,14 +17,16 @@ const swc = [
 const moduleNameMapper = {
   '^@madoguchi/(core|auth|customers|mailboxes|tickets|mail|workflow)$': '<rootDir>/libs/$1/src',
   '^@test/(.*)$': '<rootDir>/test/$1',
+  // file-type exports only `import`/`module-sync` entries, which jest's resolver does not take.
+  '^file-type$': '<rootDir>/node_modules/file-type/index.js',
 };
 
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)s$': swc },
-  // sanitize-html's parser (htmlparser2 and its helpers) ships as ES modules only.
-  transformIgnorePatterns: ['/node_modules/(?!(sanitize-html|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities|escape-string-regexp)/)'],
+  // sanitize-html's parser (htmlparser2 and its helpers) and file-type ship as ES modules only.
+  transformIgnorePatterns: ['/node_modules/(?!(sanitize-html|htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities|escape-string-regexp|file-type|strtok3|token-types|uint8array-extras|@tokenizer|@borewit|peek-readable)/)'],
   moduleNameMapper,
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

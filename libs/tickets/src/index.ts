@@ -10,6 +10,7 @@ export * from './tickets.module';
 export * from './tickets.service';
 export * from './notifications/notification.entity';
 export * from './uploads/upload.entity';
+export * from './uploads/uploads.service';
 export * from './workflow/approval-policy';
 export * from './workflow/reply.entity';
 export * from './workflow/workflows';

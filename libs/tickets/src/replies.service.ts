@@ -17,6 +17,7 @@ import { TicketEvents } from './ticket-events';
 import { Ticket } from './ticket.entity';
 import { TicketsService } from './tickets.service';
 import { Upload } from './uploads/upload.entity';
+import { UploadsService } from './uploads/uploads.service';
 import { ApprovalPolicy, NO_APPROVAL, stepsFor } from './workflow/approval-policy';
 import { Reply, ReplyAttachment } from './workflow/reply.entity';
 import { REPLY_WORKFLOW, replyContext, TICKET_WORKFLOW } from './workflow/workflows';
@@ -100,6 +101,7 @@ export class RepliesService {
     private readonly runner: WorkflowRunner,
     private readonly notifications: NotificationsService,
     private readonly approvers: MailboxApprovers,
+    private readonly uploads: UploadsService,
   ) {}
 
   /** Writes a reply and submits it: `queued` when no approval is needed, else `awaiting_approval`. */
@@ -624,13 +626,15 @@ export class RepliesService {
   private async resolveUploads(m: EntityManager, ids: string[], p: Principal, existing: ReplyAttachment[] = []): Promise<ReplyAttachment[]> {
     if (!ids.length) return [];
     const uploads = await m.findBy(Upload, { id: In(ids) });
-    return ids.map((id) => {
+    const resolved = ids.map((id) => {
       const kept = existing.find((a) => a.uploadId === id);
       if (kept) return kept;
       const u = uploads.find((x) => x.id === id);
       if (!u || u.userId !== p.userId) throw new ValidationFailed({ attachments: [`attachment ${id} was not found: upload the file again`] });
       return { uploadId: u.id, filename: u.filename, contentType: u.contentType, size: u.size, blobKey: u.blobKey };
     });
+    await this.uploads.markUsed(m, resolved.map((a) => a.uploadId));
+    return resolved;
   }
 
   private async checkTemplates(m: EntityManager, mailboxId: number, dto: CreateReplyDto): Promise<void> {

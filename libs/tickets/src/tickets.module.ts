@@ -26,7 +26,9 @@ import { Notification } from './notifications/notification.entity';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationsService } from './notifications/notifications.service';
 import { Upload } from './uploads/upload.entity';
+import { UploadCleanupJob } from './uploads/upload-cleanup.job';
 import { UploadsController } from './uploads/uploads.controller';
+import { UploadsService } from './uploads/uploads.service';
 import { Reply } from './workflow/reply.entity';
 import { TicketWorkflowService } from './workflow/ticket-workflow.service';
 import { WorkflowController } from './workflow/workflow.controller';
@@ -34,7 +36,7 @@ import { WorkflowController } from './workflow/workflow.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
   controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, FormPageController, PublicFormsController, RemoteImagesController],
-  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService, RemoteImagesService, RemoteImageFetcher],
-  exports: [TicketsService, RepliesService, TicketEvents, TicketWorkflowService],
+  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob],
+  exports: [TicketsService, RepliesService, TicketEvents, TicketWorkflowService, UploadsService],
 })
 export class TicketsModule {}

@@ -60,7 +60,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
 
   return {
     env: raw.NODE_ENV,
-    http: { host: raw.HOST, port: raw.PORT, publicUrl: raw.PUBLIC_URL.replace(/\/$/, ''), bodyLimitBytes: raw.HTTP_BODY_LIMIT_KB * 1024 },
+    http: { host: raw.HOST, port: raw.PORT, publicUrl: raw.PUBLIC_URL.replace(/\/$/, ''), bodyLimitBytes: raw.HTTP_BODY_LIMIT_KB * 1024, uploadQuotaBytes: raw.UPLOAD_QUOTA_MB * 1024 * 1024 },
     roles: { web: raw.ROLES.includes('web'), worker: raw.ROLES.includes('worker') },
     database,
     secretKey: resolveSecretKey(raw, abs),

@@ -24,6 +24,8 @@ export const rawConfigSchema = z.object({
   PUBLIC_URL: z.url(),
   /** Largest JSON or form body the API reads, in KB (file uploads have their own limit). */
   HTTP_BODY_LIMIT_KB: int(16, 100 * 1024),
+  /** What one staff user may upload for replies within 24 hours, in MB; unattached uploads are deleted after a day. */
+  UPLOAD_QUOTA_MB: int(1, 100 * 1024),
   ROLES: z
     .string()
     .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
@@ -114,7 +116,7 @@ export type DatabaseConfig =
 
 export interface AppConfig {
   env: RawConfig['NODE_ENV'];
-  http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number };
+  http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number; uploadQuotaBytes: number };
   roles: { web: boolean; worker: boolean };
   database: DatabaseConfig;
   /** 32-byte key for encrypting secrets at rest (mailbox passwords, provider tokens). */

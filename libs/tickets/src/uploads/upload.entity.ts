@@ -23,4 +23,8 @@ export class Upload {
 
   @Column({ type: 'datetime', precision: 3 })
   createdAt: Date;
+
+  /** When a reply took this file; uploads never attached are deleted after a day. */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  usedAt?: Date | null;
 }

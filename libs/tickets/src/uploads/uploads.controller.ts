@@ -1,12 +1,10 @@
 import { CurrentPrincipal, Principal } from '@madoguchi/auth';
-import { BLOB_STORAGE, BlobStorage, Clock, ValidationFailed } from '@madoguchi/core';
 import {
   CallHandler,
   Controller,
   ExecutionContext,
   HttpException,
   HttpStatus,
-  Inject,
   Injectable,
   NestInterceptor,
   PayloadTooLargeException,
@@ -15,20 +13,9 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import { randomUUID } from 'node:crypto';
 import { catchError, Observable, throwError } from 'rxjs';
-import { DataSource } from 'typeorm';
-import { Upload } from './upload.entity';
-
-/** What multer hands over for one file kept in memory. */
-interface UploadedPart {
-  originalname: string;
-  mimetype: string;
-  size: number;
-  buffer: Buffer;
-}
+import { UploadedPart, UploadsService } from './uploads.service';
 
 /** Each attachment of a reply may be at most this big (§3). */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -52,34 +39,17 @@ class UploadLimitMessages implements NestInterceptor {
 @ApiTags('tickets')
 @Controller('uploads')
 export class UploadsController {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(BLOB_STORAGE) private readonly blobs: BlobStorage,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly uploads: UploadsService) {}
 
-  /** Uploads one attachment (multipart field `file`, at most 10 MB); use its id in a reply's `attachments`. */
+  /**
+   * Uploads one attachment (multipart field `file`, at most 10 MB); use its id in a reply's
+   * `attachments`. Needs the reply right on a mailbox; the type is checked against the bytes.
+   */
   @Post()
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  @UseInterceptors(UploadLimitMessages, FileInterceptor('file', { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1 } }))
-  async upload(@UploadedFile() file: UploadedPart | undefined, @CurrentPrincipal() p: Principal) {
-    if (!file) throw new ValidationFailed({ file: ['choose a file to upload (multipart field "file")'] });
-    if (!file.size) throw new ValidationFailed({ file: ['the file is empty'] });
-    // Browsers send UTF-8 file names; busboy reads them as latin1.
-    const utf8 = Buffer.from(file.originalname, 'latin1').toString('utf8');
-    const filename = (utf8.includes('\uFFFD') ? file.originalname : utf8).replace(/[\r\n"\\/]/g, '_').slice(0, 255) || 'attachment';
-    const blob = await this.blobs.put(file.buffer);
-    const row: Upload = {
-      id: randomUUID(),
-      userId: p.userId,
-      filename,
-      contentType: (file.mimetype || 'application/octet-stream').slice(0, 255),
-      size: file.size,
-      blobKey: blob.key,
-      createdAt: this.clock.now(),
-    };
-    await this.dataSource.getRepository(Upload).insert(row);
-    return { id: row.id, filename: row.filename, contentType: row.contentType, size: row.size };
+  @UseInterceptors(UploadLimitMessages, FileInterceptor('file', { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 10, parts: 12 } }))
+  upload(@UploadedFile() file: UploadedPart | undefined, @CurrentPrincipal() p: Principal) {
+    return this.uploads.upload(file, p);
   }
 }
