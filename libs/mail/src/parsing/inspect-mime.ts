@@ -126,7 +126,14 @@ export async function inspectMime(raw: Buffer): Promise<MimeInspection> {
 function attachmentDisposition(node: MimeNode): string | null {
   if (!node.parentNode || node.multipart || node.disposition === 'attachment' || !node.headers) return null;
   const type = contentTypeOf(node);
-  const namedText = (type === 'text/plain' || type === 'text/html') && !!node.filename;
+  const parentType = (node.parentNode.contentType || '').toLowerCase();
+  // A named alternative or related part is still the body's rendering, and the root of an
+  // attached message is that message's body.
+  const namedText =
+    (type === 'text/plain' || type === 'text/html') &&
+    !!node.filename &&
+    !/^multipart\/(?:alternative|related)$/.test(parentType) &&
+    !MESSAGE_TYPES.has(parentType);
   if (!namedText && !(type === 'message/rfc822' && node.disposition === 'inline')) return null;
   const line = node.headers.getList().find((l) => l.key === 'content-disposition')?.line;
   const params = line ? line.replace(/^[^:]*:/, '').replace(/\r?\n[ \t]+/g, ' ').replace(/^\s*[^;]*/, '') : '';

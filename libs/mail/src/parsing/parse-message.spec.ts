@@ -537,6 +537,14 @@ describe('parseMessage reads every mail right (held-out corpora)', () => {
     ]);
   });
 
+  it('keeps named parts of a multipart/alternative as the body (they are its renderings)', async () => {
+    const raw = Buffer.from(
+      'From: a@example.jp\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; name="body.txt"\r\n\r\nplain\r\n--b\r\nContent-Type: text/html; name="body.html"\r\n\r\n<p>html</p>\r\n--b--\r\n',
+    );
+    const message = await parseMessage(raw);
+    expect([message.text, message.html, message.attachments]).toEqual(['plain', '<p>html</p>', []]);
+  });
+
   it('keeps an inline message/rfc822 part as an attachment with its own subject, sender, date and text', async () => {
     const message = await parse('forwarded-inline-rfc822.eml');
     expect(message.text).toBe('下記のメールを転送します。');
