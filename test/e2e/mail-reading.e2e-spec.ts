@@ -22,9 +22,15 @@ describe.each(DB_KINDS)('reading forwards and abuse reports on %s', (kind) => {
 
   it('shows a forwarded mail (inline message/rfc822) as an attachment with its subject, sender, date and text', async () => {
     const admin = await t.login();
-    const box = await admin.post('/api/mailboxes', { name: '転送', address: `fwd-${kind}@example.jp` }).expect(201);
+    const box = await admin
+      .post('/api/mailboxes', { name: '転送', address: `fwd-${kind}@example.jp` })
+      .expect(201);
     const intake = t.app.get(IntakeService);
-    const result = await intake.ingest({ id: box.body.id, address: `fwd-${kind}@example.jp` }, fixture('forwarded-inline-rfc822.eml'), { kind: 'smtp' });
+    const result = await intake.ingest(
+      { id: box.body.id, address: `fwd-${kind}@example.jp` },
+      fixture('forwarded-inline-rfc822.eml'),
+      { kind: 'smtp' },
+    );
     expect(result.state).toBe('ingested');
     const detail = await admin.get(`/api/tickets/${result.ticketId}`).expect(200);
     const article = detail.body.articles[0];
@@ -52,14 +58,25 @@ describe.each(DB_KINDS)('reading forwards and abuse reports on %s', (kind) => {
     const mailbox = { id: box.body.id, address };
     const first = await intake.ingest(
       mailbox,
-      rawMail({ from: 'someone@example.com', to: address, subject: 'お問い合わせ', body: '質問です', messageId: 'IQ000128.20261117.bb22@madoguchi.example.jp' }),
+      rawMail({
+        from: 'someone@example.com',
+        to: address,
+        subject: 'お問い合わせ',
+        body: '質問です',
+        messageId: 'IQ000128.20261117.bb22@madoguchi.example.jp',
+      }),
       { kind: 'smtp' },
     );
     expect(first.createdTicket).toBe(true);
     const report = await intake.ingest(mailbox, fixture('arf-abuse-report.eml'), { kind: 'smtp' });
     expect(report).toMatchObject({ state: 'ingested', createdTicket: false, ticketId: first.ticketId });
     const detail = await admin.get(`/api/tickets/${first.ticketId}`).expect(200);
-    expect(detail.body.articles.map((a: { classification: string; sender: string }) => [a.classification, a.sender])).toEqual([
+    expect(
+      detail.body.articles.map((a: { classification: string; sender: string }) => [
+        a.classification,
+        a.sender,
+      ]),
+    ).toEqual([
       ['normal', 'customer'],
       ['abuse_report', 'system'],
     ]);

@@ -17,7 +17,8 @@ describe('a forwarded mail in the console', () => {
 
   beforeAll(async () => {
     const built = resolve(__dirname, '../../dist/frontend/console/browser/index.html');
-    if (!existsSync(built)) throw new Error('The console is not built: run npm run build:frontend (npm test does it)');
+    if (!existsSync(built))
+      throw new Error('The console is not built: run npm run build:frontend (npm test does it)');
     t = await startTestApp('sqlite');
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;

@@ -165,7 +165,10 @@ export function detectJapaneseCharset(
   const order: JapaneseCharset[] = guess === 'EUCJP' ? ['EUC-JP', 'Shift_JIS'] : ['Shift_JIS', 'EUC-JP'];
   for (const charset of order) {
     const text = decodeBytes(bytes, charset);
-    if (!UNDECODABLE.test(text) && (looksJapanese(text) || (opts.kanjiOnly && isKanjiOnly(text) && !readsAsLatin1(bytes))))
+    if (
+      !UNDECODABLE.test(text) &&
+      (looksJapanese(text) || (opts.kanjiOnly && isKanjiOnly(text) && !readsAsLatin1(bytes)))
+    )
       return charset;
   }
   return null;
@@ -194,7 +197,8 @@ function isKanjiOnly(text: string): boolean {
   for (const ch of text) {
     const c = ch.codePointAt(0) ?? 0;
     if (c < 0x80) continue;
-    const kanji = (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff5e);
+    const kanji =
+      (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff5e);
     if (!kanji) return false;
     count++;
   }

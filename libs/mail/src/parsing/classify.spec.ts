@@ -189,7 +189,11 @@ describe('classifyMessage on multipart/report beyond DSNs', () => {
       ['slow@example.net', 'delayed', '4.4.1'],
       ['full@example.org', 'failed', '5.2.2'],
     ]);
-    expect(result.bounce?.failedRecipients).toEqual(['gone@example.net', 'slow@example.net', 'full@example.org']);
+    expect(result.bounce?.failedRecipients).toEqual([
+      'gone@example.net',
+      'slow@example.net',
+      'full@example.org',
+    ]);
     expect(result.bounce?.originalMessageId).toBe('IQ000127.20261117.aa11@madoguchi.example.jp');
   });
 

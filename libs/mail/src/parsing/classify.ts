@@ -47,7 +47,11 @@ export function classifyMessage(msg: ParsedMessage, ownAddresses: string[]): Cla
   if (loop.length) return { kind: 'loop', reasons: loop };
   const abuse = abuseReportReasons(msg);
   if (abuse.length)
-    return { kind: 'abuse_report', reasons: abuse, bounce: { ...bounceDetails(msg), feedback: msg.feedbackReport ?? undefined } };
+    return {
+      kind: 'abuse_report',
+      reasons: abuse,
+      bounce: { ...bounceDetails(msg), feedback: msg.feedbackReport ?? undefined },
+    };
   const bounce = bounceReasons(msg);
   if (bounce.length) return { kind: 'bounce', reasons: bounce, bounce: bounceDetails(msg) };
   const auto = autoReplyReasons(msg);
@@ -67,8 +71,10 @@ function loopReasons(msg: ParsedMessage, own: Set<string>): string[] {
 /** An ARF report: report-type=feedback-report, or its message/feedback-report part. */
 function abuseReportReasons(msg: ParsedMessage): string[] {
   const reasons: string[] = [];
-  if (msg.isReport && msg.reportType === 'feedback-report') reasons.push('multipart/report; report-type=feedback-report');
-  if (msg.feedbackReport) reasons.push(`message/feedback-report part (Feedback-Type: ${msg.feedbackReport.feedbackType})`);
+  if (msg.isReport && msg.reportType === 'feedback-report')
+    reasons.push('multipart/report; report-type=feedback-report');
+  if (msg.feedbackReport)
+    reasons.push(`message/feedback-report part (Feedback-Type: ${msg.feedbackReport.feedbackType})`);
   return reasons;
 }
 

@@ -79,13 +79,17 @@ export interface FeedbackReport {
 export function parseFeedbackReport(text: string): FeedbackReport {
   const unfolded = text.replace(/\r?\n[ \t]+/g, ' ');
   const all = (name: string) =>
-    [...unfolded.matchAll(new RegExp(`^${name}[ \\t]*:[ \\t]*(.*)$`, 'gim'))].map((m) => m[1].trim()).filter(Boolean);
+    [...unfolded.matchAll(new RegExp(`^${name}[ \\t]*:[ \\t]*(.*)$`, 'gim'))]
+      .map((m) => m[1].trim())
+      .filter(Boolean);
   const one = (name: string) => all(name)[0];
   return {
     feedbackType: (one('feedback-type') ?? 'other').toLowerCase().split(/\s/)[0],
     userAgent: one('user-agent'),
     originalMailFrom: addressOf(one('original-mail-from')),
-    originalRcptTo: all('original-rcpt-to').map((v) => addressOf(v) ?? '').filter(Boolean),
+    originalRcptTo: all('original-rcpt-to')
+      .map((v) => addressOf(v) ?? '')
+      .filter(Boolean),
     arrivalDate: one('arrival-date') ?? one('received-date'),
     reportingMta: withoutType(one('reporting-mta')),
     sourceIp: one('source-ip'),

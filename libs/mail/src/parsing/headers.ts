@@ -98,11 +98,13 @@ export function decodeEncodedWords(text: string): string {
  */
 function rawTextOutOfQWords(text: string): string {
   if (!/[^\x00-\x7f]/.test(text)) return text;
-  return text.replace(/=\?([^?\s]+)\?([qQ])\?([^?]*[^\x00-\x7f][^?]*)\?=/g, (_, charset: string, q: string, body: string) =>
-    body
-      .split(/([^\x00-\x7f]+)/)
-      .map((piece, i) => (i % 2 ? piece : piece ? `=?${charset}?${q}?${piece}?=` : ''))
-      .join(''),
+  return text.replace(
+    /=\?([^?\s]+)\?([qQ])\?([^?]*[^\x00-\x7f][^?]*)\?=/g,
+    (_, charset: string, q: string, body: string) =>
+      body
+        .split(/([^\x00-\x7f]+)/)
+        .map((piece, i) => (i % 2 ? piece : piece ? `=?${charset}?${q}?${piece}?=` : ''))
+        .join(''),
   );
 }
 
@@ -116,7 +118,9 @@ function utf7WordsAsUtf8(text: string): string {
       encoding.toLowerCase() === 'b'
         ? Buffer.from(body, 'base64')
         : Buffer.from(
-            body.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            body
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
             'latin1',
           );
     return `=?UTF-8?B?${Buffer.from(decodeUtf7(bytes), 'utf8').toString('base64')}?=`;

@@ -74,7 +74,14 @@ export async function inspectMime(raw: Buffer): Promise<MimeInspection> {
       // mailparser refuses UTF-7 (see isUtf7Label): the part goes on as UTF-8 in base64.
       const label = node.charset;
       const text = decodeUtf7(decodeTransferEncoding(node, body));
-      replaceBody(chunksOfBody, Buffer.from(Buffer.from(text, 'utf8').toString('base64').replace(/.{76}(?=.)/g, '$&\r\n')));
+      replaceBody(
+        chunksOfBody,
+        Buffer.from(
+          Buffer.from(text, 'utf8')
+            .toString('base64')
+            .replace(/.{76}(?=.)/g, '$&\r\n'),
+        ),
+      );
       node.headers.update('Content-Transfer-Encoding', 'base64');
       node.encoding = 'base64';
       node.setCharset('utf-8');
@@ -136,7 +143,12 @@ function attachmentDisposition(node: MimeNode): string | null {
     !MESSAGE_TYPES.has(parentType);
   if (!namedText && !(type === 'message/rfc822' && node.disposition === 'inline')) return null;
   const line = node.headers.getList().find((l) => l.key === 'content-disposition')?.line;
-  const params = line ? line.replace(/^[^:]*:/, '').replace(/\r?\n[ \t]+/g, ' ').replace(/^\s*[^;]*/, '') : '';
+  const params = line
+    ? line
+        .replace(/^[^:]*:/, '')
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .replace(/^\s*[^;]*/, '')
+    : '';
   // A Buffer, so that raw 8-bit name bytes go back as they came (a string would be UTF-8 encoded).
   node.headers.update('Content-Disposition', Buffer.from(`attachment${params}`, 'latin1'));
   node.disposition = 'attachment';

@@ -376,7 +376,9 @@ describe('parseMessage sanitises HTML for display', () => {
       '<a href="https://shop.example.com/order/1" target="_blank" rel="noopener noreferrer">注文を確認</a>',
     );
     // Remote images are held back until an agent asks for them (sanitize-html.ts, REMOTE_SRC).
-    expect(html).toContain('<img data-remote-src="http://tracker.example.com/pixel.gif" /><img alt="logo" data-remote-src="https://shop.example.com/logo.png" />');
+    expect(html).toContain(
+      '<img data-remote-src="http://tracker.example.com/pixel.gif" /><img alt="logo" data-remote-src="https://shop.example.com/logo.png" />',
+    );
     expect(html).toContain('<table border="1"><tr><td>商品</td><td>数量</td></tr></table>');
     for (const banned of [
       '<script',
@@ -516,7 +518,9 @@ describe('parseMessage reads every mail right (held-out corpora)', () => {
   });
 
   it('keeps unlabelled raw Latin-1 headers Latin-1', async () => {
-    const message = await parseMessage(Buffer.from('From: a@example.de\r\nSubject: Grüße aus Köln\r\n\r\nx', 'latin1'));
+    const message = await parseMessage(
+      Buffer.from('From: a@example.de\r\nSubject: Grüße aus Köln\r\n\r\nx', 'latin1'),
+    );
     expect(message.subject).toBe('Grüße aus Köln');
   });
 

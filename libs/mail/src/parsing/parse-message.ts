@@ -143,12 +143,17 @@ export async function parseMessage(raw: Buffer, opts: ParseOptions = {}): Promis
   return withTimeout(parseInput(input, opts.inspect ?? 'auto', true), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 }
 
-async function parseInput(input: Buffer, inspect: 'auto' | 'always', readAttachedMessages: boolean): Promise<ParsedMessage> {
+async function parseInput(
+  input: Buffer,
+  inspect: 'auto' | 'always',
+  readAttachedMessages: boolean,
+): Promise<ParsedMessage> {
   let message: ParsedMessage | null = null;
   if (inspect === 'auto' && !mayNeedInspection(input)) {
     // Most mail: parsed once, and the result shows whether a label was wrong after all.
     const parsed = await runMailparser(input);
-    if (!looksMisdecoded(parsed)) message = toParsedMessage(parsed, headerLinesOf(parsed), uninspected(input));
+    if (!looksMisdecoded(parsed))
+      message = toParsedMessage(parsed, headerLinesOf(parsed), uninspected(input));
   }
   if (!message) {
     const inspection = await inspectOrPassThrough(input);
@@ -209,7 +214,8 @@ function headerLinesOf(parsed: ParsedMail): readonly RawHeaderLine[] {
 // ISO-2022-JP-* labels; and ISO-2022-JP labels on base64 or quoted-printable text, whose bytes
 // only decoding shows (Shift_JIS sent as "ISO-2022-JP" comes out of mailparser as noise, not as
 // U+FFFD).
-const INSPECTION_TOPICS = /rfc822|delivery-status|feedback-report|multipart\/report|message\/global|cp5022|iso-?2022-?jp-/i;
+const INSPECTION_TOPICS =
+  /rfc822|delivery-status|feedback-report|multipart\/report|message\/global|cp5022|iso-?2022-?jp-/i;
 const JIS_LABEL = /charset\s*=\s*"?\s*(?:iso-?2022-?jp|jis|csiso2022jp)/i;
 const ENCODED_BODY = /content-transfer-encoding\s*:\s*"?\s*(?:base64|quoted-printable)/i;
 
@@ -233,8 +239,10 @@ const CHARSET_LABEL = /charset\s*=\s*"?\s*([^"\s;]+)/gi;
 
 // A Content-Type of text with a name, or an inline Content-Disposition with a file name (the
 // inspection makes both attachments); the header may be folded over several lines.
-const NAMED_TEXT_TYPE = /^content-type[ \t]*:[ \t]*"?text\/(?:plain|html)\b(?:[^\r\n]|\r?\n[ \t])*?\bname\*?[ \t]*=/im;
-const INLINE_WITH_FILENAME = /^content-disposition[ \t]*:[ \t]*"?inline\b(?:[^\r\n]|\r?\n[ \t])*?\bfilename\*?[ \t]*=/gim;
+const NAMED_TEXT_TYPE =
+  /^content-type[ \t]*:[ \t]*"?text\/(?:plain|html)\b(?:[^\r\n]|\r?\n[ \t])*?\bname\*?[ \t]*=/im;
+const INLINE_WITH_FILENAME =
+  /^content-disposition[ \t]*:[ \t]*"?inline\b(?:[^\r\n]|\r?\n[ \t])*?\bfilename\*?[ \t]*=/gim;
 
 /** A text part carrying a file name (see attachmentDisposition in inspect-mime.ts). */
 function hasNamedTextPart(text: string): boolean {
@@ -242,7 +250,9 @@ function hasNamedTextPart(text: string): boolean {
   for (const match of text.matchAll(INLINE_WITH_FILENAME)) {
     // The part's header block: from the blank line before the match to the one after it.
     const start = Math.max(text.lastIndexOf('\n\n', match.index), text.lastIndexOf('\n\r\n', match.index));
-    const ends = [text.indexOf('\n\n', match.index), text.indexOf('\n\r\n', match.index)].filter((i) => i >= 0);
+    const ends = [text.indexOf('\n\n', match.index), text.indexOf('\n\r\n', match.index)].filter(
+      (i) => i >= 0,
+    );
     const block = text.slice(start + 1, ends.length ? Math.min(...ends) : text.length);
     const type = /^content-type[ \t]*:[ \t]*"?([\w.+-]+\/[\w.+-]+)/im.exec(block)?.[1]?.toLowerCase();
     if (!type || type === 'text/plain' || type === 'text/html') return true;
@@ -255,7 +265,8 @@ const PLAIN_LABELS = /^(?:utf-?8|us-ascii|ascii|iso-?2022-?jp)$/i;
  * U+FFFD (bytes the label did not fit), ESC (ISO-2022-JP read as ASCII), C1 controls and
  * private-use characters (what the inspection takes for a wrong label too), or a lone surrogate.
  */
-const MISDECODED = /[\x1b\x80-\x9f\ue000-\uf8ff\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const MISDECODED =
+  /[\x1b\x80-\x9f\ue000-\uf8ff\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function looksMisdecoded(parsed: ParsedMail): boolean {
   return (
@@ -266,7 +277,14 @@ function looksMisdecoded(parsed: ParsedMail): boolean {
 }
 
 function uninspected(raw: Buffer): MimeInspection {
-  return { raw, repairs: [], bodyCharset: null, deliveryStatus: null, feedbackReport: null, attachedMessageIds: [] };
+  return {
+    raw,
+    repairs: [],
+    bodyCharset: null,
+    deliveryStatus: null,
+    feedbackReport: null,
+    attachedMessageIds: [],
+  };
 }
 
 /** The inspection only adds repairs; a message it cannot walk still goes to mailparser as it is. */

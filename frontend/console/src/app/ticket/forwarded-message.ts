@@ -44,7 +44,9 @@ const ICONS: Record<string, string> = {
           <dd data-testid="forwarded-from">{{ formatAddress(item.mail.from) || '—' }}</dd>
           @if (item.mail.date; as date) {
             <dt>{{ 'article.forwarded.date' | t }}</dt>
-            <dd><time [attr.datetime]="date">{{ date | dateTime }}</time></dd>
+            <dd>
+              <time [attr.datetime]="date">{{ date | dateTime }}</time>
+            </dd>
           }
         </dl>
         @if (isOpen(item.id)) {
