@@ -249,7 +249,7 @@ describe.each(DB_KINDS)('reply workflow on %s', (kind) => {
     expect(refused.body.message).toMatch(/four-eyes/);
     // …but an admin may approve someone else's.
     await admin.post(`/api/replies/${byAgent.body.id}/approve`, {}).expect(200);
-    await agent.post(`/api/replies/${own.body.id}/withdraw`).expect(409);
+    await agent.post(`/api/replies/${own.body.id}/withdraw`).expect(404);
     await admin.post(`/api/replies/${own.body.id}/withdraw`).expect(200);
   });
 
@@ -281,6 +281,32 @@ describe.each(DB_KINDS)('reply workflow on %s', (kind) => {
     expect((await approver1.post(`/api/replies/${id}/approve`, { step: 1 })).status).toBe(403);
     await admin.patch(`/api/groups/${step1}`, { mailboxRights: [{ mailboxId, view: true, reply: true, approve: true, manage: false }] }).expect(200);
     await approver1.post(`/api/replies/${id}/approve`, { step: 1 }).expect(200);
+  });
+
+  it('answers cancel, withdraw and retry of someone else’s reply exactly as for an unknown id, and lets the mailbox manager cancel', async () => {
+    await admin.post('/api/users', { email: `agent2-${kind}@test.local`, name: '別の 担当', password: 'workflow-pass-123', groupIds: [agents] }).expect(201);
+    const other = await t.login(`agent2-${kind}@test.local`, 'workflow-pass-123');
+    await policy({ mode: 'off' }).expect(200);
+    const { ticket } = await inbound('他人の返信');
+    const queued = (await agent.post(`/api/tickets/${ticket.id}/replies`, { to: ['yamada@customer.example.jp'], text: '送信待ち', sendAt: new Date(Date.now() + 3600_000).toISOString() }).expect(201)).body;
+    await policy({ mode: 'all', steps: [{ approverGroupIds: [step1] }] }).expect(200);
+    const pending = (await agent.post(`/api/tickets/${ticket.id}/replies`, { to: ['yamada@customer.example.jp'], text: '承認待ち' }).expect(201)).body;
+    const shape = (r: { status: number; body: { error: string } }) => [r.status, r.body.error];
+    for (const [url, unknown] of [
+      [`/api/replies/${queued.id}/cancel`, '/api/replies/999999/cancel'],
+      [`/api/replies/${pending.id}/withdraw`, '/api/replies/999999/withdraw'],
+      [`/api/articles/${queued.articleId}/cancel`, '/api/articles/999999/cancel'],
+      [`/api/articles/${queued.articleId}/retry`, '/api/articles/999999/retry'],
+    ]) {
+      const theirs = await other.post(url);
+      expect(shape(theirs)).toEqual([404, expect.stringMatching(/_NOT_FOUND$/)]);
+      expect(shape(theirs)).toEqual(shape(await other.post(unknown)));
+    }
+    expect((await agent.get(`/api/replies/${queued.id}`).expect(200)).body.status).toBe('queued');
+    // The author may; so may a manager of the mailbox (the admin).
+    await agent.post(`/api/replies/${pending.id}/withdraw`).expect(200);
+    await admin.post(`/api/replies/${queued.id}/cancel`).expect(200);
+    expect((await agent.get(`/api/replies/${queued.id}`).expect(200)).body.status).toBe('cancelled');
   });
 
   it('marks a ticket handled with a history note, reopens it, and a customer follow-up reopens a handled ticket', async () => {

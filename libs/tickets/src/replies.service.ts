@@ -215,6 +215,7 @@ export class RepliesService {
   /** The author takes back a reply that has not been approved yet. */
   async withdraw(replyId: number, p: Principal): Promise<ReplyView> {
     return this.decide(replyId, p, async (m, reply, ticket) => {
+      if (reply.authorId !== p.userId) throw new NotFound('reply', replyId);
       const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'WITHDRAW', actorId: p.userId }, p.actor);
       if (!(await this.otherPending(m, ticket.id, reply.id))) await this.ticketEvent(m, ticket.id, { type: 'REPLY_WITHDRAWN' }, p.actor);
       await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'withdraw' }, m);
@@ -225,7 +226,8 @@ export class RepliesService {
   /** Undo: a queued reply (in its undo window, or waiting for its send-later time) is taken back. */
   async cancelReply(replyId: number, p: Principal): Promise<ReplyView> {
     const reply = await this.dataSource.getRepository(Reply).findOneBy({ id: replyId });
-    if (!reply) throw new NotFound('reply', replyId);
+    // Someone else's reply answers as an unknown one: only its author or a manager of the mailbox may undo it.
+    if (!reply || !this.mayUndo(reply.authorId, reply.mailboxId, p)) throw new NotFound('reply', replyId);
     if (!reply.articleId) throw new Conflict('NOT_QUEUED', 'This reply is not in the outbox: withdraw it instead');
     await this.cancel(reply.articleId, p);
     return this.view((await this.dataSource.getRepository(Reply).findOneByOrFail({ id: replyId })), p);
@@ -573,6 +575,11 @@ export class RepliesService {
     return { actorId: p.userId, groupIds: p.groups.map((g) => g.id), isAdmin: p.isAdmin, hasApproveRight };
   }
 
+  /** Cancelling or retrying a message: its author while they may reply there, or a manager of the mailbox. */
+  private mayUndo(authorId: number | null, mailboxId: number, p: Principal): boolean {
+    return (authorId === p.userId && p.can(mailboxId, 'reply')) || p.can(mailboxId, 'manage');
+  }
+
   private async lockTicket(m: EntityManager, ticketId: number, p: Principal): Promise<Ticket> {
     const t = await this.lockTicketRow(m, ticketId);
     if (!t || !p.can(t.mailboxId, 'view')) throw new NotFound('ticket', ticketId);
@@ -651,7 +658,7 @@ export class RepliesService {
     const article = await m.findOneBy(Article, { id: articleId });
     if (!article || article.direction !== 'outbound') throw new NotFound('article', articleId);
     const ticket = await this.lockTicket(m, article.ticketId, p);
-    if (!p.can(ticket.mailboxId, 'reply')) throw new Forbidden('You need the reply right on this mailbox');
+    if (!this.mayUndo(article.authorId, ticket.mailboxId, p)) throw new NotFound('article', articleId);
     return { article, ticket };
   }
 }
