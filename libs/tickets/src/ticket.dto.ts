@@ -16,3 +16,13 @@ export class TicketQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }
+
+export class ArticlePageDto {
+  /** How many of the newest articles the ticket view carries (default 50, at most 200). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}
+
+export class OlderArticlesDto extends ArticlePageDto {
+  /** The oldest article the caller already has. */
+  @Type(() => Number) @IsId() beforeId: number;
+}

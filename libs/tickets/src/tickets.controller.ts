@@ -7,8 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { CreateReplyDto } from './reply.dto';
 import { RepliesService } from './replies.service';
 import { replySubject } from './ticket-code';
-import { TicketQueryDto } from './ticket.dto';
-import { TicketsService } from './tickets.service';
+import { ArticlePageDto, OlderArticlesDto, TicketQueryDto } from './ticket.dto';
+import { ARTICLE_PAGE, TicketsService } from './tickets.service';
 
 @ApiTags('tickets')
 @Controller()
@@ -30,9 +30,15 @@ export class TicketsController {
    * `approvalRequired`/`approvalSteps` whether a reply by the caller must be approved first.
    */
   @Get('tickets/:id')
-  async get(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
-    const t = await this.tickets.get(id, p);
+  async get(@Param('id', ParseIntPipe) id: number, @Query() q: ArticlePageDto, @CurrentPrincipal() p: Principal) {
+    const t = await this.tickets.get(id, p, q.limit);
     return { ...t, replySubject: replySubject(t.subject, t.code), ...(await this.replies.approvalFor(t.mailboxId, p)) };
+  }
+
+  /** Older articles of the timeline: `beforeId` is the oldest article the caller has; `{items, hasMore}`, oldest first. */
+  @Get('tickets/:id/articles')
+  articles(@Param('id', ParseIntPipe) id: number, @Query() q: OlderArticlesDto, @CurrentPrincipal() p: Principal) {
+    return this.tickets.articles(id, q.beforeId, q.limit ?? ARTICLE_PAGE, p);
   }
 
   @Post('tickets/:id/read')

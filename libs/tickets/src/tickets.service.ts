@@ -77,6 +77,9 @@ export interface ArticleView {
 }
 
 /** Ticket numbering, threading of inbound mail, the ticket list and timeline. */
+/** Articles a ticket view carries at first, and per page of older ones: a long thread is never one huge answer. */
+export const ARTICLE_PAGE = 50;
+
 @Injectable()
 export class TicketsService {
   constructor(
@@ -348,31 +351,56 @@ export class TicketsService {
   }
 
   /** The ticket with its timeline; 404 when it does not exist or its mailbox is hidden from the user. */
-  async get(id: number, p: Principal) {
+  /**
+   * The ticket with the newest `limit` articles of its timeline (oldest first) and how many there
+   * are in all; older ones come page by page from `articles()`. 404 when it does not exist or its
+   * mailbox is hidden from the user.
+   */
+  async get(id: number, p: Principal, limit = ARTICLE_PAGE) {
     const t = await this.visibleTicket(id, p);
-    const articles = await this.dataSource.getRepository(Article).find({ where: { ticketId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
-    const attachments = articles.length
-      ? await this.dataSource.getRepository(Attachment).findBy({ articleId: In(articles.map((a) => a.id)) })
-      : [];
+    const page = await this.articlePage(id, null, limit);
+    const articlesTotal = await this.dataSource.getRepository(Article).countBy({ ticketId: id });
     const mentions = t.mentionsTicketId ? await this.dataSource.getRepository(Ticket).findOneBy({ id: t.mentionsTicketId }) : null;
-    const outbox = await this.dataSource.getRepository(OutboxEntry).findBy({ ticketId: id });
     const ruleLog = await this.automation.log(this.dataSource.manager, id);
     return {
       ...this.listItem(t),
       ruleLog,
       contact: { address: t.contactAddress ?? '', name: t.contactName ?? '' },
       mentions: mentions && p.can(mentions.mailboxId, 'view') ? { id: mentions.id, code: mentions.code } : null,
-      articles: articles.map((a) => {
-        const out = outbox.find((o) => o.articleId === a.id);
-        return {
-          ...this.articleView(a, attachments.filter((x) => x.articleId === a.id)),
-          // Why a reply failed, and until when a queued one can still be taken back.
-          error: out?.state === 'cancelled' ? null : (out?.lastError ?? null),
-          undoUntil: out?.state === 'pending' && a.status === 'queued' ? out.dueAt : null,
-          sendAt: out?.state === 'pending' && a.status === 'scheduled' ? out.dueAt : null,
-        };
-      }),
+      articles: page.items,
+      articlesTotal,
+      hasOlderArticles: page.hasMore,
     };
+  }
+
+  /** Articles older than `beforeId` (the oldest one the caller has), newest `limit` of them, oldest first. */
+  async articles(ticketId: number, beforeId: number, limit: number, p: Principal) {
+    await this.visibleTicket(ticketId, p);
+    const before = await this.dataSource.getRepository(Article).findOneBy({ id: beforeId, ticketId });
+    if (!before) throw new NotFound('article', beforeId);
+    return this.articlePage(ticketId, before, limit);
+  }
+
+  private async articlePage(ticketId: number, before: Article | null, limit: number) {
+    const qb = this.dataSource.getRepository(Article).createQueryBuilder('a').where('a.ticket_id = :ticketId', { ticketId });
+    if (before) qb.andWhere('(a.created_at < :at OR (a.created_at = :at AND a.id < :id))', { at: before.createdAt, id: before.id });
+    const newestFirst = await qb.orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(limit + 1).getMany();
+    const hasMore = newestFirst.length > limit;
+    const articles = newestFirst.slice(0, limit).reverse();
+    const ids = articles.map((a) => a.id);
+    const attachments = ids.length ? await this.dataSource.getRepository(Attachment).findBy({ articleId: In(ids) }) : [];
+    const outbox = ids.length ? await this.dataSource.getRepository(OutboxEntry).findBy({ articleId: In(ids) }) : [];
+    const items = articles.map((a) => {
+      const out = outbox.find((o) => o.articleId === a.id);
+      return {
+        ...this.articleView(a, attachments.filter((x) => x.articleId === a.id)),
+        // Why a reply failed, and until when a queued one can still be taken back.
+        error: out?.state === 'cancelled' ? null : (out?.lastError ?? null),
+        undoUntil: out?.state === 'pending' && a.status === 'queued' ? out.dueAt : null,
+        sendAt: out?.state === 'pending' && a.status === 'scheduled' ? out.dueAt : null,
+      };
+    });
+    return { items, hasMore };
   }
 
   async markRead(id: number, p: Principal, unread = false): Promise<void> {

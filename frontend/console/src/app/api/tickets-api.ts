@@ -86,8 +86,10 @@ export interface TicketDetail extends TicketSummary {
   mentions: { id: number; code: string } | null;
   /** What a reply's subject should be (`Re: …` keeping the ticket code). */
   replySubject: string;
-  /** Oldest first. */
+  /** The newest articles, oldest first; older ones come from `olderArticles`. */
   articles: Article[];
+  articlesTotal: number;
+  hasOlderArticles: boolean;
 }
 
 export interface TicketSearch {
@@ -134,8 +136,15 @@ export class TicketsApi {
     return this.http.get<TicketPage>('/api/tickets', { params });
   }
 
-  get(id: number): Observable<TicketDetail> {
-    return this.http.get<TicketDetail>(`/api/tickets/${id}`);
+  /** The ticket with its newest `limit` articles (the server's default 50, at most 200). */
+  get(id: number, limit?: number): Observable<TicketDetail> {
+    const params = limit ? new HttpParams().set('limit', limit) : undefined;
+    return this.http.get<TicketDetail>(`/api/tickets/${id}`, { params });
+  }
+
+  /** Articles older than `beforeId`, oldest first. */
+  olderArticles(id: number, beforeId: number, limit = 50): Observable<{ items: Article[]; hasMore: boolean }> {
+    return this.http.get<{ items: Article[]; hasMore: boolean }>(`/api/tickets/${id}/articles`, { params: new HttpParams().set('beforeId', beforeId).set('limit', limit) });
   }
 
   markRead(id: number): Observable<void> {

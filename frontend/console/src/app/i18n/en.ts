@@ -84,6 +84,7 @@ export const en: Record<MessageKey, string> = {
   'ticket.contact': 'Customer',
   'ticket.related': 'Related: {code}',
   'ticket.timeline': 'Conversation',
+  'ticket.olderArticles': 'Show earlier messages ({count} more)',
   'ticket.noArticles': 'Nothing here yet',
 
   'article.inbound': 'Received',

@@ -86,6 +86,7 @@ export const ja = {
   'ticket.contact': 'お客様',
   'ticket.related': '関連: {code}',
   'ticket.timeline': 'やりとり',
+  'ticket.olderArticles': '以前のやりとりを表示（あと {count} 件）',
   'ticket.noArticles': 'やりとりはまだありません',
 
   'article.inbound': '受信',

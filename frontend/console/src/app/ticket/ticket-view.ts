@@ -45,6 +45,10 @@ const LIVE_UPDATE_DEBOUNCE_MS = 300;
 /** Replies still on their way (a scheduled one too); sent, failed and cancelled ones are on the timeline. */
 const IN_FLIGHT = new Set<Reply['status']>(['draft', 'awaiting_approval', 'rejected']);
 
+/** Articles per step of 「以前のやりとり」; the newest ones are asked for up to the server's limit, then older pages. */
+const ARTICLE_PAGE = 50;
+const MAX_ARTICLE_LIMIT = 200;
+
 /**
  * One ticket: its header with the workflow actions, the timeline of articles, the replies in
  * flight, the composer, response-history notes and the transition history.
@@ -90,9 +94,36 @@ export class TicketView {
     const id = Number(this.id());
     return Number.isInteger(id) && id > 0 ? id : undefined;
   });
-  protected readonly ticket = rxResource<WorkflowTicket, number | undefined>({
-    params: () => this.ticketId(),
-    stream: ({ params: id }) => this.ticketsApi.get(id),
+  /** How many of the newest articles the view asks for; 「以前のやりとり」 raises it, then pages further back. */
+  private readonly articleLimit = linkedSignal({ source: () => this.ticketId(), computation: () => ARTICLE_PAGE });
+  /** Pages older than the `MAX_ARTICLE_LIMIT` newest, oldest first. */
+  private readonly olderArticles = linkedSignal<number | undefined, { items: Article[]; hasMore: boolean } | null>({
+    source: () => this.ticketId(),
+    computation: () => null,
+  });
+  protected readonly loadingOlder = signal(false);
+  protected readonly ticket = rxResource<WorkflowTicket, { id: number; limit: number } | undefined>({
+    params: () => {
+      const id = this.ticketId();
+      return id === undefined ? undefined : { id, limit: this.articleLimit() };
+    },
+    stream: ({ params }) => this.ticketsApi.get(params.id, params.limit),
+  });
+  /** The timeline shown: older pages fetched on demand, then the newest articles. */
+  protected readonly timeline = computed(() => {
+    const ticket = this.current();
+    if (!ticket) return [];
+    const older = this.olderArticles()?.items ?? [];
+    const shown = new Set(ticket.articles.map((a) => a.id));
+    return [...older.filter((a) => !shown.has(a.id)), ...ticket.articles];
+  });
+  protected readonly hiddenArticles = computed(() => {
+    const ticket = this.current();
+    return ticket ? Math.max(0, ticket.articlesTotal - this.timeline().length) : 0;
+  });
+  protected readonly hasOlder = computed(() => {
+    const older = this.olderArticles();
+    return older ? older.hasMore : (this.current()?.hasOlderArticles ?? false);
   });
   private readonly replies = rxResource({
     params: () => this.ticketId(),
@@ -155,6 +186,28 @@ export class TicketView {
         takeUntilDestroyed(),
       )
       .subscribe(() => this.reload());
+  }
+
+  protected showOlderArticles(): void {
+    const ticket = this.current();
+    if (!ticket) return;
+    if (this.articleLimit() < MAX_ARTICLE_LIMIT) {
+      this.articleLimit.update((n) => Math.min(MAX_ARTICLE_LIMIT, n + ARTICLE_PAGE));
+      return;
+    }
+    const oldest = this.timeline()[0];
+    if (!oldest) return;
+    this.loadingOlder.set(true);
+    this.ticketsApi.olderArticles(ticket.id, oldest.id, ARTICLE_PAGE).subscribe({
+      next: (page) => {
+        this.loadingOlder.set(false);
+        this.olderArticles.update((prev) => ({ items: [...page.items, ...(prev?.items ?? [])], hasMore: page.hasMore }));
+      },
+      error: (error: unknown) => {
+        this.loadingOlder.set(false);
+        this.notifier.error(error);
+      },
+    });
   }
 
   protected reload(): void {
