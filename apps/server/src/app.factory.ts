@@ -1,4 +1,4 @@
-import { AppConfig, createValidationPipe, DomainExceptionFilter, IdParamPipe, runMigrations, unitOfWorkMiddleware } from '@madoguchi/core';
+import { AppConfig, createValidationPipe, DomainExceptionFilter, IdParamPipe, runMigrations, TextHygienePipe, unitOfWorkMiddleware } from '@madoguchi/core';
 import { Logger, LogLevel, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -37,7 +37,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   applySecurityHeaders(app, config);
   // Public inquiry-form pages live at /forms/<slug>, a short address to give out (libs/tickets forms).
   app.setGlobalPrefix('api', { exclude: [{ path: 'forms/:slug', method: RequestMethod.GET }] });
-  app.useGlobalPipes(new IdParamPipe(), createValidationPipe());
+  app.useGlobalPipes(new IdParamPipe(), new TextHygienePipe(), createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());
   app.enableShutdownHooks();
 

@@ -17,6 +17,7 @@ export * from './database/timestamped.entity';
 export * from './errors/domain-exception.filter';
 export * from './errors/domain.error';
 export * from './errors/id-param.pipe';
+export * from './errors/text-hygiene.pipe';
 export * from './errors/validation.pipe';
 export * from './outbox/outbox-entry.entity';
 export * from './secrets/secret-box';

@@ -71,6 +71,9 @@ function toView(c: Customer, assigneeIds: number[]): CustomerView {
   };
 }
 
+/** A search word no stored search text contains (search text never keeps control characters). */
+const NEVER_MATCHES = '\u0000';
+
 @Injectable()
 export class CustomersService {
   constructor(
@@ -124,13 +127,15 @@ export class CustomersService {
   private queryWords(q: string | undefined): string[] {
     return (q ?? '')
       .split(/[\s\u3000]+/)
-      .map((word) => normalizeForSearch(word))
+      // A control character is searched for as itself: stored text never holds one, so it matches nothing (not everything).
+      .map((word) => (/[\u0000-\u001f\u007f]/.test(word) ? NEVER_MATCHES : normalizeForSearch(word)))
       .filter(Boolean);
   }
 
   /** Every word must appear somewhere in the search text. */
   private whereWords<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, column: string, words: string[]): void {
-    words.forEach((w, i) => qb.andWhere(`${column} LIKE :qw${i} ESCAPE '!'`, { [`qw${i}`]: `%${escapeLike(w)}%` }));
+    // SQLite ends a bound string at NUL, so a word of control characters is answered here, not by LIKE.
+    words.forEach((w, i) => (w === NEVER_MATCHES ? qb.andWhere('1 = 0') : qb.andWhere(`${column} LIKE :qw${i} ESCAPE '!'`, { [`qw${i}`]: `%${escapeLike(w)}%` })));
   }
 
   /** Every customer matching the query, in batches, for the CSV export. */
@@ -314,6 +319,8 @@ export class CustomersService {
       qb.innerJoin(CustomerSearch, 'cs', 'cs.customer_id = c.id');
       this.whereWords(qb, 'cs.text', words);
     }
+    // No stored field holds a control character; SQLite would end a bound pattern at a NUL and match everything.
+    if (Object.values(query).some((v) => typeof v === 'string' && /[\u0000-\u001f\u007f]/.test(v))) qb.andWhere('1 = 0');
     const text = (v: string | undefined) => v?.trim() || undefined;
     const code = text(query.code);
     if (code) qb.andWhere(`c.code LIKE ${param(like(code.normalize('NFKC')))} ESCAPE '!'`);

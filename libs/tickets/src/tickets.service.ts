@@ -326,6 +326,11 @@ export class TicketsService {
     if (query.unread !== undefined) qb.andWhere('t.unread = :unread', { unread: query.unread === 'true' });
     if (query.customerId !== undefined) qb.andWhere('t.customer_id = :customerId', { customerId: query.customerId });
     for (const [i, word] of (query.q ?? '').split(/[\s\u3000]+/).filter(Boolean).entries()) {
+      // Stored text holds no control characters, and SQLite would end the bound pattern at a NUL.
+      if (/[\u0000-\u001f\u007f]/.test(word)) {
+        qb.andWhere('1 = 0');
+        continue;
+      }
       const like = `%${escapeLike(word.normalize('NFKC'))}%`;
       const param = `q${i}`;
       qb.andWhere(

@@ -1,3 +1,4 @@
+import { VisibleControlsPipe } from '../core/visible-controls';
 import { DragDropModule } from '@angular/cdk/drag-drop';
 import {
   ChangeDetectionStrategy,
@@ -63,7 +64,7 @@ const LIVE_UPDATE_DEBOUNCE_MS = 300;
  */
 @Component({
   selector: 'mg-ticket-list',
-  imports: [
+  imports: [VisibleControlsPipe, 
     DragDropModule,
     ReactiveFormsModule,
     RouterLink,

@@ -1,3 +1,4 @@
+import { VisibleControlsPipe } from '../core/visible-controls';
 import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
@@ -20,7 +21,7 @@ import { historyKindLabel } from './workflow-labels';
 /** One article of a ticket's timeline: who, when, to whom, the body, the files, the sending status. */
 @Component({
   selector: 'mg-article-card',
-  imports: [MatButtonModule, MatIconModule, DateTimePipe, FileSizePipe, TranslatePipe, ForwardedMessages],
+  imports: [VisibleControlsPipe, MatButtonModule, MatIconModule, DateTimePipe, FileSizePipe, TranslatePipe, ForwardedMessages],
   templateUrl: './article-card.html',
   styleUrl: './article-card.scss',
   host: {

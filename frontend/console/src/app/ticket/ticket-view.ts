@@ -1,3 +1,4 @@
+import { VisibleControlsPipe } from '../core/visible-controls';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -55,7 +56,7 @@ const MAX_ARTICLE_LIMIT = 200;
  */
 @Component({
   selector: 'mg-ticket-view',
-  imports: [
+  imports: [VisibleControlsPipe, 
     RouterLink,
     MatButtonModule,
     MatIconModule,
