@@ -64,7 +64,8 @@ const LIVE_UPDATE_DEBOUNCE_MS = 300;
  */
 @Component({
   selector: 'mg-ticket-list',
-  imports: [VisibleControlsPipe, 
+  imports: [
+    VisibleControlsPipe,
     DragDropModule,
     ReactiveFormsModule,
     RouterLink,

@@ -56,7 +56,8 @@ const MAX_ARTICLE_LIMIT = 200;
  */
 @Component({
   selector: 'mg-ticket-view',
-  imports: [VisibleControlsPipe, 
+  imports: [
+    VisibleControlsPipe,
     RouterLink,
     MatButtonModule,
     MatIconModule,
