@@ -150,6 +150,33 @@ describe.each(DB_KINDS)('API on %s', (kind) => {
       expect(badMailbox.body.fields.mailboxRights[0]).toMatch(/4242/);
     });
 
+    it('gives every refusal a stable code, and field problems as codes with params beside the English', async () => {
+      const admin = await t.login();
+      const bad = await admin.post('/api/users', { email: 'not-an-email', name: 'x'.repeat(101), password: 'short', groupIds: [] }).expect(400);
+      expect(bad.body.error).toBe('VALIDATION_FAILED');
+      expect(bad.body.fieldCodes.email).toEqual([{ code: 'EMAIL' }]);
+      expect(bad.body.fieldCodes.name).toContainEqual({ code: 'MAX_LENGTH', params: { max: 100 } });
+      expect(bad.body.fields.name.length).toBe(bad.body.fieldCodes.name.length);
+      const weak = await admin.post('/api/users', { email: 'weak@test.local', name: 'W', password: 'password2024!', groupIds: [] }).expect(400);
+      expect(weak.body.fieldCodes.password).toEqual([{ code: 'PASSWORD_COMMON' }]);
+      const unknownGroup = await admin.post('/api/users', { email: 'g2@test.local', name: 'G', password: 'long-enough-pass-7', groupIds: [999] }).expect(400);
+      expect(unknownGroup.body.fieldCodes.groupIds).toEqual([{ code: 'UNKNOWN_ID', params: { ids: '999' } }]);
+      const dupUser = await admin.post('/api/users', { email: ADMIN_EMAIL, name: 'dup', password: 'long-enough-pass-7', groupIds: [] }).expect(409);
+      expect(dupUser.body).toMatchObject({ error: 'USER_EXISTS', params: { email: ADMIN_EMAIL } });
+      await admin.post('/api/groups', { name: '重複コード', rights: [] }).expect(201);
+      const dupGroup = await admin.post('/api/groups', { name: ' 重複コード ', rights: [] }).expect(409);
+      expect(dupGroup.body).toMatchObject({ statusCode: 409, error: 'GROUP_EXISTS', params: { name: '重複コード' } });
+      expect(dupGroup.body.message).toMatch(/already exists/);
+      expect((await admin.patch('/api/groups/99999', { name: 'y' }).expect(404)).body.error).toBe('GROUP_NOT_FOUND');
+
+      await admin.post('/api/users', { email: 'coded@test.local', name: '権限なし', password: 'coded-pass-123', groupIds: [] }).expect(201);
+      const nobody = await t.login('coded@test.local', 'coded-pass-123');
+      const refused = await nobody.get('/api/customers').expect(403);
+      expect(refused.body).toMatchObject({ error: 'RIGHT_REQUIRED', params: { scope: 'global' } });
+      expect(refused.body.params.right).toMatch(/customers\.read/);
+      expect(refused.body.message).toMatch(/^You need the /);
+    });
+
     it('a deactivated user can no longer sign in, and their session stops working', async () => {
       const admin = await t.login();
       const u = await admin.post('/api/users', { email: 'leaver@test.local', name: '退職', password: 'leaver-pass-1', groupIds: [] }).expect(201);

@@ -113,7 +113,7 @@ describe('mailbox connection test and on-demand polling', () => {
     await admin.post('/api/users', { email: 'viewer@test.local', name: '閲覧者', password: 'viewer-pass-1', groupIds: [group.body.id] }).expect(201);
     const viewer = await t.login('viewer@test.local', 'viewer-pass-1');
     const refused = await viewer.post(`/api/mailboxes/${id}/poll`).expect(403);
-    expect(refused.body.error).toBe('FORBIDDEN');
+    expect(refused.body).toMatchObject({ error: 'RIGHT_REQUIRED', params: { right: 'manage' } });
     await viewer.post(`/api/mailboxes/${hidden}/poll`).expect(404);
     await viewer.post(`/api/mailboxes/${id}/test`).expect(403);
     await admin.post(`/api/mailboxes/${id}/poll`).expect(202);

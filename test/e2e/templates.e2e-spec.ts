@@ -158,6 +158,7 @@ describe.each(DB_KINDS)('reply templates on %s', (kind) => {
     expect((await viewer.get('/api/templates').query({ mailboxId: support }).expect(200)).body.map((x: { id: number }) => x.id)).toContain(own.id);
     const denied = await viewer.post('/api/templates', { mailboxId: support, kind: 'body', name: 'x', body: 'x' }).expect(403);
     expect(denied.body.message).toMatch(/manage/);
+    expect(denied.body).toMatchObject({ error: 'RIGHT_REQUIRED', params: { right: 'manage', scope: 'mailbox' } });
     await viewer.patch(`/api/templates/${own.id}`, { name: 'x' }).expect(403);
     await viewer.delete(`/api/templates/${own.id}`).expect(403);
     await viewer.post('/api/templates', { kind: 'body', name: 'x', body: 'x' }).expect(403);
@@ -170,7 +171,7 @@ describe.each(DB_KINDS)('reply templates on %s', (kind) => {
     const manager = await userWith('manager', [{ mailboxId: support, manage: true }]);
     const mine = await manager.post('/api/templates', { mailboxId: support, kind: 'body', name: '担当者作成', body: 'x' }).expect(201);
     await manager.patch(`/api/templates/${mine.body.id}`, { body: '{{ticket.code}}' }).expect(200);
-    await manager.patch(`/api/templates/${shared.id}`, { name: 'x' }).expect(403);
+    expect((await manager.patch(`/api/templates/${shared.id}`, { name: 'x' }).expect(403)).body.error).toBe('SHARED_TEMPLATE_ADMIN_ONLY');
     await manager.delete(`/api/templates/${shared.id}`).expect(403);
     await manager.delete(`/api/templates/${mine.body.id}`).expect(204);
   });

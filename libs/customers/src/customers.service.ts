@@ -401,7 +401,7 @@ export class CustomersService {
 
   private async assertCodeFree(m: EntityManager, code: string): Promise<void> {
     if (await m.getRepository(Customer).existsBy({ code })) {
-      throw new Conflict('CUSTOMER_CODE_TAKEN', `The customer code ${code} is already in use`);
+      throw new Conflict('CUSTOMER_CODE_TAKEN', `The customer code ${code} is already in use`, { code });
     }
   }
 

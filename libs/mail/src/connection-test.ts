@@ -129,10 +129,13 @@ export function probeGreeting(protocol: Protocol, at: Endpoint, timeoutMs: numbe
 /** 429 with Retry-After, for the user who has used up the window's connection tests. */
 export class ConnectionTestsExhausted extends TooManyAttempts {
   constructor(retryAfterSeconds: number, limit: number, windowMinutes: number) {
-    super(retryAfterSeconds);
     const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-    Object.assign(this, { code: 'CONNECTION_TEST_LIMIT' });
-    this.message = `Too many connection tests: at most ${limit} in ${windowMinutes} minutes per user. Try again in ${minutes} minute(s).`;
+    super(
+      retryAfterSeconds,
+      'CONNECTION_TEST_LIMIT',
+      `Too many connection tests: at most ${limit} in ${windowMinutes} minutes per user. Try again in ${minutes} minute(s).`,
+      { limit, windowMinutes },
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { CurrentPrincipal, Principal } from '@madoguchi/auth';
-import { BLOB_STORAGE, BlobStorage, Conflict, Forbidden, NotFound } from '@madoguchi/core';
+import { BLOB_STORAGE, BlobStorage, Conflict, NotFound, MissingRight } from '@madoguchi/core';
 import { Mailbox, MailboxesService } from '@madoguchi/mailboxes';
 import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
@@ -116,13 +116,13 @@ export class MailController {
   private async rawRow(id: number, p: Principal): Promise<RawMessage> {
     const row = await this.dataSource.getRepository(RawMessage).findOneBy({ id });
     if (!row || !p.can(row.mailboxId, 'view')) throw new NotFound('raw message', id);
-    if (!p.can(row.mailboxId, 'manage')) throw new Forbidden('You need the manage right on this mailbox');
+    if (!p.can(row.mailboxId, 'manage')) throw new MissingRight('manage');
     return row;
   }
 
   private async manageable(id: number, p: Principal): Promise<void> {
     await this.mailboxes.get(id, p);
-    if (!p.can(id, 'manage')) throw new Forbidden('You need the manage right on this mailbox');
+    if (!p.can(id, 'manage')) throw new MissingRight('manage');
   }
 
   private async headerPreview(key: string): Promise<{ subject: string | null; from: string | null }> {

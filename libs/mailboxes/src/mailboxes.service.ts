@@ -1,5 +1,5 @@
 import { Principal } from '@madoguchi/auth';
-import { Actor, AuditService, Conflict, Forbidden, NotFound, SecretBox, ValidationFailed } from '@madoguchi/core';
+import { Actor, AuditService, Conflict, NotFound, SecretBox, ValidationFailed, MissingRight, fieldError } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -73,9 +73,9 @@ export class MailboxesService {
     return this.dataSource.transaction(async (m) => {
       const address = dto.address.trim().toLowerCase();
       if (await m.getRepository(Mailbox).existsBy({ address })) {
-        throw new Conflict('MAILBOX_EXISTS', `A mailbox for ${address} already exists`);
+        throw new Conflict('MAILBOX_EXISTS', `A mailbox for ${address} already exists`, { address });
       }
-      if (dto.imap && !dto.imap.password) throw new ValidationFailed({ 'imap.password': ['imap.password is required'] });
+      if (dto.imap && !dto.imap.password) throw new ValidationFailed({ 'imap.password': [fieldError('REQUIRED', 'imap.password is required')] });
       const row = m.getRepository(Mailbox).create({ name: dto.name.trim(), address, active: dto.active ?? true, pollIntervalSec: dto.pollIntervalSec ?? 60, outgoingCharset: dto.outgoingCharset ?? 'utf-8', imapFolder: 'INBOX', imapSecure: true, smtpSecure: false, consecutiveFailures: 0 });
       this.applyConnections(row, dto);
       const saved = await m.getRepository(Mailbox).save(row);
@@ -87,7 +87,7 @@ export class MailboxesService {
 
   async update(id: number, dto: UpdateMailboxDto, p: Principal): Promise<MailboxView> {
     if (!p.can(id, 'manage')) {
-      if (p.can(id, 'view')) throw new Forbidden('You need the manage right on this mailbox');
+      if (p.can(id, 'view')) throw new MissingRight('manage');
       throw new NotFound('mailbox', id);
     }
     return this.dataSource.transaction(async (m) => {
@@ -97,14 +97,14 @@ export class MailboxesService {
       if (dto.address !== undefined) {
         const address = dto.address.trim().toLowerCase();
         const other = await m.getRepository(Mailbox).findOneBy({ address });
-        if (other && other.id !== id) throw new Conflict('MAILBOX_EXISTS', `A mailbox for ${address} already exists`);
+        if (other && other.id !== id) throw new Conflict('MAILBOX_EXISTS', `A mailbox for ${address} already exists`, { address });
         row.address = address;
       }
       if (dto.name !== undefined) row.name = dto.name.trim();
       if (dto.active !== undefined) row.active = dto.active;
       if (dto.pollIntervalSec !== undefined) row.pollIntervalSec = dto.pollIntervalSec;
       if (dto.outgoingCharset !== undefined) row.outgoingCharset = dto.outgoingCharset;
-      if (dto.imap && !dto.imap.password && !row.imapSecret) throw new ValidationFailed({ 'imap.password': ['imap.password is required'] });
+      if (dto.imap && !dto.imap.password && !row.imapSecret) throw new ValidationFailed({ 'imap.password': [fieldError('REQUIRED', 'imap.password is required')] });
       this.applyConnections(row, dto);
       // New settings deserve a prompt try, and an old failure streak no longer says anything.
       row.nextPollAt = null;

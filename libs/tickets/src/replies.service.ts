@@ -1,6 +1,6 @@
 import { MailboxApprovers, Principal, StaffUser } from '@madoguchi/auth';
 import { Customer } from '@madoguchi/customers';
-import { Actor, APP_CONFIG, AppConfig, AuditService, Clock, Conflict, DomainError, Forbidden, NotFound, OutboxEntry, ValidationFailed } from '@madoguchi/core';
+import { Actor, APP_CONFIG, AppConfig, AuditService, Clock, Conflict, DomainError, fieldError, MissingRight, NotFound, OutboxEntry, ValidationFailed } from '@madoguchi/core';
 import { MailboxConnection, MailboxesService, renderTemplate, Template } from '@madoguchi/mailboxes';
 import { Applied, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowRunner } from '@madoguchi/workflow';
 import { Inject, Injectable } from '@nestjs/common';
@@ -73,9 +73,9 @@ export interface ReplyView {
 }
 
 /** Deciding a reply needs the approve right on its mailbox, whatever place the user has in the policy. */
-export class NotApprover extends DomainError {
+export class NotApprover extends MissingRight {
   constructor() {
-    super('REPLY_NOT_APPROVER', 'You need the approve right on this mailbox to approve or reject replies', 403);
+    super('approve', 'mailbox', 'to approve or reject replies', 'REPLY_NOT_APPROVER');
   }
 }
 
@@ -108,7 +108,7 @@ export class RepliesService {
   async reply(ticketId: number, dto: CreateReplyDto, p: Principal): Promise<ReplyView> {
     const { reply, ticket } = await this.dataSource.transaction(async (m) => {
       const ticket = await this.lockTicket(m, ticketId, p);
-      if (!p.can(ticket.mailboxId, 'reply')) throw new Forbidden('You need the reply right on this mailbox');
+      if (!p.can(ticket.mailboxId, 'reply')) throw new MissingRight('reply');
       const mailbox = await this.sendingMailbox(ticket.mailboxId);
       if (!dto.to.length) throw new ValidationFailed({ to: ['at least one recipient is required'] });
       const now = this.clock.now();
@@ -615,7 +615,8 @@ export class RepliesService {
     const mailbox = await this.mailboxes.connection(mailboxId);
     if (!mailbox) throw new NotFound('mailbox', mailboxId);
     if (!mailbox.smtp && !this.config.mail.capture) {
-      throw new ValidationFailed({ mailbox: ['this mailbox has no SMTP account to send with: set one in 設定 > メールBOX'] });
+      const message = 'this mailbox has no SMTP account to send with: set one in 設定 > メールBOX';
+      throw new DomainError('MAILBOX_CANNOT_SEND', message, 400, { mailbox: [fieldError('MAILBOX_CANNOT_SEND', message)] });
     }
     return mailbox;
   }
@@ -624,7 +625,7 @@ export class RepliesService {
     if (!value) return null;
     const sendAt = new Date(value);
     if (sendAt.getTime() <= now.getTime() || sendAt.getTime() > now.getTime() + 366 * 86400_000) {
-      throw new ValidationFailed({ sendAt: ['sendAt must be in the future and at most a year ahead'] });
+      throw new ValidationFailed({ sendAt: [fieldError('SEND_AT_RANGE', 'sendAt must be in the future and at most a year ahead')] });
     }
     return sendAt;
   }

@@ -1,3 +1,4 @@
+import { missingRightMessage } from '@madoguchi/core';
 import { and, assign, setup } from 'xstate';
 
 /** One approval step: any member of these groups may approve it. */
@@ -175,7 +176,7 @@ export function replyRefusal(state: ReplyApprovalState, context: ReplyApprovalCo
     case 'APPROVE':
     case 'REJECT':
       if (state !== 'awaiting_approval') return `This reply is not waiting for approval (it is ${state.replace('_', ' ')})`;
-      if (!event.hasApproveRight) return 'You need the approve right on this mailbox to decide this reply';
+      if (!event.hasApproveRight) return missingRightMessage(['approve'], 'mailbox', 'to decide this reply');
       if (event.actorId === context.authorId) return 'You wrote this reply: someone else must approve it (four-eyes rule)';
       if (event.step !== undefined && event.step !== context.step) return `Step ${event.step} was already decided; the reply is now at step ${context.step} of ${context.steps.length}`;
       if (context.approvals.some((a) => a.userId === event.actorId)) return 'You already approved an earlier step of this reply: another approver must take this step';

@@ -67,7 +67,7 @@ export class WorkflowRunner {
     const snapshot = def.machine.resolveState({ value: row.state, context });
     if (!snapshot.can(event)) {
       if (opts.ifPossible) return { applied: false, row, from: row.state, to: row.state, actions: [] };
-      throw new Conflict('TRANSITION_NOT_ALLOWED', def.refusal(row.state, context as never, event));
+      throw new Conflict('TRANSITION_NOT_ALLOWED', def.refusal(row.state, context as never, event), { state: row.state, event: event.type });
     }
     const [next, actions] = transition(def.machine, snapshot, event);
     const from = row.state;

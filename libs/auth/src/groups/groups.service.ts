@@ -1,4 +1,4 @@
-import { Actor, AuditService, Conflict, NotFound, ValidationFailed } from '@madoguchi/core';
+import { Actor, AuditService, Conflict, NotFound, ValidationFailed, fieldError } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -111,13 +111,13 @@ export class GroupsService {
 
   private async assertNameFree(m: EntityManager, name: string): Promise<void> {
     if (await m.getRepository(PermissionGroup).existsBy({ name: name.trim() })) {
-      throw new Conflict('GROUP_EXISTS', `A group named ${name.trim()} already exists`);
+      throw new Conflict('GROUP_EXISTS', `A group named ${name.trim()} already exists`, { name: name.trim() });
     }
   }
 
   private async replaceMailboxRights(m: EntityManager, groupId: number, grants: MailboxRightDto[]): Promise<void> {
     const ids = [...new Set(grants.map((g) => g.mailboxId))];
-    if (ids.length !== grants.length) throw new ValidationFailed({ mailboxRights: ['each mailbox may appear only once'] });
+    if (ids.length !== grants.length) throw new ValidationFailed({ mailboxRights: [fieldError('DUPLICATE', 'each mailbox may appear only once')] });
     if (ids.length) {
       // The mailbox table belongs to the mailboxes library; only its ids are checked here.
       const found: { id: number }[] = await m
@@ -127,7 +127,7 @@ export class GroupsService {
         .where('mb.id IN (:...ids)', { ids })
         .getRawMany();
       const missing = ids.filter((id) => !found.some((f) => Number(f.id) === id));
-      if (missing.length) throw new ValidationFailed({ mailboxRights: [`unknown mailbox id(s): ${missing.join(', ')}`] });
+      if (missing.length) throw new ValidationFailed({ mailboxRights: [fieldError('UNKNOWN_ID', `unknown mailbox id(s): ${missing.join(', ')}`, { ids: missing.join(', ') })] });
     }
     await m.getRepository(GroupMailboxRight).delete({ groupId });
     const rows = grants

@@ -1,4 +1,4 @@
-import { Forbidden, Unauthenticated } from '@madoguchi/core';
+import { Forbidden, Unauthenticated, MissingRight } from '@madoguchi/core';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
@@ -39,7 +39,7 @@ export class AuthGuard implements CanActivate {
     await this.authenticate(req);
     const needed = this.reflector.getAllAndOverride<GlobalRight[] | undefined>(REQUIRED_RIGHTS, targets) ?? [];
     const missing = needed.filter((r) => !req.principal!.has(r));
-    if (missing.length) throw new Forbidden(`This needs the right: ${missing.join(', ')}`);
+    if (missing.length) throw new MissingRight(missing, 'global');
     return true;
   }
 
@@ -59,7 +59,7 @@ export class AuthGuard implements CanActivate {
     if (!SAFE_METHODS.has(req.method)) {
       const sent = req.header(XSRF_HEADER);
       if (!sent || !sameText(sent, found.session.csrfToken)) {
-        throw new Forbidden('Missing or wrong X-XSRF-TOKEN header (reload the page)');
+        throw new Forbidden('Missing or wrong X-XSRF-TOKEN header (reload the page)', 'XSRF_TOKEN_INVALID');
       }
     }
     req.principal = found.principal;

@@ -1,4 +1,4 @@
-import { APP_CONFIG, AppConfig, AuditService, Clock, DomainError, runAsUnitOfWork, TooManyAttempts, Unauthenticated, ValidationFailed } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, AuditService, Clock, DomainError, runAsUnitOfWork, TooManyAttempts, Unauthenticated, ValidationFailed, fieldError } from '@madoguchi/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, LessThan, MoreThan, Not } from 'typeorm';
@@ -120,9 +120,9 @@ export class AuthService {
     if (!user) throw new Unauthenticated();
     const ok = await verifyPassword(currentPassword, user.passwordHash);
     await this.dataSource.getRepository(LoginAttempt).insert({ email: user.email, ip, at: this.clock.now(), success: ok });
-    if (!ok) throw new DomainError('WRONG_PASSWORD', 'The current password is wrong', 400, { currentPassword: ['currentPassword is wrong'] });
+    if (!ok) throw new DomainError('WRONG_PASSWORD', 'The current password is wrong', 400, { currentPassword: [fieldError('WRONG_PASSWORD', 'currentPassword is wrong')] });
     assertAcceptablePassword(newPassword, 'newPassword', { email: user.email });
-    if (newPassword === currentPassword) throw new ValidationFailed({ newPassword: ['newPassword must differ from the current password'] });
+    if (newPassword === currentPassword) throw new ValidationFailed({ newPassword: [fieldError('PASSWORD_UNCHANGED', 'newPassword must differ from the current password')] });
     const passwordHash = await hashPassword(newPassword);
     await this.dataSource.transaction(async (m) => {
       await m.getRepository(StaffUser).update({ id: user.id }, { passwordHash });

@@ -1,4 +1,4 @@
-import { Actor, AuditService, ConfigError, Conflict, NotFound, SYSTEM_ACTOR, ValidationFailed } from '@madoguchi/core';
+import { Actor, AuditService, ConfigError, Conflict, NotFound, SYSTEM_ACTOR, ValidationFailed, fieldError } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
@@ -70,7 +70,7 @@ export class UsersService {
     return this.dataSource.transaction(async (m) => {
       const email = dto.email.trim().toLowerCase();
       if (await m.getRepository(StaffUser).existsBy({ email })) {
-        throw new Conflict('USER_EXISTS', `A user with the email ${email} already exists`);
+        throw new Conflict('USER_EXISTS', `A user with the email ${email} already exists`, { email });
       }
       const groups = await this.groupsByIds(m, dto.groupIds);
       const user = await m.getRepository(StaffUser).save(
@@ -105,7 +105,7 @@ export class UsersService {
       if (dto.email !== undefined) {
         const email = dto.email.trim().toLowerCase();
         const other = await repo.findOneBy({ email });
-        if (other && other.id !== id) throw new Conflict('USER_EXISTS', `A user with the email ${email} already exists`);
+        if (other && other.id !== id) throw new Conflict('USER_EXISTS', `A user with the email ${email} already exists`, { email });
         user.email = email;
       }
       if (dto.name !== undefined) user.name = dto.name.trim();
@@ -139,7 +139,7 @@ export class UsersService {
    */
   async resetAdministrator(emailIn: string, password?: string): Promise<{ email: string; password: string; created: boolean; group: string }> {
     const email = emailIn.trim().toLowerCase();
-    if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ValidationFailed({ email: ['email must be an email address'] });
+    if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ValidationFailed({ email: [fieldError('EMAIL', 'email must be an email address')] });
     const secret = password ?? randomBytes(12).toString('base64url');
     assertAcceptablePassword(secret, 'password', { email });
     const passwordHash = await hashPassword(secret);
@@ -189,7 +189,7 @@ export class UsersService {
     if (!unique.length) return [];
     const groups = await m.getRepository(PermissionGroup).findBy({ id: In(unique) });
     const missing = unique.filter((id) => !groups.some((g) => g.id === id));
-    if (missing.length) throw new ValidationFailed({ groupIds: [`unknown group id(s): ${missing.join(', ')}`] });
+    if (missing.length) throw new ValidationFailed({ groupIds: [fieldError('UNKNOWN_ID', `unknown group id(s): ${missing.join(', ')}`, { ids: missing.join(', ') })] });
     return groups;
   }
 }

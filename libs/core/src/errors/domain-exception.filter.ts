@@ -2,7 +2,12 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Response } from 'express';
 import { DomainError, TooManyAttempts } from './domain.error';
 
-/** One place maps errors to HTTP: domain errors keep their status; anything unexpected is a 500. */
+/**
+ * One place maps errors to HTTP: domain errors keep their status; anything unexpected is a 500.
+ * The body is `{statusCode, error: CODE, message, params?, fields?, fieldCodes?}`: `message` is
+ * English for scripts and people reading the API; clients word the error from `error`, `params`
+ * and `fieldCodes` (`{field: [{code, params?}]}`), the console in Japanese or English.
+ */
 @Catch()
 export class DomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -15,13 +20,14 @@ export class DomainExceptionFilter implements ExceptionFilter {
         statusCode: exception.status,
         error: exception.code,
         message: exception.message,
-        ...(exception.fields ? { fields: exception.fields } : {}),
+        ...(exception.params && Object.keys(exception.params).length ? { params: exception.params } : {}),
+        ...(exception.fields ? { fields: exception.fields, fieldCodes: exception.fieldCodes } : {}),
       });
       return;
     }
     const bodyError = bodyParserError(exception);
     if (bodyError) {
-      res.status(bodyError.status).json({ statusCode: bodyError.status, error: bodyError.code, message: bodyError.message });
+      res.status(bodyError.status).json({ statusCode: bodyError.status, error: bodyError.code, message: bodyError.message, ...(bodyError.params ? { params: bodyError.params } : {}) });
       return;
     }
     if (exception instanceof HttpException) {
@@ -44,9 +50,15 @@ export class DomainExceptionFilter implements ExceptionFilter {
  * over the limit, broken or too deep JSON, an unknown charset. They are the client's doing, so
  * each is a 4xx with a code, never the 500 they would fall through to.
  */
-function bodyParserError(e: unknown): { status: number; code: string; message: string } | null {
+function bodyParserError(e: unknown): { status: number; code: string; message: string; params?: Record<string, number> } | null {
   if (!(e instanceof Error) || !('type' in e) || typeof (e as { type: unknown }).type !== 'string') return null;
   const err = e as Error & { type: string; status?: number; limit?: number };
+  const result = bodyParserProblem(err);
+  if (result && err.type === 'entity.too.large' && err.limit) result.params = { kb: Math.floor(err.limit / 1024) };
+  return result;
+}
+
+function bodyParserProblem(err: Error & { type: string; status?: number; limit?: number }): { status: number; code: string; message: string; params?: Record<string, number> } | null {
   switch (err.type) {
     case 'entity.too.large':
       return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `The request body is too large${err.limit ? ` (at most ${Math.floor(err.limit / 1024)} KB)` : ''}` };

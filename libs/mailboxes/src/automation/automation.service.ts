@@ -1,6 +1,6 @@
 import { Principal } from '@madoguchi/auth';
 import { LINKABLE_FIELDS, LinkableField } from '@madoguchi/customers';
-import { AuditService, Conflict, Forbidden, NotFound, ValidationFailed } from '@madoguchi/core';
+import { AuditService, Conflict, NotFound, ValidationFailed, MissingRight, fieldError } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
@@ -108,7 +108,7 @@ export class AutomationService {
           // A folder cannot go under itself or one of its own subfolders.
           let cursor: Folder | null = await this.folderOf(m, mailboxId, parentId, 'parentId');
           while (cursor) {
-            if (cursor.id === folderId) throw new ValidationFailed({ parentId: ['a folder cannot be moved into itself or one of its subfolders'] });
+            if (cursor.id === folderId) throw new ValidationFailed({ parentId: [fieldError('FOLDER_CYCLE', 'a folder cannot be moved into itself or one of its subfolders')] });
             cursor = cursor.parentId ? await m.findOneBy(Folder, { id: cursor.parentId }) : null;
           }
         }
@@ -139,10 +139,10 @@ export class AutomationService {
         await this.folderOf(m, mailboxId, target, 'moveTo');
       }
       if (Number(n) > 0 && moveTo === undefined) {
-        throw new Conflict('FOLDER_NOT_EMPTY', `The folder 「${f.name}」 holds ${n} ticket${Number(n) === 1 ? '' : 's'}: say where they go (moveTo = a folder id, or root)`);
+        throw new Conflict('FOLDER_NOT_EMPTY', `The folder 「${f.name}」 holds ${n} ticket${Number(n) === 1 ? '' : 's'}: say where they go (moveTo = a folder id, or root)`, { name: f.name, count: Number(n) });
       }
       const rules = (await m.findBy(RoutingRule, { mailboxId })).filter((r) => r.actionsJson.some((a) => a.type === 'moveToFolder' && a.folderId === folderId));
-      if (rules.length) throw new Conflict('FOLDER_IN_USE', `Routing rules move mail into this folder: ${rules.map((r) => `「${r.name}」`).join(', ')}. Change them first.`);
+      if (rules.length) throw new Conflict('FOLDER_IN_USE', `Routing rules move mail into this folder: ${rules.map((r) => `「${r.name}」`).join(', ')}. Change them first.`, { rules: rules.map((r) => `「${r.name}」`).join('、') });
       await m.query('UPDATE ticket SET folder_id = ? WHERE folder_id = ?', [target, folderId]);
       await m.update(Folder, { parentId: folderId }, { parentId: f.parentId });
       await m.delete(Folder, { id: folderId });
@@ -231,7 +231,7 @@ export class AutomationService {
       recipients: [...new Set(dto.recipients.map((r) => r.trim().toLowerCase()))],
       folderIds: [...new Set(dto.folderIds ?? [])],
     };
-    if (settings.enabled && !settings.recipients.length) throw new ValidationFailed({ recipients: ['give at least one recipient to turn journal mail on'] });
+    if (settings.enabled && !settings.recipients.length) throw new ValidationFailed({ recipients: [fieldError('REQUIRED', 'give at least one recipient to turn journal mail on')] });
     await this.dataSource.transaction(async (m) => {
       for (const id of settings.folderIds) await this.folderOf(m, mailboxId, id, 'folderIds');
       const before = await this.journalSettings(m, mailboxId);
@@ -287,7 +287,7 @@ export class AutomationService {
   }
 
   private async actions(m: EntityManager, mailboxId: number, list: RuleActionDto[]): Promise<RuleAction[]> {
-    if (!list.length) throw new ValidationFailed({ actions: ['a rule needs at least one action'] });
+    if (!list.length) throw new ValidationFailed({ actions: [fieldError('REQUIRED', 'a rule needs at least one action')] });
     const errors: Record<string, string[]> = {};
     const out: RuleAction[] = [];
     for (const [i, a] of list.entries()) {
@@ -335,18 +335,18 @@ export class AutomationService {
 
   private async folderOf(m: EntityManager, mailboxId: number, folderId: number, field: string): Promise<Folder> {
     const f = await m.findOneBy(Folder, { id: folderId, mailboxId });
-    if (!f) throw new ValidationFailed({ [field]: [`there is no folder ${folderId} in this mailbox`] });
+    if (!f) throw new ValidationFailed({ [field]: [fieldError('UNKNOWN_FOLDER', `there is no folder ${folderId} in this mailbox`)] });
     return f;
   }
 
   private async uniqueName(m: EntityManager, mailboxId: number, parentId: number | null, name: string, except?: number): Promise<void> {
     const same = await m.findBy(Folder, { mailboxId, parentId: parentId === null ? IsNull() : parentId, name });
-    if (same.some((f) => f.id !== except)) throw new ValidationFailed({ name: [`there is already a folder 「${name}」 here`] });
+    if (same.some((f) => f.id !== except)) throw new ValidationFailed({ name: [fieldError('TAKEN', `there is already a folder 「${name}」 here`)] });
   }
 
   private async mailbox(mailboxId: number, p: Principal, right: 'view' | 'manage'): Promise<void> {
     const exists = (await this.dataSource.query('SELECT id FROM mailbox WHERE id = ?', [mailboxId])) as unknown[];
     if (!exists.length || !p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
-    if (right === 'manage' && !p.can(mailboxId, 'manage')) throw new Forbidden('You need the manage right on this mailbox');
+    if (right === 'manage' && !p.can(mailboxId, 'manage')) throw new MissingRight('manage');
   }
 }

@@ -1,5 +1,5 @@
 import { Principal } from '@madoguchi/auth';
-import { APP_CONFIG, AppConfig, AuditService, Forbidden, NotFound, ValidationFailed } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, AuditService, NotFound, ValidationFailed, MissingRight, fieldError } from '@madoguchi/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
@@ -183,7 +183,7 @@ export class FormsService {
     try {
       return await m.getRepository(InquiryForm).save(row);
     } catch (e) {
-      if (isUniqueViolation(e)) throw new ValidationFailed({ slug: [`slug "${row.slug}" is already used by another form`] });
+      if (isUniqueViolation(e)) throw new ValidationFailed({ slug: [fieldError('TAKEN', `slug "${row.slug}" is already used by another form`)] });
       throw e;
     }
   }
@@ -207,7 +207,7 @@ export class FormsService {
 
   private mayWrite(mailboxId: number, p: Principal): void {
     if (p.can(mailboxId, 'manage')) return;
-    if (p.can(mailboxId, 'view')) throw new Forbidden('You need the manage right on this mailbox');
+    if (p.can(mailboxId, 'view')) throw new MissingRight('manage');
     throw new NotFound('mailbox', mailboxId);
   }
 }

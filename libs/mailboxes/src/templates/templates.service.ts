@@ -1,5 +1,5 @@
 import { Principal } from '@madoguchi/auth';
-import { AuditService, Forbidden, NotFound, ValidationFailed } from '@madoguchi/core';
+import { AuditService, Forbidden, NotFound, ValidationFailed, MissingRight } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, Repository } from 'typeorm';
@@ -170,11 +170,11 @@ export class TemplatesService {
   /** Manage on the mailbox, admin for shared templates; a mailbox the user cannot even view is a 404. */
   private mayWrite(mailboxId: number | null, p: Principal, hidden: () => NotFound): void {
     if (mailboxId === null) {
-      if (!p.isAdmin) throw new Forbidden('Shared templates can be changed by administrators only');
+      if (!p.isAdmin) throw new Forbidden('Shared templates can be changed by administrators only', 'SHARED_TEMPLATE_ADMIN_ONLY');
       return;
     }
     if (p.can(mailboxId, 'manage')) return;
-    if (p.can(mailboxId, 'view')) throw new Forbidden('You need the manage right on this mailbox');
+    if (p.can(mailboxId, 'view')) throw new MissingRight('manage');
     throw hidden();
   }
 }

@@ -1,5 +1,5 @@
 import { CurrentPrincipal, Principal } from '@madoguchi/auth';
-import { AuditService, Clock, Forbidden, NotFound, ValidationFailed, IsId } from '@madoguchi/core';
+import { AuditService, Clock, NotFound, ValidationFailed, IsId, MissingRight } from '@madoguchi/core';
 import { AutomationService, evaluateRules } from '@madoguchi/mailboxes';
 import { Body, Controller, HttpCode, Injectable, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
@@ -50,7 +50,7 @@ export class TicketAutomationService {
     if (visible.length !== new Set(dto.ticketIds).size) throw new NotFound('ticket', dto.ticketIds.find((id) => !visible.some((t) => t.id === id))!);
     const mailboxIds = [...new Set(visible.map((t) => t.mailboxId))];
     if (mailboxIds.length > 1) throw new ValidationFailed({ ticketIds: ['move tickets of one mailbox at a time'] });
-    if (!p.can(mailboxIds[0], 'reply')) throw new Forbidden('You need the reply right on this mailbox to move its tickets');
+    if (!p.can(mailboxIds[0], 'reply')) throw new MissingRight('reply', 'mailbox', 'to move its tickets');
     if (dto.folderId !== null) {
       const f = (await this.dataSource.query('SELECT id FROM folder WHERE id = ? AND mailbox_id = ?', [dto.folderId, mailboxIds[0]])) as unknown[];
       if (!f.length) throw new ValidationFailed({ folderId: [`there is no folder ${dto.folderId} in this mailbox`] });
@@ -67,7 +67,7 @@ export class TicketAutomationService {
   async reapply(mailboxId: number, folderId: number | null, p: Principal): Promise<{ checked: number; changed: number }> {
     if (!p.can(mailboxId, 'manage')) {
       if (!p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
-      throw new Forbidden('You need the manage right on this mailbox');
+      throw new MissingRight('manage');
     }
     return this.dataSource.transaction(async (m) => {
       const rules = await this.automation.definitions(m, mailboxId);

@@ -1,5 +1,5 @@
 import { Principal } from '@madoguchi/auth';
-import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock, DomainError, Forbidden, ValidationFailed } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock, DomainError, ValidationFailed, MissingRight } from '@madoguchi/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -41,7 +41,7 @@ export class UploadsService {
 
   async upload(file: UploadedPart | undefined, p: Principal) {
     if (!p.isAdmin && ![...p.mailboxRights.values()].some((r) => r.reply)) {
-      throw new Forbidden('You need the reply right on a mailbox to upload attachments');
+      throw new MissingRight('reply', 'anyMailbox', 'to upload attachments');
     }
     if (!file) throw new ValidationFailed({ file: ['choose a file to upload (multipart field "file")'] });
     if (!file.size) throw new ValidationFailed({ file: ['the file is empty'] });

@@ -1,5 +1,5 @@
 import { Principal } from '@madoguchi/auth';
-import { AuditService, Clock, Forbidden, NotFound, ValidationFailed } from '@madoguchi/core';
+import { AuditService, Clock, NotFound, ValidationFailed, MissingRight } from '@madoguchi/core';
 import { WorkflowRunner, WorkflowTransition } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -109,7 +109,7 @@ export class TicketWorkflowService {
   async setPolicy(mailboxId: number, dto: ApprovalPolicyDto, p: Principal): Promise<ApprovalPolicy> {
     if (!p.can(mailboxId, 'manage')) {
       if (!p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
-      throw new Forbidden('You need the manage right on this mailbox to change its approval policy');
+      throw new MissingRight('manage', 'mailbox', 'to change its approval policy');
     }
     const policy: ApprovalPolicy = {
       mode: dto.mode,
@@ -141,7 +141,7 @@ export class TicketWorkflowService {
 
   private async replyable(m: EntityManager, ticketId: number, p: Principal): Promise<Ticket> {
     const ticket = await this.tickets.visibleTicket(ticketId, p, m);
-    if (!p.can(ticket.mailboxId, 'reply')) throw new Forbidden('You need the reply right on this mailbox');
+    if (!p.can(ticket.mailboxId, 'reply')) throw new MissingRight('reply');
     return ticket;
   }
 
