@@ -1,4 +1,6 @@
 export * from './intake/imap-poller';
+export * from './intake/intake-state.entity';
+export * from './intake/intake-state.service';
 export * from './intake/intake.service';
 export * from './intake/mail-scheduler';
 export * from './intake/raw-message.entity';

@@ -8,6 +8,7 @@ import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, In } from 'typeorm';
 import { ConnectionTester } from './connection-test';
+import { IntakeStateService } from './intake/intake-state.service';
 import { IntakeService } from './intake/intake.service';
 import { MailScheduler } from './intake/mail-scheduler';
 import { RawMessage } from './intake/raw-message.entity';
@@ -23,13 +24,14 @@ export class MailController {
     private readonly scheduler: MailScheduler,
     private readonly intake: IntakeService,
     private readonly tester: ConnectionTester,
+    private readonly state: IntakeStateService,
   ) {}
 
   /** Intake status: last fetch, last error, counts. */
   @Get('mailboxes/:id/status')
   async status(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
     await this.mailboxes.get(id, p);
-    const box = await this.dataSource.getRepository(Mailbox).findOneByOrFail({ id });
+    const state = await this.state.status(id);
     const rows: { state: string; n: string | number }[] = await this.dataSource
       .getRepository(RawMessage)
       .createQueryBuilder('r')
@@ -40,11 +42,7 @@ export class MailController {
       .getRawMany();
     const count = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
     return {
-      lastFetchAt: box.lastFetchAt,
-      nextPollAt: box.nextPollAt,
-      lastError: box.lastError,
-      lastErrorAt: box.lastErrorAt,
-      consecutiveFailures: box.consecutiveFailures,
+      ...state,
       idle: this.scheduler.isIdling(id),
       counts: {
         fetched: rows.reduce((s, r) => s + Number(r.n), 0),

@@ -3,6 +3,8 @@ import { TicketsModule } from '@madoguchi/tickets';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ImapPoller } from './intake/imap-poller';
+import { MailIntakeState } from './intake/intake-state.entity';
+import { IntakeStateService } from './intake/intake-state.service';
 import { IntakeService } from './intake/intake.service';
 import { MailScheduler } from './intake/mail-scheduler';
 import { MailboxCursor, MailDedupe, RawMessage } from './intake/raw-message.entity';
@@ -14,9 +16,9 @@ import { OutboxDispatcher } from './sending/outbox-dispatcher';
 
 /** The email channel: IMAP intake (poll + IDLE), SMTP direct delivery, parsing, sending. */
 @Module({
-  imports: [TypeOrmModule.forFeature([RawMessage, MailDedupe, MailboxCursor]), MailboxesModule, TicketsModule],
+  imports: [TypeOrmModule.forFeature([RawMessage, MailDedupe, MailboxCursor, MailIntakeState]), MailboxesModule, TicketsModule],
   controllers: [MailController],
-  providers: [IntakeService, ImapPoller, MailScheduler, SmtpIntakeServer, EmailSender, OutboxDispatcher, ConnectionTester],
-  exports: [IntakeService, ImapPoller, MailScheduler, SmtpIntakeServer, OutboxDispatcher, EmailSender],
+  providers: [IntakeService, IntakeStateService, ImapPoller, MailScheduler, SmtpIntakeServer, EmailSender, OutboxDispatcher, ConnectionTester],
+  exports: [IntakeService, IntakeStateService, ImapPoller, MailScheduler, SmtpIntakeServer, OutboxDispatcher, EmailSender],
 })
 export class MailModule {}

@@ -63,27 +63,6 @@ export class Mailbox extends Timestamped {
   @Column({ type: 'integer', default: 60 })
   pollIntervalSec: number;
 
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  leaseOwner: string | null;
-
-  @Column({ type: 'datetime', precision: 3, nullable: true })
-  leaseUntil: Date | null;
-
-  @Column({ type: 'datetime', precision: 3, nullable: true })
-  nextPollAt: Date | null;
-
-  @Column({ type: 'datetime', precision: 3, nullable: true })
-  lastFetchAt: Date | null;
-
-  @Column({ type: 'text', nullable: true })
-  lastError: string | null;
-
-  @Column({ type: 'datetime', precision: 3, nullable: true })
-  lastErrorAt: Date | null;
-
-  @Column({ type: 'integer', default: 0 })
-  consecutiveFailures: number;
-
   /** The reply approval policy (JSON; see the tickets workflow); null = no approval. */
   @Column({ type: 'text', nullable: true })
   approvalPolicy: string | null;

@@ -44,13 +44,23 @@ function view(m: Mailbox & { imapSecret?: string | null; smtpSecret?: string | n
   };
 }
 
+/** Told, inside the transaction that saves them, that a mailbox's settings changed. */
+export type MailboxSettingsListener = (mailboxId: number, m: EntityManager) => Promise<void>;
+
 @Injectable()
 export class MailboxesService {
+  private readonly settingsListeners: MailboxSettingsListener[] = [];
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly secrets: SecretBox,
   ) {}
+
+  /** E.g. the mail channel, which resets its poll schedule and failure streak on new settings. */
+  onSettingsChanged(listener: MailboxSettingsListener): void {
+    this.settingsListeners.push(listener);
+  }
 
   /** Only the mailboxes the user may view; others do not exist for them. */
   async list(p: Principal): Promise<MailboxView[]> {
@@ -76,7 +86,7 @@ export class MailboxesService {
         throw new Conflict('MAILBOX_EXISTS', `A mailbox for ${address} already exists`, { address });
       }
       if (dto.imap && !dto.imap.password) throw new ValidationFailed({ 'imap.password': [fieldError('REQUIRED', 'imap.password is required')] });
-      const row = m.getRepository(Mailbox).create({ name: dto.name.trim(), address, active: dto.active ?? true, pollIntervalSec: dto.pollIntervalSec ?? 60, outgoingCharset: dto.outgoingCharset ?? 'utf-8', imapFolder: 'INBOX', imapSecure: true, smtpSecure: false, consecutiveFailures: 0 });
+      const row = m.getRepository(Mailbox).create({ name: dto.name.trim(), address, active: dto.active ?? true, pollIntervalSec: dto.pollIntervalSec ?? 60, outgoingCharset: dto.outgoingCharset ?? 'utf-8', imapFolder: 'INBOX', imapSecure: true, smtpSecure: false });
       this.applyConnections(row, dto);
       const saved = await m.getRepository(Mailbox).save(row);
       const result = view(saved);
@@ -106,10 +116,8 @@ export class MailboxesService {
       if (dto.outgoingCharset !== undefined) row.outgoingCharset = dto.outgoingCharset;
       if (dto.imap && !dto.imap.password && !row.imapSecret) throw new ValidationFailed({ 'imap.password': [fieldError('REQUIRED', 'imap.password is required')] });
       this.applyConnections(row, dto);
-      // New settings deserve a prompt try, and an old failure streak no longer says anything.
-      row.nextPollAt = null;
-      row.consecutiveFailures = 0;
       const saved = await m.getRepository(Mailbox).save(row);
+      for (const listener of this.settingsListeners) await listener(id, m);
       const after = view(saved);
       await this.audit.record(p.actor, { entity: 'mailbox', entityId: id, action: 'update', before, after }, m);
       return after;

@@ -1,17 +1,14 @@
-import { APP_CONFIG, AppConfig, Clock } from '@madoguchi/core';
-import { Mailbox, MailboxConnection, MailboxesService } from '@madoguchi/mailboxes';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@madoguchi/core';
+import { MailboxConnection, MailboxesService } from '@madoguchi/mailboxes';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ImapFlow } from 'imapflow';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { readableConnectionError } from './imap-errors';
+import { IntakeStateService, LEASE_MS, RENEW_MS } from './intake-state.service';
 import { IntakeService } from './intake.service';
 import { MailboxCursor, RawMessage } from './raw-message.entity';
 
-const LEASE_MS = 5 * 60_000;
-/** During a long poll the lease is extended this often: far inside LEASE_MS, and not once per group. */
-const RENEW_MS = 30_000;
-const MAX_BACKOFF_MS = 60 * 60_000;
 const BATCH = 500;
 /** Messages filed per transaction; the first groups of a poll are smaller (FIRST_GROUP, doubling). */
 const GROUP = 100;
@@ -21,7 +18,8 @@ const MAX_AHEAD = 500;
 const MAX_AHEAD_BYTES = 64 * 1024 * 1024;
 
 export interface PollOutcome {
-  status: 'done' | 'leased-elsewhere' | 'not-configured' | 'failed';
+  /** lease-lost: another instance took the mailbox over mid-poll; what was committed stays filed. */
+  status: 'done' | 'leased-elsewhere' | 'lease-lost' | 'not-configured' | 'failed';
   fetched: number;
   error?: string;
 }
@@ -62,9 +60,17 @@ export async function withImap<T>(
   }
 }
 
+/** Thrown into intake when the heartbeat finds the lease gone: the poll stops after its last commit. */
+class LeaseLost extends Error {
+  constructor() {
+    super('Lost the mailbox lease to another instance; stopping this poll');
+  }
+}
+
 /**
- * One poll of one mailbox: under a lease in the database (so two instances never fetch the same
- * mailbox at once), from the stored UIDVALIDITY + last UID, never by flags or dates.
+ * One poll of one mailbox: under a short lease in `mail_intake_state`, kept alive by a heartbeat
+ * while the poll runs (so two instances never fetch the same mailbox at once, and a dead one
+ * holds it for LEASE_MS at most), from the stored UIDVALIDITY + last UID, never by flags or dates.
  */
 @Injectable()
 export class ImapPoller {
@@ -72,50 +78,88 @@ export class ImapPoller {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly mailboxes: MailboxesService,
     private readonly intake: IntakeService,
+    private readonly state: IntakeStateService,
     private readonly clock: Clock,
   ) {}
 
   async poll(mailboxId: number): Promise<PollOutcome> {
     const conn = await this.mailboxes.connection(mailboxId);
     if (!conn?.imap) return { status: 'not-configured', fetched: 0 };
-    if (!(await this.acquireLease(mailboxId))) return { status: 'leased-elsewhere', fetched: 0 };
+    if (!(await this.state.acquire(mailboxId))) return { status: 'leased-elsewhere', fetched: 0 };
+    const lease = this.heartbeat(mailboxId);
     let fetched = 0;
     const client = imapClient(conn.imap);
     try {
       await client.connect();
       const lock = await client.getMailboxLock(conn.imap.folder);
       try {
-        fetched = await this.fetchNew(client, conn);
+        fetched = await this.fetchNew(client, conn, lease, (n) => (fetched = n));
       } finally {
         lock.release();
       }
-      const now = this.clock.now();
-      await this.dataSource.getRepository(Mailbox).update(
-        { id: mailboxId },
-        {
-          lastFetchAt: now,
-          lastError: null,
-          lastErrorAt: null,
-          consecutiveFailures: 0,
-          nextPollAt: new Date(now.getTime() + conn.pollIntervalSec * 1000),
-        },
-      );
+      lease.check();
+      await this.state.recordSuccess(mailboxId, conn.pollIntervalSec);
       return { status: 'done', fetched };
     } catch (e) {
+      if (lease.lost) {
+        this.logger.warn(`mailbox ${mailboxId}: lease lost to another instance after ${fetched} messages; poll stopped`);
+        return { status: 'lease-lost', fetched };
+      }
       const error = readableConnectionError(e, conn.imap.host, conn.imap.port);
-      await this.recordFailure(mailboxId, conn.pollIntervalSec, error);
+      await this.state.recordFailure(mailboxId, conn.pollIntervalSec, error);
       this.logger.warn(`mailbox ${mailboxId}: ${error}`);
       return { status: 'failed', fetched, error };
     } finally {
+      lease.end();
       await client.logout().catch(() => client.close());
-      await this.releaseLease(mailboxId);
+      if (!lease.lost) await this.state.release(mailboxId);
     }
   }
 
-  private async fetchNew(client: ImapFlow, conn: MailboxConnection): Promise<number> {
+  /**
+   * Renews the lease every RENEW_MS while the poll runs, on its own timer, so a long parse, a
+   * slow commit or a slow IMAP fetch never lets it run out. If another instance holds it now, or
+   * no renewal has succeeded for LEASE_MS (the database out of reach), the lease counts as lost:
+   * `onLost` stops the fetch, and `check()` throws from then on.
+   */
+  private heartbeat(mailboxId: number) {
+    let renewedAt = this.clock.now().getTime();
+    let beating = false;
+    const lease = {
+      lost: false,
+      onLost: undefined as (() => void) | undefined,
+      check: () => {
+        if (lease.lost) throw new LeaseLost();
+      },
+      end: () => clearInterval(timer),
+    };
+    const lose = () => {
+      if (lease.lost) return;
+      lease.lost = true;
+      lease.onLost?.();
+    };
+    const timer = setInterval(() => {
+      if (beating || lease.lost) return;
+      beating = true;
+      this.state
+        .renew(mailboxId)
+        .then((mine) => {
+          if (mine) renewedAt = this.clock.now().getTime();
+          else lose();
+        })
+        .catch((e: Error) => {
+          this.logger.warn(`mailbox ${mailboxId}: lease heartbeat failed: ${e.message}`);
+          if (this.clock.now().getTime() - renewedAt >= LEASE_MS) lose();
+        })
+        .finally(() => (beating = false));
+    }, RENEW_MS);
+    timer.unref?.();
+    return lease;
+  }
+
+  private async fetchNew(client: ImapFlow, conn: MailboxConnection, lease: ReturnType<ImapPoller['heartbeat']>, progress: (fetched: number) => void): Promise<number> {
     const folder = conn.imap!.folder;
     const box = client.mailbox;
     if (!box) throw new Error(`Folder ${folder} could not be opened`);
@@ -240,8 +284,9 @@ export class ImapPoller {
       };
       for (;;) {
         if (stopped) return; // intake has ended: nothing more is wanted
-        while (!queue.length && !fetchDone) await new Promise<void>((r) => (wake.reader = r));
+        while (!queue.length && !fetchDone && !stopped) await new Promise<void>((r) => (wake.reader = r));
         wake.reader = undefined;
+        if (stopped) return;
         const entry = queue.shift();
         if (!entry) {
           if (fetchError) throw fetchError;
@@ -268,77 +313,28 @@ export class ImapPoller {
         }
       }
     }
-    // The lease is renewed between commits, but only every RENEW_MS: once per group would be one
-    // more round trip between every two commits.
-    let renewedAt = this.clock.now().getTime();
     const stop = () => {
       stopped = true;
       wake.fetcher?.();
+      wake.reader?.();
     };
+    // A lost lease stops the fetch at once; intake ends after the group it is committing.
+    lease.onLost = stop;
     try {
       await this.intake.ingestStream(conn, groups(), {
         onStop: stop,
         afterEach: async (filed) => {
           fetched += filed.length;
-          if (this.clock.now().getTime() - renewedAt < RENEW_MS) return;
-          await this.renewLease(conn.id);
-          renewedAt = this.clock.now().getTime();
+          progress(fetched);
+          lease.check();
         },
       });
+      lease.check();
     } finally {
       // However intake ended, the fetch stops too (and is waited for: one IMAP command at a time).
       stop();
       await fetcher;
     }
     return fetched;
-  }
-
-  private async acquireLease(mailboxId: number): Promise<boolean> {
-    const now = this.clock.now();
-    const res = await this.dataSource
-      .createQueryBuilder()
-      .update(Mailbox)
-      .set({ leaseOwner: this.config.instanceId, leaseUntil: new Date(now.getTime() + LEASE_MS) })
-      .where('id = :id', { id: mailboxId })
-      .andWhere('(lease_owner IS NULL OR lease_until < :now OR lease_owner = :me)', {
-        now,
-        me: this.config.instanceId,
-      })
-      .execute();
-    return (res.affected ?? 0) > 0;
-  }
-
-  /** Extends the lease, or stops this poll if another instance has taken the mailbox over. */
-  private async renewLease(mailboxId: number): Promise<void> {
-    const res = await this.dataSource
-      .getRepository(Mailbox)
-      .update(
-        { id: mailboxId, leaseOwner: this.config.instanceId },
-        { leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS) },
-      );
-    if (!res.affected) throw new Error('Lost the mailbox lease to another instance; stopping this poll');
-  }
-
-  private async releaseLease(mailboxId: number): Promise<void> {
-    await this.dataSource
-      .getRepository(Mailbox)
-      .update({ id: mailboxId, leaseOwner: this.config.instanceId }, { leaseOwner: null, leaseUntil: null });
-  }
-
-  private async recordFailure(mailboxId: number, intervalSec: number, error: string): Promise<void> {
-    const row = await this.dataSource.getRepository(Mailbox).findOneBy({ id: mailboxId });
-    const failures = (row?.consecutiveFailures ?? 0) + 1;
-    const now = this.clock.now();
-    // Back off: the interval doubled per consecutive failure, at most an hour.
-    const delay = Math.min(intervalSec * 1000 * 2 ** Math.min(failures - 1, 10), MAX_BACKOFF_MS);
-    await this.dataSource.getRepository(Mailbox).update(
-      { id: mailboxId },
-      {
-        lastError: error,
-        lastErrorAt: now,
-        consecutiveFailures: failures,
-        nextPollAt: new Date(now.getTime() + delay),
-      },
-    );
   }
 }

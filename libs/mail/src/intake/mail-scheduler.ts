@@ -7,6 +7,8 @@ import { ImapFlow } from 'imapflow';
 import { DataSource, IsNull, Not } from 'typeorm';
 import { OutboxDispatcher } from '../sending/outbox-dispatcher';
 import { imapClient, ImapPoller } from './imap-poller';
+import { MailIntakeState } from './intake-state.entity';
+import { IntakeStateService } from './intake-state.service';
 
 const TICK_MS = 2_000;
 const OUTBOX_TICK_MS = 1_000;
@@ -38,6 +40,7 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
     private readonly poller: ImapPoller,
     private readonly outbox: OutboxDispatcher,
     private readonly mailboxes: MailboxesService,
+    private readonly state: IntakeStateService,
     private readonly clock: Clock,
     private readonly registry: SchedulerRegistry,
   ) {}
@@ -96,13 +99,17 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private async tick(): Promise<void> {
     const now = this.clock.now();
     const boxes = await this.dataSource.getRepository(Mailbox).find({ where: { active: true, imapHost: Not(IsNull()) } });
-    const due = boxes.filter((b) => !b.nextPollAt || b.nextPollAt <= now);
+    const states = await this.state.states(boxes.map((b) => b.id));
+    const due = boxes.filter((b) => {
+      const next = states.get(b.id)?.nextPollAt;
+      return !next || next <= now;
+    });
     await Promise.allSettled(due.map((b) => this.requestPoll(b.id)));
-    await this.syncIdle(boxes);
+    await this.syncIdle(boxes, states);
   }
 
   /** One IDLE connection per active mailbox; restarted when settings change or it drops. */
-  private async syncIdle(boxes: Mailbox[]): Promise<void> {
+  private async syncIdle(boxes: Mailbox[], states: Map<number, MailIntakeState>): Promise<void> {
     const wanted = new Set(boxes.map((b) => b.id));
     for (const [id, w] of this.idle) {
       if (!wanted.has(id)) {
@@ -113,7 +120,7 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
     }
     for (const box of boxes) {
       const conn = await this.mailboxes.connection(box.id);
-      if (!conn?.imap || box.consecutiveFailures > 0) continue;
+      if (!conn?.imap || (states.get(box.id)?.consecutiveFailures ?? 0) > 0) continue;
       if ((this.idleRetry.get(box.id)?.at ?? 0) > Date.now()) continue;
       const key = JSON.stringify(conn.imap);
       const current = this.idle.get(box.id);

@@ -1,0 +1,72 @@
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableForeignKey } from 'typeorm';
+import { columns } from '../migration-helpers';
+
+const MOVED = [
+  'lease_owner',
+  'lease_until',
+  'next_poll_at',
+  'last_fetch_at',
+  'last_error',
+  'last_error_at',
+  'consecutive_failures',
+];
+
+/**
+ * IMAP intake's runtime state (lease, heartbeat, next poll, last result) leaves the `mailbox`
+ * settings row for `mail_intake_state`, owned by libs/mail; existing values are copied over.
+ * (On SQLite, dropping the columns rebuilds `mailbox`; migrations run with foreign keys off.)
+ */
+export class IntakeState1763900000011 implements MigrationInterface {
+  name = 'IntakeState1763900000011';
+
+  async up(qr: QueryRunner): Promise<void> {
+    const c = columns(qr);
+    await qr.createTable(
+      new Table({
+        name: 'mail_intake_state',
+        columns: [
+          c.int('mailbox_id', { isPrimary: true }),
+          c.str('lease_owner', 100, { isNullable: true }),
+          c.datetime('lease_until', { isNullable: true }),
+          c.datetime('heartbeat_at', { isNullable: true }),
+          c.datetime('next_poll_at', { isNullable: true }),
+          c.datetime('last_fetch_at', { isNullable: true }),
+          c.text('last_error', { isNullable: true }),
+          c.datetime('last_error_at', { isNullable: true }),
+          c.int('consecutive_failures', { default: 0 }),
+        ],
+        foreignKeys: [
+          new TableForeignKey({
+            columnNames: ['mailbox_id'],
+            referencedTableName: 'mailbox',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+        ],
+      }),
+    );
+    await qr.query(
+      `INSERT INTO mail_intake_state (mailbox_id, ${MOVED.join(', ')}) SELECT id, ${MOVED.join(', ')} FROM mailbox`,
+    );
+    await qr.dropColumns('mailbox', MOVED);
+  }
+
+  async down(qr: QueryRunner): Promise<void> {
+    const c = columns(qr);
+    await qr.addColumns('mailbox', [
+      new TableColumn(c.str('lease_owner', 100, { isNullable: true })),
+      new TableColumn(c.datetime('lease_until', { isNullable: true })),
+      new TableColumn(c.datetime('next_poll_at', { isNullable: true })),
+      new TableColumn(c.datetime('last_fetch_at', { isNullable: true })),
+      new TableColumn(c.text('last_error', { isNullable: true })),
+      new TableColumn(c.datetime('last_error_at', { isNullable: true })),
+      new TableColumn(c.int('consecutive_failures', { default: 0 })),
+    ]);
+    for (const col of MOVED)
+      await qr.query(
+        `UPDATE mailbox SET ${col} = (SELECT s.${col} FROM mail_intake_state s WHERE s.mailbox_id = mailbox.id)`,
+      );
+    await qr.query('UPDATE mailbox SET consecutive_failures = 0 WHERE consecutive_failures IS NULL');
+    await qr.dropTable('mail_intake_state');
+  }
+}
