@@ -1,13 +1,24 @@
 import { HttpErrorResponse } from '@angular/common/http';
 
+export type ErrorParams = Readonly<Record<string, string | number>>;
+
+/** One problem with one field, as the server codes it: `{code: 'MAX_LENGTH', params: {max: 100}}`. */
+export interface FieldCode {
+  readonly code: string;
+  readonly params?: ErrorParams;
+}
+
 /**
- * The server's error body is `{statusCode, error, message, fields?}`; `message` may also be a list
- * (Nest validation) and `fields` maps a field name to its messages.
+ * What the console knows of a failed call: the HTTP status, the server's stable `code` (`error`
+ * in the body: GROUP_EXISTS, RIGHT_REQUIRED, …) with its `params`, and the field problems as
+ * codes. The server's English `message` is left out on purpose: the console words every error
+ * itself, by code and field (i18n/error-text.ts), never with the server's sentence.
  */
 export interface ApiError {
   readonly status: number;
-  readonly message: string | null;
-  readonly fields: Readonly<Record<string, readonly string[]>>;
+  readonly code: string | null;
+  readonly params: ErrorParams;
+  readonly fields: Readonly<Record<string, readonly FieldCode[]>>;
 }
 
 export function readApiError(error: unknown): ApiError {
@@ -16,37 +27,56 @@ export function readApiError(error: unknown): ApiError {
     error = error.cause;
   }
   if (!(error instanceof HttpErrorResponse)) {
-    return { status: 0, message: null, fields: {} };
+    return { status: 0, code: null, params: {}, fields: {} };
   }
   const body: unknown = error.error;
   if (typeof body !== 'object' || body === null) {
-    return { status: error.status, message: null, fields: {} };
+    return { status: error.status, code: null, params: {}, fields: {} };
   }
-  const { message, fields } = body as { message?: unknown; fields?: unknown };
-  return { status: error.status, message: toText(message), fields: toFields(fields) };
+  const { error: code, params, fields, fieldCodes } = body as Record<string, unknown>;
+  return {
+    status: error.status,
+    code: typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : null,
+    params: toParams(params),
+    fields: toFields(fieldCodes, fields),
+  };
 }
 
-function toText(value: unknown): string | null {
-  if (typeof value === 'string' && value.trim() !== '') {
-    return value;
-  }
-  if (Array.isArray(value)) {
-    const lines = value.filter((line): line is string => typeof line === 'string');
-    return lines.length > 0 ? lines.join('\n') : null;
-  }
-  return null;
-}
-
-function toFields(value: unknown): Record<string, string[]> {
-  if (typeof value !== 'object' || value === null) {
+function toParams(value: unknown): ErrorParams {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return {};
   }
-  const fields: Record<string, string[]> = {};
-  for (const [name, messages] of Object.entries(value)) {
-    if (typeof messages === 'string') {
-      fields[name] = [messages];
-    } else if (Array.isArray(messages)) {
-      fields[name] = messages.filter((m): m is string => typeof m === 'string');
+  const params: Record<string, string | number> = {};
+  for (const [name, v] of Object.entries(value)) {
+    if (typeof v === 'string' || typeof v === 'number') {
+      params[name] = v;
+    }
+  }
+  return params;
+}
+
+/** Field codes from `fieldCodes`; a field only in `fields` (English sentences) counts as INVALID. */
+function toFields(codes: unknown, messages: unknown): Record<string, FieldCode[]> {
+  const fields: Record<string, FieldCode[]> = {};
+  if (typeof messages === 'object' && messages !== null) {
+    for (const name of Object.keys(messages)) {
+      fields[name] = [{ code: 'INVALID' }];
+    }
+  }
+  if (typeof codes === 'object' && codes !== null) {
+    for (const [name, list] of Object.entries(codes)) {
+      if (!Array.isArray(list)) {
+        continue;
+      }
+      const coded = list
+        .filter(
+          (c): c is { code: string; params?: unknown } =>
+            typeof c === 'object' && c !== null && typeof c.code === 'string',
+        )
+        .map((c) => (c.params ? { code: c.code, params: toParams(c.params) } : { code: c.code }));
+      if (coded.length > 0) {
+        fields[name] = coded;
+      }
     }
   }
   return fields;

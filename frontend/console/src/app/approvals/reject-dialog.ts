@@ -103,16 +103,11 @@ export class RejectDialog {
       error: (error: unknown) => {
         this.saving.set(false);
         const apiError = readApiError(error);
-        // 409: someone else decided first; the server says so in words.
+        // 409: someone else decided first; its code says so (TRANSITION_NOT_ALLOWED).
         this.formError.set(
           apiError.status === 400
-            ? showServerErrors(this.form, apiError)
-            : {
-                text:
-                  apiError.status === 409 && apiError.message
-                    ? apiError.message
-                    : this.notifier.describe(apiError),
-              },
+            ? showServerErrors(this.form, apiError, this.i18n)
+            : this.notifier.message(error),
         );
       },
     });

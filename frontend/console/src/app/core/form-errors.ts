@@ -1,6 +1,7 @@
 import { FormArray, FormGroup, type AbstractControl } from '@angular/forms';
 
-import type { ApiError } from '../api/api-error';
+import { readApiError, type ApiError } from '../api/api-error';
+import { errorMessage, fieldErrorMessage, namedFieldErrorMessage } from '../i18n/error-text';
 import type { I18n, Message } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/ja';
 
@@ -45,18 +46,20 @@ export function validationMessage(
 }
 
 /**
- * Shows a 400's `fields` under the matching controls (dotted paths reach nested controls) and
- * returns the messages that match no control, for the caller to show elsewhere.
+ * Shows a 400's field problems under the matching controls (dotted paths reach nested controls),
+ * worded by field and code (never the server's sentence), and returns the problems that match no
+ * control, each named by its field, for the caller to show elsewhere.
  */
-export function applyServerErrors(form: FormGroup, error: ApiError): string[] {
-  const unmatched: string[] = [];
-  for (const [field, messages] of Object.entries(error.fields)) {
+export function applyServerErrors(form: FormGroup, error: ApiError, i18n: I18n): Message[] {
+  const unmatched: Message[] = [];
+  for (const [field, problems] of Object.entries(error.fields)) {
     const control = form.get(field);
-    if (control && messages.length > 0) {
-      control.setErrors({ ...control.errors, server: messages.join(' ') });
+    if (control && problems.length > 0) {
+      const text = problems.map((p) => i18n.render(fieldErrorMessage(i18n, field, p))).join(' ');
+      control.setErrors({ ...control.errors, server: text });
       control.markAsTouched();
     } else {
-      unmatched.push(...messages);
+      unmatched.push(...problems.map((p) => namedFieldErrorMessage(i18n, field, p)));
     }
   }
   return unmatched;
@@ -78,16 +81,36 @@ export function clearServerErrors(control: AbstractControl): void {
 }
 
 /**
- * Puts a 400's field messages under their fields and says what to show above the buttons: the
- * messages no field took, the server's message when it named no field, or a pointer to the fields.
+ * Puts a 400's field problems under their fields and says what to show above the buttons: the
+ * problems no field took, the error's own text (by code) when it named no field, or a pointer to
+ * the fields.
  */
-export function showServerErrors(form: FormGroup, error: ApiError): Message {
-  const unmatched = applyServerErrors(form, error);
+export function showServerErrors(form: FormGroup, error: ApiError, i18n: I18n): Message {
+  const unmatched = applyServerErrors(form, error, i18n);
   if (unmatched.length > 0) {
-    return { text: unmatched.join('\n') };
+    return unmatched.length === 1 ? unmatched[0] : { lines: unmatched };
   }
-  if (Object.keys(error.fields).length === 0 && error.message) {
-    return { text: error.message };
+  if (Object.keys(error.fields).length === 0) {
+    return errorMessage(i18n, error);
   }
   return { key: 'validation.fixErrors' };
+}
+
+/**
+ * The one save/error handler of forms (settings dialogs and editors): a 400 or 409 puts its field
+ * problems under the fields and returns the summary for above the buttons; any other failure
+ * returns the error's text by code (or by status). `paths` renames the server's field paths to
+ * the form's (`steps.0.groupIds` → the form array's path) before they are matched.
+ */
+export function saveErrorMessage(
+  form: FormGroup,
+  error: unknown,
+  i18n: I18n,
+  paths?: (error: ApiError) => ApiError,
+): Message {
+  const apiError = readApiError(error);
+  if (apiError.status === 400 || apiError.status === 409 || apiError.status === 422) {
+    return showServerErrors(form, paths ? paths(apiError) : apiError, i18n);
+  }
+  return errorMessage(i18n, apiError);
 }

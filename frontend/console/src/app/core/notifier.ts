@@ -2,7 +2,8 @@ import { Injectable, inject } from '@angular/core';
 import { MatSnackBar } from '@angular/material/snack-bar';
 
 import { readApiError, type ApiError } from '../api/api-error';
-import { I18n, type MessageParams } from '../i18n/i18n';
+import { errorMessage } from '../i18n/error-text';
+import { I18n, type Message, type MessageParams } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/ja';
 
 /** Snackbar messages for finished actions and for errors no form field can show. */
@@ -21,19 +22,13 @@ export class Notifier {
     });
   }
 
-  /** A sentence a person can read for a failed API call. */
+  /** A sentence a person can read for a failed API call, chosen by its code (never the server's English). */
   describe(error: ApiError): string {
-    switch (true) {
-      case error.status === 0:
-        return this.i18n.t('errors.network');
-      case error.status === 403:
-        return this.i18n.t('errors.forbidden');
-      case error.status === 404:
-        return this.i18n.t('errors.notFound');
-      case error.status >= 500:
-        return this.i18n.t('errors.server');
-      default:
-        return error.message ?? this.i18n.t('errors.unexpected');
-    }
+    return this.i18n.render(errorMessage(this.i18n, error));
+  }
+
+  /** The same as a message, for signals that re-render on a language switch. */
+  message(error: unknown): Message {
+    return errorMessage(this.i18n, readApiError(error));
   }
 }

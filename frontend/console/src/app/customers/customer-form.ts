@@ -273,7 +273,7 @@ export class CustomerForm {
       this.notifier.error(error);
       return;
     }
-    this.formError.set(showServerErrors(this.form, apiError));
+    this.formError.set(showServerErrors(this.form, apiError, this.i18n));
   }
 }
 

@@ -5,9 +5,14 @@ import { ja, type MessageKey } from './ja';
 
 export type Lang = 'ja' | 'en';
 export type MessageParams = Readonly<Record<string, string | number>>;
-/** Something to show: one of our messages (re-translated on a language switch) or the server's own text. */
+/**
+ * Something to show: one of our messages (re-translated on a language switch), several of them on
+ * lines of their own, or a text of ours already worded (never the server's English sentence).
+ */
 export type Message =
-  { readonly key: MessageKey; readonly params?: MessageParams } | { readonly text: string };
+  | { readonly key: MessageKey; readonly params?: MessageParams }
+  | { readonly lines: readonly Message[] }
+  | { readonly text: string };
 
 const STORAGE_KEY = 'madoguchi.lang';
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { ja, en };
@@ -49,8 +54,19 @@ export class I18n {
     );
   }
 
+  /** Whether `key` is one of our messages: error codes and field codes are looked up by a built key. */
+  has(key: string): key is MessageKey {
+    return Object.hasOwn(dictionaries.ja, key);
+  }
+
   render(message: Message): string {
-    return 'key' in message ? this.t(message.key, message.params) : message.text;
+    if ('key' in message) {
+      return this.t(message.key, message.params);
+    }
+    if ('lines' in message) {
+      return message.lines.map((line) => this.render(line)).join('\n');
+    }
+    return message.text;
   }
 }
 

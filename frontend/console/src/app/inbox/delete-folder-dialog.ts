@@ -114,11 +114,7 @@ export class DeleteFolderDialog {
           if (errorCode(error) === 'FOLDER_NOT_EMPTY') {
             this.refusedAsNotEmpty.set(true);
           }
-          this.error.set(
-            apiError.status === 400 || apiError.status === 409
-              ? (apiError.message ?? this.notifier.describe(apiError))
-              : this.notifier.describe(apiError),
-          );
+          this.error.set(this.notifier.describe(apiError));
         },
       });
   }

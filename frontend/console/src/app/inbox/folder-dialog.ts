@@ -120,7 +120,7 @@ export class FolderDialog {
         const apiError = readApiError(error);
         this.formError.set(
           apiError.status === 400 || apiError.status === 409
-            ? showServerErrors(this.form, apiError)
+            ? showServerErrors(this.form, apiError, this.i18n)
             : { text: this.notifier.describe(apiError) },
         );
       },

@@ -60,7 +60,7 @@ export class Login {
         if (apiError.status === 401) {
           this.error.set({ key: 'login.invalidCredentials' });
         } else if (apiError.status === 429) {
-          this.error.set(apiError.message ? { text: apiError.message } : { key: 'login.tooManyAttempts' });
+          this.error.set(apiError.code ? this.notifier.message(err) : { key: 'login.tooManyAttempts' });
         } else {
           this.error.set({ text: this.notifier.describe(apiError) });
         }

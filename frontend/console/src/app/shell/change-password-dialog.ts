@@ -138,7 +138,7 @@ export class ChangePasswordDialog {
         if (
           apiError.status === 400 &&
           Object.keys(apiError.fields).length > 0 &&
-          applyServerErrors(this.form, apiError).length === 0
+          applyServerErrors(this.form, apiError, this.i18n).length === 0
         ) {
           return;
         }

@@ -112,7 +112,7 @@ export class MarkHandledDialog {
           const apiError = readApiError(error);
           this.formError.set(
             apiError.status === 400
-              ? showServerErrors(this.form, apiError)
+              ? showServerErrors(this.form, apiError, this.i18n)
               : { text: this.notifier.describe(apiError) },
           );
         },

@@ -269,10 +269,8 @@ export class ReplyComposer {
         this.cancelling.set(null);
         this.drop(pending);
         const apiError = readApiError(error);
-        // 409: it already started going out; the server says so in words.
-        this.undoError.set(
-          apiError.status === 409 && apiError.message ? apiError.message : this.notifier.describe(apiError),
-        );
+        // 409: it already started going out (TOO_LATE); the text is chosen by that code.
+        this.undoError.set(this.notifier.describe(apiError));
         this.changed.emit();
       },
     });
@@ -328,7 +326,7 @@ export class ReplyComposer {
         const apiError = readApiError(error);
         this.formError.set(
           apiError.status === 400
-            ? showServerErrors(this.form, apiError)
+            ? showServerErrors(this.form, apiError, this.i18n)
             : { text: this.notifier.describe(apiError) },
         );
       },

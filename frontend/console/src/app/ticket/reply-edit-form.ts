@@ -206,7 +206,7 @@ export class ReplyEditForm implements OnInit {
           const apiError = readApiError(error);
           this.formError.set(
             apiError.status === 400
-              ? showServerErrors(this.form, apiError)
+              ? showServerErrors(this.form, apiError, this.i18n)
               : { text: this.notifier.describe(apiError) },
           );
         },

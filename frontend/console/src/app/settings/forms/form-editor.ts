@@ -45,7 +45,7 @@ import {
   type InquiryFormInput,
 } from '../../api/forms-api';
 import { MailboxesApi } from '../../api/mailboxes-api';
-import { clearServerErrors, showServerErrors, validationMessage } from '../../core/form-errors';
+import { clearServerErrors, saveErrorMessage, validationMessage } from '../../core/form-errors';
 import { Notifier } from '../../core/notifier';
 import { I18n, type Message } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/ja';
@@ -309,12 +309,7 @@ export class FormEditor {
         },
         error: (error: unknown) => {
           this.saving.set(false);
-          const apiError = readApiError(error);
-          this.formError.set(
-            apiError.status === 400
-              ? showServerErrors(this.form, apiError)
-              : { text: this.notifier.describe(apiError) },
-          );
+          this.formError.set(saveErrorMessage(this.form, error, this.i18n));
         },
       },
     );

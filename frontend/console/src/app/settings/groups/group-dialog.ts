@@ -7,11 +7,9 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatTableModule } from '@angular/material/table';
 
-import { readApiError } from '../../api/api-error';
 import { GroupsApi, RIGHTS, type Group, type GroupInput } from '../../api/groups-api';
 import type { Mailbox } from '../../api/mailboxes-api';
-import { clearServerErrors, showServerErrors, validationMessage } from '../../core/form-errors';
-import { Notifier } from '../../core/notifier';
+import { clearServerErrors, saveErrorMessage, validationMessage } from '../../core/form-errors';
 import { I18n, type Message } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
 import { MAILBOX_RIGHTS, MAILBOX_RIGHT_LABELS, RIGHT_LABELS, type MailboxRight } from './right-labels';
@@ -65,7 +63,6 @@ type MailboxRightsGroup = ReturnType<typeof buildForm>['controls']['mailboxRight
 export class GroupDialog {
   private readonly groupsApi = inject(GroupsApi);
   private readonly dialogRef = inject<MatDialogRef<GroupDialog, Group>>(MatDialogRef);
-  private readonly notifier = inject(Notifier);
   protected readonly i18n = inject(I18n);
   protected readonly data = inject<GroupDialogData>(MAT_DIALOG_DATA);
   protected readonly isNew = this.data.group === undefined;
@@ -126,12 +123,7 @@ export class GroupDialog {
       next: (saved) => this.dialogRef.close(saved),
       error: (error: unknown) => {
         this.saving.set(false);
-        const apiError = readApiError(error);
-        if (apiError.status === 400 || apiError.status === 409) {
-          this.formError.set(showServerErrors(this.form, apiError));
-        } else {
-          this.formError.set({ text: this.notifier.describe(apiError) });
-        }
+        this.formError.set(saveErrorMessage(this.form, error, this.i18n));
       },
     });
   }

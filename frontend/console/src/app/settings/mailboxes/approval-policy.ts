@@ -27,7 +27,8 @@ import {
   type ApprovalPolicy,
 } from '../../api/approvals-api';
 import { GroupsApi } from '../../api/groups-api';
-import { clearServerErrors, showServerErrors } from '../../core/form-errors';
+import type { FieldCode } from '../../api/api-error';
+import { clearServerErrors, saveErrorMessage } from '../../core/form-errors';
 import { Notifier } from '../../core/notifier';
 import { I18n, type Message } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/ja';
@@ -143,12 +144,7 @@ export class ApprovalPolicyPanel {
       },
       error: (error: unknown) => {
         this.saving.set(false);
-        const apiError = readApiError(error);
-        this.formError.set(
-          apiError.status === 400 || apiError.status === 409
-            ? showServerErrors(this.form, withStepPaths(apiError))
-            : { text: this.notifier.describe(apiError) },
-        );
+        this.formError.set(saveErrorMessage(this.form, error, this.i18n, withStepPaths));
       },
     });
   }
@@ -177,8 +173,8 @@ export class ApprovalPolicyPanel {
  * The server names a step's field `steps.0.approverGroupIds`; here a step is a single control
  * (`steps.0`), so the message goes there.
  */
-function withStepPaths<T extends { fields: Readonly<Record<string, readonly string[]>> }>(error: T): T {
-  const fields: Record<string, readonly string[]> = {};
+function withStepPaths<T extends { fields: Readonly<Record<string, readonly FieldCode[]>> }>(error: T): T {
+  const fields: Record<string, readonly FieldCode[]> = {};
   for (const [name, messages] of Object.entries(error.fields)) {
     const key = name.replace(/^steps\.(\d+)\.approverGroupIds$/, 'steps.$1');
     fields[key] = [...(fields[key] ?? []), ...messages];

@@ -33,7 +33,8 @@ import {
   type CustomerLinkField,
   type CustomerLinkSettings,
 } from '../../api/automation-api';
-import { clearServerErrors, showServerErrors, validationMessage } from '../../core/form-errors';
+import type { FieldCode } from '../../api/api-error';
+import { clearServerErrors, saveErrorMessage, validationMessage } from '../../core/form-errors';
 import { Notifier } from '../../core/notifier';
 import { I18n, type Message } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
@@ -150,20 +151,15 @@ export class CustomerLinkSettingsPanel {
       },
       error: (error: unknown) => {
         this.saving.set(false);
-        const apiError = readApiError(error);
-        this.formError.set(
-          apiError.status === 400
-            ? showServerErrors(this.form, this.withRowPaths(apiError))
-            : { text: this.notifier.describe(apiError) },
-        );
+        this.formError.set(saveErrorMessage(this.form, error, this.i18n, (e) => this.withRowPaths(e)));
       },
     });
   }
 
   /** The server names a mapping by its key (`fieldMap.tel_no`); the form's rows are numbered. */
-  private withRowPaths<T extends { fields: Readonly<Record<string, readonly string[]>> }>(error: T): T {
+  private withRowPaths<T extends { fields: Readonly<Record<string, readonly FieldCode[]>> }>(error: T): T {
     const keys = this.mappings.controls.map((row) => row.controls.key.value.trim());
-    const fields: Record<string, readonly string[]> = {};
+    const fields: Record<string, readonly FieldCode[]> = {};
     for (const [name, messages] of Object.entries(error.fields)) {
       const row = name.startsWith('fieldMap.') ? keys.indexOf(name.slice('fieldMap.'.length)) : -1;
       const path = row >= 0 ? `mappings.${row}.key` : name;

@@ -21,7 +21,7 @@ import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 
 import { readApiError } from '../../api/api-error';
 import { AutomationApi, type Folder, type JournalSettings } from '../../api/automation-api';
-import { clearServerErrors, showServerErrors } from '../../core/form-errors';
+import { clearServerErrors, saveErrorMessage } from '../../core/form-errors';
 import { Notifier } from '../../core/notifier';
 import { folderTree } from '../../inbox/folders';
 import { I18n, type Message } from '../../i18n/i18n';
@@ -156,12 +156,7 @@ export class JournalSettingsPanel {
       },
       error: (error: unknown) => {
         this.saving.set(false);
-        const apiError = readApiError(error);
-        this.formError.set(
-          apiError.status === 400
-            ? showServerErrors(this.form, apiError)
-            : { text: this.notifier.describe(apiError) },
-        );
+        this.formError.set(saveErrorMessage(this.form, error, this.i18n));
       },
     });
   }

@@ -145,7 +145,7 @@ export class MailboxAutomation {
   protected readonly folderList = computed(() => (this.folders.hasValue() ? this.folders.value() : []));
   protected readonly loadError = computed(() => {
     if (this.mailboxId() === undefined) {
-      return this.notifier.describe({ status: 404, message: null, fields: {} });
+      return this.notifier.describe({ status: 404, code: null, params: {}, fields: {} });
     }
     const error = this.mailbox.error() ?? this.folders.error();
     return error ? this.notifier.describe(readApiError(error)) : null;

@@ -28,7 +28,7 @@ import {
   type MailboxInput,
   type OutgoingCharset,
 } from '../../api/mailboxes-api';
-import { clearServerErrors, showServerErrors, validationMessage } from '../../core/form-errors';
+import { clearServerErrors, saveErrorMessage, validationMessage } from '../../core/form-errors';
 import { Notifier } from '../../core/notifier';
 import { I18n, type Message } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/ja';
@@ -190,12 +190,7 @@ export class MailboxForm {
       },
       error: (error: unknown) => {
         this.saving.set(false);
-        const apiError = readApiError(error);
-        this.formError.set(
-          apiError.status === 400 || apiError.status === 409
-            ? showServerErrors(this.form, apiError)
-            : { text: this.notifier.describe(apiError) },
-        );
+        this.formError.set(saveErrorMessage(this.form, error, this.i18n));
       },
     });
   }

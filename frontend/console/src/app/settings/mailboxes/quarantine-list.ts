@@ -65,7 +65,7 @@ export class QuarantineList {
   protected readonly mailboxName = computed(() => (this.mailbox.hasValue() ? this.mailbox.value().name : ''));
   protected readonly loadError = computed(() => {
     if (this.mailboxId() === undefined) {
-      return this.notifier.describe({ status: 404, message: null, fields: {} });
+      return this.notifier.describe({ status: 404, code: null, params: {}, fields: {} });
     }
     const error = this.messages.error();
     return error ? this.notifier.describe(readApiError(error)) : null;

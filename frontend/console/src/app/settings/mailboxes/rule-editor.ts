@@ -16,7 +16,6 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 
-import { readApiError } from '../../api/api-error';
 import {
   AutomationApi,
   FORM_FIELD_PREFIX,
@@ -33,8 +32,7 @@ import {
 } from '../../api/automation-api';
 import type { Group } from '../../api/groups-api';
 import type { User } from '../../api/users-api';
-import { clearServerErrors, showServerErrors, validationMessage } from '../../core/form-errors';
-import { Notifier } from '../../core/notifier';
+import { clearServerErrors, saveErrorMessage, validationMessage } from '../../core/form-errors';
 import { folderTree } from '../../inbox/folders';
 import { I18n, type Message } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
@@ -93,7 +91,6 @@ const MAX_ACTIONS = 10;
 export class RuleEditor {
   private readonly api = inject(AutomationApi);
   private readonly dialogRef = inject<MatDialogRef<RuleEditor, RoutingRule>>(MatDialogRef);
-  private readonly notifier = inject(Notifier);
   private readonly fb = inject(NonNullableFormBuilder);
   protected readonly i18n = inject(I18n);
   protected readonly data = inject<RuleEditorData>(MAT_DIALOG_DATA);
@@ -188,12 +185,7 @@ export class RuleEditor {
         next: (saved) => this.dialogRef.close(saved),
         error: (error: unknown) => {
           this.saving.set(false);
-          const apiError = readApiError(error);
-          this.formError.set(
-            apiError.status === 400 || apiError.status === 409
-              ? showServerErrors(this.form, apiError)
-              : { text: this.notifier.describe(apiError) },
-          );
+          this.formError.set(saveErrorMessage(this.form, error, this.i18n));
         },
       },
     );

@@ -33,7 +33,7 @@ import {
   type TemplateInput,
   type TemplateKind,
 } from '../../api/templates-api';
-import { clearServerErrors, showServerErrors, validationMessage } from '../../core/form-errors';
+import { clearServerErrors, saveErrorMessage, validationMessage } from '../../core/form-errors';
 import { Notifier } from '../../core/notifier';
 import { I18n, type Message } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
@@ -230,12 +230,7 @@ export class TemplateForm {
       },
       error: (error: unknown) => {
         this.saving.set(false);
-        const apiError = readApiError(error);
-        this.formError.set(
-          apiError.status === 400
-            ? showServerErrors(this.form, apiError)
-            : { text: this.notifier.describe(apiError) },
-        );
+        this.formError.set(saveErrorMessage(this.form, error, this.i18n));
       },
     });
   }

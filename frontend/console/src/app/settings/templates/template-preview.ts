@@ -21,6 +21,7 @@ import { readApiError } from '../../api/api-error';
 import { TemplatesApi, type RenderedTemplate, type Template } from '../../api/templates-api';
 import type { TicketSummary } from '../../api/tickets-api';
 import { Notifier } from '../../core/notifier';
+import { namedFieldErrorMessage } from '../../i18n/error-text';
 import { I18n, type Message } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
 
@@ -280,10 +281,10 @@ export class TemplatePreview {
           this.busy.set(false);
           this.result.set(null);
           const apiError = readApiError(error);
-          const fieldMessages = Object.values(apiError.fields).flat();
-          this.error.set({
-            text: fieldMessages.length ? fieldMessages.join('\n') : this.notifier.describe(apiError),
-          });
+          const lines = Object.entries(apiError.fields).flatMap(([field, problems]) =>
+            problems.map((p) => namedFieldErrorMessage(this.i18n, field, p)),
+          );
+          this.error.set(lines.length ? { lines } : this.notifier.message(error));
         },
       });
   }

@@ -94,7 +94,7 @@ export class TokenList {
         const fieldsShown =
           apiError.status === 400 &&
           Object.keys(apiError.fields).length > 0 &&
-          applyServerErrors(this.form, apiError).length === 0;
+          applyServerErrors(this.form, apiError, this.i18n).length === 0;
         if (fieldsShown) {
           return;
         }

@@ -7,11 +7,9 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 
-import { readApiError } from '../../api/api-error';
 import type { Group } from '../../api/groups-api';
 import { UsersApi, type User, type UserInput } from '../../api/users-api';
-import { clearServerErrors, showServerErrors, validationMessage } from '../../core/form-errors';
-import { Notifier } from '../../core/notifier';
+import { clearServerErrors, saveErrorMessage, validationMessage } from '../../core/form-errors';
 import { I18n, type Message } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
 
@@ -40,7 +38,6 @@ export interface UserDialogData {
 export class UserDialog {
   private readonly usersApi = inject(UsersApi);
   private readonly dialogRef = inject<MatDialogRef<UserDialog, User>>(MatDialogRef);
-  private readonly notifier = inject(Notifier);
   protected readonly i18n = inject(I18n);
   protected readonly data = inject<UserDialogData>(MAT_DIALOG_DATA);
   protected readonly isNew = this.data.user === undefined;
@@ -90,12 +87,7 @@ export class UserDialog {
       next: (saved) => this.dialogRef.close(saved),
       error: (error: unknown) => {
         this.saving.set(false);
-        const apiError = readApiError(error);
-        if (apiError.status === 400 || apiError.status === 409) {
-          this.formError.set(showServerErrors(this.form, apiError));
-        } else {
-          this.formError.set({ text: this.notifier.describe(apiError) });
-        }
+        this.formError.set(saveErrorMessage(this.form, error, this.i18n));
       },
     });
   }
