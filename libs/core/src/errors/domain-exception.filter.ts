@@ -15,7 +15,8 @@ export class DomainExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof DomainError) {
-      if (exception instanceof TooManyAttempts) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      if (exception instanceof TooManyAttempts)
+        res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       res.status(exception.status).json({
         statusCode: exception.status,
         error: exception.code,
@@ -27,7 +28,14 @@ export class DomainExceptionFilter implements ExceptionFilter {
     }
     const bodyError = bodyParserError(exception);
     if (bodyError) {
-      res.status(bodyError.status).json({ statusCode: bodyError.status, error: bodyError.code, message: bodyError.message, ...(bodyError.params ? { params: bodyError.params } : {}) });
+      res
+        .status(bodyError.status)
+        .json({
+          statusCode: bodyError.status,
+          error: bodyError.code,
+          message: bodyError.message,
+          ...(bodyError.params ? { params: bodyError.params } : {}),
+        });
       return;
     }
     if (exception instanceof HttpException) {
@@ -41,7 +49,9 @@ export class DomainExceptionFilter implements ExceptionFilter {
       return;
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    res.status(500).json({ statusCode: 500, error: 'INTERNAL', message: 'Something went wrong on the server' });
+    res
+      .status(500)
+      .json({ statusCode: 500, error: 'INTERNAL', message: 'Something went wrong on the server' });
   }
 }
 
@@ -50,29 +60,44 @@ export class DomainExceptionFilter implements ExceptionFilter {
  * over the limit, broken or too deep JSON, an unknown charset. They are the client's doing, so
  * each is a 4xx with a code, never the 500 they would fall through to.
  */
-function bodyParserError(e: unknown): { status: number; code: string; message: string; params?: Record<string, number> } | null {
-  if (!(e instanceof Error) || !('type' in e) || typeof (e as { type: unknown }).type !== 'string') return null;
+function bodyParserError(
+  e: unknown,
+): { status: number; code: string; message: string; params?: Record<string, number> } | null {
+  if (!(e instanceof Error) || !('type' in e) || typeof (e as { type: unknown }).type !== 'string')
+    return null;
   const err = e as Error & { type: string; status?: number; limit?: number };
   const result = bodyParserProblem(err);
-  if (result && err.type === 'entity.too.large' && err.limit) result.params = { kb: Math.floor(err.limit / 1024) };
+  if (result && err.type === 'entity.too.large' && err.limit)
+    result.params = { kb: Math.floor(err.limit / 1024) };
   return result;
 }
 
-function bodyParserProblem(err: Error & { type: string; status?: number; limit?: number }): { status: number; code: string; message: string; params?: Record<string, number> } | null {
+function bodyParserProblem(
+  err: Error & { type: string; status?: number; limit?: number },
+): { status: number; code: string; message: string; params?: Record<string, number> } | null {
   switch (err.type) {
     case 'entity.too.large':
-      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `The request body is too large${err.limit ? ` (at most ${Math.floor(err.limit / 1024)} KB)` : ''}` };
+      return {
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `The request body is too large${err.limit ? ` (at most ${Math.floor(err.limit / 1024)} KB)` : ''}`,
+      };
     case 'entity.parse.failed':
       return { status: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' };
     case 'entity.too.deep':
       return { status: 400, code: 'JSON_TOO_DEEP', message: err.message };
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return { status: 415, code: 'UNSUPPORTED_ENCODING', message: 'The request body uses a character set or encoding the server does not accept (use UTF-8)' };
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_ENCODING',
+        message: 'The request body uses a character set or encoding the server does not accept (use UTF-8)',
+      };
     case 'parameters.too.many':
       return { status: 413, code: 'TOO_MANY_PARAMETERS', message: 'The form body has too many fields' };
     default:
-      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) return { status: err.status, code: 'BAD_REQUEST', message: 'The request body could not be read' };
+      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500)
+        return { status: err.status, code: 'BAD_REQUEST', message: 'The request body could not be read' };
       return null;
   }
 }

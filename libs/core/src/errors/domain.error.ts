@@ -42,7 +42,11 @@ export class DomainError extends Error {
       for (const [field, problems] of Object.entries(fields)) {
         this.fields[field] = problems.map((p) => (typeof p === 'string' ? p : p.message));
         this.fieldCodes[field] = problems.map((p) =>
-          typeof p === 'string' ? { code: FIELD_INVALID } : p.params ? { code: p.code, params: p.params } : { code: p.code },
+          typeof p === 'string'
+            ? { code: FIELD_INVALID }
+            : p.params
+              ? { code: p.code, params: p.params }
+              : { code: p.code },
         );
       }
     }
@@ -52,7 +56,11 @@ export class DomainError extends Error {
 /** `new NotFound('routing rule', 4)` is ROUTING_RULE_NOT_FOUND, "routing rule 4 does not exist". */
 export class NotFound extends DomainError {
   constructor(entity: string, id: string | number) {
-    super(`${entity.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_NOT_FOUND`, `${entity} ${id} does not exist`, 404);
+    super(
+      `${entity.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_NOT_FOUND`,
+      `${entity} ${id} does not exist`,
+      404,
+    );
   }
 }
 
@@ -94,14 +102,23 @@ export type RightScope = 'mailbox' | 'anyMailbox' | 'global';
  * (REPLY_NOT_APPROVER).
  */
 export class MissingRight extends Forbidden {
-  constructor(right: string | readonly string[], scope: RightScope = 'mailbox', purpose?: string, code = 'RIGHT_REQUIRED') {
+  constructor(
+    right: string | readonly string[],
+    scope: RightScope = 'mailbox',
+    purpose?: string,
+    code = 'RIGHT_REQUIRED',
+  ) {
     const rights = typeof right === 'string' ? [right] : [...right];
     super(missingRightMessage(rights, scope, purpose), code, { right: rights.join(', '), scope });
   }
 }
 
 /** The English sentence of MissingRight, also used where a refusal is only text (a state machine's reason). */
-export function missingRightMessage(rights: readonly string[], scope: RightScope = 'mailbox', purpose?: string): string {
+export function missingRightMessage(
+  rights: readonly string[],
+  scope: RightScope = 'mailbox',
+  purpose?: string,
+): string {
   const where = scope === 'mailbox' ? ' on this mailbox' : scope === 'anyMailbox' ? ' on a mailbox' : '';
   const what = rights.length === 1 ? `the ${rights[0]} right` : `the rights ${rights.join(', ')}`;
   return `You need ${what}${where}${purpose ? ` ${purpose}` : ''}`;
@@ -116,6 +133,12 @@ export class TooManyAttempts extends DomainError {
     params: ErrorParams = {},
   ) {
     const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-    super(code, message ?? `Too many failed sign-in attempts. Try again in ${minutes} minute(s).`, 429, undefined, { ...params, minutes });
+    super(
+      code,
+      message ?? `Too many failed sign-in attempts. Try again in ${minutes} minute(s).`,
+      429,
+      undefined,
+      { ...params, minutes },
+    );
   }
 }

@@ -12,7 +12,10 @@ const CONSTRAINT_CODES: Record<string, { code: string; params?: (c: readonly unk
   whitelistValidation: { code: 'UNKNOWN_FIELD' },
   maxLength: { code: 'MAX_LENGTH', params: (c) => ({ max: Number(c[0]) }) },
   minLength: { code: 'MIN_LENGTH', params: (c) => ({ min: Number(c[0]) }) },
-  isLength: { code: 'LENGTH', params: (c) => ({ min: Number(c[0] ?? 0), ...(c[1] !== undefined ? { max: Number(c[1]) } : {}) }) },
+  isLength: {
+    code: 'LENGTH',
+    params: (c) => ({ min: Number(c[0] ?? 0), ...(c[1] !== undefined ? { max: Number(c[1]) } : {}) }),
+  },
   max: { code: 'MAX', params: (c) => ({ max: Number(c[0]) }) },
   min: { code: 'MIN', params: (c) => ({ min: Number(c[0]) }) },
   isPositive: { code: 'MIN', params: () => ({ min: 1 }) },
@@ -56,7 +59,11 @@ export function fieldProblems(e: ValidationError): FieldProblem[] {
   });
 }
 
-function collect(errors: ValidationError[], prefix = '', out: Record<string, FieldProblem[]> = {}): Record<string, FieldProblem[]> {
+function collect(
+  errors: ValidationError[],
+  prefix = '',
+  out: Record<string, FieldProblem[]> = {},
+): Record<string, FieldProblem[]> {
   for (const e of errors) {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
     if (e.constraints) out[path] = fieldProblems(e);
