@@ -1,7 +1,6 @@
 import { ImapPoller, IntakeService, OutboxDispatcher, SmtpIntakeServer } from '@madoguchi/mail';
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { DataSource } from 'typeorm';
@@ -277,66 +276,186 @@ describe('email intake under concurrency, crashes and push delivery', () => {
     }
   });
 
-  it('a process killed in the middle of intake loses and duplicates nothing', async () => {
-    const main = resolve(__dirname, '../../dist/apps/server/main.js');
+  /**
+   * A real server process (the built one, worker role) on the test app's database, intake of
+   * `total` messages under way, killed with SIGKILL. Returns what the caller needs to go on.
+   */
+  const main = resolve(__dirname, '../../dist/apps/server/main.js');
+  const children: ChildProcess[] = [];
+  function server(t: TestApp, instanceId: string): ChildProcess {
+    const child = spawn(process.execPath, [main], {
+      cwd: resolve(__dirname, '../..'),
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        DATABASE_URL: t.db.url,
+        SECRET_KEY: t.config.secretKey.toString('hex'),
+        STORAGE_DIR: t.config.storage.dir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ROLES: 'worker',
+        MAIL_INTAKE_SMTP_PORT: '0',
+        DEMO_DATA: 'false',
+        INSTANCE_ID: instanceId,
+      },
+      stdio: 'ignore',
+    });
+    children.push(child);
+    return child;
+  }
+  const killed = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+  afterEach(() => {
+    for (const c of children.splice(0)) c.kill('SIGKILL');
+  });
+
+  async function crashMidIntake(t: TestApp, user: string, total: number) {
     if (!existsSync(main)) throw new Error('The server is not built: run npm run build:server (npm test does it)');
+    const admin = await t.login();
+    const mailboxId = await mailbox(admin, user, { pollIntervalSec: 600 });
+    const tag = user.split('@')[0];
+    const expected: string[] = [];
+    const appender = await connectImap(dovecot, user, PASSWORD, { disableAutoIdle: true });
+    for (let i = 0; i < total; i++) {
+      expected.push(`${tag}-${i}@example.jp`);
+      await appender.append('INBOX', rawMail({ from: `k${i}@example.jp`, to: user, subject: `クラッシュ ${i}`, body: 'x'.repeat(2000), messageId: expected[i] }));
+    }
+    await appender.logout();
+    const ds = t.app.get(DataSource);
+    const count = async () => Number((await ds.query('SELECT COUNT(*) AS n FROM raw_message WHERE mailbox_id = ?', [mailboxId]))[0].n);
+    const child = server(t, 'doomed');
+    for (const end = Date.now() + 60_000; (await count()) < 20; await sleep(5)) if (Date.now() > end) throw new Error('timed out waiting for intake to be under way');
+    child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await killed(child);
+    const [lease] = await ds.query('SELECT lease_owner AS owner, lease_until AS until FROM mail_intake_state WHERE mailbox_id = ?', [mailboxId]);
+    const atKill = await count();
+    expect(atKill).toBeLessThan(total);
+    // The dead process's lease: its own, short, and kept alive by its heartbeat up to the kill.
+    expect(lease.owner).toBe('doomed');
+    const leaseUntil = new Date(lease.until).getTime();
+    expect(leaseUntil).toBeGreaterThan(killedAt);
+    expect(leaseUntil).toBeLessThanOrEqual(killedAt + 20_000 + 1_000);
+    return { admin, ds, mailboxId, expected, count, atKill, killedAt, leaseUntil };
+  }
+
+  /** Every message on exactly one ticket of its own (read in the database: 1,500 ticket views would be slow). */
+  async function expectExactlyOnce(ds: DataSource, admin: Session, mailboxId: number, expected: string[]) {
+    const filed = await ds.query("SELECT a.message_id AS id FROM article a JOIN ticket t ON t.id = a.ticket_id WHERE t.mailbox_id = ? AND a.direction = 'inbound' ORDER BY a.message_id", [mailboxId]);
+    expect(filed.map((r: { id: string }) => r.id)).toEqual([...expected].sort());
+    expect(Number((await ds.query('SELECT COUNT(*) AS n FROM ticket WHERE mailbox_id = ?', [mailboxId]))[0].n)).toBe(expected.length);
+    const states = await ds.query('SELECT state, COUNT(*) AS n FROM raw_message WHERE mailbox_id = ? GROUP BY state', [mailboxId]);
+    expect(states.map((r: { state: string; n: string }) => [r.state, Number(r.n)])).toEqual([['ingested', expected.length]]);
+    const listed = (await admin.get('/api/tickets').query({ mailboxId, pageSize: 1 }).expect(200)).body;
+    expect(listed.total).toBe(expected.length);
+  }
+
+  /** Restarts a built server and says when it filed its first message (ms since epoch), then waits for the rest. */
+  async function restartAndFinish(t: TestApp, instanceId: string, c: Awaited<ReturnType<typeof crashMidIntake>>) {
+    server(t, instanceId);
+    let resumedAt = 0;
+    for (const end = c.killedAt + 60_000; !resumedAt; await sleep(50)) {
+      if ((await c.count()) > c.atKill) resumedAt = Date.now();
+      else if (Date.now() > end) throw new Error('the restarted server did not resume intake within a minute');
+    }
+    await until('all mail filed by the restarted server', async () => (await c.count()) >= c.expected.length, 60_000);
+    // Done when the restarted server has finished its poll and let the lease go.
+    await until('the poll to end', async () => (await c.ds.query('SELECT lease_owner AS owner FROM mail_intake_state WHERE mailbox_id = ?', [c.mailboxId]))[0].owner === null, 30_000);
+    return resumedAt;
+  }
+
+  it('a process killed in the middle of intake loses and duplicates nothing', async () => {
     const t = await startTestApp('mariadb');
-    const dir = mkdtempSync(join(tmpdir(), 'madoguchi-crash-'));
-    let child: ChildProcess | undefined;
+    try {
+      const c = await crashMidIntake(t, 'crash@example.jp', 1500);
+      // The dead instance's lease must expire before another instance may take the mailbox.
+      expect((await t.app.get(ImapPoller).poll(c.mailboxId)).status).toBe('leased-elsewhere');
+      await c.ds.query('UPDATE mail_intake_state SET lease_until = ? WHERE mailbox_id = ?', [new Date(Date.now() - 1000), c.mailboxId]);
+      const res = await t.app.get(ImapPoller).poll(c.mailboxId);
+      expect(res.status).toBe('done');
+      await expectExactlyOnce(c.ds, c.admin, c.mailboxId, c.expected);
+    } finally {
+      await t.close();
+    }
+  }, 180_000);
+
+  it('after a kill -9, a restarted server with another instance id resumes within 30 s once the short lease runs out', async () => {
+    const t = await startTestApp('mariadb');
+    try {
+      const c = await crashMidIntake(t, 'crash-other@example.jp', 1500);
+      const resumedAt = await restartAndFinish(t, 'successor', c);
+      expect(resumedAt - c.killedAt).toBeLessThan(30_000);
+      // It waited for the dead lease to run out rather than fetching beside it.
+      expect(resumedAt).toBeGreaterThan(c.leaseUntil);
+      await expectExactlyOnce(c.ds, c.admin, c.mailboxId, c.expected);
+    } finally {
+      await t.close();
+    }
+  }, 180_000);
+
+  it('after a kill -9, a restarted server with the same INSTANCE_ID takes its lease back at once', async () => {
+    const t = await startTestApp('mariadb');
+    try {
+      const c = await crashMidIntake(t, 'crash-same@example.jp', 1500);
+      const resumedAt = await restartAndFinish(t, 'doomed', c);
+      // Before the dead process's lease would have run out: taken back, not waited for.
+      expect(resumedAt).toBeLessThan(c.leaseUntil);
+      await expectExactlyOnce(c.ds, c.admin, c.mailboxId, c.expected);
+    } finally {
+      await t.close();
+    }
+  }, 180_000);
+
+  it('keeps the lease alive by heartbeat through a stalled commit, and stops cleanly when another instance takes it', async () => {
+    const t = await startTestApp('mariadb');
     try {
       const admin = await t.login();
-      const user = 'crash@example.jp';
+      const user = 'heartbeat@example.jp';
       const mailboxId = await mailbox(admin, user, { pollIntervalSec: 600 });
-      // Enough mail that intake (about a thousand messages a second) is still at it when the kill comes.
       const total = 1500;
       const expected: string[] = [];
       const appender = await connectImap(dovecot, user, PASSWORD, { disableAutoIdle: true });
       for (let i = 0; i < total; i++) {
-        expected.push(`crash-${i}@example.jp`);
-        await appender.append('INBOX', rawMail({ from: `k${i}@example.jp`, to: user, subject: `クラッシュ ${i}`, body: 'x'.repeat(2000), messageId: expected[i] }));
+        expected.push(`beat-${i}@example.jp`);
+        await appender.append('INBOX', rawMail({ from: `h${i}@example.jp`, to: user, subject: `鼓動 ${i}`, body: 'x'.repeat(2000), messageId: expected[i] }));
       }
       await appender.logout();
       const ds = t.app.get(DataSource);
       const count = async () => Number((await ds.query('SELECT COUNT(*) AS n FROM raw_message WHERE mailbox_id = ?', [mailboxId]))[0].n);
-      // A real server process, worker role, on the same database; killed with SIGKILL mid-way.
-      child = spawn(process.execPath, [main], {
-        cwd: resolve(__dirname, '../..'),
-        env: {
-          PATH: process.env.PATH,
-          NODE_ENV: 'test',
-          DATABASE_URL: t.db.url,
-          SECRET_KEY: t.config.secretKey.toString('hex'),
-          STORAGE_DIR: t.config.storage.dir,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          ROLES: 'worker',
-          MAIL_INTAKE_SMTP_PORT: '0',
-          DEMO_DATA: 'false',
-          INSTANCE_ID: 'doomed',
-        },
-        stdio: 'ignore',
-      });
-      for (const end = Date.now() + 60_000; (await count()) < 20; await sleep(5)) if (Date.now() > end) throw new Error('timed out waiting for intake to be under way');
-      child.kill('SIGKILL');
-      await new Promise((r) => child!.once('exit', r));
-      const atKill = await count();
-      expect(atKill).toBeLessThan(total);
-      // The dead instance's lease must expire before another instance may take the mailbox.
-      await ds.query('UPDATE mailbox SET lease_until = ? WHERE id = ?', [new Date(Date.now() - 1000), mailboxId]);
-      const res = await t.app.get(ImapPoller).poll(mailboxId);
-      expect(res.status).toBe('done');
-      // Every message on exactly one ticket of its own (read in the database: 1,500 ticket views would be slow).
-      const filed = await ds.query("SELECT a.message_id AS id FROM article a JOIN ticket t ON t.id = a.ticket_id WHERE t.mailbox_id = ? AND a.direction = 'inbound' ORDER BY a.message_id", [mailboxId]);
-      expect(filed.map((r: { id: string }) => r.id)).toEqual([...expected].sort());
-      expect(Number((await ds.query('SELECT COUNT(*) AS n FROM ticket WHERE mailbox_id = ?', [mailboxId]))[0].n)).toBe(total);
-      const states = await ds.query('SELECT state, COUNT(*) AS n FROM raw_message WHERE mailbox_id = ? GROUP BY state', [mailboxId]);
-      expect(states.map((r: { state: string; n: string }) => [r.state, Number(r.n)])).toEqual([['ingested', total]]);
-      const listed = (await admin.get('/api/tickets').query({ mailboxId, pageSize: 1 }).expect(200)).body;
-      expect(listed.total).toBe(total);
+      const lease = async () => (await ds.query('SELECT lease_owner AS owner, lease_until AS until, heartbeat_at AS beat FROM mail_intake_state WHERE mailbox_id = ?', [mailboxId]))[0];
+      const polled = t.app.get(ImapPoller).poll(mailboxId);
+      await until('intake to be under way', async () => (await count()) >= 20, 30_000);
+      // Another connection holds the cursor row: the poll's next commit waits on it, 9 s, longer than
+      // two heartbeats; the lease must be renewed meanwhile all the same.
+      const blocker = ds.createQueryRunner();
+      await blocker.connect();
+      await blocker.startTransaction();
+      await blocker.query('SELECT last_uid FROM mailbox_cursor WHERE mailbox_id = ? FOR UPDATE', [mailboxId]);
+      const stalledAt = Date.now();
+      const atStall = await lease();
+      await sleep(9_000);
+      const during = await lease();
+      expect(during.owner).toBe(atStall.owner);
+      expect(new Date(during.beat).getTime()).toBeGreaterThan(stalledAt + 3_000);
+      expect(new Date(during.until).getTime()).toBeGreaterThan(Date.now() + 10_000);
+      // Another instance takes the mailbox over (as if this one had been presumed dead).
+      await ds.query('UPDATE mail_intake_state SET lease_owner = ?, lease_until = ? WHERE mailbox_id = ?', ['thief', new Date(Date.now() + 60_000), mailboxId]);
+      await sleep(5_000);
+      await blocker.commitTransaction();
+      await blocker.release();
+      const res = await polled;
+      expect(res.status).toBe('lease-lost');
+      expect(res.fetched).toBeLessThan(total);
+      // The lost poll neither released nor overwrote the new holder's lease, and filed nothing more.
+      expect((await lease()).owner).toBe('thief');
+      const afterLoss = await count();
+      await sleep(1_000);
+      expect(await count()).toBe(afterLoss);
+      // When the new holder lets go, the next poll files the rest, each message once.
+      await ds.query('UPDATE mail_intake_state SET lease_owner = NULL, lease_until = NULL WHERE mailbox_id = ?', [mailboxId]);
+      expect((await t.app.get(ImapPoller).poll(mailboxId)).status).toBe('done');
+      await expectExactlyOnce(ds, admin, mailboxId, expected);
     } finally {
-      child?.kill('SIGKILL');
       await t.close();
-      rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });

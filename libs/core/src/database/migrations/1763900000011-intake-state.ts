@@ -62,11 +62,13 @@ export class IntakeState1763900000011 implements MigrationInterface {
       new TableColumn(c.datetime('last_error_at', { isNullable: true })),
       new TableColumn(c.int('consecutive_failures', { default: 0 })),
     ]);
-    for (const col of MOVED)
+    // Mailboxes without a state row (never polled since) keep the columns' defaults.
+    for (const col of MOVED) {
+      const value = `(SELECT s.${col} FROM mail_intake_state s WHERE s.mailbox_id = mailbox.id)`;
       await qr.query(
-        `UPDATE mailbox SET ${col} = (SELECT s.${col} FROM mail_intake_state s WHERE s.mailbox_id = mailbox.id)`,
+        `UPDATE mailbox SET ${col} = ${col === 'consecutive_failures' ? `COALESCE(${value}, 0)` : value}`,
       );
-    await qr.query('UPDATE mailbox SET consecutive_failures = 0 WHERE consecutive_failures IS NULL');
+    }
     await qr.dropTable('mail_intake_state');
   }
 }
