@@ -53,15 +53,31 @@ export class IntakeState1763900000011 implements MigrationInterface {
 
   async down(qr: QueryRunner): Promise<void> {
     const c = columns(qr);
-    await qr.addColumns('mailbox', [
-      new TableColumn(c.str('lease_owner', 100, { isNullable: true })),
-      new TableColumn(c.datetime('lease_until', { isNullable: true })),
-      new TableColumn(c.datetime('next_poll_at', { isNullable: true })),
-      new TableColumn(c.datetime('last_fetch_at', { isNullable: true })),
-      new TableColumn(c.text('last_error', { isNullable: true })),
-      new TableColumn(c.datetime('last_error_at', { isNullable: true })),
-      new TableColumn(c.int('consecutive_failures', { default: 0 })),
-    ]);
+    if (c.mysql) {
+      await qr.addColumns('mailbox', [
+        new TableColumn(c.str('lease_owner', 100, { isNullable: true })),
+        new TableColumn(c.datetime('lease_until', { isNullable: true })),
+        new TableColumn(c.datetime('next_poll_at', { isNullable: true })),
+        new TableColumn(c.datetime('last_fetch_at', { isNullable: true })),
+        new TableColumn(c.text('last_error', { isNullable: true })),
+        new TableColumn(c.datetime('last_error_at', { isNullable: true })),
+        new TableColumn(c.int('consecutive_failures', { default: 0 })),
+      ]);
+    } else {
+      // Not TypeORM's addColumns, which rebuilds the table: TypeORM reverts a migration inside a
+      // transaction, where SQLite cannot turn foreign keys off, so dropping the old `mailbox`
+      // would cascade into every table that references it (mail_intake_state included).
+      for (const [col, type] of [
+        ['lease_owner', 'varchar(100)'],
+        ['lease_until', 'datetime'],
+        ['next_poll_at', 'datetime'],
+        ['last_fetch_at', 'datetime'],
+        ['last_error', 'text'],
+        ['last_error_at', 'datetime'],
+        ['consecutive_failures', 'integer NOT NULL DEFAULT (0)'],
+      ])
+        await qr.query(`ALTER TABLE "mailbox" ADD COLUMN "${col}" ${type}`);
+    }
     // Mailboxes without a state row (never polled since) keep the columns' defaults.
     for (const col of MOVED) {
       const value = `(SELECT s.${col} FROM mail_intake_state s WHERE s.mailbox_id = mailbox.id)`;
