@@ -355,6 +355,9 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     expect(status.body.consecutiveFailures).toBe(1);
     expect(new Date(status.body.nextPollAt).getTime()).toBeGreaterThan(Date.now() + 30_000);
     await admin.patch(`/api/mailboxes/${dead.body.id}`, { imap: { host: dovecot.host, port: dovecot.port, secure: false, user, password: PASSWORD } }).expect(200);
+    // New settings: due at once, the failure streak forgotten (mail's intake state, reset by the mailbox save).
+    const reset = await admin.get(`/api/mailboxes/${dead.body.id}/status`).expect(200);
+    expect(reset.body).toMatchObject({ consecutiveFailures: 0, nextPollAt: null });
     expect((await t.app.get(ImapPoller).poll(dead.body.id)).status).toBe('done');
     const healed = await admin.get(`/api/mailboxes/${dead.body.id}/status`).expect(200);
     expect(healed.body).toMatchObject({ lastError: null, consecutiveFailures: 0 });
