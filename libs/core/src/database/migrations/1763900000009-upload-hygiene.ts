@@ -14,6 +14,8 @@ export class UploadHygiene1763900000009 implements MigrationInterface {
 
   async down(qr: QueryRunner): Promise<void> {
     await qr.dropIndex('upload', 'idx_upload_unused');
+    // MySQL dropped its own index for the user_id foreign key when ours could serve it: give it one back first.
+    if (columns(qr).mysql) await qr.createIndex('upload', new TableIndex({ name: 'idx_upload_user', columnNames: ['user_id'] }));
     await qr.dropIndex('upload', 'idx_upload_user_created');
     await qr.dropColumn('upload', 'used_at');
   }
