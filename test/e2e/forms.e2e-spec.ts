@@ -101,6 +101,7 @@ describe.each(DB_KINDS)('inquiry forms on %s', (kind) => {
     expect(english.body.slug).toBe('quote-request');
     const taken = await admin.post(url, { name: 'x', slug: 'quote-request', fields: FIELDS.slice(0, 2), replyEmailField: 'email' }).expect(400);
     expect(taken.body.fields.slug.join()).toMatch(/already used/);
+    expect(taken.body.fieldCodes.slug).toEqual([{ code: 'TAKEN' }]);
 
     expect((await admin.get(url).expect(200)).body.map((f: { name: string }) => f.name)).toEqual(['Quote Request', 'お問い合わせ', '資料請求']);
     expect((await admin.get(`${url}/${formId}`).expect(200)).body.thankYou).toEqual(THANK_YOU);

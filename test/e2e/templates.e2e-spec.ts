@@ -95,6 +95,10 @@ describe.each(DB_KINDS)('reply templates on %s', (kind) => {
     expect(bad.body.fields.body).toHaveLength(2);
     expect(bad.body.fields.body[0]).toMatch(/^unknown placeholder \{\{customer\.nmae\}\} — known: .*\{\{customer\.name\}\}/);
     expect(bad.body.fields.body[1]).toMatch(/unclosed placeholder "\{\{ticket\.code"/);
+    expect(bad.body.fieldCodes.body).toEqual([
+      { code: 'UNKNOWN_PLACEHOLDER', params: { token: '{{customer.nmae}}' } },
+      { code: 'UNCLOSED_PLACEHOLDER', params: { token: expect.stringContaining('{{ticket.code') } },
+    ]);
 
     const badSender = await admin.post('/api/templates', { mailboxId: support, kind: 'sender', name: '差出人', fromName: '{{staff.name}}' }).expect(400);
     expect(badSender.body.fields.fromName[0]).toContain('unknown placeholder {{staff.name}}');

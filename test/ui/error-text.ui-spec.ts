@@ -31,8 +31,7 @@ describe('console error texts', () => {
   });
 
   async function tryDuplicateGroup(page: Page, lang: 'ja' | 'en'): Promise<string> {
-    await page.goto(`${base}/login`);
-    await page.evaluate((l) => localStorage.setItem('madoguchi.lang', l), lang);
+    await page.addInitScript(`localStorage.setItem('madoguchi.lang', '${lang}')`);
     await page.goto(`${base}/settings/groups`);
     await page.waitForURL(/\/login/);
     await page.getByTestId('login-email').fill(ADMIN_EMAIL);

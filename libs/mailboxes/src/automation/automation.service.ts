@@ -1,6 +1,6 @@
 import { Principal } from '@madoguchi/auth';
 import { LINKABLE_FIELDS, LinkableField } from '@madoguchi/customers';
-import { AuditService, Conflict, NotFound, ValidationFailed, MissingRight, fieldError } from '@madoguchi/core';
+import { AuditService, Conflict, NotFound, ValidationFailed, MissingRight, fieldError, FieldProblem } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
@@ -256,10 +256,11 @@ export class AutomationService {
   async setCustomerLink(mailboxId: number, dto: CustomerLinkDto, p: Principal): Promise<CustomerLinkSettings> {
     await this.mailbox(mailboxId, p, 'manage');
     const fieldMap: Record<string, LinkableField> = {};
-    const errors: Record<string, string[]> = {};
+    const errors: Record<string, FieldProblem[]> = {};
     for (const [key, field] of Object.entries(dto.fieldMap ?? {})) {
-      if (!/^[A-Za-z0-9_-]{1,50}$/.test(key)) errors[`fieldMap.${key}`] = ['form field keys are letters, digits, - and _'];
-      else if (!(LINKABLE_FIELDS as readonly string[]).includes(String(field))) errors[`fieldMap.${key}`] = [`unknown customer field "${String(field)}": use one of ${LINKABLE_FIELDS.join(', ')}`];
+      if (!/^[A-Za-z0-9_-]{1,50}$/.test(key)) errors[`fieldMap.${key}`] = [fieldError('FIELD_KEY_PATTERN', 'form field keys are letters, digits, - and _')];
+      else if (!(LINKABLE_FIELDS as readonly string[]).includes(String(field)))
+        errors[`fieldMap.${key}`] = [fieldError('UNKNOWN_CUSTOMER_FIELD', `unknown customer field "${String(field)}": use one of ${LINKABLE_FIELDS.join(', ')}`, { field: String(field) })];
       else fieldMap[key] = field as LinkableField;
     }
     if (Object.keys(errors).length) throw new ValidationFailed(errors);

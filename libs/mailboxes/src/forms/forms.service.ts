@@ -1,5 +1,5 @@
 import { Principal } from '@madoguchi/auth';
-import { APP_CONFIG, AppConfig, AuditService, NotFound, ValidationFailed, MissingRight, fieldError } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, AuditService, NotFound, ValidationFailed, MissingRight, fieldError, FieldProblem } from '@madoguchi/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
@@ -93,8 +93,8 @@ export class FormsService {
         thankYou: dto.thankYou ?? NO_THANK_YOU,
         active: dto.active ?? true,
       };
-      const errors = checkFormDefinition(def);
-      if (!errors.slug && given && (await this.slugTaken(m, given))) errors.slug = [`slug "${given}" is already used by another form`];
+      const errors: Record<string, (string | FieldProblem)[]> = checkFormDefinition(def);
+      if (!errors.slug && given && (await this.slugTaken(m, given))) errors.slug = [fieldError('TAKEN', `slug "${given}" is already used by another form`)];
       if (Object.keys(errors).length) throw new ValidationFailed(errors);
       def.slug = given ?? (await this.freeSlug(m, def.name));
       const saved = await this.save(m, m.getRepository(InquiryForm).create({ mailboxId, ...this.columns(def) }));
@@ -120,8 +120,8 @@ export class FormsService {
         thankYou: dto.thankYou ?? row.thankYouJson,
         active: dto.active ?? row.active,
       };
-      const errors = checkFormDefinition(def);
-      if (!errors.slug && slug !== row.slug && (await this.slugTaken(m, slug))) errors.slug = [`slug "${slug}" is already used by another form`];
+      const errors: Record<string, (string | FieldProblem)[]> = checkFormDefinition(def);
+      if (!errors.slug && slug !== row.slug && (await this.slugTaken(m, slug))) errors.slug = [fieldError('TAKEN', `slug "${slug}" is already used by another form`)];
       if (Object.keys(errors).length) throw new ValidationFailed(errors);
       Object.assign(row, this.columns(def));
       const after = this.view(await this.save(m, row));

@@ -1,5 +1,5 @@
 import { Principal } from '@madoguchi/auth';
-import { AuditService, Forbidden, NotFound, ValidationFailed, MissingRight } from '@madoguchi/core';
+import { AuditService, ErrorParams, fieldError, FieldProblem, Forbidden, NotFound, ValidationFailed, MissingRight } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, Repository } from 'typeorm';
@@ -50,28 +50,29 @@ const blankToNull = (v: string | null | undefined) => (v === undefined || v === 
  * `given` holds what the request itself sent, so only fields it sent can be wrong for the kind.
  */
 function checkContent(merged: ContentInput, given: ContentInput): Content {
-  const errors: Record<string, string[]> = {};
-  const fail = (field: string, message: string) => (errors[field] ??= []).push(message);
+  const errors: Record<string, FieldProblem[]> = {};
+  const fail = (field: string, message: string, code = 'INVALID', params?: ErrorParams) => (errors[field] ??= []).push(fieldError(code, message, params));
   const placeholders = (field: string, text: string | null) => {
-    for (const problem of text ? findUnknownPlaceholders(text) : []) fail(field, describePlaceholderProblem(problem));
+    for (const problem of text ? findUnknownPlaceholders(text) : [])
+      fail(field, describePlaceholderProblem(problem), problem.kind === 'unknown' ? 'UNKNOWN_PLACEHOLDER' : 'UNCLOSED_PLACEHOLDER', { token: problem.token });
   };
 
   const kind = merged.kind as TemplateKind;
   const name = merged.name?.trim() ?? '';
-  if (!name) fail('name', 'name is required');
+  if (!name) fail('name', 'name is required', 'REQUIRED');
   let content: Content;
   if (kind === 'sender') {
-    if (blankToNull(given.body) !== null) fail('body', 'body is only for body and signature templates');
+    if (blankToNull(given.body) !== null) fail('body', 'body is only for body and signature templates', 'NOT_FOR_KIND');
     const fromName = blankToNull(merged.fromName)?.trim() ?? null;
     const fromAddress = blankToNull(merged.fromAddress)?.trim().toLowerCase() ?? null;
     const replyTo = blankToNull(merged.replyTo)?.trim().toLowerCase() ?? null;
-    if (!fromName && !fromAddress && !replyTo) fail('fromName', 'a sender template needs a From name, a From address or a Reply-To');
+    if (!fromName && !fromAddress && !replyTo) fail('fromName', 'a sender template needs a From name, a From address or a Reply-To', 'SENDER_REQUIRED');
     placeholders('fromName', fromName);
     content = { kind, name, body: null, fromName, fromAddress, replyTo };
   } else {
-    for (const field of SENDER_FIELDS) if (blankToNull(given[field]) !== null) fail(field, `${field} is only for sender templates`);
+    for (const field of SENDER_FIELDS) if (blankToNull(given[field]) !== null) fail(field, `${field} is only for sender templates`, 'NOT_FOR_KIND');
     const body = blankToNull(merged.body);
-    if (!body) fail('body', 'body is required');
+    if (!body) fail('body', 'body is required', 'REQUIRED');
     placeholders('body', body);
     content = { kind, name, body, fromName: null, fromAddress: null, replyTo: null };
   }

@@ -1,5 +1,5 @@
 import { Principal } from '@madoguchi/auth';
-import { AuditService, Clock, NotFound, ValidationFailed, MissingRight } from '@madoguchi/core';
+import { AuditService, Clock, NotFound, ValidationFailed, MissingRight, fieldError, FieldProblem } from '@madoguchi/core';
 import { WorkflowRunner, WorkflowTransition } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -117,17 +117,17 @@ export class TicketWorkflowService {
       steps: dto.mode === 'off' ? [] : (dto.steps ?? []).map((s) => ({ approverGroupIds: [...new Set(s.approverGroupIds)] })),
       notifyByMail: dto.notifyByMail ?? false,
     };
-    const errors: Record<string, string[]> = {};
-    if (policy.mode !== 'off' && (policy.steps.length < 1 || policy.steps.length > 3)) errors.steps = ['with approval on, give 1 to 3 steps'];
+    const errors: Record<string, FieldProblem[]> = {};
+    if (policy.mode !== 'off' && (policy.steps.length < 1 || policy.steps.length > 3)) errors.steps = [fieldError('STEPS_RANGE', 'with approval on, give 1 to 3 steps', { min: 1, max: 3 })];
     policy.steps.forEach((s, i) => {
-      if (!s.approverGroupIds.length) errors[`steps.${i}.approverGroupIds`] = [`step ${i + 1} needs at least one approver group`];
+      if (!s.approverGroupIds.length) errors[`steps.${i}.approverGroupIds`] = [fieldError('REQUIRED', `step ${i + 1} needs at least one approver group`)];
     });
-    if (policy.mode === 'groups' && !policy.groupIds.length) errors.groupIds = ['choose the groups whose replies need approval'];
+    if (policy.mode === 'groups' && !policy.groupIds.length) errors.groupIds = [fieldError('REQUIRED', 'choose the groups whose replies need approval')];
     const allGroups = [...policy.groupIds, ...policy.steps.flatMap((s) => s.approverGroupIds)];
     if (allGroups.length) {
       const found = (await this.dataSource.query(`SELECT id FROM permission_group WHERE id IN (${allGroups.map(() => '?').join(',')})`, allGroups)) as { id: number }[];
       const missing = [...new Set(allGroups)].filter((g) => !found.some((f) => Number(f.id) === g));
-      if (missing.length) errors.groups = [`unknown group id${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`];
+      if (missing.length) errors.groups = [fieldError('UNKNOWN_ID', `unknown group id${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, { ids: missing.join(', ') })];
     }
     if (Object.keys(errors).length) throw new ValidationFailed(errors);
     await this.dataSource.transaction(async (m) => {
