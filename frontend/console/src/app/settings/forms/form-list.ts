@@ -4,9 +4,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router } from '@angular/router';
 import { filter, of, switchMap } from 'rxjs';
@@ -18,6 +16,7 @@ import { confirmAction } from '../../core/confirm-dialog';
 import { Notifier } from '../../core/notifier';
 import { DateTimePipe } from '../../i18n/date-time-pipe';
 import { TranslatePipe } from '../../i18n/translate-pipe';
+import { SettingsCell, SettingsTable, type SettingsColumn } from '../../shared/settings-table';
 import { registerFormIcons } from './form-icons';
 
 /** The inquiry forms of one mailbox; a row opens the builder, the link the public page. */
@@ -27,9 +26,9 @@ import { registerFormIcons } from './form-icons';
     MatButtonModule,
     MatFormFieldModule,
     MatIconModule,
-    MatProgressBarModule,
     MatSelectModule,
-    MatTableModule,
+    SettingsCell,
+    SettingsTable,
     MatTooltipModule,
     DateTimePipe,
     TranslatePipe,
@@ -49,7 +48,15 @@ export class FormList {
   /** Query parameter: the mailbox whose forms are shown (the first one when absent). */
   readonly mailboxId = input<string>();
 
-  protected readonly columns = ['name', 'url', 'fields', 'active', 'updatedAt', 'actions'];
+  protected readonly columns: readonly SettingsColumn[] = [
+    { key: 'name', header: 'forms.name' },
+    { key: 'url', header: 'forms.url', cellClass: 'nowrap' },
+    { key: 'fields', header: 'forms.fieldCount', cellClass: 'nowrap' },
+    { key: 'active', header: 'forms.status', cellClass: 'nowrap' },
+    { key: 'updatedAt', header: 'common.updatedAt', cellClass: 'nowrap' },
+    { key: 'actions', cellClass: 'nowrap actions' },
+  ];
+  protected readonly rowAttributes = (form: InquiryForm) => ({ 'data-form-id': form.id });
 
   protected readonly mailboxes = rxResource({ stream: () => this.mailboxesApi.list() });
   protected readonly mailboxList = computed(() => (this.mailboxes.hasValue() ? this.mailboxes.value() : []));

@@ -4,8 +4,6 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { MatTableModule } from '@angular/material/table';
 import { filter, switchMap } from 'rxjs';
 
 import { readApiError } from '../../api/api-error';
@@ -15,19 +13,13 @@ import { confirmAction } from '../../core/confirm-dialog';
 import { Notifier } from '../../core/notifier';
 import { I18n } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
+import { SettingsCell, SettingsTable, type SettingsColumn } from '../../shared/settings-table';
 import { GroupDialog, type GroupDialogData } from './group-dialog';
 import { RIGHT_LABELS, isKnownRight } from './right-labels';
 
 @Component({
   selector: 'mg-group-list',
-  imports: [
-    MatButtonModule,
-    MatChipsModule,
-    MatIconModule,
-    MatProgressBarModule,
-    MatTableModule,
-    TranslatePipe,
-  ],
+  imports: [MatButtonModule, MatChipsModule, MatIconModule, SettingsCell, SettingsTable, TranslatePipe],
   templateUrl: './group-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -38,7 +30,13 @@ export class GroupList {
   private readonly notifier = inject(Notifier);
   private readonly i18n = inject(I18n);
 
-  protected readonly columns = ['name', 'rights', 'mailboxes', 'actions'];
+  protected readonly columns: readonly SettingsColumn[] = [
+    { key: 'name', header: 'settings.group.name', cellClass: 'nowrap' },
+    { key: 'rights', header: 'settings.group.rights' },
+    { key: 'mailboxes', header: 'settings.group.mailboxes', cellClass: 'nowrap' },
+    { key: 'actions', cellClass: 'nowrap actions' },
+  ];
+  protected readonly rowAttributes = (group: Group) => ({ 'data-group-id': group.id });
   protected readonly groups = rxResource({ stream: () => this.groupsApi.list() });
   private readonly mailboxes = rxResource({ stream: () => this.mailboxesApi.list() });
 

@@ -2,9 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
-import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { catchError, forkJoin, map, of } from 'rxjs';
@@ -14,6 +12,7 @@ import { MailboxesApi, type Mailbox, type MailboxStatus } from '../../api/mailbo
 import { Notifier } from '../../core/notifier';
 import { DateTimePipe } from '../../i18n/date-time-pipe';
 import { TranslatePipe } from '../../i18n/translate-pipe';
+import { SettingsCell, SettingsTable, type SettingsColumn } from '../../shared/settings-table';
 
 /** Every mailbox with its intake health at a glance; a row opens its settings. */
 @Component({
@@ -22,9 +21,9 @@ import { TranslatePipe } from '../../i18n/translate-pipe';
     RouterLink,
     MatButtonModule,
     MatIconModule,
-    MatProgressBarModule,
     MatSlideToggleModule,
-    MatTableModule,
+    SettingsCell,
+    SettingsTable,
     MatTooltipModule,
     DateTimePipe,
     TranslatePipe,
@@ -39,15 +38,23 @@ export class MailboxList {
   private readonly route = inject(ActivatedRoute);
   private readonly notifier = inject(Notifier);
 
-  protected readonly columns = [
-    'name',
-    'address',
-    'active',
-    'imapHost',
-    'lastFetchAt',
-    'lastError',
-    'quarantined',
+  protected readonly columns: readonly SettingsColumn[] = [
+    { key: 'name', header: 'settings.mailbox.name' },
+    { key: 'address', header: 'settings.mailbox.address' },
+    { key: 'active', header: 'settings.mailbox.active', cellClass: 'nowrap', stopClick: true },
+    { key: 'imapHost', header: 'settings.mailbox.imapHost' },
+    { key: 'lastFetchAt', header: 'settings.mailbox.lastFetchAt', cellClass: 'nowrap' },
+    { key: 'lastError', header: 'settings.mailbox.lastError' },
+    {
+      key: 'quarantined',
+      header: 'settings.mailbox.quarantined',
+      headerClass: 'number nowrap',
+      cellClass: 'number',
+      stopClick: true,
+    },
   ];
+  protected readonly rowAttributes = (mailbox: Mailbox) => ({ 'data-mailbox-id': mailbox.id });
+  protected readonly rowClass = (mailbox: Mailbox) => ({ inactive: !mailbox.active });
   protected readonly mailboxes = rxResource({ stream: () => this.api.list() });
   protected readonly rows = computed(() => (this.mailboxes.hasValue() ? this.mailboxes.value() : []));
 

@@ -5,9 +5,7 @@ import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Router } from '@angular/router';
 import { filter, switchMap } from 'rxjs';
 
@@ -19,6 +17,7 @@ import { Notifier } from '../../core/notifier';
 import { DateTimePipe } from '../../i18n/date-time-pipe';
 import type { MessageKey } from '../../i18n/ja';
 import { TranslatePipe } from '../../i18n/translate-pipe';
+import { SettingsCell, SettingsTable, type SettingsColumn } from '../../shared/settings-table';
 import { KIND_LABELS, SHARED, ownerParam, parseOwner } from './template-labels';
 
 /** A mailbox's templates with the shared ones (or the shared ones alone); a row opens the editor. */
@@ -29,9 +28,9 @@ import { KIND_LABELS, SHARED, ownerParam, parseOwner } from './template-labels';
     MatButtonToggleModule,
     MatFormFieldModule,
     MatIconModule,
-    MatProgressBarModule,
     MatSelectModule,
-    MatTableModule,
+    SettingsCell,
+    SettingsTable,
     DateTimePipe,
     TranslatePipe,
   ],
@@ -54,7 +53,14 @@ export class TemplateList {
   protected readonly shared = SHARED;
   protected readonly kinds = TEMPLATE_KINDS;
   protected readonly kindLabels = KIND_LABELS;
-  protected readonly columns = ['name', 'kind', 'owner', 'updatedAt', 'actions'];
+  protected readonly columns: readonly SettingsColumn[] = [
+    { key: 'name', header: 'templates.name' },
+    { key: 'kind', header: 'templates.kind', cellClass: 'nowrap' },
+    { key: 'owner', header: 'templates.owner', cellClass: 'nowrap' },
+    { key: 'updatedAt', header: 'common.updatedAt', cellClass: 'nowrap' },
+    { key: 'actions', cellClass: 'nowrap actions' },
+  ];
+  protected readonly rowAttributes = (template: Template) => ({ 'data-template-id': template.id });
 
   protected readonly mailboxes = rxResource({ stream: () => this.mailboxesApi.list() });
   private readonly mailboxList = computed(() => (this.mailboxes.hasValue() ? this.mailboxes.value() : []));

@@ -6,9 +6,7 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { MatTableModule } from '@angular/material/table';
 import { filter, switchMap } from 'rxjs';
 
 import { readApiError } from '../../api/api-error';
@@ -19,6 +17,7 @@ import { Notifier } from '../../core/notifier';
 import { DateTimePipe } from '../../i18n/date-time-pipe';
 import { I18n } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
+import { SettingsCell, SettingsTable, type SettingsColumn } from '../../shared/settings-table';
 import { TokenCreatedDialog } from './token-created-dialog';
 
 /** API tokens of all users; new ones are issued to the signed-in user. */
@@ -30,9 +29,9 @@ import { TokenCreatedDialog } from './token-created-dialog';
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
-    MatProgressBarModule,
     MatSelectModule,
-    MatTableModule,
+    SettingsCell,
+    SettingsTable,
     DateTimePipe,
     TranslatePipe,
   ],
@@ -46,7 +45,16 @@ export class TokenList {
   private readonly notifier = inject(Notifier);
   protected readonly i18n = inject(I18n);
 
-  protected readonly columns = ['name', 'user', 'prefix', 'createdAt', 'lastUsedAt', 'expiresAt', 'actions'];
+  protected readonly columns: readonly SettingsColumn[] = [
+    { key: 'name', header: 'settings.token.name' },
+    { key: 'user', header: 'settings.token.user' },
+    { key: 'prefix', header: 'settings.token.prefix', cellClass: 'nowrap' },
+    { key: 'createdAt', header: 'common.createdAt', cellClass: 'nowrap' },
+    { key: 'lastUsedAt', header: 'settings.token.lastUsedAt', cellClass: 'nowrap' },
+    { key: 'expiresAt', header: 'settings.token.expiresAt', cellClass: 'nowrap', testId: 'token-expires' },
+    { key: 'actions', cellClass: 'nowrap' },
+  ];
+  protected readonly rowAttributes = (token: ApiToken) => ({ 'data-token-id': token.id });
   /** Days a new token lasts; 90 is the server's default, null never expires. */
   protected readonly validities: readonly (number | null)[] = [30, 90, 365, null];
   protected readonly tokens = rxResource({ stream: () => this.tokensApi.list() });

@@ -4,26 +4,18 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { MatTableModule } from '@angular/material/table';
 
 import { readApiError } from '../../api/api-error';
 import { GroupsApi } from '../../api/groups-api';
 import { UsersApi, type User } from '../../api/users-api';
 import { Notifier } from '../../core/notifier';
 import { TranslatePipe } from '../../i18n/translate-pipe';
+import { SettingsCell, SettingsTable, type SettingsColumn } from '../../shared/settings-table';
 import { UserDialog, type UserDialogData } from './user-dialog';
 
 @Component({
   selector: 'mg-user-list',
-  imports: [
-    MatButtonModule,
-    MatChipsModule,
-    MatIconModule,
-    MatProgressBarModule,
-    MatTableModule,
-    TranslatePipe,
-  ],
+  imports: [MatButtonModule, MatChipsModule, MatIconModule, SettingsCell, SettingsTable, TranslatePipe],
   templateUrl: './user-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -33,7 +25,14 @@ export class UserList {
   private readonly dialog = inject(MatDialog);
   private readonly notifier = inject(Notifier);
 
-  protected readonly columns = ['email', 'name', 'branch', 'active', 'groups'];
+  protected readonly columns: readonly SettingsColumn[] = [
+    { key: 'email', header: 'settings.user.email' },
+    { key: 'name', header: 'settings.user.name' },
+    { key: 'branch', header: 'customer.branch' },
+    { key: 'active', header: 'settings.user.status', cellClass: 'nowrap' },
+    { key: 'groups', header: 'settings.user.groups' },
+  ];
+  protected readonly rowAttributes = (user: User) => ({ 'data-user-id': user.id });
   protected readonly users = rxResource({ stream: () => this.usersApi.list() });
   private readonly groups = rxResource({ stream: () => this.groupsApi.list() });
 
