@@ -33,8 +33,18 @@ describe('textDiff', () => {
     const before = 'line one\nline two\n';
     const after = 'line one\nline 2\nline three\n';
     const parts = textDiff(before, after);
-    expect(parts.filter((p) => !p.added).map((p) => p.value).join('')).toBe(before);
-    expect(parts.filter((p) => !p.removed).map((p) => p.value).join('')).toBe(after);
+    expect(
+      parts
+        .filter((p) => !p.added)
+        .map((p) => p.value)
+        .join(''),
+    ).toBe(before);
+    expect(
+      parts
+        .filter((p) => !p.removed)
+        .map((p) => p.value)
+        .join(''),
+    ).toBe(after);
   });
 
   it('falls back to whole lines for long texts', () => {

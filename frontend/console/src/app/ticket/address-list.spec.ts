@@ -8,7 +8,11 @@ function control(value: string | null): AbstractControl<string> {
 
 describe('splitAddresses', () => {
   it('splits on commas, semicolons, Japanese commas and whitespace', () => {
-    expect(splitAddresses('a@example.jp, b@example.jp;c@example.jp、d@example.jp，e@example.jp；f@example.jp\ng@example.jp\th@example.jp')).toEqual([
+    expect(
+      splitAddresses(
+        'a@example.jp, b@example.jp;c@example.jp、d@example.jp，e@example.jp；f@example.jp\ng@example.jp\th@example.jp',
+      ),
+    ).toEqual([
       'a@example.jp',
       'b@example.jp',
       'c@example.jp',
