@@ -14,6 +14,9 @@ if (problems.length) {
   process.exit(1);
 }
 
+// Lib boundaries (the same check `npm run lint` runs): a new crossing fails the run, after the tests.
+const boundaries = spawnSync(process.execPath, [join(root, 'scripts/check-boundaries.mjs')], { cwd: root, stdio: 'inherit' });
+
 // The UI tests drive the built console; the crash test runs the built server as a process.
 buildIfStale({ server: true, frontend: true });
 
@@ -30,5 +33,9 @@ if (existsSync(report)) {
   if (j.numTotalTests === 0) summary = 'tests: 0 passed, 1 failed';
 }
 rmSync(dir, { recursive: true, force: true });
+if (boundaries.status !== 0) {
+  console.error('\n✗ The lib-boundary check failed (see above): scripts/check-boundaries.mjs');
+  summary = summary.replace(/(\d+) failed/, (_, n) => `${Number(n) + 1} failed`);
+}
 console.log(`\n${summary}`);
-process.exit(r.status === 0 && !summary.endsWith(' 1 failed') ? 0 : r.status || 1);
+process.exit(r.status === 0 && boundaries.status === 0 && !summary.endsWith(' 1 failed') ? 0 : r.status || 1);
