@@ -2,6 +2,11 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
 
+import type { components } from './generated/openapi';
+
+/** The request DTOs the server's OpenAPI document describes field by field (`npm run api:types`). */
+type Schemas = components['schemas'];
+
 export const FORM_FIELD_TYPES = [
   'text',
   'textarea',
@@ -13,6 +18,14 @@ export const FORM_FIELD_TYPES = [
   'date',
 ] as const;
 export type FormFieldType = (typeof FORM_FIELD_TYPES)[number];
+// The list above offers exactly the types the server takes: a new type on either side fails here.
+const sameFieldTypes: [FormFieldType, Schemas['FormFieldDto']['type']] extends [
+  Schemas['FormFieldDto']['type'],
+  FormFieldType,
+]
+  ? true
+  : never = true;
+void sameFieldTypes;
 
 /** The types that offer a fixed list of choices. */
 export const CHOICE_TYPES: readonly FormFieldType[] = ['select', 'radio', 'checkbox'];
@@ -36,20 +49,8 @@ export const FORM_LIMITS = {
   body: 10_000,
 } as const;
 
-export interface FormField {
-  key: string;
-  label: string;
-  type: FormFieldType;
-  required: boolean;
-  maxLength?: number;
-  options?: string[];
-}
-
-export interface ThankYouMail {
-  enabled: boolean;
-  subject: string;
-  body: string;
-}
+export type FormField = Schemas['FormFieldDto'];
+export type ThankYouMail = Schemas['ThankYouDto'];
 
 /** An inquiry form of a mailbox; its public page is at `path` (`/forms/<slug>`). */
 export interface InquiryForm {
