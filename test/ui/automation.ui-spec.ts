@@ -253,7 +253,7 @@ describe('mailbox automation in the browser', () => {
       await ui.conditionRow(0).getByTestId('condition-value').fill('([a-z');
       await ui.pick(ui.actionRow(0).getByTestId('action-folder'), '見積');
       await ui.dialog().getByTestId('rule-save').click();
-      await waitForText(ui.conditionRow(0).getByTestId('condition-error'), 'invalid regular expression');
+      await waitForText(ui.conditionRow(0).getByTestId('condition-error'), '正規表現が正しくありません');
       expect(await api(`/api/mailboxes/${mailbox.id}/rules`)).toHaveLength(0);
       await ui.pick(ui.conditionRow(0).getByTestId('condition-op'), 'を含む');
       await ui.conditionRow(0).getByTestId('condition-value').fill('見積');

@@ -6,7 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { CreateFolderDto, CreateRuleDto, CustomerLinkDto, JournalDto, RuleActionDto, RuleConditionDto, UpdateFolderDto, UpdateRuleDto } from './automation.dto';
 import { Folder } from './folder.entity';
-import { conditionProblem, RuleAction, RuleCondition, RuleDefinition, RuleOp } from './rule-engine';
+import { conditionCheck, RuleAction, RuleCondition, RuleDefinition, RuleOp } from './rule-engine';
 import { RoutingRule } from './routing-rule.entity';
 
 export interface FolderView {
@@ -276,10 +276,10 @@ export class AutomationService {
   // ---- helpers ---------------------------------------------------------------------------
 
   private conditions(list: RuleConditionDto[]): RuleCondition[] {
-    const errors: Record<string, string[]> = {};
+    const errors: Record<string, FieldProblem[]> = {};
     const out = list.map((c, i) => {
       const cond: RuleCondition = { field: c.field.trim(), op: c.op as RuleOp, value: c.value };
-      const problem = conditionProblem(cond);
+      const problem = conditionCheck(cond);
       if (problem) errors[`conditions.${i}`] = [problem];
       return cond;
     });
@@ -342,7 +342,7 @@ export class AutomationService {
 
   private async uniqueName(m: EntityManager, mailboxId: number, parentId: number | null, name: string, except?: number): Promise<void> {
     const same = await m.findBy(Folder, { mailboxId, parentId: parentId === null ? IsNull() : parentId, name });
-    if (same.some((f) => f.id !== except)) throw new ValidationFailed({ name: [fieldError('TAKEN', `there is already a folder 「${name}」 here`)] });
+    if (same.some((f) => f.id !== except)) throw new ValidationFailed({ name: [fieldError('FOLDER_EXISTS', `there is already a folder 「${name}」 here`, { name })] });
   }
 
   private async mailbox(mailboxId: number, p: Principal, right: 'view' | 'manage'): Promise<void> {

@@ -1,3 +1,4 @@
+import { fieldError, FieldProblem } from '@madoguchi/core';
 import { RE2JS } from 're2js';
 
 /**
@@ -61,19 +62,24 @@ export const REGEX_MAX_LENGTH = 500;
 
 /** Why a condition cannot be saved, or null. A bad regex is refused when the rule is saved. */
 export function conditionProblem(c: RuleCondition): string | null {
+  return conditionCheck(c)?.message ?? null;
+}
+
+/** The same as a field problem with a stable code (INVALID_REGEX, UNKNOWN_OPERATOR, …) for the console. */
+export function conditionCheck(c: RuleCondition): FieldProblem | null {
   const known = (RULE_FIELDS as readonly string[]).includes(c.field) || /^form\.[A-Za-z0-9_-]{1,50}$/.test(c.field);
-  if (!known) return `unknown field "${c.field}": use one of ${RULE_FIELDS.join(', ')} or form.<fieldKey>`;
-  if (!(RULE_OPS as readonly string[]).includes(c.op)) return `unknown operator "${c.op}": use one of ${RULE_OPS.join(', ')}`;
+  if (!known) return fieldError('UNKNOWN_RULE_FIELD', `unknown field "${c.field}": use one of ${RULE_FIELDS.join(', ')} or form.<fieldKey>`, { field: c.field });
+  if (!(RULE_OPS as readonly string[]).includes(c.op)) return fieldError('UNKNOWN_OPERATOR', `unknown operator "${c.op}": use one of ${RULE_OPS.join(', ')}`, { op: c.op });
   if (c.op === 'regex') {
-    if (c.value.length > REGEX_MAX_LENGTH) return `the regular expression is longer than ${REGEX_MAX_LENGTH} characters`;
+    if (c.value.length > REGEX_MAX_LENGTH) return fieldError('REGEX_TOO_LONG', `the regular expression is longer than ${REGEX_MAX_LENGTH} characters`, { max: REGEX_MAX_LENGTH });
     try {
       RE2JS.compile(c.value, RE2JS.CASE_INSENSITIVE);
     } catch (e) {
       // RE2 has no back-references or look-around: those are what let a pattern backtrack for ever.
-      return `invalid regular expression /${c.value}/: ${(e as Error).message.replace(/^error parsing regexp: /, '')}`;
+      return fieldError('INVALID_REGEX', `invalid regular expression /${c.value}/: ${(e as Error).message.replace(/^error parsing regexp: /, '')}`);
     }
   }
-  if (c.field === 'hasAttachment' && !['true', 'false'].includes(c.value.trim().toLowerCase())) return 'hasAttachment compares with "true" or "false"';
+  if (c.field === 'hasAttachment' && !['true', 'false'].includes(c.value.trim().toLowerCase())) return fieldError('BOOLEAN_VALUE', 'hasAttachment compares with "true" or "false"');
   return null;
 }
 
