@@ -1,3 +1,4 @@
+import { ErrorParams, fieldError, FieldProblem } from '@madoguchi/core';
 import { describeFormPlaceholderProblem, findUnknownFormPlaceholders } from './form-placeholders';
 
 /**
@@ -77,17 +78,22 @@ export type FormErrors = Record<string, string[]>;
  * `fields.2.options`, `replyEmailField`, `thankYou.body`, …), empty when it can be saved.
  */
 export function checkFormDefinition(def: FormDefinition): FormErrors {
-  const errors: FormErrors = {};
-  const fail = (path: string, message: string) => (errors[path] ??= []).push(message);
+  return Object.fromEntries(Object.entries(formDefinitionProblems(def)).map(([path, list]) => [path, list.map((p) => p.message)]));
+}
 
-  if (!def.name.trim()) fail('name', 'name is required');
-  else if (def.name.length > FORM_LIMITS.name) fail('name', `name must be at most ${FORM_LIMITS.name} characters`);
+/** The same check with a stable code per problem (REQUIRED, MAX_LENGTH {max}, TAKEN, UNKNOWN_PLACEHOLDER {token}, … or INVALID). */
+export function formDefinitionProblems(def: FormDefinition): Record<string, FieldProblem[]> {
+  const errors: Record<string, FieldProblem[]> = {};
+  const fail = (path: string, message: string, code = 'INVALID', params?: ErrorParams) => (errors[path] ??= []).push(fieldError(code, message, params));
+
+  if (!def.name.trim()) fail('name', 'name is required', 'REQUIRED');
+  else if (def.name.length > FORM_LIMITS.name) fail('name', `name must be at most ${FORM_LIMITS.name} characters`, 'MAX_LENGTH', { max: FORM_LIMITS.name });
   if (!FORM_SLUG.test(def.slug) || def.slug.length > FORM_LIMITS.slug) {
     fail('slug', `slug may hold only a-z, 0-9 and single hyphens inside (e.g. "contact-us"), at most ${FORM_LIMITS.slug} characters`);
   }
-  if ((def.description?.length ?? 0) > FORM_LIMITS.description) fail('description', `description must be at most ${FORM_LIMITS.description} characters`);
+  if ((def.description?.length ?? 0) > FORM_LIMITS.description) fail('description', `description must be at most ${FORM_LIMITS.description} characters`, 'MAX_LENGTH', { max: FORM_LIMITS.description });
 
-  if (!def.fields.length) fail('fields', 'a form needs at least one field');
+  if (!def.fields.length) fail('fields', 'a form needs at least one field', 'REQUIRED');
   if (def.fields.length > FORM_LIMITS.fields) fail('fields', `a form has at most ${FORM_LIMITS.fields} fields`);
   const seen = new Set<string>();
   const emailFields: number[] = [];
@@ -98,11 +104,11 @@ export function checkFormDefinition(def: FormDefinition): FormErrors {
     } else if (f.key === HONEYPOT_FIELD) {
       fail(`${at}.key`, `"${HONEYPOT_FIELD}" is reserved for the spam trap; choose another key`);
     } else if (seen.has(f.key)) {
-      fail(`${at}.key`, `key "${f.key}" is used by another field`);
+      fail(`${at}.key`, `key "${f.key}" is used by another field`, 'TAKEN');
     }
     seen.add(f.key);
-    if (!f.label.trim()) fail(`${at}.label`, 'label is required');
-    else if (f.label.length > FORM_LIMITS.label) fail(`${at}.label`, `label must be at most ${FORM_LIMITS.label} characters`);
+    if (!f.label.trim()) fail(`${at}.label`, 'label is required', 'REQUIRED');
+    else if (f.label.length > FORM_LIMITS.label) fail(`${at}.label`, `label must be at most ${FORM_LIMITS.label} characters`, 'MAX_LENGTH', { max: FORM_LIMITS.label });
     if (!(FORM_FIELD_TYPES as readonly string[]).includes(f.type)) {
       fail(`${at}.type`, `type must be one of: ${FORM_FIELD_TYPES.join(', ')}`);
       return;
@@ -140,13 +146,13 @@ export function checkFormDefinition(def: FormDefinition): FormErrors {
   }
 
   const t = def.thankYou;
-  if (t.subject.length > FORM_LIMITS.subject) fail('thankYou.subject', `subject must be at most ${FORM_LIMITS.subject} characters`);
-  if (t.body.length > FORM_LIMITS.body) fail('thankYou.body', `body must be at most ${FORM_LIMITS.body} characters`);
-  if (t.enabled && !t.subject.trim()) fail('thankYou.subject', 'the thank-you mail needs a subject');
-  if (t.enabled && !t.body.trim()) fail('thankYou.body', 'the thank-you mail needs a body');
+  if (t.subject.length > FORM_LIMITS.subject) fail('thankYou.subject', `subject must be at most ${FORM_LIMITS.subject} characters`, 'MAX_LENGTH', { max: FORM_LIMITS.subject });
+  if (t.body.length > FORM_LIMITS.body) fail('thankYou.body', `body must be at most ${FORM_LIMITS.body} characters`, 'MAX_LENGTH', { max: FORM_LIMITS.body });
+  if (t.enabled && !t.subject.trim()) fail('thankYou.subject', 'the thank-you mail needs a subject', 'REQUIRED');
+  if (t.enabled && !t.body.trim()) fail('thankYou.body', 'the thank-you mail needs a body', 'REQUIRED');
   const keys = def.fields.map((f) => f.key);
   for (const part of ['subject', 'body'] as const) {
-    for (const problem of findUnknownFormPlaceholders(t[part], keys)) fail(`thankYou.${part}`, describeFormPlaceholderProblem(problem, keys));
+    for (const problem of findUnknownFormPlaceholders(t[part], keys)) fail(`thankYou.${part}`, describeFormPlaceholderProblem(problem, keys), problem.kind === 'unknown' ? 'UNKNOWN_PLACEHOLDER' : 'UNCLOSED_PLACEHOLDER', { token: problem.token });
   }
   return errors;
 }

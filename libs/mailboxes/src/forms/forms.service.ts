@@ -1,11 +1,11 @@
 import { Principal } from '@madoguchi/auth';
-import { APP_CONFIG, AppConfig, AuditService, NotFound, ValidationFailed, MissingRight, fieldError, FieldProblem } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, AuditService, NotFound, ValidationFailed, MissingRight, fieldError } from '@madoguchi/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, Like } from 'typeorm';
 import { Mailbox } from '../mailbox.entity';
-import { FORM_CHOICE_TYPES, FORM_LIMITS, checkFormDefinition, FormDefinition, FormField, FORM_MAX_MAX_LENGTH, slugFrom, ThankYouMail } from './form-definition';
+import { FORM_CHOICE_TYPES, FORM_LIMITS, formDefinitionProblems, FormDefinition, FormField, FORM_MAX_MAX_LENGTH, slugFrom, ThankYouMail } from './form-definition';
 import { CreateFormDto, FormFieldDto, UpdateFormDto } from './form.dto';
 import { InquiryForm } from './inquiry-form.entity';
 
@@ -93,7 +93,7 @@ export class FormsService {
         thankYou: dto.thankYou ?? NO_THANK_YOU,
         active: dto.active ?? true,
       };
-      const errors: Record<string, (string | FieldProblem)[]> = checkFormDefinition(def);
+      const errors = formDefinitionProblems(def);
       if (!errors.slug && given && (await this.slugTaken(m, given))) errors.slug = [fieldError('TAKEN', `slug "${given}" is already used by another form`)];
       if (Object.keys(errors).length) throw new ValidationFailed(errors);
       def.slug = given ?? (await this.freeSlug(m, def.name));
@@ -120,7 +120,7 @@ export class FormsService {
         thankYou: dto.thankYou ?? row.thankYouJson,
         active: dto.active ?? row.active,
       };
-      const errors: Record<string, (string | FieldProblem)[]> = checkFormDefinition(def);
+      const errors = formDefinitionProblems(def);
       if (!errors.slug && slug !== row.slug && (await this.slugTaken(m, slug))) errors.slug = [fieldError('TAKEN', `slug "${slug}" is already used by another form`)];
       if (Object.keys(errors).length) throw new ValidationFailed(errors);
       Object.assign(row, this.columns(def));
