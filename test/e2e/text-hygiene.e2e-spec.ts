@@ -38,6 +38,7 @@ describe.each(DB_KINDS)('text hygiene on %s', (kind) => {
     const res = await admin.post('/api/customers', { lastName: value }).expect(400);
     expect(res.body.error).toBe('VALIDATION_FAILED');
     expect(res.body.fields.lastName[0]).toMatch(/control|invisible|direction|surrogate/i);
+    expect(res.body.fieldCodes.lastName[0].code).toMatch(/^TEXT_(CONTROL_CHARACTER|INVALID|DIRECTION_CONTROL)$/);
     const group = await admin.post('/api/groups', { name: value, rights: [], mailboxRights: [] }).expect(400);
     expect(Object.keys(group.body.fields)).toEqual(['name']);
   });

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { ValidationFailed } from './domain.error';
+import { fieldError, FieldProblem, ValidationFailed } from './domain.error';
 
 /** Explicit direction overrides and isolates: they make `invoice‮txt.exe` read as `invoiceexe.txt`. */
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
@@ -7,11 +7,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Fields a person reads as a name, a subject or a code: no direction controls there. */
 const NAME_LIKE = /(name|kana|subject|code|slug|label|title)$/i;
 
-function clean(value: unknown, path: string, key: string, problems: Record<string, string[]>): unknown {
+function clean(value: unknown, path: string, key: string, problems: Record<string, FieldProblem[]>): unknown {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) (problems[path] ??= []).push('must not contain control characters (NUL)');
-    else if (LONE_SURROGATE.test(value)) (problems[path] ??= []).push('is not valid text (a lone surrogate)');
-    else if (NAME_LIKE.test(key) && BIDI_CONTROL.test(value)) (problems[path] ??= []).push('must not contain invisible text-direction controls (U+202A–U+202E, U+2066–U+2069)');
+    if (value.includes('\u0000')) (problems[path] ??= []).push(fieldError('TEXT_CONTROL_CHARACTER', 'must not contain control characters (NUL)'));
+    else if (LONE_SURROGATE.test(value)) (problems[path] ??= []).push(fieldError('TEXT_INVALID', 'is not valid text (a lone surrogate)'));
+    else if (NAME_LIKE.test(key) && BIDI_CONTROL.test(value)) (problems[path] ??= []).push(fieldError('TEXT_DIRECTION_CONTROL', 'must not contain invisible text-direction controls (U+202A–U+202E, U+2066–U+2069)'));
     return value.normalize('NFC');
   }
   if (Array.isArray(value)) return value.map((v, i) => clean(v, path ? `${path}.${i}` : String(i), key, problems));
@@ -38,7 +38,7 @@ export class TextHygienePipe implements PipeTransform {
       return value;
     }
     if (metadata.type !== 'body') return value;
-    const problems: Record<string, string[]> = {};
+    const problems: Record<string, FieldProblem[]> = {};
     const out = clean(value, metadata.data ?? '', metadata.data ?? '', problems);
     if (Object.keys(problems).length) throw new ValidationFailed(problems);
     return out;

@@ -652,6 +652,9 @@ export const en: Record<MessageKey, string> = {
 
   'fieldError.named': '{field}: {message}',
   'fieldError.INVALID': 'Invalid value',
+  'fieldError.TEXT_CONTROL_CHARACTER': 'Control characters (NUL) are not allowed',
+  'fieldError.TEXT_INVALID': 'Part of this is not valid text',
+  'fieldError.TEXT_DIRECTION_CONTROL': 'Invisible text-direction controls (U+202A–U+202E, U+2066–U+2069) are not allowed',
   'fieldError.REQUIRED': 'Required',
   'fieldError.UNKNOWN_FIELD': 'This field is not accepted',
   'fieldError.MAX_LENGTH': 'At most {max} characters',

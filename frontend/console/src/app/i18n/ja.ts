@@ -656,6 +656,9 @@ export const ja = {
   // One field's problem by its code; `fieldError.<field>.<CODE>` words it for one field only.
   'fieldError.named': '{field}: {message}',
   'fieldError.INVALID': '入力内容が正しくありません',
+  'fieldError.TEXT_CONTROL_CHARACTER': '制御文字（NUL）は使えません',
+  'fieldError.TEXT_INVALID': '文字として読めない部分があります',
+  'fieldError.TEXT_DIRECTION_CONTROL': '文字の向きを変える見えない制御文字（U+202A–U+202E、U+2066–U+2069）は使えません',
   'fieldError.REQUIRED': '必須項目です',
   'fieldError.UNKNOWN_FIELD': 'この項目は受け付けられません',
   'fieldError.MAX_LENGTH': '{max}文字以内で入力してください',
