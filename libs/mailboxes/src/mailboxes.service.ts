@@ -125,6 +125,19 @@ export class MailboxesService {
   }
 
   /** Connection settings with secrets opened, for the mail channel. */
+  /**
+   * The reply approval policy as stored (JSON the tickets workflow reads), `undefined` when the
+   * mailbox does not exist. Mailboxes own the column; tickets asks here instead of reading it.
+   */
+  async approvalPolicyJson(id: number, m: EntityManager = this.dataSource.manager): Promise<string | null | undefined> {
+    const row = await m.getRepository(Mailbox).findOne({ select: { id: true, approvalPolicy: true }, where: { id } });
+    return row ? row.approvalPolicy : undefined;
+  }
+
+  async setApprovalPolicyJson(id: number, json: string | null, m: EntityManager): Promise<void> {
+    await m.getRepository(Mailbox).update({ id }, { approvalPolicy: json });
+  }
+
   async connection(id: number): Promise<MailboxConnection | null> {
     const m = await this.withSecrets(this.dataSource.manager).where('m.id = :id', { id }).getOne();
     if (!m) return null;

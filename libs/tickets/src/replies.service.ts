@@ -606,8 +606,7 @@ export class RepliesService {
   }
 
   async policy(m: EntityManager, mailboxId: number): Promise<ApprovalPolicy | null> {
-    const rows = (await m.query('SELECT approval_policy FROM mailbox WHERE id = ?', [mailboxId])) as { approval_policy: string | null }[];
-    const raw = rows[0]?.approval_policy;
+    const raw = await this.mailboxes.approvalPolicyJson(mailboxId, m);
     return raw ? (JSON.parse(raw) as ApprovalPolicy) : null;
   }
 

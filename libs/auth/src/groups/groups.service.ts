@@ -1,7 +1,7 @@
 import { Actor, AuditService, Conflict, NotFound, ValidationFailed, fieldError } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { GlobalRight, MailboxRightGrant } from '../permissions/rights';
 import { CreateGroupDto, MailboxRightDto, UpdateGroupDto } from './group.dto';
 import { AccessEvents } from '../sessions/access-events';
@@ -141,5 +141,11 @@ export class GroupsService {
         canManage: g.manage,
       }));
     if (rows.length) await m.getRepository(GroupMailboxRight).insert(rows);
+  }
+
+  /** Which of these group ids exist (for other libs that keep group ids, e.g. approval policies). */
+  async existingIds(ids: number[]): Promise<number[]> {
+    if (!ids.length) return [];
+    return (await this.dataSource.getRepository(PermissionGroup).find({ select: { id: true }, where: { id: In([...new Set(ids)]) } })).map((g) => g.id);
   }
 }

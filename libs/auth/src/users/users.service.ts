@@ -192,4 +192,11 @@ export class UsersService {
     if (missing.length) throw new ValidationFailed({ groupIds: [fieldError('UNKNOWN_ID', `unknown group id(s): ${missing.join(', ')}`, { ids: missing.join(', ') })] });
     return groups;
   }
+
+  /** Names of these users (active or not), for lists that show who did something. */
+  async names(ids: number[]): Promise<Map<number, string>> {
+    if (!ids.length) return new Map();
+    const users = await this.dataSource.getRepository(StaffUser).find({ select: { id: true, name: true }, where: { id: In([...new Set(ids)]) } });
+    return new Map(users.map((u) => [u.id, u.name]));
+  }
 }

@@ -1,4 +1,5 @@
-import { Principal } from '@madoguchi/auth';
+import { GroupsService, Principal, UsersService } from '@madoguchi/auth';
+import { MailboxesService } from '@madoguchi/mailboxes';
 import { AuditService, Clock, NotFound, ValidationFailed, MissingRight, fieldError, FieldProblem } from '@madoguchi/core';
 import { WorkflowRunner, WorkflowTransition } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
@@ -23,6 +24,9 @@ export class TicketWorkflowService {
     private readonly events: TicketEvents,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly mailboxes: MailboxesService,
+    private readonly groups: GroupsService,
+    private readonly users: UsersService,
   ) {}
 
   /** 対応済にする: no mail, optionally with a response-history note. */
@@ -100,9 +104,9 @@ export class TicketWorkflowService {
 
   async getPolicy(mailboxId: number, p: Principal): Promise<ApprovalPolicy> {
     if (!p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
-    const rows = (await this.dataSource.query('SELECT approval_policy FROM mailbox WHERE id = ?', [mailboxId])) as { approval_policy: string | null }[];
-    if (!rows.length) throw new NotFound('mailbox', mailboxId);
-    return rows[0].approval_policy ? (JSON.parse(rows[0].approval_policy) as ApprovalPolicy) : { mode: 'off', groupIds: [], steps: [], notifyByMail: false };
+    const json = await this.mailboxes.approvalPolicyJson(mailboxId);
+    if (json === undefined) throw new NotFound('mailbox', mailboxId);
+    return json ? (JSON.parse(json) as ApprovalPolicy) : { mode: 'off', groupIds: [], steps: [], notifyByMail: false };
   }
 
   /** Replaces the mailbox's approval policy; groups must exist and steps be 1–3 when approval is on. */
@@ -125,15 +129,14 @@ export class TicketWorkflowService {
     if (policy.mode === 'groups' && !policy.groupIds.length) errors.groupIds = [fieldError('REQUIRED', 'choose the groups whose replies need approval')];
     const allGroups = [...policy.groupIds, ...policy.steps.flatMap((s) => s.approverGroupIds)];
     if (allGroups.length) {
-      const found = (await this.dataSource.query(`SELECT id FROM permission_group WHERE id IN (${allGroups.map(() => '?').join(',')})`, allGroups)) as { id: number }[];
-      const missing = [...new Set(allGroups)].filter((g) => !found.some((f) => Number(f.id) === g));
+      const found = await this.groups.existingIds(allGroups);
+      const missing = [...new Set(allGroups)].filter((g) => !found.includes(g));
       if (missing.length) errors.groups = [fieldError('UNKNOWN_ID', `unknown group id${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, { ids: missing.join(', ') })];
     }
     if (Object.keys(errors).length) throw new ValidationFailed(errors);
     await this.dataSource.transaction(async (m) => {
       const before = await this.getPolicy(mailboxId, p);
-      const res = await m.query('UPDATE mailbox SET approval_policy = ? WHERE id = ?', [JSON.stringify(policy), mailboxId]);
-      void res;
+      await this.mailboxes.setApprovalPolicyJson(mailboxId, JSON.stringify(policy), m);
       await this.audit.record(p.actor, { entity: 'mailbox', entityId: mailboxId, action: 'approval_policy', before, after: policy }, m);
     });
     return policy;
@@ -176,8 +179,6 @@ export class TicketWorkflowService {
   }
 
   private async userNames(ids: number[]): Promise<Map<number, string>> {
-    if (!ids.length) return new Map();
-    const rows = (await this.dataSource.query(`SELECT id, name FROM staff_user WHERE id IN (${[...new Set(ids)].map(() => '?').join(',')})`, [...new Set(ids)])) as { id: number; name: string }[];
-    return new Map(rows.map((r) => [Number(r.id), r.name]));
+    return this.users.names(ids);
   }
 }
