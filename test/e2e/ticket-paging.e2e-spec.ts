@@ -62,4 +62,16 @@ describe.each(DB_KINDS)('ticket timeline paging on %s', (kind) => {
     await admin.get(`/api/tickets/${ticketId}/articles`).query({ beforeId: 999_999 }).expect(404);
     await admin.get('/api/tickets/999999/articles').query({ beforeId: 1 }).expect(404);
   });
+
+  it('answers 401 without sign-in and 404 to a user who may not see the mailbox, as for an unknown ticket', async () => {
+    const first = (await admin.get(`/api/tickets/${ticketId}`).expect(200)).body.articles[0].id;
+    await t.http.get(`/api/tickets/${ticketId}/articles`).query({ beforeId: first }).expect(401);
+    await t.http.post('/api/auth/password').send({ currentPassword: 'x', newPassword: 'a-new-secret-42' }).expect(401);
+    await admin.post('/api/users', { email: `outsider-${kind}@test.local`, name: '部外者', password: 'paging-pass-123', groupIds: [] }).expect(201);
+    const outsider = await t.login(`outsider-${kind}@test.local`, 'paging-pass-123');
+    const hidden = await outsider.get(`/api/tickets/${ticketId}/articles`).query({ beforeId: first }).expect(404);
+    const unknown = await outsider.get('/api/tickets/999999/articles').query({ beforeId: first }).expect(404);
+    expect(hidden.body.error).toBe(unknown.body.error);
+    await outsider.get(`/api/tickets/${ticketId}`).expect(404);
+  });
 });
