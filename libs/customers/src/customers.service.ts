@@ -1,5 +1,5 @@
 import { StaffUser } from '@madoguchi/auth';
-import { Actor, AuditService, Conflict, escapeLike, NotFound, SequenceService, ValidationFailed } from '@madoguchi/core';
+import { Actor, AuditService, Conflict, escapeLike, hasControlCharacter, NotFound, SequenceService, ValidationFailed } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
@@ -128,7 +128,7 @@ export class CustomersService {
     return (q ?? '')
       .split(/[\s\u3000]+/)
       // A control character is searched for as itself: stored text never holds one, so it matches nothing (not everything).
-      .map((word) => (/[\u0000-\u001f\u007f]/.test(word) ? NEVER_MATCHES : normalizeForSearch(word)))
+      .map((word) => (hasControlCharacter(word) ? NEVER_MATCHES : normalizeForSearch(word)))
       .filter(Boolean);
   }
 
@@ -320,7 +320,7 @@ export class CustomersService {
       this.whereWords(qb, 'cs.text', words);
     }
     // No stored field holds a control character; SQLite would end a bound pattern at a NUL and match everything.
-    if (Object.values(query).some((v) => typeof v === 'string' && /[\u0000-\u001f\u007f]/.test(v))) qb.andWhere('1 = 0');
+    if (Object.values(query).some((v) => typeof v === 'string' && hasControlCharacter(v))) qb.andWhere('1 = 0');
     const text = (v: string | undefined) => v?.trim() || undefined;
     const code = text(query.code);
     if (code) qb.andWhere(`c.code LIKE ${param(like(code.normalize('NFKC')))} ESCAPE '!'`);

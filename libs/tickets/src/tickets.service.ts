@@ -1,6 +1,6 @@
 import { Principal } from '@madoguchi/auth';
 import { Customer } from '@madoguchi/customers';
-import { Clock, escapeLike, insertRows, NotFound, OutboxEntry, SequenceService } from '@madoguchi/core';
+import { Clock, escapeLike, hasControlCharacter, insertRows, NotFound, OutboxEntry, SequenceService } from '@madoguchi/core';
 import { WorkflowRunner } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -327,7 +327,7 @@ export class TicketsService {
     if (query.customerId !== undefined) qb.andWhere('t.customer_id = :customerId', { customerId: query.customerId });
     for (const [i, word] of (query.q ?? '').split(/[\s\u3000]+/).filter(Boolean).entries()) {
       // Stored text holds no control characters, and SQLite would end the bound pattern at a NUL.
-      if (/[\u0000-\u001f\u007f]/.test(word)) {
+      if (hasControlCharacter(word)) {
         qb.andWhere('1 = 0');
         continue;
       }
