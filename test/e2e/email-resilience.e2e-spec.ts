@@ -148,7 +148,7 @@ describe('email intake under concurrency, crashes and push delivery', () => {
       const reply = await admin.post(`/api/tickets/${list.items[0].id}/replies`, { to: ['sato@example.jp'], text: '控えに残る返信' }).expect(201);
       await until('the captured reply', async () => {
         const d = (await admin.get(`/api/tickets/${list.items[0].id}`).expect(200)).body;
-        return d.articles.find((a: { id: number; status: string }) => a.id === reply.body.articleId && a.status === 'sent');
+        return d.articles.find((a: { id: number; status: string }) => a.id === reply.body.articleId && a.status === 'captured');
       });
       expect(sink.messages()).toHaveLength(before);
     } finally {

@@ -11,13 +11,15 @@ import { MailboxCursor, MailDedupe, RawMessage } from './intake/raw-message.enti
 import { SmtpIntakeServer } from './intake/smtp-intake.server';
 import { ConnectionTester } from './connection-test';
 import { MailController } from './mail.controller';
+import { CapturedMailController } from './sending/captured-mail.controller';
+import { CapturedMail } from './sending/captured-mail.entity';
 import { EmailSender } from './sending/email-sender';
 import { OutboxDispatcher } from './sending/outbox-dispatcher';
 
 /** The email channel: IMAP intake (poll + IDLE), SMTP direct delivery, parsing, sending. */
 @Module({
-  imports: [TypeOrmModule.forFeature([RawMessage, MailDedupe, MailboxCursor, MailIntakeState]), MailboxesModule, TicketsModule],
-  controllers: [MailController],
+  imports: [TypeOrmModule.forFeature([RawMessage, MailDedupe, MailboxCursor, MailIntakeState, CapturedMail]), MailboxesModule, TicketsModule],
+  controllers: [MailController, CapturedMailController],
   providers: [IntakeService, IntakeStateService, ImapPoller, MailScheduler, SmtpIntakeServer, EmailSender, OutboxDispatcher, ConnectionTester],
   exports: [IntakeService, IntakeStateService, ImapPoller, MailScheduler, SmtpIntakeServer, OutboxDispatcher, EmailSender],
 })

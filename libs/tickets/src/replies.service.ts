@@ -37,7 +37,7 @@ export interface EmailPayload {
   attachments?: { filename: string; contentType: string; blobKey: string }[];
 }
 
-export type ReplyStatus = 'draft' | 'awaiting_approval' | 'rejected' | 'queued' | 'sent' | 'failed' | 'cancelled';
+export type ReplyStatus = 'draft' | 'awaiting_approval' | 'rejected' | 'queued' | 'sent' | 'captured' | 'failed' | 'cancelled';
 
 export interface ReplyView {
   id: number;
@@ -414,8 +414,10 @@ export class RepliesService {
       case 'awaiting_approval':
       case 'rejected':
       case 'cancelled':
-      case 'sent':
         return r.state;
+      case 'sent':
+        // Kept locally by the embedded default (no SMTP account): not delivered.
+        return articleStatus === 'captured' ? 'captured' : 'sent';
       case 'approved':
         if (articleStatus === 'failed') return 'failed';
         if (articleStatus === 'cancelled') return 'cancelled';

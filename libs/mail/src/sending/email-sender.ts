@@ -1,10 +1,13 @@
 import { MailboxConnection } from '@madoguchi/mailboxes';
 import type { EmailPayload } from '@madoguchi/tickets';
-import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock, OutboxEntry } from '@madoguchi/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import * as Encoding from 'encoding-japanese';
 import { createTransport, Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { DataSource } from 'typeorm';
+import { CapturedMail } from './captured-mail.entity';
 
 export interface SendReceipt {
   messageId: string;
@@ -12,6 +15,8 @@ export interface SendReceipt {
   raw: Buffer;
   /** Recipients the server refused while accepting the others. */
   rejected: string[];
+  /** Kept locally (mail.capture, no SMTP account) instead of sent: nobody received it. */
+  captured?: boolean;
 }
 
 /** SMTP failures that will not get better by waiting (5xx); everything else is retried. */
@@ -169,16 +174,18 @@ export class EmailSender {
     @Inject(BLOB_STORAGE) private readonly blobs: BlobStorage,
   ) {}
 
-  async send(conn: MailboxConnection, payload: EmailPayload, messageId: string): Promise<SendReceipt> {
-    const raw = await this.build(payload, messageId);
+  // Only the capture branch needs these: injected as properties, so that the builder can still
+  // be made with just the configuration and the blob store.
+  @InjectDataSource() private readonly dataSource!: DataSource;
+  @Inject(Clock) private readonly clock!: Clock;
+
+  /** `outboxId`: the outbox row being sent, under which a captured message is kept (once). */
+  async send(conn: MailboxConnection, payload: EmailPayload, messageId: string, outboxId?: number): Promise<SendReceipt> {
     if (!conn.smtp) {
       if (!this.config.mail.capture) throw new PermanentSendError('The mailbox has no SMTP account');
-      // The embedded default keeps such mail instead of sending it (§8); the raw message is
-      // stored like received mail and the reply shows as sent on the ticket.
-      const blob = await this.blobs.put(raw);
-      this.logger.log(`captured ${messageId} for ${payload.to.map((t) => t.address).join(', ')} (no SMTP account; blob ${blob.key})`);
-      return { messageId, response: `captured locally as ${blob.key}`, raw, rejected: [] };
+      return this.capture(conn, payload, messageId, outboxId);
     }
+    const raw = await this.build(payload, messageId);
     const envelope = {
       from: payload.from.address,
       to: [...payload.to, ...payload.cc, ...payload.bcc].map((a) => a.address),
@@ -186,12 +193,52 @@ export class EmailSender {
     try {
       const info = await this.transport(conn).sendMail({ envelope, raw });
       const rejected = ((info.rejected ?? []) as (string | { address: string })[]).map((r) => (typeof r === 'string' ? r : r.address));
-      return { messageId, response: String(info.response ?? ''), raw, rejected };
+      return { messageId, response: String(info.response ?? ''), raw, rejected, captured: false };
     } catch (e) {
       const err = e as { responseCode?: number; message?: string };
       if (err.responseCode && err.responseCode >= 500) throw new PermanentSendError(err.message ?? 'rejected');
       throw e;
     }
+  }
+
+  /**
+   * The embedded default keeps mail of a mailbox without an SMTP account instead of sending it
+   * (§8): the raw message goes to blob storage and a `captured_mail` row (one per outbox row, so
+   * a repeat after a crash adds none) lets the console show it as not sent and readable.
+   */
+  private async capture(conn: MailboxConnection, payload: EmailPayload, messageId: string, outboxId?: number): Promise<SendReceipt> {
+    const repo = this.dataSource.getRepository(CapturedMail);
+    // Callers that do not pass it yet: the outbox row is the one with this (unique, generated) Message-ID.
+    const outbox = outboxId ?? (await this.dataSource.getRepository(OutboxEntry).findOne({ select: { id: true }, where: { messageId } }))?.id;
+    const kept = outbox === undefined ? null : await repo.findOneBy({ outboxId: outbox });
+    if (kept) return { messageId, response: `captured locally as ${kept.blobKey}`, raw: await this.blobs.read(kept.blobKey), rejected: [], captured: true };
+    const raw = await this.build(payload, messageId);
+    const blob = await this.blobs.put(raw);
+    if (outbox === undefined) {
+      this.logger.warn(`captured ${messageId} without an outbox row: kept as blob ${blob.key} only`);
+    } else {
+      const recipients = [...payload.to, ...payload.cc, ...payload.bcc].map((a) => ({ address: a.address, name: a.name ?? '' }));
+      await repo
+        .createQueryBuilder()
+        .insert()
+        .into(CapturedMail)
+        .values({
+          outboxId: outbox,
+          mailboxId: conn.id,
+          messageId,
+          fromAddress: payload.from.address,
+          toJson: JSON.stringify(recipients),
+          subject: payload.subject.slice(0, 998),
+          blobKey: blob.key,
+          size: raw.length,
+          createdAt: this.clock.now(),
+        })
+        // Two instances racing on one row: the first insert wins, the second adds nothing.
+        .orIgnore()
+        .execute();
+    }
+    this.logger.log(`captured ${messageId} for ${payload.to.map((t) => t.address).join(', ')} (no SMTP account; blob ${blob.key})`);
+    return { messageId, response: `captured locally as ${blob.key}`, raw, rejected: [], captured: true };
   }
 
   /** Connects and signs in; with a timeout, on a transport of its own (the connection test's short wait). */

@@ -88,7 +88,7 @@ export class OutboxDispatcher {
     let receipt: SendReceipt;
     try {
       if (!conn) throw new PermanentSendError('The mailbox no longer exists');
-      receipt = await this.sender.send(conn, payload, row.messageId);
+      receipt = await this.sender.send(conn, payload, row.messageId, row.id);
     } catch (e) {
       const error = conn?.smtp ? readableConnectionError(e, conn.smtp.host, conn.smtp.port) : (e as Error).message;
       const now = this.clock.now();
@@ -113,23 +113,25 @@ export class OutboxDispatcher {
     // Sent. Whatever goes wrong from here must not put the row back in the queue: if marking it
     // fails, it stays `sending`, and recovery finds it in the Sent folder or flags it for a person.
     try {
-      await this.markSent(row, receipt.rejected.length ? `Sent, but the server refused: ${receipt.rejected.join(', ')}` : null);
+      await this.markSent(row, receipt.rejected.length ? `Sent, but the server refused: ${receipt.rejected.join(', ')}` : null, !!receipt.captured);
     } catch (e) {
       this.logger.error(`outbox ${id}: sent, but could not be marked sent: ${(e as Error).message}`);
       return true;
     }
-    await this.appendToSent(conn!, row, receipt.raw);
+    // Captured mail was not sent: it does not belong in the Sent folder (and its kept bytes must stay).
+    if (!receipt.captured) await this.appendToSent(conn!, row, receipt.raw);
     return true;
   }
 
-  private async markSent(row: OutboxEntry, note: string | null = null): Promise<void> {
+  /** `captured`: kept locally by the embedded default instead of sent; the article says so (ローカルに保存（未送信）), never 送信済. */
+  private async markSent(row: OutboxEntry, note: string | null = null, captured = false): Promise<void> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
       // Ticket first, then outbox and article: the order intake locks them in, so the two never deadlock.
       // The reply machine takes SENT and the ticket REPLY_SENT (handled, unless the customer wrote since).
       await this.replies.onSent(m, row, SYSTEM_ACTOR);
       await m.update(OutboxEntry, { id: row.id }, { state: 'sent', sentAt: now, lastError: note, lockOwner: null, lockedUntil: null, updatedAt: now });
-      if (row.articleId) await m.update(Article, { id: row.articleId }, { status: 'sent' });
+      if (row.articleId) await m.update(Article, { id: row.articleId }, { status: captured ? 'captured' : 'sent' });
     });
     if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);
   }

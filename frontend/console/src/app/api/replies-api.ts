@@ -8,6 +8,7 @@ export const REPLY_STATUSES = [
   'rejected',
   'queued',
   'sent',
+  'captured',
   'failed',
   'cancelled',
 ] as const;

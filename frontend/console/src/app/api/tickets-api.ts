@@ -29,7 +29,7 @@ export interface TicketSummary {
 }
 
 export type ArticleKind = 'email' | 'note' | 'bounce' | 'form' | 'mypage' | 'sms' | 'call' | 'history';
-export type ArticleStatus = 'queued' | 'scheduled' | 'sent' | 'failed' | 'cancelled';
+export type ArticleStatus = 'queued' | 'scheduled' | 'sent' | 'captured' | 'failed' | 'cancelled';
 
 export interface Attachment {
   id: number;

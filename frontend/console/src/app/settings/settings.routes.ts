@@ -44,6 +44,16 @@ export const settingsRoutes: Routes = [
         loadComponent: () => import('./mailboxes/quarantine-list').then((m) => m.QuarantineList),
       },
       {
+        path: 'mailboxes/:id/captured',
+        title: 'settings.captured.title',
+        loadComponent: () => import('./captured-mail/captured-mail-list').then((m) => m.CapturedMailList),
+      },
+      {
+        path: 'mailboxes/:id/captured/:capturedId',
+        title: 'settings.captured.title',
+        loadComponent: () => import('./captured-mail/captured-mail-reader').then((m) => m.CapturedMailReader),
+      },
+      {
         path: 'templates',
         title: 'templates.title',
         loadComponent: () => import('./templates/template-list').then((m) => m.TemplateList),

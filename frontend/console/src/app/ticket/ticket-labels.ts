@@ -23,6 +23,7 @@ const ARTICLE_STATUS_LABELS: Record<ArticleStatus, MessageKey> = {
   queued: 'article.status.queued',
   scheduled: 'article.status.scheduled',
   sent: 'article.status.sent',
+  captured: 'article.status.captured',
   failed: 'article.status.failed',
   cancelled: 'article.status.cancelled',
 };

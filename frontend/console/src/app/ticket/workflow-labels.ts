@@ -9,6 +9,7 @@ export const REPLY_STATUS_LABELS: Record<ReplyStatus, MessageKey> = {
   rejected: 'workflow.replyStatus.rejected',
   queued: 'workflow.replyStatus.queued',
   sent: 'workflow.replyStatus.sent',
+  captured: 'workflow.replyStatus.captured',
   failed: 'workflow.replyStatus.failed',
   cancelled: 'workflow.replyStatus.cancelled',
 };

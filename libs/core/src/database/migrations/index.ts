@@ -10,6 +10,7 @@ import { AuthHardening1763900000008 } from './1763900000008-auth-hardening';
 import { ForwardedMail1763900000010 } from './1763900000010-forwarded-mail';
 import { UploadHygiene1763900000009 } from './1763900000009-upload-hygiene';
 import { IntakeState1763900000011 } from './1763900000011-intake-state';
+import { CapturedMail1763900000014 } from './1763900000014-captured-mail';
 
 /** Every migration, in order. Imported explicitly so the bundled server needs no glob. */
-export const migrations = [Foundation1763900000000, Email1763900000001, Workflow1763900000002, Templates1763900000003, Automation1763900000004, Forms1763900000005, TicketActivity1763900000006, SentCopy1763900000007, AuthHardening1763900000008, UploadHygiene1763900000009, ForwardedMail1763900000010, IntakeState1763900000011];
+export const migrations = [Foundation1763900000000, Email1763900000001, Workflow1763900000002, Templates1763900000003, Automation1763900000004, Forms1763900000005, TicketActivity1763900000006, SentCopy1763900000007, AuthHardening1763900000008, UploadHygiene1763900000009, ForwardedMail1763900000010, IntakeState1763900000011, CapturedMail1763900000014];

@@ -200,6 +200,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/captured-mail/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One kept message, parsed: headers, text, sanitised HTML, attachments */
+    get: operations['CapturedMailController_read'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/captured-mail/{id}/raw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The kept message as it would have been sent (.eml) */
+    get: operations['CapturedMailController_raw'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/customers': {
     parameters: {
       query?: never;
@@ -369,6 +403,23 @@ export interface paths {
     };
     get: operations['WorkflowController_policy'];
     put: operations['WorkflowController_setPolicy'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mailboxes/{id}/captured': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Mail kept locally instead of sent (no SMTP account), newest first, 50 a page */
+    get: operations['CapturedMailController_list'];
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -1519,6 +1570,46 @@ export interface operations {
       };
     };
   };
+  CapturedMailController_read: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No such message, or its mailbox is hidden from the user */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CapturedMailController_raw: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No such message, or its mailbox is hidden from the user */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   CustomersController_search: {
     parameters: {
       query?: never;
@@ -1900,6 +1991,35 @@ export interface operations {
     };
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CapturedMailController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+      };
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description {items, total, page, pageSize} */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The mailbox does not exist or the user may not view it */
+      404: {
         headers: {
           [name: string]: unknown;
         };
