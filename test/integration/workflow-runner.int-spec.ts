@@ -1,6 +1,6 @@
 import { Clock, Conflict, dataSourceOptions, loadConfig, runMigrations, serializeSqlite } from '@madoguchi/core';
 import { Reply, REPLY_WORKFLOW, Ticket, TICKET_WORKFLOW } from '@madoguchi/tickets';
-import { WorkflowRunner, WorkflowTransition } from '@madoguchi/workflow';
+import { ReplyApprovalEvent, WorkflowRunner, WorkflowTransition } from '@madoguchi/workflow';
 import { createTestDatabase, DB_KINDS, TestDatabase } from '@test/support/databases';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
@@ -57,7 +57,7 @@ describe.each(DB_KINDS)('workflow runner on %s', (kind) => {
     expect((await ds.getRepository(Ticket).findOneByOrFail({ id: ticketId })).version).toBe(2);
     expect(await logFor()).toHaveLength(1);
     // ifPossible: a no-op instead of an error.
-    const skipped = await ds.transaction((m) => runner.apply(m, TICKET_WORKFLOW, ticketId, { type: 'MARK_HANDLED' }, ACTOR, { ifPossible: true }));
+    const skipped = await ds.transaction((m) => runner.apply(m, TICKET_WORKFLOW, ticketId, { type: 'MARK_HANDLED' }, ACTOR, { ifPossible: 'the test says so' }));
     expect(skipped.applied).toBe(false);
   });
 
@@ -87,7 +87,30 @@ describe.each(DB_KINDS)('workflow runner on %s', (kind) => {
       senderTemplateId: null, signatureTemplateId: null, sendAt: null, previousSubject: null, previousText: null, articleId: null, createdAt: now, updatedAt: now,
     });
     const id = res.identifiers[0].id as number;
-    const applied = await ds.transaction((m) => runner.apply(m, REPLY_WORKFLOW, id, { type: 'SUBMIT', actorId: 0, steps: [{ approverGroupIds: [1] }] }, ACTOR));
+    const submit: ReplyApprovalEvent = { type: 'SUBMIT', actorId: 0, steps: [{ approverGroupIds: [1] }] };
+    // No handler for the transition's effect: refused, and nothing of the transition is kept.
+    await expect(ds.transaction((m) => runner.apply(m, REPLY_WORKFLOW, id, submit, ACTOR))).rejects.toThrow(/No effect handler for reply.notifyApprovers/);
+    expect((await ds.getRepository(Reply).findOneByOrFail({ id })).state).toBe('draft');
+
+    // The runner writes each effect through its handler, inside the same transaction.
+    const written: { step: unknown; state: string; inTransaction: boolean }[] = [];
+    runner.registerEffects(REPLY_WORKFLOW, {
+      notifyApprovers: async (m, e) => {
+        written.push({ step: e.params.step, state: (await m.findOneByOrFail(Reply, { id: e.row.id })).state, inTransaction: m.queryRunner?.isTransactionActive ?? false });
+      },
+    });
+    const applied = await ds.transaction((m) => runner.apply(m, REPLY_WORKFLOW, id, submit, ACTOR));
     expect(applied).toMatchObject({ to: 'awaiting_approval', actions: [{ type: 'notifyApprovers', params: { step: 1 } }] });
+    expect(written).toEqual([{ step: 1, state: 'awaiting_approval', inTransaction: true }]);
+
+    // A handler that fails rolls the transition back with it.
+    await ds.getRepository(Reply).update({ id }, { state: 'draft', stateContext: null });
+    runner.registerEffects(REPLY_WORKFLOW, {
+      notifyApprovers: async () => {
+        throw new Error('the notification insert failed');
+      },
+    });
+    await expect(ds.transaction((m) => runner.apply(m, REPLY_WORKFLOW, id, submit, ACTOR))).rejects.toThrow('the notification insert failed');
+    expect((await ds.getRepository(Reply).findOneByOrFail({ id })).state).toBe('draft');
   });
 });

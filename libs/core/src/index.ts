@@ -20,6 +20,7 @@ export * from './errors/id-param.pipe';
 export * from './errors/text-hygiene.pipe';
 export * from './errors/validation.pipe';
 export * from './outbox/outbox-entry.entity';
+export * from './outbox/delivery-outcomes';
 export * from './secrets/secret-box';
 export * from './sequences/sequence.entity';
 export * from './sequences/sequence.service';

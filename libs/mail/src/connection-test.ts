@@ -1,8 +1,9 @@
-import { APP_CONFIG, AppConfig, Clock, TooManyAttempts } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, Clock, fieldError, FieldProblem, TooManyAttempts, ValidationFailed } from '@madoguchi/core';
 import { MailboxConnection } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
 import { connect as connectTcp, Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import { ConnectionTestDto } from './connection-test.dto';
 import { withImap } from './intake/imap-poller';
 import { EmailSender } from './sending/email-sender';
 
@@ -24,6 +25,7 @@ export type ConnectionVerdict =
   | 'unavailable'
   | 'not_imap'
   | 'not_smtp'
+  | 'secret_unreadable'
   | 'failed';
 
 export interface ConnectionCheck {
@@ -74,6 +76,8 @@ function sentence(verdict: ConnectionVerdict, protocol: Protocol, at: Endpoint, 
       return `${where} answered, but it is not an IMAP server`;
     case 'not_smtp':
       return `${where} answered, but it is not an SMTP server`;
+    case 'secret_unreadable':
+      return `The stored ${name} password cannot be decrypted (was SECRET_KEY changed?); enter the password again`;
     case 'failed':
       return `${where} greeted as an ${name} server, but the test could not be completed`;
   }
@@ -178,6 +182,7 @@ export class ConnectionTester {
     const imap = conn.imap!;
     const timeoutMs = this.config.mail.connectionTest.timeoutMs;
     const fail = (verdict: ConnectionVerdict): ConnectionCheck => ({ ok: false, verdict, error: sentence(verdict, 'imap', imap, timeoutMs, imap.folder) });
+    if (imap.passwordUnreadable) return fail('secret_unreadable');
     const greeted = await probeGreeting('imap', imap, timeoutMs);
     if (greeted !== 'connected') return fail(greeted);
     let signedIn = false;
@@ -203,6 +208,7 @@ export class ConnectionTester {
     const smtp = conn.smtp!;
     const timeoutMs = this.config.mail.connectionTest.timeoutMs;
     const fail = (verdict: ConnectionVerdict): ConnectionCheck => ({ ok: false, verdict, error: sentence(verdict, 'smtp', smtp, timeoutMs) });
+    if (smtp.passwordUnreadable) return fail('secret_unreadable');
     const greeted = await probeGreeting('smtp', smtp, timeoutMs);
     if (greeted !== 'connected') return fail(greeted);
     try {
@@ -212,4 +218,62 @@ export class ConnectionTester {
       return fail(socketVerdict(e) ?? 'failed');
     }
   }
+}
+
+const sameHost = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * What the test tries: the form's settings over the saved ones (`saved` null for a mailbox not
+ * created yet). A section left out is the saved one and `null` is none. A blank password is the
+ * stored one only while host and user stay the same: the test must not carry a stored password
+ * to a host that someone with the manage right merely typed in, without saving (and auditing) it.
+ */
+export function connectionToTest(dto: ConnectionTestDto, saved: MailboxConnection | null): MailboxConnection {
+  const problems: Record<string, FieldProblem[]> = {};
+  const required = (field: string) => (problems[field] = [fieldError('REQUIRED', `${field} is required`)]);
+  let imap = saved?.imap ?? null;
+  if (dto.imap === null) imap = null;
+  else if (dto.imap) {
+    const d = dto.imap;
+    const keep = !d.password && saved?.imap && sameHost(saved.imap.host, d.host) && saved.imap.user === d.user ? saved.imap : null;
+    if (!d.password && !keep) required('imap.password');
+    imap = {
+      host: d.host.trim(),
+      port: d.port,
+      secure: d.secure,
+      user: d.user,
+      password: d.password || keep?.password || '',
+      ...(keep?.passwordUnreadable ? { passwordUnreadable: true } : {}),
+      folder: d.folder || saved?.imap?.folder || 'INBOX',
+      sentFolder: null,
+    };
+  }
+  let smtp = saved?.smtp ?? null;
+  if (dto.smtp === null) smtp = null;
+  else if (dto.smtp) {
+    const d = dto.smtp;
+    const user = d.user || null;
+    const keep = !d.password && user && saved?.smtp && sameHost(saved.smtp.host, d.host) && saved.smtp.user === user ? saved.smtp : null;
+    // An SMTP account may need no sign-in; a user without a password is tried as typed.
+    smtp = {
+      host: d.host.trim(),
+      port: d.port,
+      secure: d.secure,
+      user,
+      password: user ? d.password || keep?.password || null : null,
+      ...(keep?.passwordUnreadable ? { passwordUnreadable: true } : {}),
+    };
+  }
+  if (!saved && !imap && !smtp) problems.imap = [fieldError('REQUIRED', 'imap or smtp settings are required to test a connection')];
+  if (Object.keys(problems).length) throw new ValidationFailed(problems);
+  return {
+    id: saved?.id ?? 0,
+    name: saved?.name ?? '',
+    address: saved?.address ?? '',
+    active: saved?.active ?? true,
+    outgoingCharset: saved?.outgoingCharset ?? 'utf-8',
+    pollIntervalSec: saved?.pollIntervalSec ?? 60,
+    imap,
+    smtp,
+  };
 }

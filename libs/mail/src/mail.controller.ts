@@ -1,13 +1,14 @@
-import { CurrentPrincipal, Principal } from '@madoguchi/auth';
+import { CurrentPrincipal, Principal, RequireRights } from '@madoguchi/auth';
 import { BLOB_STORAGE, BlobStorage, Conflict, NotFound, MissingRight } from '@madoguchi/core';
 import { Mailbox, MailboxesService } from '@madoguchi/mailboxes';
-import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, In } from 'typeorm';
-import { ConnectionTester } from './connection-test';
+import { ConnectionTester, connectionToTest } from './connection-test';
+import { ConnectionTestDto } from './connection-test.dto';
 import { IntakeStateService } from './intake/intake-state.service';
 import { IntakeService } from './intake/intake.service';
 import { MailScheduler } from './intake/mail-scheduler';
@@ -27,11 +28,21 @@ export class MailController {
     private readonly state: IntakeStateService,
   ) {}
 
-  /** Intake status: last fetch, last error, counts. */
+  /**
+   * Intake status: last fetch, last error (a code the console words, with the IMAP endpoint for
+   * its text), counts. `state` is what the card says: failing while the last polls failed.
+   */
   @Get('mailboxes/:id/status')
   async status(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
-    await this.mailboxes.get(id, p);
+    const mailbox = await this.mailboxes.get(id, p);
     const state = await this.state.status(id);
+    const intake: 'not_configured' | 'paused' | 'failing' | 'receiving' = !mailbox.imap
+      ? 'not_configured'
+      : !mailbox.active
+        ? 'paused'
+        : state.consecutiveFailures > 0
+          ? 'failing'
+          : 'receiving';
     const rows: { state: string; n: string | number }[] = await this.dataSource
       .getRepository(RawMessage)
       .createQueryBuilder('r')
@@ -43,6 +54,8 @@ export class MailController {
     const count = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
     return {
       ...state,
+      state: intake,
+      endpoint: mailbox.imap ? { host: mailbox.imap.host, port: mailbox.imap.port } : null,
       idle: this.scheduler.isIdling(id),
       counts: {
         fetched: rows.reduce((s, r) => s + Number(r.n), 0),
@@ -56,15 +69,31 @@ export class MailController {
   }
 
   /**
-   * Tries the saved IMAP and SMTP settings and says what it found, in our words only (a verdict
-   * per protocol, never the other side's banner or error text); a few tests per user per window.
+   * Tries the settings of a mailbox not created yet, as the form holds them: creating mailboxes
+   * takes the admin right, and so does trying hosts for one. Limited like the test below.
+   */
+  @Post('mailboxes/test')
+  @HttpCode(200)
+  @RequireRights('admin')
+  async testUnsaved(@Body() dto: ConnectionTestDto, @CurrentPrincipal() p: Principal) {
+    const conn = connectionToTest(dto, null);
+    this.tester.take(p.userId);
+    return this.tester.test(conn);
+  }
+
+  /**
+   * Tries the saved IMAP and SMTP settings, or the form's changes to them (nothing is saved), and
+   * says what it found, in our words only (a verdict per protocol, never the other side's banner
+   * or error text); a few tests per user per window.
    */
   @Post('mailboxes/:id/test')
   @HttpCode(200)
-  async test(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+  async test(@Param('id', ParseIntPipe) id: number, @Body() dto: ConnectionTestDto, @CurrentPrincipal() p: Principal) {
     await this.manageable(id, p);
+    const saved = await this.mailboxes.connection(id, { unreadableSecrets: 'mark' });
+    const conn = connectionToTest(dto ?? {}, saved!);
     this.tester.take(p.userId);
-    return this.tester.test((await this.mailboxes.connection(id))!);
+    return this.tester.test(conn);
   }
 
   /** Fetch now instead of waiting for the next poll: it connects out, so it takes the manage right. */

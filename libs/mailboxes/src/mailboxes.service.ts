@@ -1,5 +1,5 @@
 import { Principal } from '@madoguchi/auth';
-import { Actor, AuditService, Conflict, NotFound, SecretBox, ValidationFailed, MissingRight, fieldError } from '@madoguchi/core';
+import { Actor, AuditService, Conflict, DomainError, NotFound, SecretBox, ValidationFailed, MissingRight, fieldError } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -17,7 +17,11 @@ export interface MailboxView {
   outgoingCharset: OutgoingCharset;
 }
 
-/** Everything a channel needs to connect, secrets opened. Never leaves the server. */
+/**
+ * Everything a channel needs to connect, secrets opened. Never leaves the server.
+ * `passwordUnreadable` is set only when asked for with `{ unreadableSecrets: 'mark' }`: the stored
+ * password could not be decrypted, and `password` is empty.
+ */
 export interface MailboxConnection {
   id: number;
   name: string;
@@ -25,8 +29,24 @@ export interface MailboxConnection {
   active: boolean;
   outgoingCharset: OutgoingCharset;
   pollIntervalSec: number;
-  imap: { host: string; port: number; secure: boolean; user: string; password: string; folder: string; sentFolder: string | null } | null;
-  smtp: { host: string; port: number; secure: boolean; user: string | null; password: string | null } | null;
+  imap: { host: string; port: number; secure: boolean; user: string; password: string; folder: string; sentFolder: string | null; passwordUnreadable?: boolean } | null;
+  smtp: { host: string; port: number; secure: boolean; user: string | null; password: string | null; passwordUnreadable?: boolean } | null;
+}
+
+/**
+ * A stored IMAP or SMTP password that no longer decrypts: SECRET_KEY was changed (or the column
+ * damaged). Nothing but typing the password again helps, so it is a state to show, not a 500.
+ */
+export class SecretUnreadable extends DomainError {
+  constructor(readonly protocol: 'imap' | 'smtp') {
+    super(
+      'SECRET_UNREADABLE',
+      `The stored ${protocol.toUpperCase()} password cannot be decrypted (was SECRET_KEY changed?); enter the password again`,
+      409,
+      undefined,
+      { protocol },
+    );
+  }
 }
 
 function view(m: Mailbox & { imapSecret?: string | null; smtpSecret?: string | null }): MailboxView {
@@ -138,9 +158,22 @@ export class MailboxesService {
     await m.getRepository(Mailbox).update({ id }, { approvalPolicy: json });
   }
 
-  async connection(id: number): Promise<MailboxConnection | null> {
+  /**
+   * Throws SecretUnreadable for a stored password that does not decrypt, unless asked to `mark`
+   * it instead (intake, which records the failure, and the connection test, which reports it).
+   */
+  async connection(id: number, options: { unreadableSecrets?: 'throw' | 'mark' } = {}): Promise<MailboxConnection | null> {
     const m = await this.withSecrets(this.dataSource.manager).where('m.id = :id', { id }).getOne();
     if (!m) return null;
+    const mark = options.unreadableSecrets === 'mark';
+    const open = (protocol: 'imap' | 'smtp', sealed: string): { password: string; passwordUnreadable?: true } => {
+      try {
+        return { password: this.secrets.open(sealed) };
+      } catch {
+        if (!mark) throw new SecretUnreadable(protocol);
+        return { password: '', passwordUnreadable: true };
+      }
+    };
     return {
       id: m.id,
       name: m.name,
@@ -149,10 +182,10 @@ export class MailboxesService {
       outgoingCharset: m.outgoingCharset,
       pollIntervalSec: m.pollIntervalSec,
       imap: m.imapHost
-        ? { host: m.imapHost, port: m.imapPort ?? 993, secure: m.imapSecure, user: m.imapUser ?? '', password: m.imapSecret ? this.secrets.open(m.imapSecret) : '', folder: m.imapFolder, sentFolder: m.sentFolder }
+        ? { host: m.imapHost, port: m.imapPort ?? 993, secure: m.imapSecure, user: m.imapUser ?? '', ...(m.imapSecret ? open('imap', m.imapSecret) : { password: '' }), folder: m.imapFolder, sentFolder: m.sentFolder }
         : null,
       smtp: m.smtpHost
-        ? { host: m.smtpHost, port: m.smtpPort ?? 587, secure: m.smtpSecure, user: m.smtpUser, password: m.smtpSecret ? this.secrets.open(m.smtpSecret) : null }
+        ? { host: m.smtpHost, port: m.smtpPort ?? 587, secure: m.smtpSecure, user: m.smtpUser, ...(m.smtpSecret ? open('smtp', m.smtpSecret) : { password: null }) }
         : null,
     };
   }

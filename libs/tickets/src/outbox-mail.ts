@@ -11,7 +11,7 @@ export function newMessageId(mailboxAddress: string): string {
  * The outbox row for mail that is on no ticket's timeline (journal mail, a form's thank-you
  * mail, notifications): due now, never cancelled by a customer's reply.
  */
-export function standaloneMail(mailbox: { id: number; address: string }, payload: EmailPayload, now: Date): Omit<OutboxEntry, 'id' | 'lastError' | 'lockOwner' | 'lockedUntil' | 'sentAt' | 'sentCopy' | 'sentCopyKey' | 'sentCopyAttempts' | 'sentCopyDueAt'> {
+export function standaloneMail(mailbox: { id: number; address: string }, payload: EmailPayload, now: Date): Omit<OutboxEntry, 'id' | 'lastError' | 'lastErrorCode' | 'lockOwner' | 'lockedUntil' | 'sentAt' | 'sentCopy' | 'sentCopyKey' | 'sentCopyAttempts' | 'sentCopyDueAt'> {
   return {
     channel: 'email',
     mailboxId: mailbox.id,

@@ -1,13 +1,14 @@
 import { MailboxApprovers, Principal, StaffUser } from '@madoguchi/auth';
 import { Customer } from '@madoguchi/customers';
-import { Actor, APP_CONFIG, AppConfig, AuditService, Clock, Conflict, DomainError, fieldError, MissingRight, NotFound, OutboxEntry, ValidationFailed } from '@madoguchi/core';
+import { Actor, APP_CONFIG, AppConfig, AuditService, Clock, Conflict, DeliveryFailure, DeliveryOutcomes, DomainError, fieldError, MissingRight, NotFound, OutboxEntry, SYSTEM_ACTOR, ValidationFailed } from '@madoguchi/core';
 import { MailboxConnection, MailboxesService, renderTemplate, Template } from '@madoguchi/mailboxes';
-import { Applied, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowRunner } from '@madoguchi/workflow';
+import { DeliveryProblem, EffectContext, OutboundArticleStatus, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowRunner } from '@madoguchi/workflow';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Article, MailAddress } from './article.entity';
 import { Attachment } from './attachment.entity';
+import { NotificationKind } from './notifications/notification.entity';
 import { NotificationsService } from './notifications/notifications.service';
 import { newMessageId } from './outbox-mail';
 import { CreateReplyDto, UpdateReplyDto } from './reply.dto';
@@ -37,7 +38,8 @@ export interface EmailPayload {
   attachments?: { filename: string; contentType: string; blobKey: string }[];
 }
 
-export type ReplyStatus = 'draft' | 'awaiting_approval' | 'rejected' | 'queued' | 'sent' | 'captured' | 'failed' | 'cancelled';
+/** `retrying`: 送信エラー, the channel tries again at `delivery.retryAt`; `failed`: 送信失敗, it gave up (再送 by hand). */
+export type ReplyStatus = 'draft' | 'awaiting_approval' | 'rejected' | 'queued' | 'retrying' | 'sent' | 'captured' | 'failed' | 'cancelled';
 
 export interface ReplyView {
   id: number;
@@ -64,7 +66,10 @@ export interface ReplyView {
   articleId: number | null;
   /** The Message-ID the mail goes out with, once approved. */
   messageId: string | null;
+  /** The channel's own words for the last failure (for administrators; the console shows `delivery.code`'s text). */
   error: string | null;
+  /** The last failed delivery attempt: its code, how many attempts, and when the next one is (none once given up). */
+  delivery: { code: string; attempts: number; retryAt: Date | null } | null;
   canApprove: boolean;
   canEdit: boolean;
   createdAt: Date;
@@ -89,7 +94,7 @@ const PENDING_STATES = ['draft', 'awaiting_approval', 'rejected'] as const;
  * outbox before the last step approves. Nothing is sent here.
  */
 @Injectable()
-export class RepliesService {
+export class RepliesService implements DeliveryOutcomes {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -102,7 +107,25 @@ export class RepliesService {
     private readonly notifications: NotificationsService,
     private readonly approvers: MailboxApprovers,
     private readonly uploads: UploadsService,
-  ) {}
+  ) {
+    // Every named action of the reply machine is written here, by the runner, in the
+    // transition's transaction: no caller can apply an event and forget its rows.
+    this.runner.registerEffects(REPLY_WORKFLOW, {
+      enqueueReply: (m, e) => this.enqueueEffect(m, e),
+      notifyApprovers: (m, e) => this.notifyApprovers(m, e),
+      notifyAuthorRejected: (m, e) => this.notifyAuthor(m, e, 'reply_rejected', (t, r) => `差し戻し: ${t.code} ${r.subject} — 理由: ${String(e.params.reason)}（${e.actor.label}）`),
+      notifyAuthorApproved: (m, e) => this.notifyAuthor(m, e, 'reply_approved', (t, r) => `承認されました: ${t.code} ${r.subject}`, false),
+      notifyAuthorSendFailed: (m, e) =>
+        this.notifyAuthor(m, e, 'reply_send_failed', (t, r) =>
+          e.params.final ? `送信失敗: ${t.code} ${r.subject} — 送信できませんでした。内容を確認して再送してください` : `送信エラー: ${t.code} ${r.subject} — 送信できませんでした。自動で再送を試みます`,
+        false),
+      setArticleStatus: async (m, { row, params }) => {
+        if (row.articleId) await m.update(Article, { id: row.articleId }, { status: params.status as OutboundArticleStatus });
+      },
+      cancelDelivery: (m, e) => this.cancelDelivery(m, e),
+      requeueDelivery: (m, e) => this.requeueDelivery(m, e),
+    });
+  }
 
   /** Writes a reply and submits it: `queued` when no approval is needed, else `awaiting_approval`. */
   async reply(ticketId: number, dto: CreateReplyDto, p: Principal): Promise<ReplyView> {
@@ -143,7 +166,6 @@ export class RepliesService {
       const reply = await m.save(row);
       const steps = stepsFor(await this.policy(m, ticket.mailboxId), p.groups.map((g) => g.id));
       const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'SUBMIT', actorId: p.userId, steps }, p.actor);
-      await this.effects(m, applied, ticket, p.actor);
       if (applied.to === 'awaiting_approval') await this.ticketEvent(m, ticket.id, { type: 'REPLY_SUBMITTED' }, p.actor);
       await m.update(Ticket, { id: ticketId }, { lastActivityAt: now });
       await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'submit', after: { ticketId, to: dto.to, subject: reply.subject, status: applied.to } }, m);
@@ -158,7 +180,6 @@ export class RepliesService {
     return this.decide(replyId, p, async (m, reply, ticket) => {
       const event: ReplyApprovalEvent = { type: 'APPROVE', ...this.approver(p, reply.mailboxId), step };
       const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, event, p.actor);
-      await this.effects(m, applied, ticket, p.actor);
       if (applied.to === 'approved') await this.ticketEvent(m, ticket.id, { type: 'REPLY_APPROVED' }, p.actor);
       await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'approve', after: { state: applied.to, step: replyContext(applied.row).step } }, m);
       return applied.row;
@@ -170,7 +191,6 @@ export class RepliesService {
     return this.decide(replyId, p, async (m, reply, ticket) => {
       const event: ReplyApprovalEvent = { type: 'REJECT', ...this.approver(p, reply.mailboxId), step, reason };
       const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, event, p.actor, { reason: reason.trim() });
-      await this.effects(m, applied, ticket, p.actor);
       // The rejected version is what the author's next version is compared with.
       await m.update(Reply, { id: reply.id }, { previousSubject: reply.subject, previousText: reply.bodyText, updatedAt: this.clock.now() });
       await this.ticketEvent(m, ticket.id, { type: 'REPLY_REJECTED', reason: reason.trim() }, p.actor, reason.trim());
@@ -205,7 +225,6 @@ export class RepliesService {
     return this.decide(replyId, p, async (m, reply, ticket) => {
       const steps = stepsFor(await this.policy(m, ticket.mailboxId), p.groups.map((g) => g.id));
       const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'RESUBMIT', actorId: p.userId, steps }, p.actor);
-      await this.effects(m, applied, ticket, p.actor);
       await this.ticketEvent(m, ticket.id, applied.to === 'approved' ? { type: 'REPLY_APPROVED' } : { type: 'REPLY_RESUBMITTED' }, p.actor);
       await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'resubmit', after: { state: applied.to } }, m);
       return applied.row;
@@ -233,58 +252,87 @@ export class RepliesService {
     return this.view((await this.dataSource.getRepository(Reply).findOneByOrFail({ id: replyId })), p);
   }
 
-  /** Undo by article id, as the timeline knows it. */
+  /** Undo by article id, as the timeline knows it: the reply machine's CANCEL takes it out of the outbox. */
   async cancel(articleId: number, p: Principal) {
     const { article, ticket } = await this.dataSource.transaction(async (m) => {
       const { article, ticket } = await this.ownArticle(m, articleId, p);
-      const res = await m.update(OutboxEntry, { articleId, state: 'pending' }, { state: 'cancelled', lastError: 'Cancelled by the sender', updatedAt: this.clock.now() });
-      if (!res.affected) throw new Conflict('TOO_LATE', 'This message is already being sent or was sent; it can no longer be cancelled');
-      article.status = 'cancelled';
-      await m.update(Article, { id: articleId }, { status: 'cancelled' });
       const reply = await m.findOneBy(Reply, { articleId });
-      if (reply) {
-        await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'CANCEL' }, p.actor, { ifPossible: true });
-        if (!(await this.otherPending(m, ticket.id, reply.id))) await this.ticketEvent(m, ticket.id, { type: 'REPLY_WITHDRAWN' }, p.actor);
-      }
+      if (!reply || reply.state !== 'approved') throw new Conflict('TOO_LATE', 'This message is already being sent or was sent; it can no longer be cancelled');
+      await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'CANCEL', reason: 'Cancelled by the sender' }, p.actor, { reason: 'Cancelled by the sender' });
+      if (!(await this.otherPending(m, ticket.id, reply.id))) await this.ticketEvent(m, ticket.id, { type: 'REPLY_WITHDRAWN' }, p.actor);
       await this.audit.record(p.actor, { entity: 'article', entityId: articleId, action: 'cancel' }, m);
-      return { article, ticket };
+      return { article: await m.findOneByOrFail(Article, { id: articleId }), ticket };
     });
     this.events.changed(ticket.id, ticket.mailboxId);
     return this.tickets.articleView(article, []);
   }
 
-  /** A failed message goes back to the outbox, due now. */
+  /** 再送: a reply whose sending failed goes back to the outbox, due now (the machine's RETRY). */
   async retry(articleId: number, p: Principal) {
     const { article, ticket } = await this.dataSource.transaction(async (m) => {
       const { article, ticket } = await this.ownArticle(m, articleId, p);
-      const now = this.clock.now();
-      const res = await m.update(OutboxEntry, { articleId, state: 'failed' }, { state: 'pending', dueAt: now, lastError: null, attempts: 0, updatedAt: now });
-      if (!res.affected) throw new Conflict('NOT_FAILED', 'Only a message that failed can be sent again');
-      article.status = 'queued';
-      await m.update(Article, { id: articleId }, { status: 'queued' });
+      const reply = await m.findOneBy(Reply, { articleId });
+      if (!reply || reply.state !== 'failed') throw new Conflict('NOT_FAILED', 'Only a message that failed can be sent again');
+      await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'RETRY' }, p.actor);
       await this.audit.record(p.actor, { entity: 'article', entityId: articleId, action: 'retry' }, m);
-      return { article, ticket };
+      return { article: await m.findOneByOrFail(Article, { id: articleId }), ticket };
     });
     this.events.changed(ticket.id, ticket.mailboxId);
     return this.tickets.articleView(article, []);
   }
 
   /**
-   * Called by the email channel in the transaction that marks an outbox row sent: the reply
-   * machine takes SENT and the ticket REPLY_SENT (unless the customer wrote after the reply was
-   * written). Lock order: ticket first, as intake does.
+   * Send-later replies the customer overtook (called by intake, under the ticket's lock): each
+   * one still waiting leaves the outbox through the machine's CANCEL. One already being sent is
+   * left alone.
    */
-  async onSent(m: EntityManager, row: OutboxEntry, actor: Actor): Promise<void> {
+  async cancelOvertaken(m: EntityManager, ticketId: number, actor: Actor): Promise<void> {
+    const qb = m
+      .getRepository(OutboxEntry)
+      .createQueryBuilder('o')
+      .select(['o.id', 'o.articleId'])
+      .where('o.ticket_id = :ticketId AND o.state = :state AND o.cancel_on_customer_reply = :yes', { ticketId, state: 'pending', yes: true });
+    // Locked so that the dispatcher cannot claim one between this read and the cancel.
+    if (m.connection.options.type === 'mysql') qb.setLock('pessimistic_write');
+    const overtaken = await qb.getMany();
+    const articleIds = overtaken.map((o) => o.articleId).filter((x): x is number => x !== null);
+    if (!articleIds.length) return;
+    for (const reply of await m.find(Reply, { select: { id: true }, where: { articleId: In(articleIds), state: 'approved' } })) {
+      await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'CANCEL', reason: 'The customer wrote before it was sent' }, actor, { reason: 'The customer wrote before it was sent' });
+    }
+  }
+
+  /**
+   * The dispatcher's report that an outbox row went out (DeliveryOutcomes), in the transaction
+   * that marks it sent: the reply machine takes SENT (the article says sent, or kept locally) and
+   * the ticket REPLY_SENT (unless the customer wrote after the reply was written). Lock order:
+   * ticket first, as intake does.
+   */
+  async sent(m: EntityManager, row: OutboxEntry, outcome: { captured: boolean }): Promise<void> {
     if (!row.ticketId) return;
     await this.lockTicketRow(m, row.ticketId);
     const reply = row.articleId ? await m.findOneBy(Reply, { articleId: row.articleId }) : null;
-    if (reply) await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'SENT' }, actor, { ifPossible: true });
+    if (reply) {
+      await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'SENT', captured: outcome.captured }, SYSTEM_ACTOR, {
+        ifPossible: 'a send recovered from the Sent folder after the reply was already settled',
+      });
+    }
     const newer = await m
       .createQueryBuilder(Article, 'a')
       .where('a.ticket_id = :t AND a.direction = :d AND a.created_at > :since', { t: row.ticketId, d: 'inbound', since: row.createdAt })
       .getCount();
-    await this.ticketEvent(m, row.ticketId, { type: 'REPLY_SENT', customerWroteAfter: newer > 0 }, actor);
+    await this.ticketEvent(m, row.ticketId, { type: 'REPLY_SENT', customerWroteAfter: newer > 0 }, SYSTEM_ACTOR);
     await m.update(Ticket, { id: row.ticketId }, { lastActivityAt: this.clock.now() });
+  }
+
+  /** The dispatcher's report of a failed attempt: 送信エラー while it retries, 送信失敗 once it gives up; the author hears of it. */
+  async failed(m: EntityManager, row: OutboxEntry, failure: DeliveryFailure): Promise<void> {
+    if (!row.ticketId || !row.articleId) return;
+    await this.lockTicketRow(m, row.ticketId);
+    const reply = await m.findOneBy(Reply, { articleId: row.articleId });
+    if (!reply) return;
+    const event: ReplyApprovalEvent = { type: 'SEND_FAILED', code: failure.code, detail: failure.detail, attempts: failure.attempts, retryAt: failure.retryAt?.toISOString() ?? null };
+    await this.runner.apply(m, REPLY_WORKFLOW, reply.id, event, SYSTEM_ACTOR, { reason: failure.code });
   }
 
   // ---- reading ---------------------------------------------------------------------------
@@ -382,6 +430,7 @@ export class RepliesService {
         articleId: r.articleId,
         messageId: article?.messageId ?? null,
         error: out && out.state !== 'cancelled' && out.state !== 'sent' ? out.lastError : null,
+        delivery: this.delivery(r, c.delivery ?? null, out),
         canApprove: r.state === 'awaiting_approval' && snapshot.can({ type: 'APPROVE', actorId: p.userId, groupIds, isAdmin: p.isAdmin, hasApproveRight: p.can(r.mailboxId, 'approve') }),
         canEdit: (r.state === 'draft' || r.state === 'rejected') && r.authorId === p.userId,
         createdAt: r.createdAt,
@@ -408,59 +457,75 @@ export class RepliesService {
     return out;
   }
 
+  /** Where a reply is, from its machine alone (the article's status is written by the same machine). */
   private status(r: Reply, articleStatus: string | null): ReplyStatus {
     switch (r.state) {
       case 'draft':
       case 'awaiting_approval':
       case 'rejected':
       case 'cancelled':
+      case 'failed':
         return r.state;
       case 'sent':
         // Kept locally by the embedded default (no SMTP account): not delivered.
-        return articleStatus === 'captured' ? 'captured' : 'sent';
+        return replyContext(r).captured || articleStatus === 'captured' ? 'captured' : 'sent';
       case 'approved':
-        if (articleStatus === 'failed') return 'failed';
-        if (articleStatus === 'cancelled') return 'cancelled';
-        if (articleStatus === 'sent') return 'sent';
-        return 'queued';
+        return replyContext(r).delivery ? 'retrying' : 'queued';
     }
   }
 
-  // ---- effects ---------------------------------------------------------------------------
+  private delivery(r: Reply, problem: DeliveryProblem | null, out: OutboxEntry | undefined): ReplyView['delivery'] {
+    if (!problem || (r.state !== 'approved' && r.state !== 'failed')) return null;
+    const retryAt = r.state === 'approved' && out?.state === 'pending' ? out.dueAt : null;
+    return { code: problem.code, attempts: problem.attempts, retryAt };
+  }
 
-  /** Writes the rows for the machine's named actions, in the caller's transaction. */
-  private async effects(m: EntityManager, applied: Applied<Reply>, ticket: Ticket, actor: Actor): Promise<void> {
-    const reply = applied.row;
+  // ---- effects (registered with the runner) -------------------------------------------------
+
+  private async ticketOf(m: EntityManager, reply: Reply): Promise<Ticket> {
+    return m.findOneByOrFail(Ticket, { id: reply.ticketId });
+  }
+
+  private async enqueueEffect(m: EntityManager, { row }: EffectContext<Reply>): Promise<void> {
+    row.articleId = await this.enqueue(m, row, await this.ticketOf(m, row));
+    await m.update(Reply, { id: row.id }, { articleId: row.articleId });
+  }
+
+  private async notifyApprovers(m: EntityManager, { row: reply, params }: EffectContext<Reply>): Promise<void> {
+    const ticket = await this.ticketOf(m, reply);
     const policy = (await this.policy(m, reply.mailboxId)) ?? NO_APPROVAL;
-    for (const action of applied.actions) {
-      switch (action.type) {
-        case 'enqueueReply':
-          reply.articleId = await this.enqueue(m, reply, ticket);
-          await m.update(Reply, { id: reply.id }, { articleId: reply.articleId });
-          break;
-        case 'notifyApprovers': {
-          const step = Number(action.params.step);
-          const ctx = replyContext(reply);
-          const groups = ctx.steps[step - 1]?.approverGroupIds ?? [];
-          const exclude = ctx.approvals.map((a) => a.userId).concat(reply.authorId ?? []);
-          const approvers = (await this.approvers.of(reply.mailboxId, groups, m)).filter((id) => !exclude.includes(id));
-          const text = `承認依頼: ${ticket.code} ${reply.subject}（ステップ ${step}/${ctx.steps.length}）`;
-          await this.notifications.notify(m, approvers, { kind: 'approval_requested', ticketId: ticket.id, replyId: reply.id, text }, policy.notifyByMail ? reply.mailboxId : null);
-          break;
-        }
-        case 'notifyAuthorRejected':
-          if (reply.authorId) {
-            const text = `差し戻し: ${ticket.code} ${reply.subject} — 理由: ${String(action.params.reason)}（${actor.label}）`;
-            await this.notifications.notify(m, [reply.authorId], { kind: 'reply_rejected', ticketId: ticket.id, replyId: reply.id, text }, policy.notifyByMail ? reply.mailboxId : null);
-          }
-          break;
-        case 'notifyAuthorApproved':
-          if (reply.authorId) {
-            await this.notifications.notify(m, [reply.authorId], { kind: 'reply_approved', ticketId: ticket.id, replyId: reply.id, text: `承認されました: ${ticket.code} ${reply.subject}` }, null);
-          }
-          break;
-      }
-    }
+    const step = Number(params.step);
+    const ctx = replyContext(reply);
+    const groups = ctx.steps[step - 1]?.approverGroupIds ?? [];
+    const exclude = ctx.approvals.map((a) => a.userId).concat(reply.authorId ?? []);
+    const approvers = (await this.approvers.of(reply.mailboxId, groups, m)).filter((id) => !exclude.includes(id));
+    const text = `承認依頼: ${ticket.code} ${reply.subject}（ステップ ${step}/${ctx.steps.length}）`;
+    await this.notifications.notify(m, approvers, { kind: 'approval_requested', ticketId: ticket.id, replyId: reply.id, text }, policy.notifyByMail ? reply.mailboxId : null);
+  }
+
+  /** A notice to the reply's author; by mail too when the policy says so and `byMail` allows. */
+  private async notifyAuthor(m: EntityManager, { row: reply }: EffectContext<Reply>, kind: NotificationKind, text: (t: Ticket, r: Reply) => string, byMail = true): Promise<void> {
+    if (!reply.authorId) return;
+    const ticket = await this.ticketOf(m, reply);
+    const policy = byMail ? ((await this.policy(m, reply.mailboxId)) ?? NO_APPROVAL) : NO_APPROVAL;
+    await this.notifications.notify(m, [reply.authorId], { kind, ticketId: ticket.id, replyId: reply.id, text: text(ticket, reply) }, byMail && policy.notifyByMail ? reply.mailboxId : null);
+  }
+
+  /** Out of the outbox while it waits; one the dispatcher already took is too late (the event rolls back). */
+  private async cancelDelivery(m: EntityManager, { row, event }: EffectContext<Reply>): Promise<void> {
+    if (!row.articleId) return;
+    const reason = (event as { reason?: string }).reason ?? 'Cancelled by the sender';
+    const res = await m.update(OutboxEntry, { articleId: row.articleId, state: 'pending' }, { state: 'cancelled', lastError: reason, updatedAt: this.clock.now() });
+    if (res.affected) return;
+    const out = await m.findOneBy(OutboxEntry, { articleId: row.articleId });
+    if (out && out.state !== 'cancelled') throw new Conflict('TOO_LATE', 'This message is already being sent or was sent; it can no longer be cancelled');
+  }
+
+  private async requeueDelivery(m: EntityManager, { row }: EffectContext<Reply>): Promise<void> {
+    if (!row.articleId) return;
+    const now = this.clock.now();
+    const res = await m.update(OutboxEntry, { articleId: row.articleId, state: 'failed' }, { state: 'pending', dueAt: now, lastError: null, lastErrorCode: null, attempts: 0, updatedAt: now });
+    if (!res.affected) throw new Conflict('NOT_FAILED', 'Only a message that failed can be sent again');
   }
 
   /** The outbound article, its thread key and its outbox row: the reply is on its way. */
@@ -596,7 +661,7 @@ export class RepliesService {
 
   /** The ticket follows the reply where its state allows; a reply is never refused because of the ticket. */
   private async ticketEvent(m: EntityManager, ticketId: number, event: TicketLifecycleEvent, actor: Actor, reason?: string): Promise<void> {
-    await this.runner.apply(m, TICKET_WORKFLOW, ticketId, event, actor, { ifPossible: true, reason });
+    await this.runner.apply(m, TICKET_WORKFLOW, ticketId, event, actor, { ifPossible: 'the ticket follows a reply only where its state allows', reason });
   }
 
   private async otherPending(m: EntityManager, ticketId: number, replyId: number): Promise<boolean> {

@@ -156,6 +156,6 @@ export class MarkHandledDto {
 
 export class ReplyQueryDto {
   @IsOptional()
-  @IsIn(['draft', 'awaiting_approval', 'rejected', 'queued', 'sent', 'failed', 'cancelled'])
+  @IsIn(['draft', 'awaiting_approval', 'rejected', 'queued', 'retrying', 'sent', 'captured', 'failed', 'cancelled'])
   status?: string;
 }

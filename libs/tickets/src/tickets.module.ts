@@ -2,6 +2,7 @@ import { AuthModule } from '@madoguchi/auth';
 import { CustomersModule } from '@madoguchi/customers';
 import { MailboxesModule } from '@madoguchi/mailboxes';
 import { WorkflowModule } from '@madoguchi/workflow';
+import { DELIVERY_OUTCOMES } from '@madoguchi/core';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Article } from './article.entity';
@@ -36,7 +37,7 @@ import { WorkflowController } from './workflow/workflow.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
   controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, FormPageController, PublicFormsController, RemoteImagesController],
-  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob],
-  exports: [TicketsService, RepliesService, TicketEvents, TicketWorkflowService, UploadsService],
+  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, { provide: DELIVERY_OUTCOMES, useExisting: RepliesService }],
+  exports: [TicketsService, RepliesService, DELIVERY_OUTCOMES, TicketEvents, TicketWorkflowService, UploadsService],
 })
 export class TicketsModule {}

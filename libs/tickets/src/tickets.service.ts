@@ -193,7 +193,7 @@ export class TicketsService {
       await m.update(Ticket, { id: ticket.id }, { lastActivityAt: now, unread: true, version: () => 'version + 1' } as object);
       if (fromCustomer && ticket.state === 'handled') {
         // A customer follow-up on a handled ticket reopens it, through the ticket machine.
-        const applied = await this.runner.apply(m, TICKET_WORKFLOW, ticket.id, { type: 'CUSTOMER_WROTE' }, CUSTOMER_ACTOR, { ifPossible: true });
+        const applied = await this.runner.apply(m, TICKET_WORKFLOW, ticket.id, { type: 'CUSTOMER_WROTE' }, CUSTOMER_ACTOR, { ifPossible: 'only a handled ticket reopens' });
         reopened = applied.applied && applied.to === 'unhandled';
       }
       if (fromCustomer) {
@@ -205,7 +205,7 @@ export class TicketsService {
           if (articleIds.length) {
             await m.update(Article, { id: In(articleIds) }, { status: 'cancelled' });
             for (const reply of await m.find(Reply, { select: { id: true }, where: { articleId: In(articleIds) } })) {
-              await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'CANCEL' }, CUSTOMER_ACTOR, { ifPossible: true, reason: 'The customer wrote before it was sent' });
+              await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'CANCEL' }, CUSTOMER_ACTOR, { ifPossible: 'one already being sent is left alone', reason: 'The customer wrote before it was sent' });
             }
           }
         }
@@ -399,8 +399,11 @@ export class TicketsService {
       const out = outbox.find((o) => o.articleId === a.id);
       return {
         ...this.articleView(a, attachments.filter((x) => x.articleId === a.id)),
-        // Why a reply failed, and until when a queued one can still be taken back.
+        // Why a reply failed (the code is what the console shows, translated; the sentence is for
+        // administrators), when the next attempt is, and until when a queued one can be taken back.
         error: out?.state === 'cancelled' ? null : (out?.lastError ?? null),
+        errorCode: out?.state === 'cancelled' || out?.state === 'sent' ? null : (out?.lastErrorCode ?? null),
+        retryAt: out?.state === 'pending' && a.status === 'retrying' ? out.dueAt : null,
         undoUntil: out?.state === 'pending' && a.status === 'queued' ? out.dueAt : null,
         sendAt: out?.state === 'pending' && a.status === 'scheduled' ? out.dueAt : null,
       };

@@ -29,17 +29,22 @@ const EVENTS: Record<string, ReplyApprovalEvent> = {
   RESUBMIT: { type: 'RESUBMIT', actorId: AUTHOR, steps: TWO_STEPS },
   WITHDRAW: { type: 'WITHDRAW', actorId: AUTHOR },
   SENT: { type: 'SENT' },
+  SEND_FAILED: { type: 'SEND_FAILED', code: 'SMTP_TIMEOUT', detail: 'No answer', attempts: 1, retryAt: '2026-12-03T00:00:30.000Z' },
+  GAVE_UP: { type: 'SEND_FAILED', code: 'SMTP_HOST_NOT_FOUND', detail: 'Host not found', attempts: 3, retryAt: null },
+  RETRY: { type: 'RETRY' },
   CANCEL: { type: 'CANCEL' },
 };
-const STATES: ReplyApprovalState[] = ['draft', 'awaiting_approval', 'approved', 'rejected', 'sent', 'cancelled'];
+const STATES: ReplyApprovalState[] = ['draft', 'awaiting_approval', 'approved', 'rejected', 'sent', 'failed', 'cancelled'];
 // awaiting_approval is taken at step 1 of 2 for this table.
+const NONE = { SEND_FAILED: null, GAVE_UP: null, RETRY: null } as const;
 const TABLE: Record<ReplyApprovalState, Record<keyof typeof EVENTS, ReplyApprovalState | null>> = {
-  draft: { SUBMIT: 'awaiting_approval', SUBMIT_NO_POLICY: 'approved', APPROVE: null, REJECT: null, EDIT: 'draft', RESUBMIT: null, WITHDRAW: 'cancelled', SENT: null, CANCEL: null },
-  awaiting_approval: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: 'awaiting_approval', REJECT: 'rejected', EDIT: null, RESUBMIT: null, WITHDRAW: 'cancelled', SENT: null, CANCEL: null },
-  approved: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: 'sent', CANCEL: 'cancelled' },
-  rejected: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: 'rejected', RESUBMIT: 'awaiting_approval', WITHDRAW: 'cancelled', SENT: null, CANCEL: null },
-  sent: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: null, CANCEL: null },
-  cancelled: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: null, CANCEL: null },
+  draft: { SUBMIT: 'awaiting_approval', SUBMIT_NO_POLICY: 'approved', APPROVE: null, REJECT: null, EDIT: 'draft', RESUBMIT: null, WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE },
+  awaiting_approval: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: 'awaiting_approval', REJECT: 'rejected', EDIT: null, RESUBMIT: null, WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE },
+  approved: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: 'sent', CANCEL: 'cancelled', SEND_FAILED: 'approved', GAVE_UP: 'failed', RETRY: null },
+  failed: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: 'sent', CANCEL: null, SEND_FAILED: null, GAVE_UP: null, RETRY: 'approved' },
+  rejected: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: 'rejected', RESUBMIT: 'awaiting_approval', WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE },
+  sent: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: null, CANCEL: null, ...NONE },
+  cancelled: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: null, CANCEL: null, ...NONE },
 };
 
 describe('reply approval machine', () => {
@@ -140,5 +145,46 @@ describe('reply approval machine', () => {
     const [s, actions] = transition(replyApprovalMachine, at('rejected'), { type: 'RESUBMIT', actorId: AUTHOR, steps: [] });
     expect(s.value).toBe('approved');
     expect(effects(actions).map((a) => a.type)).toEqual(['enqueueReply']);
+  });
+
+  it('keeps delivery in the machine: 送信エラー while retrying (author told once), 送信失敗 when given up, 再送, sent or kept locally', () => {
+    const queued = at('approved', { step: 0 });
+    let [s, actions] = transition(replyApprovalMachine, queued, EVENTS.SEND_FAILED);
+    expect(s.value).toBe('approved');
+    expect(s.context.delivery).toEqual({ code: 'SMTP_TIMEOUT', detail: 'No answer', attempts: 1, retryAt: '2026-12-03T00:00:30.000Z' });
+    expect(effects(actions)).toEqual([
+      { type: 'setArticleStatus', params: { status: 'retrying' } },
+      { type: 'notifyAuthorSendFailed', params: { code: 'SMTP_TIMEOUT', final: false } },
+    ]);
+    // The second failure in a row does not notify again.
+    [s, actions] = transition(replyApprovalMachine, s, { ...EVENTS.SEND_FAILED, attempts: 2 } as ReplyApprovalEvent);
+    expect(effects(actions)).toEqual([{ type: 'setArticleStatus', params: { status: 'retrying' } }]);
+    expect(s.context.delivery?.attempts).toBe(2);
+
+    [s, actions] = transition(replyApprovalMachine, s, EVENTS.GAVE_UP);
+    expect(s.value).toBe('failed');
+    expect(effects(actions)).toEqual([
+      { type: 'setArticleStatus', params: { status: 'failed' } },
+      { type: 'notifyAuthorSendFailed', params: { code: 'SMTP_HOST_NOT_FOUND', final: true } },
+    ]);
+    expect(s.can(EVENTS.CANCEL)).toBe(false);
+    expect(replyRefusal('failed', s.context, EVENTS.CANCEL)).toMatch(/outbox/);
+
+    [s, actions] = transition(replyApprovalMachine, s, EVENTS.RETRY);
+    expect(s.value).toBe('approved');
+    expect(s.context.delivery).toBeNull();
+    expect(effects(actions)).toEqual([{ type: 'requeueDelivery', params: {} }, { type: 'setArticleStatus', params: { status: 'queued' } }]);
+
+    [s, actions] = transition(replyApprovalMachine, s, { type: 'SENT', captured: true });
+    expect(s.value).toBe('sent');
+    expect(s.context.captured).toBe(true);
+    expect(effects(actions)).toEqual([{ type: 'setArticleStatus', params: { status: 'captured' } }]);
+    expect(effects(transition(replyApprovalMachine, queued, EVENTS.SENT)[1])).toEqual([{ type: 'setArticleStatus', params: { status: 'sent' } }]);
+  });
+
+  it('takes a queued reply out of the outbox on CANCEL, through an effect', () => {
+    const [s, actions] = transition(replyApprovalMachine, at('approved'), EVENTS.CANCEL);
+    expect(s.value).toBe('cancelled');
+    expect(effects(actions)).toEqual([{ type: 'cancelDelivery', params: {} }, { type: 'setArticleStatus', params: { status: 'cancelled' } }]);
   });
 });

@@ -15,6 +15,20 @@ export interface ReplyApprovalContext {
   approvals: { step: number; userId: number }[];
   rejectReason: string | null;
   rejectedBy: number | null;
+  /** Where delivery stands once approved: the last failed attempt (null before one, and once sent). */
+  delivery?: DeliveryProblem | null;
+  /** Sent means kept locally by the embedded default (no SMTP account): nobody received it. */
+  captured?: boolean;
+}
+
+/** A failed delivery attempt as the channel reported it: a stable code the console translates. */
+export interface DeliveryProblem {
+  code: string;
+  /** The channel's own words, for the log and the administrator; never shown instead of the code's text. */
+  detail: string | null;
+  attempts: number;
+  /** When the channel tries again (ISO 8601); null when it has given up (送信失敗). */
+  retryAt: string | null;
 }
 
 /** Who is acting, as far as the machine's guards need to know. */
@@ -33,17 +47,26 @@ export type ReplyApprovalEvent =
   | { type: 'EDIT'; actorId: number }
   | { type: 'RESUBMIT'; actorId: number; steps: ApprovalStep[] }
   | { type: 'WITHDRAW'; actorId: number }
-  | { type: 'SENT' }
-  | { type: 'CANCEL' };
+  | { type: 'SENT'; captured?: boolean }
+  | ({ type: 'SEND_FAILED' } & DeliveryProblem)
+  | { type: 'RETRY' }
+  | { type: 'CANCEL'; reason?: string };
 
-export type ReplyApprovalState = 'draft' | 'awaiting_approval' | 'approved' | 'rejected' | 'sent' | 'cancelled';
+export type ReplyApprovalState = 'draft' | 'awaiting_approval' | 'approved' | 'rejected' | 'sent' | 'failed' | 'cancelled';
+
+/** What the outbound article of a reply shows; set only by the machine's `setArticleStatus` action. */
+export type OutboundArticleStatus = 'scheduled' | 'queued' | 'retrying' | 'sent' | 'captured' | 'failed' | 'cancelled';
 
 /** Effects the runner turns into rows after the transition (never executed by the machine). */
 export type ReplyApprovalAction =
   | { type: 'notifyApprovers'; params: { step: number } }
   | { type: 'enqueueReply'; params: Record<string, never> }
   | { type: 'notifyAuthorRejected'; params: { reason: string } }
-  | { type: 'notifyAuthorApproved'; params: Record<string, never> };
+  | { type: 'notifyAuthorApproved'; params: Record<string, never> }
+  | { type: 'setArticleStatus'; params: { status: OutboundArticleStatus } }
+  | { type: 'notifyAuthorSendFailed'; params: { code: string; final: boolean } }
+  | { type: 'cancelDelivery'; params: Record<string, never> }
+  | { type: 'requeueDelivery'; params: Record<string, never> };
 
 const isApprover = (c: ReplyApprovalContext, e: Approver & { step?: number }): boolean => {
   if (!e.hasApproveRight) return false; // a place in the policy is not the right itself
@@ -56,10 +79,13 @@ const isApprover = (c: ReplyApprovalContext, e: Approver & { step?: number }): b
 };
 
 /**
- * An outgoing reply: draft → awaiting approval step k of n → approved (queued for sending) → sent.
+ * An outgoing reply: draft → awaiting approval step k of n → approved (in the outbox) → sent.
  * A rejection at any step sends it back to the author with a reason; editing and resubmitting
- * starts again at step 1 under the policy of that moment. Effect-free: the runner turns the
- * named actions into outbox and notification rows.
+ * starts again at step 1 under the policy of that moment. Delivery is part of the same life:
+ * the channel reports SENT or SEND_FAILED (with a retry time, or none when it gives up: failed,
+ * from where RETRY puts it back in the outbox); CANCEL is the undo. Effect-free: the runner hands
+ * the named actions to the effect handlers registered for this machine (outbox, article status,
+ * notifications), in the same transaction.
  */
 export const replyApprovalMachine = setup({
   types: {
@@ -73,12 +99,23 @@ export const replyApprovalMachine = setup({
     isApprover: ({ context, event }) => (event.type === 'APPROVE' || event.type === 'REJECT') && isApprover(context, event),
     isLastStep: ({ context }) => context.step >= context.steps.length,
     hasReason: ({ event }) => event.type === 'REJECT' && event.reason.trim().length > 0,
+    willRetry: ({ event }) => event.type === 'SEND_FAILED' && event.retryAt !== null,
+    firstFailure: ({ context }) => !context.delivery,
   },
   actions: {
     notifyApprovers: (_, _params: { step: number }) => {},
     enqueueReply: () => {},
     notifyAuthorRejected: (_, _params: { reason: string }) => {},
     notifyAuthorApproved: () => {},
+    setArticleStatus: (_, _params: { status: OutboundArticleStatus }) => {},
+    notifyAuthorSendFailed: (_, _params: { code: string; final: boolean }) => {},
+    cancelDelivery: () => {},
+    requeueDelivery: () => {},
+    recordDeliveryProblem: assign(({ event }) =>
+      event.type === 'SEND_FAILED' ? { delivery: { code: event.code, detail: event.detail, attempts: event.attempts, retryAt: event.retryAt } } : {},
+    ),
+    recordSent: assign(({ event }) => ({ delivery: null, captured: event.type === 'SENT' && !!event.captured })),
+    clearDeliveryProblem: assign({ delivery: null }),
     startApproval: assign(({ event }) => ({
       steps: 'steps' in event ? event.steps : [],
       step: 1,
@@ -103,7 +140,7 @@ export const replyApprovalMachine = setup({
   },
 }).createMachine({
   id: 'replyApproval',
-  version: '1',
+  version: '2',
   initial: 'draft',
   context: ({ input }) => ({ authorId: input.authorId, steps: [], step: 0, approvals: [], rejectReason: null, rejectedBy: null }),
   states: {
@@ -160,8 +197,43 @@ export const replyApprovalMachine = setup({
     },
     approved: {
       on: {
-        SENT: { target: 'sent' },
-        CANCEL: { target: 'cancelled' },
+        SENT: {
+          target: 'sent',
+          actions: ['recordSent', { type: 'setArticleStatus', params: ({ event }) => ({ status: (event as { captured?: boolean }).captured ? 'captured' : 'sent' }) }],
+        },
+        SEND_FAILED: [
+          // 送信エラー: the channel tries again; the author hears of the first failure only.
+          {
+            guard: and(['willRetry', 'firstFailure']),
+            target: 'approved',
+            actions: [
+              'recordDeliveryProblem',
+              { type: 'setArticleStatus', params: { status: 'retrying' } },
+              { type: 'notifyAuthorSendFailed', params: ({ event }) => ({ code: (event as { code: string }).code, final: false }) },
+            ],
+          },
+          { guard: 'willRetry', target: 'approved', actions: ['recordDeliveryProblem', { type: 'setArticleStatus', params: { status: 'retrying' } }] },
+          // 送信失敗: given up; a person decides (再送 or not).
+          {
+            target: 'failed',
+            actions: [
+              'recordDeliveryProblem',
+              { type: 'setArticleStatus', params: { status: 'failed' } },
+              { type: 'notifyAuthorSendFailed', params: ({ event }) => ({ code: (event as { code: string }).code, final: true }) },
+            ],
+          },
+        ],
+        CANCEL: { target: 'cancelled', actions: ['cancelDelivery', { type: 'setArticleStatus', params: { status: 'cancelled' } }] },
+      },
+    },
+    failed: {
+      on: {
+        RETRY: { target: 'approved', actions: ['clearDeliveryProblem', 'requeueDelivery', { type: 'setArticleStatus', params: { status: 'queued' } }] },
+        // Found in the Sent folder after all (an interrupted send that did go out).
+        SENT: {
+          target: 'sent',
+          actions: ['recordSent', { type: 'setArticleStatus', params: ({ event }) => ({ status: (event as { captured?: boolean }).captured ? 'captured' : 'sent' }) }],
+        },
       },
     },
     sent: { type: 'final' },
@@ -194,7 +266,10 @@ export function replyRefusal(state: ReplyApprovalState, context: ReplyApprovalCo
       if (!isAuthor) return 'Only the author can withdraw this reply';
       return `This reply can no longer be withdrawn (it is ${state.replace('_', ' ')})`;
     case 'SENT':
+    case 'SEND_FAILED':
       return `This reply was not approved for sending (it is ${state.replace('_', ' ')})`;
+    case 'RETRY':
+      return `Only a reply whose sending failed can be sent again (it is ${state.replace('_', ' ')})`;
     case 'CANCEL':
       return `Only a reply waiting in the outbox can be cancelled (it is ${state.replace('_', ' ')})`;
   }

@@ -1,5 +1,5 @@
 import { Actor, Clock, Conflict, NotFound } from '@madoguchi/core';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { AnyStateMachine, EventObject, transition } from 'xstate';
 import { WorkflowTransition } from './workflow-transition.entity';
@@ -28,11 +28,24 @@ export interface WorkflowDefinition<Row extends MachineRow, Event extends EventO
   refusal(state: string, context: never, event: Event): string;
 }
 
-/** A named effect of a transition; the caller writes it as rows in the same transaction. */
+/** A named effect of a transition; its registered handler writes it as rows in the same transaction. */
 export interface WorkflowAction {
   type: string;
   params: Record<string, unknown>;
 }
+
+/** What an effect handler is given: the row after the transition, the action's params, who acted. */
+export interface EffectContext<Row> {
+  row: Row;
+  params: Record<string, unknown>;
+  actor: Actor;
+  event: EventObject;
+  from: string;
+  to: string;
+}
+
+/** Writes one named effect (outbox row, notification, article status) inside the transition's transaction. */
+export type EffectHandler<Row> = (m: EntityManager, effect: EffectContext<Row>) => Promise<void>;
 
 export interface Applied<Row> {
   applied: boolean;
@@ -46,13 +59,21 @@ export interface Applied<Row> {
  * The one entry point that changes a workflow state. Inside the caller's transaction: lock the
  * row, rebuild the snapshot from it, refuse what the state cannot take (409 with the reason),
  * compute the next state with XState's pure `transition()`, write the row (optimistic version
- * check on top of the lock) and an append-only transition row. The actions come back to the
- * caller to be written as outbox/notification rows in the same transaction; nothing is sent
- * before commit.
+ * check on top of the lock) and an append-only transition row, then run the effect handler
+ * registered for each of the transition's named actions — outbox, notification and article
+ * rows, in the same transaction, so no caller can forget one. Nothing is sent before commit.
  */
 @Injectable()
 export class WorkflowRunner {
+  private readonly logger = new Logger('Workflow');
+  private readonly handlers = new Map<string, Record<string, EffectHandler<never>>>();
+
   constructor(private readonly clock: Clock) {}
+
+  /** The handlers of a machine's named actions (one registration per machine, by its owner). */
+  registerEffects<Row extends MachineRow>(def: WorkflowDefinition<Row, never>, handlers: Record<string, EffectHandler<Row>>): void {
+    this.handlers.set(def.name, handlers as Record<string, EffectHandler<never>>);
+  }
 
   async apply<Row extends MachineRow, Event extends EventObject>(
     m: EntityManager,
@@ -60,13 +81,20 @@ export class WorkflowRunner {
     id: number,
     event: Event,
     actor: Actor,
-    opts: { reason?: string | null; ifPossible?: boolean } = {},
+    /**
+     * `ifPossible`: why it is right to skip the event when the state cannot take it (e.g. the
+     * ticket follows a reply only where its state allows); the skip is logged with the refusal.
+     */
+    opts: { reason?: string | null; ifPossible?: string } = {},
   ): Promise<Applied<Row>> {
     const row = await this.lock(m, def, id);
     const context = row.stateContext ? (JSON.parse(row.stateContext) as object) : def.initialContext(row);
     const snapshot = def.machine.resolveState({ value: row.state, context });
     if (!snapshot.can(event)) {
-      if (opts.ifPossible) return { applied: false, row, from: row.state, to: row.state, actions: [] };
+      if (opts.ifPossible) {
+        this.logger.log(`${def.name} ${id}: ${event.type} skipped in ${row.state}: ${def.refusal(row.state, context as never, event)} (${opts.ifPossible})`);
+        return { applied: false, row, from: row.state, to: row.state, actions: [] };
+      }
       throw new Conflict('TRANSITION_NOT_ALLOWED', def.refusal(row.state, context as never, event), { state: row.state, event: event.type });
     }
     const [next, actions] = transition(def.machine, snapshot, event);
@@ -99,15 +127,18 @@ export class WorkflowRunner {
       reason: opts.reason ?? null,
       createdAt: now,
     });
-    return {
-      applied: true,
-      row: Object.assign(row, patch),
-      from,
-      to,
-      actions: actions
-        .filter((a) => !a.type.startsWith('xstate.'))
-        .map((a) => ({ type: a.type, params: (a.params ?? {}) as Record<string, unknown> })),
-    };
+    const named = actions
+      .filter((a) => !a.type.startsWith('xstate.'))
+      .map((a) => ({ type: a.type, params: (a.params ?? {}) as Record<string, unknown> }));
+    Object.assign(row, patch);
+    const handlers = this.handlers.get(def.name) ?? {};
+    for (const action of named) {
+      const handler = handlers[action.type] as EffectHandler<Row> | undefined;
+      // A transition whose effect nobody writes would be lost silently: refuse it (rolls back).
+      if (!handler) throw new Error(`No effect handler for ${def.name}.${action.type}: register it with WorkflowRunner.registerEffects`);
+      await handler(m, { row, params: action.params, actor, event, from, to });
+    }
+    return { applied: true, row, from, to, actions: named };
   }
 
   /** The row, locked for the rest of the transaction (MySQL row lock; SQLite writes are serialised). */

@@ -47,6 +47,10 @@ export class OutboxEntry {
   @Column({ type: 'text', nullable: true })
   lastError: string | null;
 
+  /** The channel's stable code for the last failure (`SMTP_HOST_NOT_FOUND`, …): what the console shows, translated. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  lastErrorCode: string | null;
+
   @Column({ type: 'varchar', length: 100, nullable: true })
   lockOwner: string | null;
 

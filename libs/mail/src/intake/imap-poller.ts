@@ -1,10 +1,10 @@
 import { Clock } from '@madoguchi/core';
-import { MailboxConnection, MailboxesService } from '@madoguchi/mailboxes';
+import { MailboxConnection, MailboxesService, SecretUnreadable } from '@madoguchi/mailboxes';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ImapFlow } from 'imapflow';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { readableConnectionError } from './imap-errors';
+import { connectionErrorCode, IntakeErrorCode, readableConnectionError } from './imap-errors';
 import { IntakeStateService, LEASE_MS, RENEW_MS } from './intake-state.service';
 import { IntakeService } from './intake.service';
 import { MailboxCursor, RawMessage } from './raw-message.entity';
@@ -22,6 +22,7 @@ export interface PollOutcome {
   status: 'done' | 'leased-elsewhere' | 'lease-lost' | 'not-configured' | 'failed';
   fetched: number;
   error?: string;
+  errorCode?: IntakeErrorCode;
 }
 
 /** Opens an IMAP client that never crashes the process on a socket error. */
@@ -85,9 +86,21 @@ export class ImapPoller {
   ) {}
 
   async poll(mailboxId: number): Promise<PollOutcome> {
-    const conn = await this.mailboxes.connection(mailboxId);
+    // An SMTP password that does not decrypt is the sender's problem, not intake's.
+    const conn = await this.mailboxes.connection(mailboxId, { unreadableSecrets: 'mark' });
     if (!conn?.imap) return { status: 'not-configured', fetched: 0 };
     if (!(await this.state.acquire(mailboxId))) return { status: 'leased-elsewhere', fetched: 0 };
+    if (conn.imap.passwordUnreadable) {
+      // A failed poll like any other (shown, backed off), not a mailbox silently left out.
+      try {
+        const failure = { code: 'SECRET_UNREADABLE' as const, message: new SecretUnreadable('imap').message };
+        await this.state.recordFailure(mailboxId, conn.pollIntervalSec, failure);
+        this.logger.warn(`mailbox ${mailboxId}: ${failure.message}`);
+        return { status: 'failed', fetched: 0, error: failure.message, errorCode: failure.code };
+      } finally {
+        await this.state.release(mailboxId);
+      }
+    }
     const lease = this.heartbeat(mailboxId);
     let fetched = 0;
     const client = imapClient(conn.imap);
@@ -108,9 +121,10 @@ export class ImapPoller {
         return { status: 'lease-lost', fetched };
       }
       const error = readableConnectionError(e, conn.imap.host, conn.imap.port);
-      await this.state.recordFailure(mailboxId, conn.pollIntervalSec, error);
+      const errorCode = connectionErrorCode(e);
+      await this.state.recordFailure(mailboxId, conn.pollIntervalSec, { code: errorCode, message: error });
       this.logger.warn(`mailbox ${mailboxId}: ${error}`);
-      return { status: 'failed', fetched, error };
+      return { status: 'failed', fetched, error, errorCode };
     } finally {
       lease.end();
       await client.logout().catch(() => client.close());

@@ -27,8 +27,13 @@ export class MailIntakeState {
   @Column({ type: 'datetime', precision: 3, nullable: true })
   lastFetchAt: Date | null;
 
+  /** The English sentence, for logs and scripts; the console words `lastErrorCode` instead. */
   @Column({ type: 'text', nullable: true })
   lastError: string | null;
+
+  /** A stable code for the last failure (IMAP_AUTH_FAILED, SECRET_UNREADABLE, …; see imap-errors.ts). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  lastErrorCode: string | null;
 
   @Column({ type: 'datetime', precision: 3, nullable: true })
   lastErrorAt: Date | null;

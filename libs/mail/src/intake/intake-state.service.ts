@@ -3,6 +3,7 @@ import { MailboxesService } from '@madoguchi/mailboxes';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { IntakeErrorCode } from './imap-errors';
 import { MailIntakeState } from './intake-state.entity';
 
 /**
@@ -19,7 +20,7 @@ const MAX_BACKOFF_MS = 60 * 60_000;
 export type IntakeStatus = Pick<
   MailIntakeState,
   'lastFetchAt' | 'nextPollAt' | 'lastError' | 'lastErrorAt' | 'consecutiveFailures'
->;
+> & { lastErrorCode: IntakeErrorCode | null };
 
 @Injectable()
 export class IntakeStateService implements OnModuleInit {
@@ -51,6 +52,8 @@ export class IntakeStateService implements OnModuleInit {
       lastFetchAt: row?.lastFetchAt ?? null,
       nextPollAt: row?.nextPollAt ?? null,
       lastError: row?.lastError ?? null,
+      // A failure recorded before codes were kept has none: the console shows the generic text.
+      lastErrorCode: (row?.lastErrorCode as IntakeErrorCode | null | undefined) ?? (row?.lastError ? 'IMAP_FAILED' : null),
       lastErrorAt: row?.lastErrorAt ?? null,
       consecutiveFailures: row?.consecutiveFailures ?? 0,
     };
@@ -100,6 +103,7 @@ export class IntakeStateService implements OnModuleInit {
         {
           lastFetchAt: now,
           lastError: null,
+          lastErrorCode: null,
           lastErrorAt: null,
           consecutiveFailures: 0,
           nextPollAt: new Date(now.getTime() + pollIntervalSec * 1000),
@@ -107,8 +111,8 @@ export class IntakeStateService implements OnModuleInit {
       );
   }
 
-  /** Records a readable error and backs off: the interval doubled per consecutive failure, at most an hour. */
-  async recordFailure(mailboxId: number, pollIntervalSec: number, error: string): Promise<void> {
+  /** Records the error (code and sentence) and backs off: the interval doubled per consecutive failure, at most an hour. */
+  async recordFailure(mailboxId: number, pollIntervalSec: number, error: { code: IntakeErrorCode; message: string }): Promise<void> {
     await this.ensureRow(mailboxId);
     const row = await this.dataSource.getRepository(MailIntakeState).findOneBy({ mailboxId });
     const failures = (row?.consecutiveFailures ?? 0) + 1;
@@ -119,7 +123,8 @@ export class IntakeStateService implements OnModuleInit {
       .update(
         { mailboxId },
         {
-          lastError: error,
+          lastError: error.message,
+          lastErrorCode: error.code,
           lastErrorAt: now,
           consecutiveFailures: failures,
           nextPollAt: new Date(now.getTime() + delay),

@@ -119,9 +119,12 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
       }
     }
     for (const box of boxes) {
-      const conn = await this.mailboxes.connection(box.id);
-      if (!conn?.imap || (states.get(box.id)?.consecutiveFailures ?? 0) > 0) continue;
+      if ((states.get(box.id)?.consecutiveFailures ?? 0) > 0) continue;
       if ((this.idleRetry.get(box.id)?.at ?? 0) > Date.now()) continue;
+      // Marked, not thrown: one mailbox with a password that does not decrypt (its poll records
+      // the failure) must not stop the loop before the mailboxes after it.
+      const conn = await this.mailboxes.connection(box.id, { unreadableSecrets: 'mark' });
+      if (!conn?.imap || conn.imap.passwordUnreadable) continue;
       const key = JSON.stringify(conn.imap);
       const current = this.idle.get(box.id);
       if (current && current.settingsKey === key && !current.stopped) continue;

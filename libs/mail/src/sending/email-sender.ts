@@ -8,6 +8,7 @@ import { createTransport, Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { DataSource } from 'typeorm';
 import { CapturedMail } from './captured-mail.entity';
+import { NoSmtpAccountError, PermanentSendError } from './send-errors';
 
 export interface SendReceipt {
   messageId: string;
@@ -19,8 +20,7 @@ export interface SendReceipt {
   captured?: boolean;
 }
 
-/** SMTP failures that will not get better by waiting (5xx); everything else is retried. */
-export class PermanentSendError extends Error {}
+export { PermanentSendError } from './send-errors';
 
 /**
  * ISO-2022-JP as Japanese mail software writes it (CP50220): NEC and IBM extensions such as
@@ -182,7 +182,7 @@ export class EmailSender {
   /** `outboxId`: the outbox row being sent, under which a captured message is kept (once). */
   async send(conn: MailboxConnection, payload: EmailPayload, messageId: string, outboxId?: number): Promise<SendReceipt> {
     if (!conn.smtp) {
-      if (!this.config.mail.capture) throw new PermanentSendError('The mailbox has no SMTP account');
+      if (!this.config.mail.capture) throw new NoSmtpAccountError();
       return this.capture(conn, payload, messageId, outboxId);
     }
     const raw = await this.build(payload, messageId);
@@ -195,8 +195,9 @@ export class EmailSender {
       const rejected = ((info.rejected ?? []) as (string | { address: string })[]).map((r) => (typeof r === 'string' ? r : r.address));
       return { messageId, response: String(info.response ?? ''), raw, rejected, captured: false };
     } catch (e) {
-      const err = e as { responseCode?: number; message?: string };
-      if (err.responseCode && err.responseCode >= 500) throw new PermanentSendError(err.message ?? 'rejected');
+      const err = e as { responseCode?: number; message?: string; command?: string; code?: string };
+      // Keeps what the classification reads (code, command, responseCode).
+      if (err.responseCode && err.responseCode >= 500) throw Object.assign(new PermanentSendError(err.message ?? 'rejected'), { responseCode: err.responseCode, command: err.command, code: err.code });
       throw e;
     }
   }

@@ -1,22 +1,29 @@
-import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock, OutboxEntry, SYSTEM_ACTOR } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock, DELIVERY_OUTCOMES, DeliveryOutcomes, OutboxEntry } from '@madoguchi/core';
 import { MailboxConnection, MailboxesService } from '@madoguchi/mailboxes';
-import { Article, EmailPayload, RepliesService, TicketEvents } from '@madoguchi/tickets';
+import { EmailPayload, TicketEvents } from '@madoguchi/tickets';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ImapFlow } from 'imapflow';
 import { DataSource, LessThan, LessThanOrEqual } from 'typeorm';
 import { withImap } from '../intake/imap-poller';
 import { readableConnectionError } from '../intake/imap-errors';
-import { EmailSender, PermanentSendError, SendReceipt } from './email-sender';
+import { EmailSender, SendReceipt } from './email-sender';
+import { classifySendError, MailboxGoneError, SendErrorClass } from './send-errors';
 
 /** Longer than the slowest SMTP conversation allowed by the sender's timeouts. */
 const SEND_LOCK_MS = 10 * 60_000;
 const RECHECK_MS = 5 * 60_000;
 const INTERRUPTED = 'Sending was interrupted; it could not be confirmed whether the message went out. Check with the recipient before sending again.';
+/** Attempts for what the other side may get over (busy, unreachable): 30 s, 1, 2, 4 … minutes apart. */
 const MAX_ATTEMPTS = 8;
+/** Attempts for a wrong setting (host not found, sign-in refused, TLS): a short budget, then 送信失敗. */
+const SETTING_ATTEMPTS = 3;
 /** A Sent copy that could not be appended is tried again after 1, 2, 4 … minutes (at most an hour), ten times. */
 const SENT_COPY_ATTEMPTS = 10;
 const SENT_COPY_BACKOFF_MS = 60_000;
+
+/** Our claim on a row ran out and another instance has it now. */
+class LeaseLost extends Error {}
 
 /** Whether an IMAP folder holds a message with this Message-ID (the Sent folder, after a crash or a failed append). */
 async function inFolder(client: ImapFlow, folder: string, messageId: string): Promise<boolean> {
@@ -47,7 +54,7 @@ export class OutboxDispatcher {
     private readonly sender: EmailSender,
     private readonly events: TicketEvents,
     private readonly clock: Clock,
-    private readonly replies: RepliesService,
+    @Inject(DELIVERY_OUTCOMES) private readonly outcomes: DeliveryOutcomes,
     @Inject(BLOB_STORAGE) private readonly blobs: BlobStorage,
   ) {}
 
@@ -87,27 +94,11 @@ export class OutboxDispatcher {
     const mine = { id, state: 'sending' as const, lockOwner: this.config.instanceId };
     let receipt: SendReceipt;
     try {
-      if (!conn) throw new PermanentSendError('The mailbox no longer exists');
+      if (!conn) throw new MailboxGoneError();
       receipt = await this.sender.send(conn, payload, row.messageId, row.id);
     } catch (e) {
-      const error = conn?.smtp ? readableConnectionError(e, conn.smtp.host, conn.smtp.port) : (e as Error).message;
-      const now = this.clock.now();
-      // Lost after the message text went out: the server may have taken it. Not resent blindly.
-      const ambiguous = (e as { command?: string; responseCode?: number }).command === 'DATA' && !(e as { responseCode?: number }).responseCode;
-      const permanent = e instanceof PermanentSendError || ambiguous || row.attempts >= MAX_ATTEMPTS;
-      if (permanent) {
-        await this.dataSource.transaction(async (m) => {
-          const reason = ambiguous ? `${INTERRUPTED} (${error})` : error;
-          const res = await m.update(OutboxEntry, mine, { state: 'failed', lastError: reason, lockOwner: null, lockedUntil: null, updatedAt: now });
-          if (res.affected && row.articleId) await m.update(Article, { id: row.articleId }, { status: 'failed' });
-        });
-      } else {
-        // Exponential backoff: 30 s, 1, 2, 4 … minutes.
-        const delay = 30_000 * 2 ** (row.attempts - 1);
-        await repo.update(mine, { state: 'pending', lastError: error, dueAt: new Date(now.getTime() + delay), lockOwner: null, lockedUntil: null, updatedAt: now });
-      }
-      this.logger.warn(`outbox ${id}: ${permanent ? 'failed' : 'will retry'}: ${error}`);
-      if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);
+      const detail = conn?.smtp ? readableConnectionError(e, conn.smtp.host, conn.smtp.port) : (e as Error).message;
+      await this.reportFailure(row, classifySendError(e), detail);
       return false;
     }
     // Sent. Whatever goes wrong from here must not put the row back in the queue: if marking it
@@ -123,15 +114,42 @@ export class OutboxDispatcher {
     return true;
   }
 
-  /** `captured`: kept locally by the embedded default instead of sent; the article says so (ローカルに保存（未送信）), never 送信済. */
+  /**
+   * A failed attempt: the row back in the queue with its backoff, or failed for good; the
+   * owner of the message hears of it in the same transaction (送信エラー / 送信失敗 on the reply).
+   */
+  private async reportFailure(row: OutboxEntry, kind: SendErrorClass, detail: string): Promise<void> {
+    const now = this.clock.now();
+    const attempts = row.attempts;
+    const final = kind.giveUp === 'now' || (kind.giveUp === 'soon' && attempts >= SETTING_ATTEMPTS) || attempts >= MAX_ATTEMPTS;
+    const lastError = kind.code === 'SMTP_INTERRUPTED' ? `${INTERRUPTED} (${detail})` : detail;
+    // Exponential backoff: 30 s, 1, 2, 4 … minutes.
+    const retryAt = final ? null : new Date(now.getTime() + 30_000 * 2 ** (attempts - 1));
+    await this.dataSource.transaction(async (m) => {
+      // The owner first (it locks the ticket: the order intake locks in), then the outbox row.
+      await this.outcomes.failed(m, row, { code: kind.code, detail: lastError, attempts, retryAt });
+      const res = await m.update(
+        OutboxEntry,
+        { id: row.id, state: 'sending', lockOwner: this.config.instanceId },
+        { state: final ? 'failed' : 'pending', lastError, lastErrorCode: kind.code, ...(retryAt ? { dueAt: retryAt } : {}), lockOwner: null, lockedUntil: null, updatedAt: now },
+      );
+      // Another instance took the row over (our lock ran out): its outcome counts, not ours.
+      if (!res.affected) throw new LeaseLost();
+    }).catch((e: unknown) => {
+      if (!(e instanceof LeaseLost)) throw e;
+    });
+    this.logger.warn(`outbox ${row.id}: ${final ? 'failed' : 'will retry'} (${kind.code}, attempt ${attempts}): ${detail}`);
+    if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);
+  }
+
+  /** `captured`: kept locally by the embedded default instead of sent; the reply says so (ローカルに保存（未送信）), never 送信済. */
   private async markSent(row: OutboxEntry, note: string | null = null, captured = false): Promise<void> {
     const now = this.clock.now();
     await this.dataSource.transaction(async (m) => {
-      // Ticket first, then outbox and article: the order intake locks them in, so the two never deadlock.
-      // The reply machine takes SENT and the ticket REPLY_SENT (handled, unless the customer wrote since).
-      await this.replies.onSent(m, row, SYSTEM_ACTOR);
+      // The owner first (the reply machine takes SENT, the ticket REPLY_SENT; it locks the ticket
+      // first, the order intake locks in, so the two never deadlock), then the outbox row.
+      await this.outcomes.sent(m, row, { captured });
       await m.update(OutboxEntry, { id: row.id }, { state: 'sent', sentAt: now, lastError: note, lockOwner: null, lockedUntil: null, updatedAt: now });
-      if (row.articleId) await m.update(Article, { id: row.articleId }, { status: captured ? 'captured' : 'sent' });
     });
     if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);
   }
@@ -157,10 +175,16 @@ export class OutboxDispatcher {
         await this.markSent(row);
       } else {
         const now = this.clock.now();
-        await this.dataSource.transaction(async (m) => {
-          await m.update(OutboxEntry, { id: row.id, state: 'sending' }, { state: 'failed', lastError: INTERRUPTED, lockOwner: null, lockedUntil: null, updatedAt: now });
-          if (row.articleId) await m.update(Article, { id: row.articleId }, { status: 'failed' });
-        });
+        await this.dataSource
+          .transaction(async (m) => {
+            await this.outcomes.failed(m, row, { code: 'SMTP_INTERRUPTED', detail: INTERRUPTED, attempts: row.attempts, retryAt: null });
+            const res = await m.update(OutboxEntry, { id: row.id, state: 'sending' }, { state: 'failed', lastError: INTERRUPTED, lastErrorCode: 'SMTP_INTERRUPTED', lockOwner: null, lockedUntil: null, updatedAt: now });
+            // Another instance recovered it first.
+            if (!res.affected) throw new LeaseLost();
+          })
+          .catch((e: unknown) => {
+            if (!(e instanceof LeaseLost)) throw e;
+          });
         if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);
       }
     }

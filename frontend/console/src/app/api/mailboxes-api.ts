@@ -67,11 +67,33 @@ export interface MailboxInput {
   smtp?: SmtpSettingsInput | null;
 }
 
+/** Why the last poll failed: a stable code the console words (see intake-labels.ts). */
+export type IntakeErrorCode =
+  | 'IMAP_HOST_NOT_FOUND'
+  | 'IMAP_AUTH_FAILED'
+  | 'IMAP_CONNECTION_REFUSED'
+  | 'IMAP_TIMEOUT'
+  | 'IMAP_TLS_MISMATCH'
+  | 'IMAP_CERTIFICATE_UNTRUSTED'
+  | 'IMAP_CONNECTION_LOST'
+  | 'IMAP_FOLDER_MISSING'
+  | 'SECRET_UNREADABLE'
+  | 'IMAP_FAILED';
+
+/** failing: the last polls failed (consecutiveFailures > 0) and intake keeps retrying. */
+export type IntakeState = 'receiving' | 'failing' | 'paused' | 'not_configured';
+
 /** Intake status of one mailbox. */
 export interface MailboxStatus {
+  state: IntakeState;
+  /** The IMAP server polled, for the error's wording; null without IMAP settings. */
+  endpoint: { host: string; port: number } | null;
   lastFetchAt: string | null;
+  /** When the next try is due (after a failure: later each time, at most an hour). */
   nextPollAt: string | null;
+  /** The server's English sentence, for scripts; the console shows `lastErrorCode` in words. */
   lastError: string | null;
+  lastErrorCode: IntakeErrorCode | null;
   lastErrorAt: string | null;
   consecutiveFailures: number;
   /** An IMAP IDLE connection is open, so new mail arrives within about a second. */
@@ -79,10 +101,35 @@ export interface MailboxStatus {
   counts: { fetched: number; quarantined: number; oversized: number };
 }
 
+export type ConnectionVerdict =
+  | 'connected'
+  | 'auth_failed'
+  | 'folder_missing'
+  | 'refused'
+  | 'timed_out'
+  | 'host_not_found'
+  | 'tls_mismatch'
+  | 'closed'
+  | 'unavailable'
+  | 'not_imap'
+  | 'not_smtp'
+  | 'secret_unreadable'
+  | 'failed';
+
 export interface ConnectionCheck {
   ok: boolean;
-  /** A sentence a person can read, when `ok` is false. */
+  /** What the test found; the console words it (the server's English `error` is for scripts). */
+  verdict: ConnectionVerdict;
   error?: string;
+}
+
+/**
+ * Settings to try before saving. For a saved mailbox a section left out is the stored one, `null`
+ * is not tested, and a blank password is the stored one while host and user stay the same.
+ */
+export interface ConnectionTestInput {
+  imap?: ImapSettingsInput | null;
+  smtp?: SmtpSettingsInput | null;
 }
 
 /** `null` for a protocol that is not configured. */
@@ -132,9 +179,14 @@ export class MailboxesApi {
     return this.http.get<MailboxStatus>(`/api/mailboxes/${id}/status`);
   }
 
-  /** Tries the saved IMAP and SMTP settings. */
-  testConnection(id: number): Observable<ConnectionTestResult> {
-    return this.http.post<ConnectionTestResult>(`/api/mailboxes/${id}/test`, {});
+  /** Tries the saved IMAP and SMTP settings, or the changes given (nothing is saved). */
+  testConnection(id: number, changes: ConnectionTestInput = {}): Observable<ConnectionTestResult> {
+    return this.http.post<ConnectionTestResult>(`/api/mailboxes/${id}/test`, changes);
+  }
+
+  /** Tries the settings of a mailbox not created yet. */
+  testUnsaved(settings: ConnectionTestInput): Observable<ConnectionTestResult> {
+    return this.http.post<ConnectionTestResult>('/api/mailboxes/test', settings);
   }
 
   quarantine(id: number): Observable<QuarantinedMessage[]> {

@@ -7,6 +7,7 @@ export const REPLY_STATUSES = [
   'awaiting_approval',
   'rejected',
   'queued',
+  'retrying',
   'sent',
   'captured',
   'failed',
@@ -53,7 +54,10 @@ export interface Reply {
   sendAt: string | null;
   undoUntil: string | null;
   articleId: number | null;
+  /** The server's words for the last failure (for administrators; the console shows `delivery.code`'s text). */
   error: string | null;
+  /** The last failed delivery attempt: 送信エラー while `retryAt` is set, 送信失敗 once it is null. */
+  delivery: { code: string; attempts: number; retryAt: string | null } | null;
   /** The caller may approve the current step now. */
   canApprove: boolean;
   /** The caller is the author and the reply is a draft or rejected. */

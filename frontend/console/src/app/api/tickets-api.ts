@@ -29,7 +29,7 @@ export interface TicketSummary {
 }
 
 export type ArticleKind = 'email' | 'note' | 'bounce' | 'form' | 'mypage' | 'sms' | 'call' | 'history';
-export type ArticleStatus = 'queued' | 'scheduled' | 'sent' | 'captured' | 'failed' | 'cancelled';
+export type ArticleStatus = 'queued' | 'scheduled' | 'retrying' | 'sent' | 'captured' | 'failed' | 'cancelled';
 
 export interface Attachment {
   id: number;
@@ -71,8 +71,12 @@ export interface Article {
   status: ArticleStatus | string | null;
   /** Inbound email: normal, auto_reply, bounce, abuse_report, loop. */
   classification: string | null;
-  /** Why sending failed. */
+  /** Why sending failed, in the server's words (for administrators; the console shows `errorCode`'s text). */
   error?: string | null;
+  /** The delivery failure's code (SMTP_HOST_NOT_FOUND, …). */
+  errorCode?: string | null;
+  /** 送信エラー: when the next attempt is. */
+  retryAt?: string | null;
   /** A queued reply can be cancelled until then. */
   undoUntil?: string | null;
   attachments: Attachment[];

@@ -27,7 +27,7 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTabsModule } from '@angular/material/tabs';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { debounceTime, distinctUntilChanged, filter, map } from 'rxjs';
+import { catchError, debounceTime, distinctUntilChanged, filter, map, of } from 'rxjs';
 
 import { readApiError } from '../api/api-error';
 import { AutomationApi, type Folder, type InboxPlace } from '../api/automation-api';
@@ -38,9 +38,11 @@ import { WorkflowApi, type TicketCounts } from '../api/workflow-api';
 import { Notifier } from '../core/notifier';
 import { Session } from '../core/session';
 import { DateTimePipe } from '../i18n/date-time-pipe';
+import { I18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/ja';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { TICKET_STATE_LABELS } from '../ticket/ticket-labels';
+import { intakeErrorMessage } from '../settings/mailboxes/intake-labels';
 import { TicketStateChip } from '../ticket/ticket-state-chip';
 import { FolderTree } from './folder-tree';
 import { registerFolderIcons } from './folders';
@@ -57,6 +59,8 @@ import {
 
 /** Re-fetching once for a burst of changes (a batch of mail arriving) rather than once per ticket. */
 const LIVE_UPDATE_DEBOUNCE_MS = 300;
+/** How often the inbox asks whether intake still fails (or works again). */
+const INTAKE_REFRESH_MS = 60_000;
 
 /**
  * The shared inbox of one mailbox: its folders beside state tabs, search and the tickets, updated
@@ -102,6 +106,7 @@ export class TicketList {
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly automationApi = inject(AutomationApi);
   private readonly session = inject(Session);
+  private readonly i18n = inject(I18n);
 
   /** The `:mailboxId` route param; absent on `/inbox`, which goes to the last mailbox used. */
   readonly mailboxId = input<string>();
@@ -192,6 +197,27 @@ export class TicketList {
     source: () => (this.spam.hasValue() ? this.spam.value() : undefined),
     computation: (count, previous) => count ?? previous?.value ?? null,
   });
+  /** Intake of the mailbox shown: the warning bar while its polls fail (a failed call shows none). */
+  private readonly intake = rxResource({
+    params: () => (this.unknownMailbox() ? undefined : this.selectedMailboxId()),
+    stream: ({ params: mailboxId }) => this.mailboxesApi.status(mailboxId).pipe(catchError(() => of(null))),
+  });
+  protected readonly intakeWarning = computed(() => {
+    const status = this.intake.hasValue() ? this.intake.value() : null;
+    const mailboxId = this.selectedMailboxId();
+    if (!status || status.state !== 'failing' || mailboxId === undefined) {
+      return null;
+    }
+    const message = intakeErrorMessage(status);
+    return {
+      mailboxId,
+      name: this.mailboxList().find((m) => m.id === mailboxId)?.name ?? '',
+      error: message ? this.i18n.render(message) : '',
+      at: status.lastErrorAt,
+    };
+  });
+  /** Mailbox settings are an administrator's page. */
+  protected readonly canOpenSettings = computed(() => this.session.isAdmin());
   protected readonly canManage = computed(() => {
     const id = this.selectedMailboxId();
     return id !== undefined && this.session.canOnMailbox(id, 'manage');
@@ -268,6 +294,14 @@ export class TicketList {
         takeUntilDestroyed(),
       )
       .subscribe((q) => this.searchFor(q, true));
+
+    effect((onCleanup) => {
+      if (this.selectedMailboxId() === undefined) {
+        return;
+      }
+      const timer = setInterval(() => this.intake.reload(), INTAKE_REFRESH_MS);
+      onCleanup(() => clearInterval(timer));
+    });
 
     // Live updates: a changed ticket of this mailbox may enter, leave or move within the page.
     inject(EventsApi)
@@ -361,6 +395,7 @@ export class TicketList {
       this.counts.reload();
       this.folders.reload();
       this.spam.reload();
+      this.intake.reload();
     }
   }
 

@@ -22,6 +22,7 @@ const KIND_LABELS: Record<string, MessageKey> = {
   approval_requested: 'notifications.kind.approval_requested',
   reply_rejected: 'notifications.kind.reply_rejected',
   reply_approved: 'notifications.kind.reply_approved',
+  reply_send_failed: 'notifications.kind.reply_send_failed',
 };
 
 /** The bell in the toolbar: unread count, the list, each linking to its ticket. */

@@ -8,6 +8,7 @@ import type { WorkflowArticle } from '../api/workflow-api';
 import { DateTimePipe } from '../i18n/date-time-pipe';
 import { FileSizePipe } from '../i18n/file-size-pipe';
 import { ForwardedMessages } from './forwarded-message';
+import { deliveryErrorKey } from './delivery-error';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import {
   articleKindLabel,
@@ -58,6 +59,8 @@ export class ArticleCard {
       ? { kind: article.historyKind ?? null, label: historyKindLabel(article.historyKind) }
       : null;
   });
+  /** Why sending failed, by the server's code: never the server's own sentence. */
+  protected readonly failureKey = computed(() => deliveryErrorKey(this.article().errorCode));
   protected readonly statusLabel = computed(() => {
     const status = this.article().status;
     return status ? articleStatusLabel(status) : null;

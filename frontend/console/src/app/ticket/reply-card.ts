@@ -14,6 +14,7 @@ import { FileSizePipe } from '../i18n/file-size-pipe';
 import type { MessageKey } from '../i18n/ja';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { ReplyEditForm } from './reply-edit-form';
+import { deliveryErrorKey } from './delivery-error';
 import { ReplyStatusChip } from './reply-status-chip';
 
 /**
@@ -61,6 +62,8 @@ export class ReplyCard {
   );
   protected readonly canResubmit = computed(() => this.reply().canEdit && this.reply().status === 'rejected');
   /** Scheduled for later: it can be called off until then. */
+  /** Why sending failed, by the server's code (never the server's sentence). */
+  protected readonly deliveryKey = computed(() => deliveryErrorKey(this.reply().delivery?.code));
   protected readonly canCancel = computed(
     () => this.reply().status === 'queued' && this.reply().sendAt !== null,
   );

@@ -30,6 +30,7 @@ import { replyStatusLabel } from './workflow-labels';
       color: var(--mat-sys-on-tertiary-container);
     }
     :host(.rejected),
+    :host(.retrying),
     :host(.failed) {
       background: var(--mat-sys-error-container);
       color: var(--mat-sys-on-error-container);

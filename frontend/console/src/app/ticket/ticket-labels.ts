@@ -22,6 +22,7 @@ export const ARTICLE_KIND_LABELS: Record<ArticleKind, MessageKey> = {
 const ARTICLE_STATUS_LABELS: Record<ArticleStatus, MessageKey> = {
   queued: 'article.status.queued',
   scheduled: 'article.status.scheduled',
+  retrying: 'article.status.retrying',
   sent: 'article.status.sent',
   captured: 'article.status.captured',
   failed: 'article.status.failed',

@@ -8,6 +8,7 @@ export const REPLY_STATUS_LABELS: Record<ReplyStatus, MessageKey> = {
   awaiting_approval: 'workflow.replyStatus.awaiting_approval',
   rejected: 'workflow.replyStatus.rejected',
   queued: 'workflow.replyStatus.queued',
+  retrying: 'workflow.replyStatus.retrying',
   sent: 'workflow.replyStatus.sent',
   captured: 'workflow.replyStatus.captured',
   failed: 'workflow.replyStatus.failed',

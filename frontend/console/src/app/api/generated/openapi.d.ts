@@ -640,6 +640,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/mailboxes/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['MailController_testUnsaved'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/notifications': {
     parameters: {
       query?: never;
@@ -1218,6 +1234,7 @@ export interface components {
     ApprovalPolicyDto: Record<string, never>;
     ApproveReplyDto: Record<string, never>;
     ChangePasswordDto: Record<string, never>;
+    ConnectionTestDto: Record<string, never>;
     CreateCustomerDto: Record<string, never>;
     CreateFolderDto: Record<string, never>;
     CreateFormDto: {
@@ -2525,7 +2542,32 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConnectionTestDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  MailController_testUnsaved: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConnectionTestDto'];
+      };
+    };
     responses: {
       200: {
         headers: {

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -8,12 +8,32 @@ import {
   MailboxesApi,
   type ConnectionCheck,
   type ConnectionTestResult,
-  type Mailbox,
+  type ImapSettingsInput,
+  type SmtpSettingsInput,
 } from '../../api/mailboxes-api';
 import { Notifier } from '../../core/notifier';
+import { I18n } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
+import { verdictMessage, type TestedEndpoint } from './intake-labels';
 
-/** 接続テスト: logs in to the saved IMAP and SMTP servers and says what went wrong, in words. */
+/** The form's connection settings as they stand, saved or not. */
+export interface ConnectionTestDraft {
+  /** null: the section is switched off (not tested). */
+  imap: ImapSettingsInput | null;
+  smtp: SmtpSettingsInput | null;
+}
+
+interface TestedRow {
+  key: 'imap' | 'smtp';
+  label: string;
+  check: ConnectionCheck | null;
+  at: TestedEndpoint | null;
+}
+
+/**
+ * 接続テスト: logs in to the IMAP and SMTP servers as the form holds them, before anything is
+ * saved (a new mailbox too), and says what it found in words of ours, chosen by the verdict.
+ */
 @Component({
   selector: 'mg-connection-test',
   imports: [MatButtonModule, MatIconModule, MatProgressBarModule, TranslatePipe],
@@ -25,18 +45,16 @@ import { TranslatePipe } from '../../i18n/translate-pipe';
         <button
           mat-stroked-button
           type="button"
-          [disabled]="testing()"
+          [disabled]="testing() || !hasSections()"
           (click)="runTest()"
           data-testid="mailbox-test"
         >
           {{ 'settings.mailbox.test' | t }}
         </button>
       </header>
-      @if (unsaved()) {
-        <p class="muted small" data-testid="mailbox-test-unsaved">
-          {{ 'settings.mailbox.testSavedOnly' | t }}
-        </p>
-      }
+      <p class="muted small" data-testid="mailbox-test-hint">
+        {{ (hasSections() ? 'intake.test.hint' : 'intake.test.nothing') | t }}
+      </p>
       <div class="progress">
         @if (testing()) {
           <mat-progress-bar mode="indeterminate" />
@@ -45,12 +63,12 @@ import { TranslatePipe } from '../../i18n/translate-pipe';
       @if (error(); as error) {
         <p class="error-text" role="alert" data-testid="mailbox-test-error">{{ error }}</p>
       }
-      @if (result(); as result) {
+      @if (rows(); as rows) {
         <dl class="results" role="status">
-          @for (row of rows(result); track row.label) {
+          @for (row of rows; track row.key) {
             <dt>{{ row.label }}</dt>
-            <dd [attr.data-testid]="'mailbox-test-' + row.key">
-              @if (row.check === null) {
+            <dd [attr.data-testid]="'mailbox-test-' + row.key" [attr.data-verdict]="row.check?.verdict">
+              @if (row.check === null || row.at === null) {
                 <span class="muted">{{ 'settings.mailbox.notConfigured' | t }}</span>
               } @else if (row.check.ok) {
                 <span class="ok"
@@ -59,7 +77,7 @@ import { TranslatePipe } from '../../i18n/translate-pipe';
               } @else {
                 <span class="failed">
                   <mat-icon svgIcon="error" class="icon" />
-                  <span>{{ row.check.error || ('settings.mailbox.testFailed' | t) }}</span>
+                  <span>{{ verdictText(row) }}</span>
                 </span>
               }
             </dd>
@@ -124,54 +142,80 @@ import { TranslatePipe } from '../../i18n/translate-pipe';
 export class ConnectionTest {
   private readonly api = inject(MailboxesApi);
   private readonly notifier = inject(Notifier);
+  private readonly i18n = inject(I18n);
 
-  readonly mailbox = input.required<Mailbox>();
-  /** The form has changes the test would not see (it tries the saved settings). */
-  readonly unsaved = input(false);
+  /** The saved mailbox whose changes are tried; absent for a new one. */
+  readonly mailboxId = input<number>();
+  readonly draft = input.required<ConnectionTestDraft>();
+  /** Asked before each test: false when the form's settings do not pass its own checks yet. */
+  readonly ready = input<() => boolean>(() => true);
 
   protected readonly testing = signal(false);
-  protected readonly result = signal<ConnectionTestResult | null>(null);
+  protected readonly rows = signal<TestedRow[] | null>(null);
   protected readonly error = signal<string | null>(null);
 
-  /** What the test depends on: another mailbox, or newly saved settings, make the last result stale. */
-  private readonly settings = computed(
-    () => {
-      const { id, imap, smtp } = this.mailbox();
-      return { id, imap, smtp };
-    },
-    { equal: (a, b) => a.id === b.id && a.imap === b.imap && a.smtp === b.smtp },
-  );
-
   constructor() {
+    // A result describes the settings it tried: once the form changes it no longer does.
     effect(() => {
-      this.settings();
-      this.result.set(null);
+      this.draft();
+      this.mailboxId();
+      this.rows.set(null);
       this.error.set(null);
     });
   }
 
-  protected rows(
-    result: ConnectionTestResult,
-  ): { key: string; label: string; check: ConnectionCheck | null }[] {
-    return [
-      { key: 'imap', label: 'IMAP', check: result.imap },
-      { key: 'smtp', label: 'SMTP', check: result.smtp },
-    ];
+  protected hasSections(): boolean {
+    const { imap, smtp } = this.draft();
+    return imap !== null || smtp !== null;
+  }
+
+  protected verdictText(row: TestedRow): string {
+    return row.check && row.at ? this.i18n.render(verdictMessage(row.check, row.key, row.at)) : '';
   }
 
   protected runTest(): void {
-    this.testing.set(true);
-    this.result.set(null);
+    const draft = this.draft();
+    this.rows.set(null);
     this.error.set(null);
-    this.api.testConnection(this.mailbox().id).subscribe({
+    if (!this.ready()()) {
+      this.error.set(this.i18n.t('intake.test.invalid'));
+      return;
+    }
+    const settings = { imap: draft.imap, smtp: draft.smtp };
+    const id = this.mailboxId();
+    this.testing.set(true);
+    (id === undefined ? this.api.testUnsaved(settings) : this.api.testConnection(id, settings)).subscribe({
       next: (result) => {
         this.testing.set(false);
-        this.result.set(result);
+        this.rows.set(testedRows(result, draft));
       },
       error: (error: unknown) => {
         this.testing.set(false);
-        this.error.set(this.notifier.describe(readApiError(error)));
+        const apiError = readApiError(error);
+        // A changed host or user does not get the stored password (the server refuses to carry it).
+        this.error.set(
+          apiError.fields['imap.password'] || apiError.fields['smtp.password']
+            ? this.i18n.t('intake.test.passwordNeeded')
+            : this.notifier.describe(apiError),
+        );
       },
     });
   }
+}
+
+function testedRows(result: ConnectionTestResult, draft: ConnectionTestDraft): TestedRow[] {
+  return [
+    {
+      key: 'imap',
+      label: 'IMAP',
+      check: result.imap,
+      at: draft.imap ? { host: draft.imap.host, port: draft.imap.port, folder: draft.imap.folder } : null,
+    },
+    {
+      key: 'smtp',
+      label: 'SMTP',
+      check: result.smtp,
+      at: draft.smtp ? { host: draft.smtp.host, port: draft.smtp.port } : null,
+    },
+  ];
 }

@@ -8,7 +8,7 @@ import {
   signal,
   untracked,
 } from '@angular/core';
-import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { rxResource, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators, type FormControl } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
@@ -19,6 +19,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { Router } from '@angular/router';
+import { distinctUntilChanged, map, startWith } from 'rxjs';
 
 import { readApiError } from '../../api/api-error';
 import {
@@ -35,7 +36,7 @@ import type { MessageKey } from '../../i18n/ja';
 import { TranslatePipe } from '../../i18n/translate-pipe';
 import { ApprovalPolicyPanel } from './approval-policy';
 import { AutomationLinks } from './automation-links';
-import { ConnectionTest } from './connection-test';
+import { ConnectionTest, type ConnectionTestDraft } from './connection-test';
 import { MailboxStatusPanel } from './mailbox-status';
 
 /** The usual ports: implicit TLS vs plain (upgraded by STARTTLS where the server offers it). */
@@ -140,6 +141,15 @@ export class MailboxForm {
   protected readonly form = buildForm(inject(NonNullableFormBuilder));
   protected readonly saving = signal(false);
   protected readonly formError = signal<Message | null>(null);
+  /** What 接続テスト tries: the connection settings as they stand in the form, saved or not. */
+  protected readonly testDraft = toSignal(
+    this.form.valueChanges.pipe(
+      startWith(null),
+      map(() => toTestDraft(this.form)),
+      distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
+    ),
+    { requireSync: true },
+  );
 
   constructor() {
     effect(() => {
@@ -194,6 +204,26 @@ export class MailboxForm {
       },
     });
   }
+
+  /**
+   * Before 接続テスト: the switched-on connection sections must pass the form's checks (the rest
+   * of the form need not); their errors are shown when they do not.
+   */
+  protected readonly connectionSettingsReady = (): boolean => {
+    const { imapEnabled, smtpEnabled, imap, smtp } = this.form.controls;
+    const sections = [
+      [imapEnabled.value, imap],
+      [smtpEnabled.value, smtp],
+    ] as const;
+    let ready = true;
+    for (const [enabled, group] of sections) {
+      if (enabled && group.invalid) {
+        group.markAllAsTouched();
+        ready = false;
+      }
+    }
+    return ready;
+  };
 
   /**
    * The status panel paused or resumed the mailbox: keep the form's checkbox in step (without
@@ -269,6 +299,12 @@ function switchPort(
   if (port.value === (secure ? ports.plain : ports.secure)) {
     port.setValue(secure ? ports.secure : ports.plain);
   }
+}
+
+/** The connection sections for the test, as they would be saved. */
+function toTestDraft(form: MailboxFormGroup): ConnectionTestDraft {
+  const { imap, smtp } = toInput(form.getRawValue(), undefined);
+  return { imap: imap ?? null, smtp: smtp ?? null };
 }
 
 function toInput(value: MailboxFormValue, current: Mailbox | undefined): MailboxInput {

@@ -11,7 +11,15 @@ import { readApiError } from '../../api/api-error';
 import { MailboxesApi, type Mailbox, type MailboxStatus } from '../../api/mailboxes-api';
 import { Notifier } from '../../core/notifier';
 import { DateTimePipe } from '../../i18n/date-time-pipe';
+import { I18n } from '../../i18n/i18n';
+import type { MessageKey } from '../../i18n/ja';
 import { TranslatePipe } from '../../i18n/translate-pipe';
+import {
+  INTAKE_STATE_LABELS,
+  intakeCardState,
+  intakeErrorMessage,
+  type IntakeCardState,
+} from './intake-labels';
 import { SettingsCell, SettingsTable, type SettingsColumn } from '../../shared/settings-table';
 
 /** Every mailbox with its intake health at a glance; a row opens its settings. */
@@ -37,6 +45,7 @@ export class MailboxList {
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   private readonly notifier = inject(Notifier);
+  private readonly i18n = inject(I18n);
 
   protected readonly columns: readonly SettingsColumn[] = [
     { key: 'name', header: 'settings.mailbox.name' },
@@ -81,6 +90,22 @@ export class MailboxList {
 
   protected status(mailbox: Mailbox): MailboxStatus | undefined {
     return this.statuses.hasValue() ? this.statuses.value().get(mailbox.id) : undefined;
+  }
+
+  /** Beside the toggle: 受信エラー while the polls fail, never 受信中. */
+  protected cardState(mailbox: Mailbox): IntakeCardState {
+    return intakeCardState(mailbox.active, this.status(mailbox));
+  }
+
+  protected stateLabel(mailbox: Mailbox): MessageKey {
+    return INTAKE_STATE_LABELS[this.cardState(mailbox)];
+  }
+
+  /** The last error in words of ours, by its code. */
+  protected errorText(mailbox: Mailbox): string | null {
+    const status = this.status(mailbox);
+    const message = status ? intakeErrorMessage(status) : null;
+    return message ? this.i18n.render(message) : null;
   }
 
   protected openMailbox(mailbox: Mailbox): void {

@@ -19,12 +19,17 @@ import { readApiError } from '../../api/api-error';
 import { MailboxesApi, type Mailbox } from '../../api/mailboxes-api';
 import { Notifier } from '../../core/notifier';
 import { DateTimePipe } from '../../i18n/date-time-pipe';
+import { I18n } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
+import { INTAKE_STATE_LABELS, intakeCardState, intakeErrorMessage } from './intake-labels';
 
 /** Often enough to watch a fix take effect, rarely enough not to matter to the server. */
 const STATUS_REFRESH_MS = 15_000;
 
-/** Intake status of one mailbox, with pause/resume and the way to its quarantined mail. */
+/**
+ * Intake status of one mailbox, with pause/resume and the way to its quarantined mail. While the
+ * polls fail it says so (受信エラー), why in words of ours, and when the next try is due.
+ */
 @Component({
   selector: 'mg-mailbox-status-panel',
   imports: [MatButtonModule, MatIconModule, MatProgressBarModule, RouterLink, DateTimePipe, TranslatePipe],
@@ -35,6 +40,7 @@ const STATUS_REFRESH_MS = 15_000;
 export class MailboxStatusPanel {
   private readonly api = inject(MailboxesApi);
   private readonly notifier = inject(Notifier);
+  protected readonly i18n = inject(I18n);
 
   readonly mailbox = input.required<Mailbox>();
   /** Paused or resumed here (the parent keeps its form in step). */
@@ -53,6 +59,12 @@ export class MailboxStatusPanel {
     return error ? this.notifier.describe(readApiError(error)) : null;
   });
   protected readonly switching = signal(false);
+  protected readonly cardState = computed(() => intakeCardState(this.active(), this.current()));
+  protected readonly stateLabel = computed(() => INTAKE_STATE_LABELS[this.cardState()]);
+  protected readonly errorMessage = computed(() => {
+    const status = this.current();
+    return status ? intakeErrorMessage(status) : null;
+  });
 
   constructor() {
     effect((onCleanup) => {
