@@ -1,5 +1,7 @@
-import { IntakeService, OutboxDispatcher } from '@madoguchi/mail';
-import { TicketsService } from '@madoguchi/tickets';
+import { randomUUID } from 'node:crypto';
+import { OutboxDispatcher } from '@madoguchi/core';
+import { IntakeService } from '@madoguchi/mail';
+import { TicketsService, fromFormSubmission } from '@madoguchi/tickets';
 import { DataSource } from 'typeorm';
 import { DB_KINDS } from '@test/support/databases';
 import { rawMail } from '@test/support/mail-builder';
@@ -162,7 +164,7 @@ describe.each(DB_KINDS)('mailbox automation on %s', (kind) => {
 
     const submit = (email: string, tel: string, addr: string) =>
       t.app.get(DataSource).transaction((m) =>
-        t.app.get(TicketsService).deliverFormSubmission(m, {
+        t.app.get(TicketsService).receive(m, [fromFormSubmission({
           mailboxId,
           formId: 1,
           formName: '資料請求フォーム',
@@ -178,7 +180,7 @@ describe.each(DB_KINDS)('mailbox automation on %s', (kind) => {
           replyEmail: email,
           senderName: '佐々木 一郎',
           submittedAt: new Date(),
-        }),
+        }, randomUUID())]).then(([filed]) => filed),
       );
     const first = await submit(`sasaki-${kind}@example.jp`, '090-1111-2222', '東京都港区1-2-3');
     expect(first.customerId).not.toBeNull();

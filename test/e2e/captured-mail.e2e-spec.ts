@@ -1,9 +1,8 @@
 // Mail a mailbox without an SMTP account keeps instead of sending (mail.capture, on outside
 // production): listed once per outbox row, readable, downloadable, hidden like its mailbox.
-import { OutboxEntry } from '@madoguchi/core';
-import { EmailSender, IntakeService, OutboxDispatcher } from '@madoguchi/mail';
+import { OutboxDispatcher, OutboxEntry } from '@madoguchi/core';
+import { EmailPayload, EmailSender, IntakeService } from '@madoguchi/mail';
 import { MailboxesService } from '@madoguchi/mailboxes';
-import type { EmailPayload } from '@madoguchi/tickets';
 import { simpleParser } from 'mailparser';
 import { DataSource } from 'typeorm';
 import { DB_KINDS } from '@test/support/databases';
@@ -59,13 +58,13 @@ describe.each(DB_KINDS)('captured mail on %s', (kind) => {
     capturedId = list.items[0].id;
     messageId = list.items[0].messageId;
     const outbox = await t.app.get(DataSource).getRepository(OutboxEntry).findOneByOrFail({ id: list.items[0].outboxId });
-    expect(outbox.messageId).toBe(messageId);
+    expect(outbox.idempotencyKey).toBe(messageId);
   });
 
   it('adds no second row when the same outbox row is sent again (a repeat after a crash)', async () => {
-    const outbox = await t.app.get(DataSource).getRepository(OutboxEntry).findOneByOrFail({ messageId });
+    const outbox = await t.app.get(DataSource).getRepository(OutboxEntry).findOneByOrFail({ idempotencyKey: messageId });
     const conn = (await t.app.get(MailboxesService).connection(mailboxId))!;
-    const receipt = await t.app.get(EmailSender).send(conn, JSON.parse(outbox.payload) as EmailPayload, outbox.messageId, outbox.id);
+    const receipt = await t.app.get(EmailSender).send(conn, JSON.parse(outbox.payload) as EmailPayload, outbox.idempotencyKey, outbox.id);
     expect(receipt.captured).toBe(true);
     expect((await simpleParser(receipt.raw)).messageId).toBe(`<${messageId}>`);
     expect(await count()).toBe(1);

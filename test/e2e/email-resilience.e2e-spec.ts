@@ -1,4 +1,5 @@
-import { ImapPoller, IntakeService, OutboxDispatcher, SmtpIntakeServer } from '@madoguchi/mail';
+import { OutboxDispatcher } from '@madoguchi/core';
+import { ImapPoller, IntakeService, SmtpIntakeServer } from '@madoguchi/mail';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -1,5 +1,5 @@
-import { ImapPoller, OutboxDispatcher, RawMessage } from '@madoguchi/mail';
-import { OutboxEntry } from '@madoguchi/core';
+import { ImapPoller, RawMessage } from '@madoguchi/mail';
+import { OutboxDispatcher, OutboxEntry } from '@madoguchi/core';
 import { DB_KINDS } from '@test/support/databases';
 import { appendMessage, connectImap, DovecotServer, startDovecot } from '@test/support/dovecot';
 import { rawMail } from '@test/support/mail-builder';
@@ -183,13 +183,20 @@ describe.each(DB_KINDS)('email in and out on %s', (kind) => {
     }
     await sink.waitFor(before + 1);
     const ds = t.app.get(DataSource);
-    const row = async () => (await ds.query('SELECT state, sent_copy, sent_copy_attempts FROM outbox WHERE message_id = ?', [sent.body.messageId]))[0];
+    // The Sent copy is the email channel's own (mail_sent_copy), beside the channel-neutral outbox row.
+    const row = async () =>
+      (
+        await ds.query(
+          'SELECT o.state, s.state AS sent_copy, s.attempts AS sent_copy_attempts FROM outbox o LEFT JOIN mail_sent_copy s ON s.outbox_id = o.id WHERE o.idempotency_key = ?',
+          [sent.body.messageId],
+        )
+      )[0];
     expect(await row()).toMatchObject({ state: 'sent', sent_copy: 'pending' });
     expect(await inSent()).toBe(0);
     // Not before it is due; then once, and not again.
     await dispatch();
     expect(await inSent()).toBe(0);
-    await ds.query('UPDATE outbox SET sent_copy_due_at = ? WHERE message_id = ?', [kind === 'sqlite' ? '2000-01-01 00:00:00.000' : new Date(0), sent.body.messageId]);
+    await ds.query('UPDATE mail_sent_copy SET due_at = ? WHERE outbox_id = (SELECT id FROM outbox WHERE idempotency_key = ?)', [kind === 'sqlite' ? '2000-01-01 00:00:00.000' : new Date(0), sent.body.messageId]);
     await dispatch();
     expect(await inSent()).toBe(1);
     expect(await row()).toMatchObject({ sent_copy: 'done' });

@@ -1,4 +1,4 @@
-import { TicketsService } from '@madoguchi/tickets';
+import { TicketsService, fromEmail } from '@madoguchi/tickets';
 import { DB_KINDS } from '@test/support/databases';
 import { Session, startTestApp, TestApp } from '@test/support/test-app';
 import { DataSource } from 'typeorm';
@@ -18,7 +18,7 @@ describe.each(DB_KINDS)('reply templates on %s', (kind) => {
   const deliver = async (mailboxId: number, from: { address: string; name: string }, subject: string, id: string) => {
     const tickets = t.app.get(TicketsService);
     const delivered = await t.app.get(DataSource).transaction((m) =>
-      tickets.deliverInboundEmail(m, {
+      tickets.receive(m, [fromEmail({
         mailboxId,
         rawMessageId: null,
         messageId: `${id}-${kind}@example.jp`,
@@ -33,7 +33,7 @@ describe.each(DB_KINDS)('reply templates on %s', (kind) => {
         attachments: [],
         classification: 'normal',
         receivedAt: new Date(),
-      }),
+      }, null)]).then(([filed]) => filed),
     );
     return (await admin.get(`/api/tickets/${delivered.ticketId}`).expect(200)).body as { id: number; code: string; customerId: number | null };
   };

@@ -1,5 +1,5 @@
-import { OutboxEntry } from '@madoguchi/core';
-import { IntakeService, OutboxDispatcher } from '@madoguchi/mail';
+import { OutboxDispatcher, OutboxEntry } from '@madoguchi/core';
+import { IntakeService } from '@madoguchi/mail';
 import { DB_KINDS } from '@test/support/databases';
 import { rawMail } from '@test/support/mail-builder';
 import { SmtpSink, startSmtpSink } from '@test/support/smtp-sink';

@@ -1,4 +1,5 @@
-import { IntakeService, OutboxDispatcher } from '@madoguchi/mail';
+import { OutboxDispatcher } from '@madoguchi/core';
+import { IntakeService } from '@madoguchi/mail';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';

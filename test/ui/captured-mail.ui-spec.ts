@@ -1,4 +1,5 @@
-import { IntakeService, OutboxDispatcher } from '@madoguchi/mail';
+import { OutboxDispatcher } from '@madoguchi/core';
+import { IntakeService } from '@madoguchi/mail';
 import { launchBrowser, screenshotOnFailure } from '@test/support/browser';
 import { rawMail } from '@test/support/mail-builder';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, TestApp } from '@test/support/test-app';

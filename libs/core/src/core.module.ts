@@ -8,6 +8,8 @@ import { APP_CONFIG, AppConfig } from './config/config.schema';
 import { dataSourceOptions } from './database/database.options';
 import { DatabaseHealth } from './database/database.health';
 import { serializeSqlite } from './database/sqlite-serializer';
+import { ChannelRegistry } from './channels/channel-registry';
+import { OutboxDispatcher } from './channels/outbox-dispatcher.job';
 import { OutboxEntry } from './outbox/outbox-entry.entity';
 import { SecretBox } from './secrets/secret-box';
 import { Sequence } from './sequences/sequence.entity';
@@ -39,8 +41,10 @@ export class CoreModule implements OnModuleInit {
         SequenceService,
         DatabaseHealth,
         SecretBox,
+        ChannelRegistry,
+        OutboxDispatcher,
       ],
-      exports: [APP_CONFIG, BLOB_STORAGE, Clock, AuditService, SequenceService, DatabaseHealth, SecretBox],
+      exports: [APP_CONFIG, BLOB_STORAGE, Clock, AuditService, SequenceService, DatabaseHealth, SecretBox, ChannelRegistry, OutboxDispatcher],
     };
   }
 }

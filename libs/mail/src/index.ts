@@ -7,4 +7,7 @@ export * from './intake/raw-message.entity';
 export * from './intake/smtp-intake.server';
 export * from './mail.module';
 export * from './sending/email-sender';
-export * from './sending/outbox-dispatcher';
+export * from './sending/email-channel.adapter';
+export * from './sending/email-payload';
+export * from './sending/send-errors';
+export * from './sending/sent-copy.entity';

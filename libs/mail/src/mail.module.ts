@@ -14,13 +14,14 @@ import { MailController } from './mail.controller';
 import { CapturedMailController } from './sending/captured-mail.controller';
 import { CapturedMail } from './sending/captured-mail.entity';
 import { EmailSender } from './sending/email-sender';
-import { OutboxDispatcher } from './sending/outbox-dispatcher';
+import { EmailChannelAdapter } from './sending/email-channel.adapter';
+import { SentCopy } from './sending/sent-copy.entity';
 
 /** The email channel: IMAP intake (poll + IDLE), SMTP direct delivery, parsing, sending. */
 @Module({
-  imports: [TypeOrmModule.forFeature([RawMessage, MailDedupe, MailboxCursor, MailIntakeState, CapturedMail]), MailboxesModule, TicketsModule],
+  imports: [TypeOrmModule.forFeature([RawMessage, MailDedupe, MailboxCursor, MailIntakeState, CapturedMail, SentCopy]), MailboxesModule, TicketsModule],
   controllers: [MailController, CapturedMailController],
-  providers: [IntakeService, IntakeStateService, ImapPoller, MailScheduler, SmtpIntakeServer, EmailSender, OutboxDispatcher, ConnectionTester],
-  exports: [IntakeService, IntakeStateService, ImapPoller, MailScheduler, SmtpIntakeServer, OutboxDispatcher, EmailSender],
+  providers: [IntakeService, IntakeStateService, ImapPoller, MailScheduler, SmtpIntakeServer, EmailSender, EmailChannelAdapter, ConnectionTester],
+  exports: [IntakeService, IntakeStateService, ImapPoller, MailScheduler, SmtpIntakeServer, EmailChannelAdapter, EmailSender],
 })
 export class MailModule {}

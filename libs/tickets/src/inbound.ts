@@ -22,7 +22,68 @@ export interface StoredAttachment {
   forwarded?: ForwardedMail | null;
 }
 
-/** One parsed inbound email, ready to become an article: what a channel hands to tickets. */
+/** The channels a customer writes through; each files its messages with TicketsService.receive. */
+export type InboundChannel = 'email' | 'form' | 'mypage' | 'sms';
+
+/** Who wrote: an address (email, a form's reply field), a phone number (SMS), a name. */
+export interface InboundSender {
+  address: string | null;
+  phone?: string | null;
+  name: string | null;
+}
+
+/**
+ * Threading hints as keys known in the mailbox (for email the Message-IDs; a portal thread or an
+ * SMS conversation brings keys of its own). Tickets only compares them; what they mean stays
+ * with the channel.
+ */
+export interface ThreadHints {
+  /** This message's own key: a later message answering it joins its ticket. */
+  key: string | null;
+  /** Keys of what it answers, the most specific first (for email: a bounce's original, In-Reply-To, then References newest first). */
+  answers: string[];
+  /** Whether a ticket code in the subject (`[#IQ000123]`) may put it on that ticket, when its sender takes part there. */
+  byCode: boolean;
+}
+
+/** A form field as submitted, in form order; checkbox choices joined with 、. */
+export interface InboundFormField {
+  key: string;
+  label: string;
+  type: string;
+  value: string;
+}
+
+/** One customer message of any channel, as it reaches TicketsService.receive. */
+export interface InboundMessage {
+  channel: InboundChannel;
+  mailboxId: number;
+  /**
+   * What makes re-delivery harmless: a message whose key was filed before in the mailbox (by the
+   * same channel) files nothing and answers with the first one's ticket and article. An email's
+   * content key, a form's generated id, a provider's message id; null when the channel has none.
+   */
+  dedupeKey: string | null;
+  thread: ThreadHints;
+  from: InboundSender | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  /** The message's subject (for a form, what the ticket is called). */
+  subject: string;
+  text: string;
+  html: string | null;
+  attachments: StoredAttachment[];
+  classification: InboundClassification;
+  receivedAt: Date;
+  /** The stored raw message it was parsed from (email), null when there is none. */
+  rawMessageId: number | null;
+  /** Email only: the headers the article keeps. */
+  email?: { messageId: string | null; inReplyTo: string[]; references: string[] };
+  /** Form submissions only: the form and its fields (routing rules can match `form.<key>`). */
+  form?: { id: number; name: string; fields: InboundFormField[] };
+}
+
+/** One parsed inbound email, as the mail channel builds it; it reaches tickets as an InboundMessage (see fromEmail). */
 export interface InboundEmail {
   mailboxId: number;
   rawMessageId: number | null;
@@ -42,11 +103,62 @@ export interface InboundEmail {
   receivedAt: Date;
 }
 
+/**
+ * What a channel filing many groups of one mailbox in a row (an IMAP poll) lets tickets keep
+ * between its receive() calls: the mailbox's routing rules, journal and customer-link settings,
+ * read once by tickets for the session instead of once per group. Opaque to the channel; rules
+ * changed meanwhile apply from the next session.
+ */
+export class InboundSession {
+  // A private member makes the type nominal: no other object passes for a session.
+  private readonly brand = 'InboundSession';
+}
+
+/** What became of one inbound message. */
 export interface Delivered {
   ticketId: number;
   articleId: number;
+  /** The ticket's code (受付番号). */
+  code: string;
   createdTicket: boolean;
   reopened: boolean;
+  /** Its dedupe key was filed before: nothing was written, the ids are the first filing's. */
+  duplicate: boolean;
+  customerId: number | null;
+  spam: boolean;
+}
+
+/** An email as an inbound message: threaded by its Message-IDs and by the ticket code in its subject. */
+export function fromEmail(mail: InboundEmail, dedupeKey: string | null): InboundMessage {
+  return {
+    channel: 'email',
+    mailboxId: mail.mailboxId,
+    dedupeKey,
+    thread: {
+      key: mail.messageId,
+      answers: [
+        ...new Set(
+          [
+            ...(mail.bouncedMessageId ? [mail.bouncedMessageId] : []),
+            ...mail.inReplyTo,
+            ...[...mail.references].reverse(),
+          ].filter(Boolean),
+        ),
+      ],
+      byCode: true,
+    },
+    from: mail.from ? { address: mail.from.address, name: mail.from.name } : null,
+    to: mail.to,
+    cc: mail.cc,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    attachments: mail.attachments,
+    classification: mail.classification,
+    receivedAt: mail.receivedAt,
+    rawMessageId: mail.rawMessageId,
+    email: { messageId: mail.messageId, inReplyTo: mail.inReplyTo, references: mail.references },
+  };
 }
 
 /** One inquiry-form submission, as the forms channel hands it to tickets. */
@@ -62,4 +174,29 @@ export interface FormSubmissionInput {
   replyEmail: string | null;
   senderName: string | null;
   submittedAt: Date;
+}
+
+const escapeHtml = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A form submission as an inbound message: never threaded, its fields as `label: value` lines and as a table. */
+export function fromFormSubmission(input: FormSubmissionInput, dedupeKey: string | null): InboundMessage {
+  const address = input.replyEmail?.trim().toLowerCase() || null;
+  return {
+    channel: 'form',
+    mailboxId: input.mailboxId,
+    dedupeKey,
+    thread: { key: null, answers: [], byCode: false },
+    from: { address, name: input.senderName },
+    to: [],
+    cc: [],
+    subject: input.subject || input.formName,
+    text: input.fields.map((f) => `${f.label}: ${f.value}`).join('\n'),
+    html: `<table class="form-fields"><tbody>${input.fields.map((f) => `<tr><th>${escapeHtml(f.label)}</th><td>${escapeHtml(f.value).replace(/\n/g, '<br>')}</td></tr>`).join('')}</tbody></table>`,
+    attachments: [],
+    classification: 'normal',
+    receivedAt: input.submittedAt,
+    rawMessageId: null,
+    form: { id: input.formId, name: input.formName, fields: input.fields },
+  };
 }

@@ -15,4 +15,4 @@ export * from './workflow/approval-policy';
 export * from './workflow/reply.entity';
 export * from './workflow/workflows';
 export * from './automation/ticket-rule-log.entity';
-export type { MailboxAutomation } from './automation/inbound-automation';
+export * from './outbound/outbound-messages';

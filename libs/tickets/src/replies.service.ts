@@ -1,7 +1,7 @@
 import { MailboxApprovers, Principal, StaffUser } from '@madoguchi/auth';
 import { Customer } from '@madoguchi/customers';
-import { Actor, APP_CONFIG, AppConfig, AuditService, Clock, Conflict, DeliveryFailure, DeliveryOutcomes, DomainError, fieldError, MissingRight, NotFound, OutboxEntry, SYSTEM_ACTOR, ValidationFailed } from '@madoguchi/core';
-import { MailboxConnection, MailboxesService, renderTemplate, Template } from '@madoguchi/mailboxes';
+import { Actor, APP_CONFIG, AppConfig, AuditService, ChannelKind, ChannelRegistry, Clock, Conflict, DeliveryFailure, DeliveryOutcomes, fieldError, MissingRight, NotFound, OutboxEntry, Recipient, SYSTEM_ACTOR, ValidationFailed } from '@madoguchi/core';
+import { MailboxesService, renderTemplate, Template } from '@madoguchi/mailboxes';
 import { DeliveryProblem, EffectContext, OutboundArticleStatus, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowRunner } from '@madoguchi/workflow';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -10,7 +10,7 @@ import { Article, MailAddress } from './article.entity';
 import { Attachment } from './attachment.entity';
 import { NotificationKind } from './notifications/notification.entity';
 import { NotificationsService } from './notifications/notifications.service';
-import { newMessageId } from './outbox-mail';
+import { OutboundMessages, OutboundSender } from './outbound/outbound-messages';
 import { CreateReplyDto, UpdateReplyDto } from './reply.dto';
 import { ThreadKey } from './thread-key.entity';
 import { replySubject } from './ticket-code';
@@ -22,21 +22,6 @@ import { UploadsService } from './uploads/uploads.service';
 import { ApprovalPolicy, NO_APPROVAL, stepsFor } from './workflow/approval-policy';
 import { Reply, ReplyAttachment } from './workflow/reply.entity';
 import { REPLY_WORKFLOW, replyContext, TICKET_WORKFLOW } from './workflow/workflows';
-
-/** What the email channel needs to send one outbox row. */
-export interface EmailPayload {
-  from: MailAddress;
-  to: MailAddress[];
-  cc: MailAddress[];
-  bcc: MailAddress[];
-  replyTo?: MailAddress | null;
-  subject: string;
-  text: string;
-  inReplyTo: string | null;
-  references: string[];
-  charset: 'utf-8' | 'iso-2022-jp';
-  attachments?: { filename: string; contentType: string; blobKey: string }[];
-}
 
 /** `retrying`: 送信エラー, the channel tries again at `delivery.retryAt`; `failed`: 送信失敗, it gave up (再送 by hand). */
 export type ReplyStatus = 'draft' | 'awaiting_approval' | 'rejected' | 'queued' | 'retrying' | 'sent' | 'captured' | 'failed' | 'cancelled';
@@ -84,8 +69,11 @@ export class NotApprover extends MissingRight {
   }
 }
 
-const addr = (address: string): MailAddress => ({ address: address.trim().toLowerCase(), name: '' });
+const addr = (address: string): Recipient => ({ address: address.trim().toLowerCase(), name: '' });
 const PENDING_STATES = ['draft', 'awaiting_approval', 'rejected'] as const;
+
+/** The channel a reply to this ticket goes out on: email for mail and form inquiries. */
+const replyChannel = (ticket: Ticket): ChannelKind => (ticket.channel === 'sms' || ticket.channel === 'mypage' ? ticket.channel : 'email');
 
 /**
  * Replies (§3): every reply is a row driven by the approval machine. With no approval policy it
@@ -107,7 +95,11 @@ export class RepliesService implements DeliveryOutcomes {
     private readonly notifications: NotificationsService,
     private readonly approvers: MailboxApprovers,
     private readonly uploads: UploadsService,
+    private readonly outbound: OutboundMessages,
+    channels: ChannelRegistry,
   ) {
+    // Delivery outcomes of the outbox (sent, failed) come here: replies are what tickets sends.
+    channels.useOutcomes(this);
     // Every named action of the reply machine is written here, by the runner, in the
     // transition's transaction: no caller can apply an event and forget its rows.
     this.runner.registerEffects(REPLY_WORKFLOW, {
@@ -132,7 +124,7 @@ export class RepliesService implements DeliveryOutcomes {
     const { reply, ticket } = await this.dataSource.transaction(async (m) => {
       const ticket = await this.lockTicket(m, ticketId, p);
       if (!p.can(ticket.mailboxId, 'reply')) throw new MissingRight('reply');
-      const mailbox = await this.sendingMailbox(ticket.mailboxId);
+      await this.outbound.senderOrFail(ticket.mailboxId, replyChannel(ticket));
       if (!dto.to.length) throw new ValidationFailed({ to: ['at least one recipient is required'] });
       const now = this.clock.now();
       const sendAt = this.checkSendAt(dto.sendAt, now);
@@ -323,6 +315,11 @@ export class RepliesService implements DeliveryOutcomes {
       .getCount();
     await this.ticketEvent(m, row.ticketId, { type: 'REPLY_SENT', customerWroteAfter: newer > 0 }, SYSTEM_ACTOR);
     await m.update(Ticket, { id: row.ticketId }, { lastActivityAt: this.clock.now() });
+  }
+
+  /** After the outcome committed: the consoles showing the ticket reload it. */
+  settled(row: OutboxEntry): void {
+    if (row.ticketId) this.events.changed(row.ticketId, row.mailboxId);
   }
 
   /** The dispatcher's report of a failed attempt: 送信エラー while it retries, 送信失敗 once it gives up; the author hears of it. */
@@ -530,42 +527,38 @@ export class RepliesService implements DeliveryOutcomes {
 
   /** The outbound article, its thread key and its outbox row: the reply is on its way. */
   private async enqueue(m: EntityManager, reply: Reply, ticket: Ticket): Promise<number> {
-    const mailbox = await this.sendingMailbox(reply.mailboxId);
+    const sender = await this.outbound.senderOrFail(reply.mailboxId, replyChannel(ticket));
     const now = this.clock.now();
     const last = await m.findOne(Article, { where: { ticketId: ticket.id, direction: 'inbound' }, order: { createdAt: 'DESC', id: 'DESC' } });
-    const messageId = newMessageId(mailbox.address);
-    const inReplyTo = last?.messageId ?? null;
-    const references = [...(last?.references ?? []), ...(inReplyTo ? [inReplyTo] : [])].slice(-20);
-    const sender = await this.sender(m, reply, ticket, mailbox);
-    const payload: EmailPayload = {
-      from: sender.from,
-      replyTo: sender.replyTo,
+    const from = await this.sender(m, reply, ticket, sender);
+    const prepared = this.outbound.prepare(sender, {
+      from: from.from,
+      replyTo: from.replyTo,
       to: reply.toJson.map(addr),
       cc: reply.ccJson.map(addr),
       bcc: reply.bccJson.map(addr),
       subject: reply.subject,
       text: reply.bodyText,
-      inReplyTo,
-      references,
-      charset: mailbox.outgoingCharset,
       attachments: reply.attachmentsJson.map(({ filename, contentType, blobKey }) => ({ filename, contentType, blobKey })),
-    };
+      answers: last ? { externalId: last.messageId, ancestry: last.references ?? [] } : null,
+    });
     const sendAt = reply.sendAt && reply.sendAt.getTime() > now.getTime() ? reply.sendAt : null;
+    const identity = from.from ?? sender.identity;
     const article = await m.save(
       m.create(Article, {
         ticketId: ticket.id,
-        kind: 'email',
+        kind: sender.kind,
         direction: 'outbound',
         sender: 'agent',
-        messageId,
-        inReplyTo: inReplyTo ? [inReplyTo] : [],
-        references,
-        fromAddress: payload.from.address,
-        fromName: payload.from.name,
-        toJson: payload.to,
-        ccJson: payload.cc,
-        bccJson: payload.bcc,
-        subject: payload.subject,
+        messageId: prepared.externalId,
+        inReplyTo: prepared.thread.parent ? [prepared.thread.parent] : [],
+        references: prepared.thread.ancestry,
+        fromAddress: identity.address.trim().toLowerCase(),
+        fromName: identity.name,
+        toJson: reply.toJson.map(addr),
+        ccJson: reply.ccJson.map(addr),
+        bccJson: reply.bccJson.map(addr),
+        subject: reply.subject,
         bodyText: reply.bodyText,
         bodyHtml: null,
         status: sendAt ? 'scheduled' : 'queued',
@@ -581,27 +574,24 @@ export class RepliesService implements DeliveryOutcomes {
         reply.attachmentsJson.map((a) => ({ articleId: article.id, filename: a.filename, contentType: a.contentType, size: a.size, blobKey: a.blobKey, contentId: null, inline: false })),
       );
     }
-    await m.insert(ThreadKey, { mailboxId: ticket.mailboxId, messageId, ticketId: ticket.id, articleId: article.id });
-    await m.insert(OutboxEntry, {
-      channel: 'email',
-      mailboxId: ticket.mailboxId,
-      ticketId: ticket.id,
-      articleId: article.id,
-      state: 'pending',
-      payload: JSON.stringify(payload),
-      messageId,
-      dueAt: sendAt ?? new Date(now.getTime() + this.config.mail.undoSeconds * 1000),
-      cancelOnCustomerReply: !!sendAt,
-      attempts: 0,
-      createdAt: now,
-      updatedAt: now,
-    });
+    // An answer to this message finds its ticket by the channel's id for it.
+    if (prepared.externalId) await m.insert(ThreadKey, { mailboxId: ticket.mailboxId, messageId: prepared.externalId, ticketId: ticket.id, articleId: article.id });
+    await m.insert(
+      OutboxEntry,
+      this.outbound.row(sender, prepared, {
+        ticketId: ticket.id,
+        articleId: article.id,
+        dueAt: sendAt ?? new Date(now.getTime() + this.config.mail.undoSeconds * 1000),
+        cancelOnCustomerReply: !!sendAt,
+        now,
+      }),
+    );
     return article.id;
   }
 
-  /** From (and Reply-To) of the chosen sender template, placeholders filled; else the mailbox. */
-  private async sender(m: EntityManager, reply: Reply, ticket: Ticket, mailbox: MailboxConnection): Promise<{ from: MailAddress; replyTo: MailAddress | null }> {
-    const fallback = { from: { address: mailbox.address, name: mailbox.name }, replyTo: null };
+  /** From (and Reply-To) of the chosen sender template, placeholders filled; null: the mailbox's own. */
+  private async sender(m: EntityManager, reply: Reply, ticket: Ticket, sender: OutboundSender): Promise<{ from: Recipient | null; replyTo: Recipient | null }> {
+    const fallback = { from: null, replyTo: null };
     if (!reply.senderTemplateId) return fallback;
     const t = await m.findOneBy(Template, { id: reply.senderTemplateId });
     if (!t || t.kind !== 'sender') return fallback;
@@ -611,11 +601,11 @@ export class RepliesService implements DeliveryOutcomes {
       customer: { name: customer ? `${customer.lastName ?? ''} ${customer.firstName ?? ''}`.trim() : ticket.contactName, code: customer?.code ?? null },
       ticket: { code: ticket.code, subject: ticket.subject },
       agent: { name: author?.name ?? null },
-      mailbox: { name: mailbox.name },
+      mailbox: { name: sender.identity.name },
       company: { name: this.config.company.name },
     };
     return {
-      from: { address: (t.fromAddress || mailbox.address).trim().toLowerCase(), name: renderTemplate(t.fromName ?? mailbox.name, vars) },
+      from: { address: (t.fromAddress || sender.identity.address).trim().toLowerCase(), name: renderTemplate(t.fromName ?? sender.identity.name, vars) },
       replyTo: t.replyTo ? { address: t.replyTo.trim().toLowerCase(), name: '' } : null,
     };
   }
@@ -675,16 +665,6 @@ export class RepliesService implements DeliveryOutcomes {
   async policy(m: EntityManager, mailboxId: number): Promise<ApprovalPolicy | null> {
     const raw = await this.mailboxes.approvalPolicyJson(mailboxId, m);
     return raw ? (JSON.parse(raw) as ApprovalPolicy) : null;
-  }
-
-  private async sendingMailbox(mailboxId: number): Promise<MailboxConnection> {
-    const mailbox = await this.mailboxes.connection(mailboxId);
-    if (!mailbox) throw new NotFound('mailbox', mailboxId);
-    if (!mailbox.smtp && !this.config.mail.capture) {
-      const message = 'this mailbox has no SMTP account to send with: set one in 設定 > メールBOX';
-      throw new DomainError('MAILBOX_CANNOT_SEND', message, 400, { mailbox: [fieldError('MAILBOX_CANNOT_SEND', message)] });
-    }
-    return mailbox;
   }
 
   private checkSendAt(value: string | undefined | null, now: Date): Date | null {

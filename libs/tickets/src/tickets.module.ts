@@ -2,7 +2,6 @@ import { AuthModule } from '@madoguchi/auth';
 import { CustomersModule } from '@madoguchi/customers';
 import { MailboxesModule } from '@madoguchi/mailboxes';
 import { WorkflowModule } from '@madoguchi/workflow';
-import { DELIVERY_OUTCOMES } from '@madoguchi/core';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Article } from './article.entity';
@@ -17,6 +16,7 @@ import { FormSubmissionsService } from './forms/form-submissions.service';
 import { FormPageController, PublicFormsController } from './forms/public-forms.controller';
 import { RemoteImageFetcher } from './remote-images/remote-image.fetcher';
 import { RemoteImagesController, RemoteImagesService } from './remote-images/remote-images.controller';
+import { OutboundMessages } from './outbound/outbound-messages';
 import { RepliesService } from './replies.service';
 import { ThreadKey } from './thread-key.entity';
 import { TicketEvents } from './ticket-events';
@@ -37,7 +37,7 @@ import { WorkflowController } from './workflow/workflow.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
   controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, FormPageController, PublicFormsController, RemoteImagesController],
-  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, { provide: DELIVERY_OUTCOMES, useExisting: RepliesService }],
-  exports: [TicketsService, RepliesService, DELIVERY_OUTCOMES, TicketEvents, TicketWorkflowService, UploadsService],
+  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, OutboundMessages],
+  exports: [TicketsService, RepliesService, OutboundMessages, TicketEvents, TicketWorkflowService, UploadsService],
 })
 export class TicketsModule {}

@@ -19,6 +19,6 @@ export interface DeliveryFailure {
 export interface DeliveryOutcomes {
   sent(m: EntityManager, row: OutboxEntry, outcome: { captured: boolean }): Promise<void>;
   failed(m: EntityManager, row: OutboxEntry, failure: DeliveryFailure): Promise<void>;
+  /** After the transaction that recorded an outcome committed (e.g. to tell the consoles). */
+  settled(row: OutboxEntry): void;
 }
-
-export const DELIVERY_OUTCOMES = Symbol('DELIVERY_OUTCOMES');

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { ChannelKind } from '../channels/channel-adapter';
 
 /**
  * pending → sending → sent, or → failed (retryable by hand), or → cancelled (undo, send-later
@@ -6,17 +7,25 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
  */
 export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
-/** Every outgoing message is a row here first; a dispatcher hands it to its channel. */
+/**
+ * Every outgoing message of every channel is a row here first; the dispatcher hands it to its
+ * channel's adapter. Nothing channel-shaped: the adapter's own payload, and its idempotency key.
+ */
 @Entity('outbox')
 export class OutboxEntry {
   @PrimaryGeneratedColumn()
   id: number;
 
   @Column({ type: 'varchar', length: 20 })
-  channel: 'email';
+  channel: ChannelKind;
 
+  /** The mailbox whose channel account it goes out through. */
   @Column({ type: 'integer' })
   mailboxId: number;
+
+  /** Who it goes to, for lists and logs (the first recipient). */
+  @Column({ type: 'varchar', length: 320, nullable: true })
+  target: string | null;
 
   @Column({ type: 'integer', nullable: true })
   ticketId: number | null;
@@ -27,13 +36,13 @@ export class OutboxEntry {
   @Column({ type: 'varchar', length: 20 })
   state: OutboxState;
 
-  /** What the channel needs to send (JSON). */
+  /** What the channel needs to send (JSON), written and read only by its adapter. */
   @Column({ type: 'text' })
   payload: string;
 
-  /** Fixed before the first attempt, so a retry is recognisably the same message. */
+  /** Fixed before the first attempt, so a retry is recognisably the same message (email: the Message-ID). */
   @Column({ type: 'varchar', length: 255 })
-  messageId: string;
+  idempotencyKey: string;
 
   @Column({ type: 'datetime', precision: 3 })
   dueAt: Date;
@@ -59,23 +68,6 @@ export class OutboxEntry {
 
   @Column({ type: 'datetime', precision: 3, nullable: true })
   sentAt: Date | null;
-
-  /**
-   * The copy for the IMAP Sent folder: null when none was due or it went in at once; `pending`
-   * when appending failed and it is tried again (the raw message kept under `sentCopyKey`);
-   * `done`, or `failed` after the last attempt.
-   */
-  @Column({ type: 'varchar', length: 20, nullable: true })
-  sentCopy: 'pending' | 'done' | 'failed' | null;
-
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  sentCopyKey: string | null;
-
-  @Column({ type: 'integer', default: 0 })
-  sentCopyAttempts: number;
-
-  @Column({ type: 'datetime', precision: 3, nullable: true })
-  sentCopyDueAt: Date | null;
 
   @Column({ type: 'datetime', precision: 3 })
   createdAt: Date;

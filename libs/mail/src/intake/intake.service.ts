@@ -1,5 +1,5 @@
 import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock, insertRows, StoredBlob } from '@madoguchi/core';
-import { InboundEmail, MailboxAutomation, StoredAttachment, TicketEvents, TicketsService } from '@madoguchi/tickets';
+import { fromEmail, InboundEmail, InboundSession, StoredAttachment, TicketEvents, TicketsService } from '@madoguchi/tickets';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
@@ -100,8 +100,9 @@ export class IntakeService {
    */
   async ingestStream(mailbox: MailboxRef, groups: AsyncIterable<IngestGroup>, opts: { lookahead?: number; afterEach?: (filed: IngestResult[]) => Promise<void>; onStop?: () => void } = {}): Promise<IngestResult[]> {
     const results: IngestResult[] = [];
-    // Read once for the whole stream (a poll takes seconds): rules changed meanwhile apply from the next poll.
-    const automation = await this.tickets.loadAutomation(this.dataSource.manager, mailbox.id);
+    // One session for the stream (a poll takes seconds): tickets reads the mailbox's rules once,
+    // and rules changed meanwhile apply from the next poll.
+    const session = new InboundSession();
     const source = groups[Symbol.asyncIterator]();
     // Groups are fetched and their blobs written side by side, but parsed one after another:
     // parsed side by side, the first group would be ready only when all of them were, and the
@@ -136,7 +137,7 @@ export class IntakeService {
         const group = await ahead.shift()!;
         if (!group) break;
         fill();
-        const filed = await this.commit(mailbox, group.prepared, group.hook, automation);
+        const filed = await this.commit(mailbox, group.prepared, group.hook, session);
         results.push(...filed);
         await opts.afterEach?.(filed);
       }
@@ -163,11 +164,11 @@ export class IntakeService {
     return parsed.map((p) => p.prepared);
   }
 
-  private async commit(mailbox: MailboxRef, prepared: Prepared[], groupHook?: TxHook, automation?: MailboxAutomation): Promise<IngestResult[]> {
+  private async commit(mailbox: MailboxRef, prepared: Prepared[], groupHook?: TxHook, session?: InboundSession): Promise<IngestResult[]> {
     let results: IngestResult[];
     try {
       results = await this.dataSource.transaction(async (m) => {
-        const out = prepared.length ? await this.writeGroup(m, mailbox, prepared, automation) : [];
+        const out = prepared.length ? await this.writeGroup(m, mailbox, prepared, session) : [];
         await groupHook?.(m);
         return out;
       });
@@ -306,10 +307,11 @@ export class IntakeService {
   }
 
   /**
-   * A group in one go: the dedupe keys looked up in one query, each new message filed on its
-   * ticket, then the raw rows and dedupe keys written with one multi-row INSERT each.
+   * A group in one go: the dedupe keys looked up in one query, the raw rows written with one
+   * multi-row INSERT (so each article records its raw message), the new messages filed with one
+   * call into tickets, then the rows' outcome in one UPDATE and the dedupe keys in one INSERT.
    */
-  private async writeGroup(m: EntityManager, mailbox: MailboxRef, group: Prepared[], automation?: MailboxAutomation): Promise<IngestResult[]> {
+  private async writeGroup(m: EntityManager, mailbox: MailboxRef, group: Prepared[], session?: InboundSession): Promise<IngestResult[]> {
     const now = this.clock.now();
     const keys = group.filter((p) => p.state === 'mail').map((p) => p.contentKey!);
     const knownRows = keys.length ? await m.findBy(MailDedupe, { mailboxId: mailbox.id, contentKey: In(keys) }) : [];
@@ -343,22 +345,37 @@ export class IntakeService {
         deliver.push(index);
       }
     }
-    const customers = await this.tickets.customersByEmail(m, deliver.flatMap((i) => (group[i].mail!.from ? [group[i].mail!.from!.address] : [])));
-    const delivered = await this.tickets.deliverInboundBatch(m, deliver.map((i) => group[i].mail!), customers, automation);
-    const created = new Map<number, boolean>();
-    deliver.forEach((i, k) => {
-      Object.assign(group[i].row, { state: 'ingested', ticketId: delivered[k].ticketId, articleId: delivered[k].articleId });
-      created.set(i, delivered[k].createdTicket);
-    });
-    for (const [i, original] of copyOf) Object.assign(group[i].row, { state: 'duplicate', ticketId: group[original].row.ticketId });
 
+    // The rows first (what is delivered still pending), so that each article names its raw message.
     const ids = await insertRows(m, RawMessage, group.map((p) => p.row));
     group.forEach((p, i) => (p.row.id = ids[i]));
+    const delivered = await this.tickets.receive(m, deliver.map((i) => fromEmail({ ...group[i].mail!, rawMessageId: group[i].row.id }, group[i].contentKey!)), { session });
+    const created = new Map<number, boolean>();
+    deliver.forEach((i, k) => {
+      const d = delivered[k];
+      Object.assign(group[i].row, { state: d.duplicate ? 'duplicate' : 'ingested', ticketId: d.ticketId, articleId: d.duplicate ? null : d.articleId });
+      created.set(i, d.createdTicket);
+    });
+    for (const [i, original] of copyOf) Object.assign(group[i].row, { state: 'duplicate', ticketId: group[original].row.ticketId });
+    await this.settleRows(m, [...deliver, ...copyOf.keys()].map((i) => group[i].row));
     // The key also settles a race between two copies arriving at once: the second insert fails.
     await insertRows(m, MailDedupe, deliver.map((i) => ({ mailboxId: mailbox.id, contentKey: group[i].contentKey!, rawMessageId: group[i].row.id })));
     return group.map((p, i) => ({ rawMessageId: p.row.id, state: p.row.state, ticketId: p.row.ticketId, createdTicket: created.get(i) ?? false }));
   }
 
+  /** The outcome of rows written as pending: state, ticket and article, for the whole group in one UPDATE. */
+  private async settleRows(m: EntityManager, rows: RawMessage[]): Promise<void> {
+    // 7 parameters a row: a chunk stays well under SQLite's 32,766 per statement.
+    for (let start = 0; start < rows.length; start += 1000) {
+      const chunk = rows.slice(start, start + 1000);
+      const byId = `CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+      const params = (column: 'state' | 'ticketId' | 'articleId') => chunk.flatMap((r) => [r.id, r[column]]);
+      await m.query(
+        `UPDATE raw_message SET state = ${byId}, ticket_id = ${byId}, article_id = ${byId} WHERE id IN (${chunk.map(() => '?').join(', ')})`,
+        [...params('state'), ...params('ticketId'), ...params('articleId'), ...chunk.map((r) => r.id)],
+      );
+    }
+  }
 
   private async write(m: EntityManager, mailbox: MailboxRef, p: Prepared): Promise<IngestResult> {
     const now = this.clock.now();
@@ -380,9 +397,10 @@ export class IntakeService {
     }
     // The key also settles a race between two copies arriving at once: the second insert fails.
     await m.insert(MailDedupe, { mailboxId: mailbox.id, contentKey: p.contentKey!, rawMessageId: saved.id });
-    const d = await this.tickets.deliverInboundEmail(m, { ...mail, rawMessageId: saved.id });
-    await m.update(RawMessage, { id: saved.id }, { state: 'ingested', ticketId: d.ticketId, articleId: d.articleId });
-    return { rawMessageId: saved.id, state: 'ingested', ticketId: d.ticketId, createdTicket: d.createdTicket };
+    const [d] = await this.tickets.receive(m, [fromEmail({ ...mail, rawMessageId: saved.id }, p.contentKey!)]);
+    const state = d.duplicate ? 'duplicate' : 'ingested';
+    await m.update(RawMessage, { id: saved.id }, { state, ticketId: d.ticketId, articleId: d.duplicate ? null : d.articleId });
+    return { rawMessageId: saved.id, state, ticketId: d.ticketId, createdTicket: d.createdTicket };
   }
 
   /**

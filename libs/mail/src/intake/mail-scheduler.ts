@@ -5,13 +5,11 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ImapFlow } from 'imapflow';
 import { DataSource, IsNull, Not } from 'typeorm';
-import { OutboxDispatcher } from '../sending/outbox-dispatcher';
 import { imapClient, ImapPoller } from './imap-poller';
 import { MailIntakeState } from './intake-state.entity';
 import { IntakeStateService } from './intake-state.service';
 
 const TICK_MS = 2_000;
-const OUTBOX_TICK_MS = 1_000;
 const IDLE_RESTART_MS = 10_000;
 
 interface IdleWatcher {
@@ -22,7 +20,7 @@ interface IdleWatcher {
 
 /**
  * The worker role: polls each active mailbox when it is due, keeps an IMAP IDLE connection per
- * mailbox so new mail is fetched within about a second, and sweeps the outbox.
+ * mailbox so new mail is fetched within about a second. (The outbox has its own dispatcher, in core.)
  */
 @Injectable()
 export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,7 +36,6 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly poller: ImapPoller,
-    private readonly outbox: OutboxDispatcher,
     private readonly mailboxes: MailboxesService,
     private readonly state: IntakeStateService,
     private readonly clock: Clock,
@@ -61,12 +58,11 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
       );
     };
     every('mail-intake', TICK_MS, () => this.tick());
-    every('mail-outbox', OUTBOX_TICK_MS, () => this.outbox.dispatchDue());
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    for (const name of ['mail-intake', 'mail-outbox']) if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
+    for (const name of ['mail-intake']) if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
     for (const w of this.idle.values()) {
       w.stopped = true;
       await w.client.logout().catch(() => w.client.close());

@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import type { EmailPayload } from '@madoguchi/tickets';
+import type { EmailPayload } from './email-payload';
 import { EmailSender } from './email-sender';
 
 const payload = (charset: EmailPayload['charset']): EmailPayload => ({

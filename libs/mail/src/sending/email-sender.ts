@@ -1,5 +1,5 @@
 import { MailboxConnection } from '@madoguchi/mailboxes';
-import type { EmailPayload } from '@madoguchi/tickets';
+import type { EmailPayload } from './email-payload';
 import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock, OutboxEntry } from '@madoguchi/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -210,7 +210,7 @@ export class EmailSender {
   private async capture(conn: MailboxConnection, payload: EmailPayload, messageId: string, outboxId?: number): Promise<SendReceipt> {
     const repo = this.dataSource.getRepository(CapturedMail);
     // Callers that do not pass it yet: the outbox row is the one with this (unique, generated) Message-ID.
-    const outbox = outboxId ?? (await this.dataSource.getRepository(OutboxEntry).findOne({ select: { id: true }, where: { messageId } }))?.id;
+    const outbox = outboxId ?? (await this.dataSource.getRepository(OutboxEntry).findOne({ select: { id: true }, where: { idempotencyKey: messageId } }))?.id;
     const kept = outbox === undefined ? null : await repo.findOneBy({ outboxId: outbox });
     if (kept) return { messageId, response: `captured locally as ${kept.blobKey}`, raw: await this.blobs.read(kept.blobKey), rejected: [], captured: true };
     const raw = await this.build(payload, messageId);

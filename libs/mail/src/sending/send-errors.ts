@@ -20,6 +20,7 @@ export type SendErrorCode =
   | 'SMTP_INTERRUPTED'
   | 'MAILBOX_GONE'
   | 'MAILBOX_CANNOT_SEND'
+  | 'SECRET_UNREADABLE'
   | 'ATTACHMENT_MISSING'
   | 'SMTP_FAILED';
 
@@ -40,6 +41,7 @@ export function classifySendError(e: unknown): SendErrorClass {
   const rc = err.responseCode ?? 0;
   if (e instanceof MailboxGoneError) return { code: 'MAILBOX_GONE', giveUp: 'now' };
   if (e instanceof NoSmtpAccountError) return { code: 'MAILBOX_CANNOT_SEND', giveUp: 'now' };
+  if (e instanceof SecretUnreadableError) return { code: 'SECRET_UNREADABLE', giveUp: 'soon' };
   // Lost after the message text went out: the server may have taken it; never resent blindly.
   if (err.command === 'DATA' && !rc && !(e instanceof PermanentSendError)) return { code: 'SMTP_INTERRUPTED', giveUp: 'now' };
   if (code === 'EAUTH' || rc === 535 || rc === 534 || /authentication failed|Invalid login|Invalid credentials/i.test(text)) return { code: 'SMTP_AUTH_FAILED', giveUp: rc >= 500 ? 'now' : 'soon' };
@@ -71,5 +73,12 @@ export class MailboxGoneError extends PermanentSendError {
 export class NoSmtpAccountError extends PermanentSendError {
   constructor() {
     super('The mailbox has no SMTP account');
+  }
+}
+
+/** The stored SMTP password no longer decrypts (SECRET_KEY changed): it must be typed again. */
+export class SecretUnreadableError extends PermanentSendError {
+  constructor() {
+    super('The stored SMTP password cannot be decrypted (was SECRET_KEY changed?); enter the password again');
   }
 }

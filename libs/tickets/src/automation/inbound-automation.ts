@@ -1,10 +1,9 @@
-import { APP_CONFIG, AppConfig, Clock, insertRows, OutboxEntry } from '@madoguchi/core';
-import { standaloneMail } from '../outbox-mail';
+import { APP_CONFIG, AppConfig, Clock, insertRows, OutboundDraft, OutboxEntry } from '@madoguchi/core';
 import { CustomersService, LinkableField } from '@madoguchi/customers';
-import { AutomationService, CustomerLinkSettings, evaluateRules, JournalSettings, MailboxConnection, MailboxesService, RuleDefinition, RuleInput, RuleOutcome } from '@madoguchi/mailboxes';
+import { AutomationService, CustomerLinkSettings, evaluateRules, JournalSettings, RuleDefinition, RuleInput, RuleOutcome } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { EmailPayload } from '../replies.service';
+import { OutboundMessages, OutboundSender } from '../outbound/outbound-messages';
 import { Ticket } from '../ticket.entity';
 import { TicketRuleLog } from './ticket-rule-log.entity';
 
@@ -37,8 +36,8 @@ export class InboundAutomation {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly automation: AutomationService,
-    private readonly mailboxes: MailboxesService,
     private readonly customers: CustomersService,
+    private readonly outbound: OutboundMessages,
     private readonly clock: Clock,
   ) {}
 
@@ -101,13 +100,13 @@ export class InboundAutomation {
     if (!j.enabled || !j.recipients.length) return;
     const due = created.filter(({ ticket, inquiry }) => inquiry.fromCustomer && !ticket.spam && (!j.folderIds.length || (ticket.folderId !== null && j.folderIds.includes(ticket.folderId))));
     if (!due.length) return;
-    const mailbox = await this.mailboxes.connection(auto.mailboxId);
-    if (!mailbox || (!mailbox.smtp && !this.config.mail.capture)) return;
+    const sender = await this.outbound.sender(auto.mailboxId);
+    if (!sender) return;
     const folderIds = [...new Set(due.map((d) => d.ticket.folderId).filter((x): x is number => x !== null))];
     const folders = folderIds.length ? ((await m.query(`SELECT id, name FROM folder WHERE id IN (${folderIds.map(() => '?').join(',')})`, folderIds)) as { id: number; name: string }[]) : [];
     const rows = due.flatMap(({ ticket, inquiry }) => {
       const folder = folders.find((f) => Number(f.id) === ticket.folderId)?.name ?? '受信箱';
-      return j.recipients.map((to) => this.journalRow(mailbox, to, ticket, inquiry, folder, now));
+      return j.recipients.map((to) => this.journalRow(sender, to, ticket, inquiry, folder, now));
     });
     // One multi-row insert for the whole batch.
     await m.insert(OutboxEntry, rows);
@@ -127,10 +126,11 @@ export class InboundAutomation {
     }));
   }
 
-  private journalRow(mailbox: MailboxConnection, to: string, ticket: Ticket, inquiry: NewInquiry, folder: string, now: Date) {
-    const sender = inquiry.senderName ? `${inquiry.senderName} <${ticket.contactAddress ?? ''}>` : (ticket.contactAddress ?? '');
+  private journalRow(sender: OutboundSender, to: string, ticket: Ticket, inquiry: NewInquiry, folder: string, now: Date) {
+    const mailbox = sender.identity;
+    const from = inquiry.senderName ? `${inquiry.senderName} <${ticket.contactAddress ?? ''}>` : (ticket.contactAddress ?? '');
     const excerpt = inquiry.input.body.replace(/\s+/g, ' ').trim().slice(0, EXCERPT);
-    const payload: EmailPayload = {
+    const draft: OutboundDraft = {
       from: { address: mailbox.address, name: `${mailbox.name} (Madoguchi)` },
       to: [{ address: to, name: '' }],
       cc: [],
@@ -140,7 +140,7 @@ export class InboundAutomation {
         `${mailbox.name} に新しい問い合わせが届きました。`,
         '',
         `番号: ${ticket.code}`,
-        `差出人: ${sender}`,
+        `差出人: ${from}`,
         `件名: ${ticket.subject}`,
         `フォルダ: ${folder}`,
         '',
@@ -151,10 +151,8 @@ export class InboundAutomation {
         '-- ',
         'このメールは Madoguchi のジャーナルメールです（返信しても問い合わせには届きません）。',
       ].join('\n'),
-      inReplyTo: null,
-      references: [],
-      charset: mailbox.outgoingCharset,
+      attachments: [],
     };
-    return standaloneMail(mailbox, payload, now);
+    return this.outbound.standalone(sender, draft, now).row;
   }
 }

@@ -2,12 +2,11 @@ import { APP_CONFIG, AppConfig, Clock, NotFound, OutboxEntry, TooManyAttempts, V
 import { checkSubmission, FormsService, FormSubmissionHit, InquiryForm, MailboxesService, renderFormMail, SubmittedField } from '@madoguchi/mailboxes';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, LessThan, MoreThan } from 'typeorm';
 import { Article } from '../article.entity';
-import { FormSubmissionInput } from '../inbound';
-import { standaloneMail } from '../outbox-mail';
-import type { EmailPayload } from '../replies.service';
+import { FormSubmissionInput, fromFormSubmission } from '../inbound';
+import { OutboundMessages } from '../outbound/outbound-messages';
 import { ThreadKey } from '../thread-key.entity';
 import { TicketsService } from '../tickets.service';
 
@@ -84,6 +83,7 @@ export class FormSubmissionsService {
     private readonly forms: FormsService,
     private readonly mailboxes: MailboxesService,
     private readonly tickets: TicketsService,
+    private readonly outbound: OutboundMessages,
     private readonly clock: Clock,
   ) {}
 
@@ -123,7 +123,8 @@ export class FormSubmissionsService {
         senderName,
         submittedAt: now,
       };
-      const filed = await this.tickets.deliverFormSubmission(m, input);
+      // Each submission is a message of its own: its dedupe key is new every time.
+      const [filed] = await this.tickets.receive(m, [fromFormSubmission(input, randomUUID())]);
       await this.thankYou(m, form, fields, { replyEmail, senderName, ticketId: filed.ticketId, spam: filed.spam, now });
       return { ok: true as const, code: filed.code };
     });
@@ -174,25 +175,27 @@ export class FormSubmissionsService {
   private async thankYou(m: EntityManager, form: InquiryForm, fields: SubmittedField[], ctx: { replyEmail: string | null; senderName: string | null; ticketId: number; spam: boolean; now: Date }): Promise<void> {
     const t = form.thankYouJson;
     if (!t.enabled || !ctx.replyEmail || ctx.spam) return;
-    const mailbox = await this.mailboxes.connection(form.mailboxId);
-    if (!mailbox || (!mailbox.smtp && !this.config.mail.capture)) return;
+    const sender = await this.outbound.sender(form.mailboxId);
+    if (!sender) return;
     if (!(await this.thankYouAllowed(m, form, ctx.replyEmail, ctx.ticketId, ctx.now))) return;
     const vars = { formName: form.name, fields: Object.fromEntries(fields.map((f) => [f.key, f.value])) };
-    const payload: EmailPayload = {
-      from: { address: mailbox.address, name: mailbox.name },
-      to: [{ address: ctx.replyEmail, name: ctx.senderName ?? '' }],
-      cc: [],
-      bcc: [],
-      // A value typed into a field may hold line breaks; a subject is one line.
-      subject: renderFormMail(t.subject, vars).replace(/\s+/g, ' ').trim().slice(0, 250),
-      text: renderFormMail(t.body, vars),
-      inReplyTo: null,
-      references: [],
-      charset: mailbox.outgoingCharset,
-    };
-    const row = standaloneMail(mailbox, payload, ctx.now);
+    const { prepared, row } = this.outbound.standalone(
+      sender,
+      {
+        from: null,
+        to: [{ address: ctx.replyEmail, name: ctx.senderName ?? '' }],
+        cc: [],
+        bcc: [],
+        // A value typed into a field may hold line breaks; a subject is one line.
+        subject: renderFormMail(t.subject, vars).replace(/\s+/g, ' ').trim().slice(0, 250),
+        text: renderFormMail(t.body, vars),
+        attachments: [],
+      },
+      ctx.now,
+    );
     await m.insert(OutboxEntry, row);
-    await m.insert(ThreadKey, { mailboxId: mailbox.id, messageId: row.messageId, ticketId: ctx.ticketId, articleId: null });
+    // A reply to the thank-you lands on the submission's ticket.
+    if (prepared.externalId) await m.insert(ThreadKey, { mailboxId: form.mailboxId, messageId: prepared.externalId, ticketId: ctx.ticketId, articleId: null });
   }
 
   /**

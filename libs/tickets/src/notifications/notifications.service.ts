@@ -1,11 +1,9 @@
 import { Principal, StaffUser } from '@madoguchi/auth';
 import { APP_CONFIG, AppConfig, Clock, NotFound, OutboxEntry } from '@madoguchi/core';
-import { MailboxesService } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { standaloneMail } from '../outbox-mail';
-import type { EmailPayload } from '../replies.service';
+import { OutboundMessages } from '../outbound/outbound-messages';
 import { Notification, NotificationKind } from './notification.entity';
 
 export interface NotificationInput {
@@ -25,7 +23,7 @@ export class NotificationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly mailboxes: MailboxesService,
+    private readonly outbound: OutboundMessages,
     private readonly clock: Clock,
   ) {}
 
@@ -39,24 +37,27 @@ export class NotificationsService {
       ids.map((userId) => ({ userId, kind: n.kind, ticketId: n.ticketId, replyId: n.replyId, text: n.text.slice(0, 1000), createdAt: now, readAt: null })),
     );
     if (mailFromMailboxId === null) return;
-    const mailbox = await this.mailboxes.connection(mailFromMailboxId);
-    if (!mailbox || (!mailbox.smtp && !this.config.mail.capture)) return;
+    const sender = await this.outbound.sender(mailFromMailboxId);
+    if (!sender) return;
     const users = await m.find(StaffUser, { select: { id: true, email: true, name: true }, where: { id: In(ids), active: true } });
     const link = n.ticketId ? `${this.config.http.publicUrl}/tickets/${n.ticketId}` : this.config.http.publicUrl;
-    for (const u of users) {
-      const payload: EmailPayload = {
-        from: { address: mailbox.address, name: `${mailbox.name} (Madoguchi)` },
-        to: [{ address: u.email, name: u.name }],
-        cc: [],
-        bcc: [],
-        subject: `[Madoguchi] ${n.text.split('\n')[0].slice(0, 120)}`,
-        text: `${u.name} 様\n\n${n.text}\n\n${link}\n\n-- \nこのメールは Madoguchi が自動で送信しています。`,
-        inReplyTo: null,
-        references: [],
-        charset: 'utf-8',
-      };
-      await m.insert(OutboxEntry, standaloneMail(mailbox, payload, now));
-    }
+    const rows = users.map(
+      (u) =>
+        this.outbound.standalone(
+          sender,
+          {
+            from: { address: sender.identity.address, name: `${sender.identity.name} (Madoguchi)` },
+            to: [{ address: u.email, name: u.name }],
+            cc: [],
+            bcc: [],
+            subject: `[Madoguchi] ${n.text.split('\n')[0].slice(0, 120)}`,
+            text: `${u.name} 様\n\n${n.text}\n\n${link}\n\n-- \nこのメールは Madoguchi が自動で送信しています。`,
+            attachments: [],
+          },
+          now,
+        ).row,
+    );
+    if (rows.length) await m.insert(OutboxEntry, rows);
   }
 
   async list(p: Principal) {

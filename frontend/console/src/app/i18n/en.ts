@@ -141,6 +141,8 @@ export const en: Record<MessageKey, string> = {
   'delivery.error.MAILBOX_CANNOT_SEND': 'This mailbox has no SMTP account to send with',
   'delivery.error.ATTACHMENT_MISSING': 'An attachment is missing',
   'delivery.error.SMTP_FAILED': 'The message could not be sent',
+  'delivery.error.SEND_INTERRUPTED': 'Sending was interrupted and it is not known whether it went out: check with the recipient before sending again',
+  'delivery.error.SECRET_UNREADABLE': 'The stored SMTP password cannot be decrypted: enter it again in the mailbox settings',
   'delivery.error.unknown': 'The message could not be sent',
   'article.retry': 'Send again',
   'article.retried': 'The message will be sent again',

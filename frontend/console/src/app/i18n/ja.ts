@@ -143,6 +143,8 @@ export const ja = {
   'delivery.error.MAILBOX_CANNOT_SEND': 'このメールBOXには送信用の SMTP アカウントがありません',
   'delivery.error.ATTACHMENT_MISSING': '添付ファイルが見つかりません',
   'delivery.error.SMTP_FAILED': '送信できませんでした',
+  'delivery.error.SEND_INTERRUPTED': '送信が中断され、送信されたか確認できません。再送する前に宛先に確認してください',
+  'delivery.error.SECRET_UNREADABLE': '保存された SMTP パスワードを復号できません。メールBOXの設定でパスワードを入力し直してください',
   'delivery.error.unknown': '送信できませんでした',
   'article.retry': '再送',
   'article.retried': '再送を受け付けました',

@@ -1,0 +1,72 @@
+import { dataSourceOptions, loadConfig, runMigrations } from '@madoguchi/core';
+import { createTestDatabase, DB_KINDS, TestDatabase } from '@test/support/databases';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+
+jest.setTimeout(60_000);
+
+const NOW = '2026-12-01 09:00:00.000';
+
+describe.each(DB_KINDS)('migration 1763900000017: a channel-neutral outbox (%s)', (kind) => {
+  let db: TestDatabase;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    const config = loadConfig({ env: {}, configDir: resolve(__dirname, '../../config'), baseDir: tmpdir(), overrides: { DATABASE_URL: db.url, SECRET_KEY: 'e'.repeat(64) } });
+    await runMigrations(config.database);
+    ds = new DataSource(dataSourceOptions(config.database));
+    await ds.initialize();
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  const cols = async (table: string) => ((await ds.createQueryRunner().getTable(table))?.columns ?? []).map((c) => c.name);
+
+  it('keeps every row, makes the Message-ID the idempotency key, moves the Sent copies to mail_sent_copy, and back', async () => {
+    const at = ds.migrations.findIndex((mig) => mig.name === 'OutboxChannels1763900000017');
+    expect(at).toBeGreaterThanOrEqual(0);
+    for (let i = ds.migrations.length - 1; i >= at; i--) await ds.undoLastMigration();
+    expect(await cols('outbox')).toEqual(expect.arrayContaining(['message_id', 'sent_copy', 'sent_copy_key']));
+
+    await ds.query('INSERT INTO mailbox (name, address, created_at, updated_at) VALUES (?, ?, ?, ?)', ['移行', 'outbox@example.jp', NOW, NOW]);
+    const [{ id: mailboxId }] = await ds.query("SELECT id FROM mailbox WHERE address = 'outbox@example.jp'");
+    const insert = (messageId: string, sentCopy: string | null, key: string | null, attempts: number) =>
+      ds.query(
+        `INSERT INTO outbox (channel, mailbox_id, state, payload, message_id, due_at, attempts, sent_copy, sent_copy_key, sent_copy_attempts, sent_copy_due_at, created_at, updated_at)
+         VALUES ('email', ?, 'sent', '{}', ?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+        [mailboxId, messageId, NOW, sentCopy, key, attempts, sentCopy === 'pending' ? NOW : null, NOW, NOW],
+      );
+    await insert('plain@example.jp', null, null, 0);
+    await insert('pending@example.jp', 'pending', 'blob-1', 2);
+    await insert('done@example.jp', 'done', null, 1);
+
+    await ds.runMigrations();
+    expect(await cols('outbox')).toEqual(expect.arrayContaining(['idempotency_key', 'target']));
+    expect(await cols('outbox')).not.toEqual(expect.arrayContaining(['message_id']));
+    expect((await cols('outbox')).filter((c) => c.startsWith('sent_copy'))).toEqual([]);
+    const keys = (await ds.query('SELECT idempotency_key FROM outbox ORDER BY id')).map((r: { idempotency_key: string }) => r.idempotency_key);
+    expect(keys).toEqual(['plain@example.jp', 'pending@example.jp', 'done@example.jp']);
+    const copies = await ds.query('SELECT o.idempotency_key AS k, s.state, s.blob_key, s.attempts FROM mail_sent_copy s JOIN outbox o ON o.id = s.outbox_id ORDER BY o.id');
+    expect(copies.map((c: { k: string; state: string; blob_key: string | null; attempts: number }) => [c.k, c.state, c.blob_key, Number(c.attempts)])).toEqual([
+      ['pending@example.jp', 'pending', 'blob-1', 2],
+      ['done@example.jp', 'done', null, 1],
+    ]);
+    // The idempotency key is unique: the same message cannot be queued twice.
+    await expect(
+      ds.query(`INSERT INTO outbox (channel, mailbox_id, state, payload, idempotency_key, due_at, attempts, created_at, updated_at) VALUES ('email', ?, 'pending', '{}', 'plain@example.jp', ?, 0, ?, ?)`, [mailboxId, NOW, NOW, NOW]),
+    ).rejects.toThrow();
+
+    await ds.undoLastMigration();
+    const back = await ds.query('SELECT message_id, sent_copy, sent_copy_key, sent_copy_attempts FROM outbox ORDER BY id');
+    expect(back.map((r: { message_id: string; sent_copy: string | null; sent_copy_key: string | null; sent_copy_attempts: number }) => [r.message_id, r.sent_copy, r.sent_copy_key, Number(r.sent_copy_attempts)])).toEqual([
+      ['plain@example.jp', null, null, 0],
+      ['pending@example.jp', 'pending', 'blob-1', 2],
+      ['done@example.jp', 'done', null, 1],
+    ]);
+    await ds.runMigrations();
+  });
+});
