@@ -124,9 +124,13 @@ describe('remote images and the security policy in the browser', () => {
 
       await page.getByTestId('article-show-images').click();
       const img = body.locator('img');
-      await page.waitForFunction(
-        '(() => { const el = document.querySelector(\'[data-testid="article-html"] img\'); return !!el && el.complete && el.naturalWidth > 0; })()',
-      );
+      // Polled with evaluate (a DevTools call, outside the page's CSP): waitForFunction compiles
+      // its predicate inside the page, which the console's script-src 'self' rightly refuses.
+      await img.waitFor();
+      for (let i = 0; !(await img.evaluate((el) => { const e = el as unknown as { complete: boolean; naturalWidth: number }; return e.complete && e.naturalWidth > 0; })); i++) {
+        if (i > 100) throw new Error('the image did not load');
+        await new Promise((r) => setTimeout(r, 100));
+      }
       expect(await img.getAttribute('src')).toMatch(
         /^\/api\/articles\/\d+\/remote-image\?url=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Fbanner\.png%3Fid%3D42$/,
       );
