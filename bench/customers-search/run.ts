@@ -17,7 +17,7 @@ import { Customer } from '../../libs/customers/src/customer.entity';
 import { CustomerAssignee } from '../../libs/customers/src/customer-assignee.entity';
 import { buildSearchText } from '../../libs/customers/src/search/customer-search-text';
 import { CustomerSearch } from '../../libs/customers/src/search/customer-search.entity';
-import { StaffUser, PermissionGroup } from '@madoguchi/auth';
+import { AccessEvents, StaffUser, PermissionGroup, UsersService } from '@madoguchi/auth';
 import { GroupMailboxRight } from '../../libs/auth/src/groups/group-mailbox-right.entity';
 import { createTestDatabase } from '../../test/support/databases';
 import { SeedCustomer, seedCustomers } from './seed-data';
@@ -67,7 +67,8 @@ async function main() {
     await ds.query('ANALYZE TABLE customer, customer_search');
     console.log(`Seeded ${COUNT.toLocaleString()} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    const service = new CustomersService(ds, new SequenceService(), new AuditService(ds, new Clock()));
+    const audit = new AuditService(ds, new Clock());
+    const service = new CustomersService(ds, new SequenceService(), audit, new UsersService(ds, audit, new AccessEvents()));
     const raw = await createConnection({ host: config.database.type === 'mysql' ? config.database.host : '', port: 3306, user: 'root', database: config.database.type === 'mysql' ? config.database.database : '' });
 
     const rows: string[][] = [];

@@ -1,4 +1,5 @@
-import { TicketsService, fromEmail } from '@madoguchi/tickets';
+import { fromEmail } from '@madoguchi/mail';
+import { TicketsService } from '@madoguchi/tickets';
 import { DB_KINDS } from '@test/support/databases';
 import { Session, startTestApp, TestApp } from '@test/support/test-app';
 import { DataSource } from 'typeorm';

@@ -1,3 +1,4 @@
+import { AuthModule } from '@madoguchi/auth';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CustomerAssignee } from './customer-assignee.entity';
@@ -7,7 +8,7 @@ import { CustomersService } from './customers.service';
 import { CustomerSearch } from './search/customer-search.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Customer, CustomerAssignee, CustomerSearch])],
+  imports: [TypeOrmModule.forFeature([Customer, CustomerAssignee, CustomerSearch]), AuthModule],
   controllers: [CustomersController],
   providers: [CustomersService],
   exports: [CustomersService],

@@ -1,4 +1,4 @@
-import { StaffUser } from '@madoguchi/auth';
+import { UsersService } from '@madoguchi/auth';
 import { Actor, AuditService, Conflict, escapeLike, hasControlCharacter, NotFound, SequenceService, ValidationFailed } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -80,6 +80,7 @@ export class CustomersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sequences: SequenceService,
     private readonly audit: AuditService,
+    private readonly users: UsersService,
   ) {}
 
   /**
@@ -259,10 +260,30 @@ export class CustomersService {
     return { customerId: saved.id, created };
   }
 
+  /**
+   * Customers by email address, for a group of inbound messages in one query: an address one
+   * customer has maps to that customer, one several customers share maps to null.
+   */
+  async idsByEmail(addresses: string[], m: EntityManager = this.dataSource.manager): Promise<Map<string, number | null>> {
+    const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))];
+    const found = wanted.length ? await m.find(Customer, { select: { id: true, email: true }, where: { email: In(wanted) } }) : [];
+    const byAddress = new Map<string, number | null>();
+    for (const c of found) {
+      const address = c.email!.toLowerCase();
+      byAddress.set(address, byAddress.has(address) ? null : c.id);
+    }
+    return byAddress;
+  }
+
+  /** Code and name of one customer, e.g. for a reply template's placeholders; null when there is none. */
+  async nameAndCode(id: number, m: EntityManager = this.dataSource.manager): Promise<{ id: number; code: string; lastName: string; firstName: string | null } | null> {
+    const c = await m.findOne(Customer, { select: { id: true, code: true, lastName: true, firstName: true }, where: { id } });
+    return c ? { id: c.id, code: c.code, lastName: c.lastName, firstName: c.firstName } : null;
+  }
+
   /** Staff names by id, for the CSV's 担当 column. */
   async staffNames(): Promise<Map<number, string>> {
-    const users = await this.dataSource.getRepository(StaffUser).find({ select: { id: true, name: true } });
-    return new Map(users.map((u) => [u.id, u.name]));
+    return this.users.allNames();
   }
 
   private applyFields(c: Customer, dto: CustomerFieldsDto): void {
@@ -391,8 +412,7 @@ export class CustomersService {
   private async replaceAssignees(m: EntityManager, customerId: number, userIds: number[]): Promise<void> {
     const ids = [...new Set(userIds)];
     if (ids.length) {
-      const found = await m.getRepository(StaffUser).findBy({ id: In(ids) });
-      const missing = ids.filter((id) => !found.some((u) => u.id === id));
+      const missing = await this.users.unknownIds(ids, m);
       if (missing.length) throw new ValidationFailed({ assigneeIds: [`unknown staff user id(s): ${missing.join(', ')}`] });
     }
     await m.getRepository(CustomerAssignee).delete({ customerId });

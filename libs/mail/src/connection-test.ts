@@ -5,7 +5,7 @@ import { connect as connectTcp, Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { ConnectionTestDto } from './connection-test.dto';
 import { withImap } from './intake/imap-poller';
-import { EmailSender } from './sending/email-sender';
+import { EmailSender } from './sending/email-sender.service';
 
 /**
  * What a connection test found, in our words only. The other side's greeting, banner or error

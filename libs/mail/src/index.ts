@@ -1,4 +1,5 @@
 export * from './intake/imap-poller';
+export * from './intake/inbound-email';
 export * from './intake/intake-state.entity';
 export * from './intake/intake-state.service';
 export * from './intake/intake.service';
@@ -6,7 +7,7 @@ export * from './intake/mail-scheduler';
 export * from './intake/raw-message.entity';
 export * from './intake/smtp-intake.server';
 export * from './mail.module';
-export * from './sending/email-sender';
+export * from './sending/email-sender.service';
 export * from './sending/email-channel.adapter';
 export * from './sending/email-payload';
 export * from './sending/send-errors';

@@ -1,6 +1,6 @@
 import { CurrentPrincipal, Principal, RequireRights } from '@madoguchi/auth';
 import { BLOB_STORAGE, BlobStorage, Conflict, NotFound, MissingRight } from '@madoguchi/core';
-import { Mailbox, MailboxesService } from '@madoguchi/mailboxes';
+import { MailboxesService } from '@madoguchi/mailboxes';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -135,7 +135,8 @@ export class MailController {
     if (!['quarantined', 'oversized', 'pending'].includes(row.state)) {
       throw new Conflict('NOT_QUARANTINED', `This message is already ${row.state}; only quarantined or oversized mail can be retried`);
     }
-    const box = await this.dataSource.getRepository(Mailbox).findOneByOrFail({ id: row.mailboxId });
+    const box = await this.mailboxes.ref(row.mailboxId);
+    if (!box) throw new NotFound('mailbox', row.mailboxId);
     const result = await this.intake.process(box, row);
     return { state: result.state, ticketId: result.ticketId };
   }

@@ -13,7 +13,7 @@ import { ConnectionTester } from './connection-test';
 import { MailController } from './mail.controller';
 import { CapturedMailController } from './sending/captured-mail.controller';
 import { CapturedMail } from './sending/captured-mail.entity';
-import { EmailSender } from './sending/email-sender';
+import { EmailSender } from './sending/email-sender.service';
 import { EmailChannelAdapter } from './sending/email-channel.adapter';
 import { SentCopy } from './sending/sent-copy.entity';
 

@@ -1,4 +1,5 @@
 export * from './automation/automation.service';
+export * from './automation/folder-contents';
 export * from './automation/folder.entity';
 export * from './automation/routing-rule.entity';
 export * from './automation/rule-engine';

@@ -1,3 +1,4 @@
+import { AuthModule } from '@madoguchi/auth';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AutomationController } from './automation/automation.controller';
@@ -16,7 +17,7 @@ import { TemplatesController } from './templates/templates.controller';
 import { TemplatesService } from './templates/templates.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Mailbox, Template, Folder, RoutingRule, InquiryForm, FormSubmissionHit])],
+  imports: [TypeOrmModule.forFeature([Mailbox, Template, Folder, RoutingRule, InquiryForm, FormSubmissionHit]), AuthModule],
   controllers: [MailboxesController, TemplatesController, AutomationController, FormsController],
   providers: [MailboxesService, TemplatesService, AutomationService, FormsService],
   exports: [MailboxesService, TemplatesService, AutomationService, FormsService],

@@ -2,7 +2,7 @@ import { Principal } from '@madoguchi/auth';
 import { Actor, AuditService, Conflict, DomainError, NotFound, SecretBox, ValidationFailed, MissingRight, fieldError } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import { CreateMailboxDto, UpdateMailboxDto } from './mailbox.dto';
 import { Mailbox, OutgoingCharset } from './mailbox.entity';
 
@@ -188,6 +188,26 @@ export class MailboxesService {
         ? { host: m.smtpHost, port: m.smtpPort ?? 587, secure: m.smtpSecure, user: m.smtpUser, ...(m.smtpSecret ? open('smtp', m.smtpSecret) : { password: null }) }
         : null,
     };
+  }
+
+  /** The active mailboxes with IMAP settings, by id: those intake polls. */
+  async intakeMailboxIds(): Promise<number[]> {
+    const rows = await this.dataSource.getRepository(Mailbox).find({ select: { id: true }, where: { active: true, imapHost: Not(IsNull()) } });
+    return rows.map((r) => r.id);
+  }
+
+  /** Id and address of a mailbox (active or not), e.g. to file a message again; null when there is none. */
+  async ref(id: number): Promise<{ id: number; address: string } | null> {
+    const row = await this.dataSource.getRepository(Mailbox).findOne({ select: { id: true, address: true }, where: { id } });
+    return row ? { id: row.id, address: row.address } : null;
+  }
+
+  /** Names of these mailboxes by id (those that exist), no permission check. */
+  async names(ids: number[], m: EntityManager = this.dataSource.manager): Promise<Map<number, string>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows = await m.getRepository(Mailbox).find({ select: { id: true, name: true }, where: { id: In(unique) } });
+    return new Map(rows.map((r) => [r.id, r.name]));
   }
 
   async byAddresses(addresses: string[]): Promise<Mailbox[]> {

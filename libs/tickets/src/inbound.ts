@@ -77,30 +77,13 @@ export interface InboundMessage {
   receivedAt: Date;
   /** The stored raw message it was parsed from (email), null when there is none. */
   rawMessageId: number | null;
-  /** Email only: the headers the article keeps. */
-  email?: { messageId: string | null; inReplyTo: string[]; references: string[] };
+  /**
+   * The channel's own ids the article keeps, so that answers find it and the next outgoing
+   * message can answer it (email: Message-ID, In-Reply-To, References).
+   */
+  external?: { id: string | null; inReplyTo: string[]; references: string[] };
   /** Form submissions only: the form and its fields (routing rules can match `form.<key>`). */
   form?: { id: number; name: string; fields: InboundFormField[] };
-}
-
-/** One parsed inbound email, as the mail channel builds it; it reaches tickets as an InboundMessage (see fromEmail). */
-export interface InboundEmail {
-  mailboxId: number;
-  rawMessageId: number | null;
-  messageId: string | null;
-  inReplyTo: string[];
-  references: string[];
-  from: MailAddress | null;
-  to: MailAddress[];
-  cc: MailAddress[];
-  subject: string;
-  text: string;
-  html: string | null;
-  attachments: StoredAttachment[];
-  classification: InboundClassification;
-  /** For a bounce: the Message-ID of the mail that bounced. */
-  bouncedMessageId?: string | null;
-  receivedAt: Date;
 }
 
 /**
@@ -126,39 +109,6 @@ export interface Delivered {
   duplicate: boolean;
   customerId: number | null;
   spam: boolean;
-}
-
-/** An email as an inbound message: threaded by its Message-IDs and by the ticket code in its subject. */
-export function fromEmail(mail: InboundEmail, dedupeKey: string | null): InboundMessage {
-  return {
-    channel: 'email',
-    mailboxId: mail.mailboxId,
-    dedupeKey,
-    thread: {
-      key: mail.messageId,
-      answers: [
-        ...new Set(
-          [
-            ...(mail.bouncedMessageId ? [mail.bouncedMessageId] : []),
-            ...mail.inReplyTo,
-            ...[...mail.references].reverse(),
-          ].filter(Boolean),
-        ),
-      ],
-      byCode: true,
-    },
-    from: mail.from ? { address: mail.from.address, name: mail.from.name } : null,
-    to: mail.to,
-    cc: mail.cc,
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    attachments: mail.attachments,
-    classification: mail.classification,
-    receivedAt: mail.receivedAt,
-    rawMessageId: mail.rawMessageId,
-    email: { messageId: mail.messageId, inReplyTo: mail.inReplyTo, references: mail.references },
-  };
 }
 
 /** One inquiry-form submission, as the forms channel hands it to tickets. */

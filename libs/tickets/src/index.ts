@@ -1,7 +1,7 @@
 export * from './article.entity';
 export * from './attachment.entity';
 export * from './inbound';
-export * from './replies.service';
+export * from './replies/replies.service';
 export * from './thread-key.entity';
 export * from './ticket-code';
 export * from './ticket-events';
@@ -15,4 +15,4 @@ export * from './workflow/approval-policy';
 export * from './workflow/reply.entity';
 export * from './workflow/workflows';
 export * from './automation/ticket-rule-log.entity';
-export * from './outbound/outbound-messages';
+export * from './outbound/outbound-messages.service';

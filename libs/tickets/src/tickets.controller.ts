@@ -1,11 +1,10 @@
 import { CurrentPrincipal, Principal } from '@madoguchi/auth';
 import { BLOB_STORAGE, BlobStorage } from '@madoguchi/core';
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { CreateReplyDto } from './reply.dto';
-import { RepliesService } from './replies.service';
+import { RepliesService } from './replies/replies.service';
 import { replySubject } from './ticket-code';
 import { ArticlePageDto, OlderArticlesDto, TicketQueryDto } from './ticket.dto';
 import { ARTICLE_PAGE, TicketsService } from './tickets.service';
@@ -45,28 +44,6 @@ export class TicketsController {
   @HttpCode(204)
   async read(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
     await this.tickets.markRead(id, p);
-  }
-
-  /**
-   * Writes a reply: `queued` (sent after the undo window, or at `sendAt`) when the mailbox's
-   * approval policy does not cover the caller, else `awaiting_approval` (step 1 of n). Answers
-   * with the reply (see `GET /api/replies/:id`).
-   */
-  @Post('tickets/:id/replies')
-  reply(@Param('id', ParseIntPipe) id: number, @Body() dto: CreateReplyDto, @CurrentPrincipal() p: Principal) {
-    return this.replies.reply(id, dto, p);
-  }
-
-  @Post('articles/:id/cancel')
-  @HttpCode(200)
-  cancel(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
-    return this.replies.cancel(id, p);
-  }
-
-  @Post('articles/:id/retry')
-  @HttpCode(200)
-  retry(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
-    return this.replies.retry(id, p);
   }
 
   /** The file's bytes, for users who may see its ticket. */

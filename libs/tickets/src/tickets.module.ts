@@ -6,8 +6,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Article } from './article.entity';
 import { Attachment } from './attachment.entity';
-import { InboundAutomation } from './automation/inbound-automation';
-import { TicketAutomationController, TicketAutomationService } from './automation/ticket-automation.controller';
+import { InboundAutomation } from './automation/inbound-automation.service';
+import { TicketAutomationController } from './automation/ticket-automation.controller';
+import { TicketAutomationService } from './automation/ticket-automation.service';
 import { TicketRuleLog } from './automation/ticket-rule-log.entity';
 import { ComposeController } from './compose/compose.controller';
 import { ComposeService } from './compose/compose.service';
@@ -16,8 +17,9 @@ import { FormSubmissionsService } from './forms/form-submissions.service';
 import { FormPageController, PublicFormsController } from './forms/public-forms.controller';
 import { RemoteImageFetcher } from './remote-images/remote-image.fetcher';
 import { RemoteImagesController, RemoteImagesService } from './remote-images/remote-images.controller';
-import { OutboundMessages } from './outbound/outbound-messages';
-import { RepliesService } from './replies.service';
+import { OutboundMessages } from './outbound/outbound-messages.service';
+import { RepliesController } from './replies/replies.controller';
+import { RepliesService } from './replies/replies.service';
 import { ThreadKey } from './thread-key.entity';
 import { TicketEvents } from './ticket-events';
 import { Ticket } from './ticket.entity';
@@ -36,7 +38,7 @@ import { WorkflowController } from './workflow/workflow.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
-  controllers: [TicketsController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, FormPageController, PublicFormsController, RemoteImagesController],
+  controllers: [TicketsController, RepliesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, FormPageController, PublicFormsController, RemoteImagesController],
   providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, OutboundMessages],
   exports: [TicketsService, RepliesService, OutboundMessages, TicketEvents, TicketWorkflowService, UploadsService],
 })

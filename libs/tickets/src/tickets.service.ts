@@ -1,5 +1,5 @@
 import { Principal } from '@madoguchi/auth';
-import { Customer } from '@madoguchi/customers';
+import { CustomersService } from '@madoguchi/customers';
 import { Clock, escapeLike, hasControlCharacter, insertRows, NotFound, OutboxEntry, SequenceService } from '@madoguchi/core';
 import { WorkflowRunner } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
@@ -13,7 +13,7 @@ import { ThreadKey } from './thread-key.entity';
 import { formatTicketCode, ticketCodesIn } from './ticket-code';
 import { Ticket, TicketState } from './ticket.entity';
 import { TicketQueryDto } from './ticket.dto';
-import { InboundAutomation, MailboxAutomation, NewInquiry } from './automation/inbound-automation';
+import { InboundAutomation, MailboxAutomation, NewInquiry } from './automation/inbound-automation.service';
 import { Reply } from './workflow/reply.entity';
 import { REPLY_WORKFLOW, TICKET_WORKFLOW } from './workflow/workflows';
 
@@ -113,6 +113,7 @@ export class TicketsService {
     private readonly clock: Clock,
     private readonly runner: WorkflowRunner,
     private readonly automation: InboundAutomation,
+    private readonly customers: CustomersService,
   ) {}
 
   /**
@@ -311,15 +312,8 @@ export class TicketsService {
   }
 
   /** Customers by sender address, for a group of messages in one query; an address several customers share maps to null. */
-  private async customersByAddress(m: EntityManager, msgs: InboundMessage[]): Promise<Map<string, number | null>> {
-    const wanted = [...new Set(msgs.flatMap((x) => (x.from?.address ? [x.from.address.toLowerCase()] : [])))];
-    const found = wanted.length ? await m.find(Customer, { select: { id: true, email: true }, where: { email: In(wanted) } }) : [];
-    const byAddress = new Map<string, number | null>();
-    for (const c of found) {
-      const address = c.email!.toLowerCase();
-      byAddress.set(address, byAddress.has(address) ? null : c.id);
-    }
-    return byAddress;
+  private customersByAddress(m: EntityManager, msgs: InboundMessage[]): Promise<Map<string, number | null>> {
+    return this.customers.idsByEmail(msgs.flatMap((x) => (x.from?.address ? [x.from.address] : [])), m);
   }
 
   async list(query: TicketQueryDto, p: Principal): Promise<{ items: TicketListItem[]; total: number; page: number; pageSize: number }> {
@@ -553,9 +547,9 @@ export class TicketsService {
       kind: msg.channel === 'email' ? (msg.classification === 'bounce' ? 'bounce' : 'email') : msg.channel,
       direction: 'inbound',
       sender: msg.classification === 'normal' ? 'customer' : 'system',
-      messageId: msg.email?.messageId ?? null,
-      inReplyTo: msg.email?.inReplyTo ?? [],
-      references: msg.email?.references ?? [],
+      messageId: msg.external?.id ?? null,
+      inReplyTo: msg.external?.inReplyTo ?? [],
+      references: msg.external?.references ?? [],
       fromAddress: msg.from?.address?.slice(0, 254) ?? null,
       fromName: msg.from?.name?.slice(0, 255) ?? null,
       toJson: msg.to,

@@ -39,6 +39,14 @@ export class GroupsService {
     private readonly access: AccessEvents,
   ) {}
 
+  /** Which of these ids name no group, e.g. to refuse a routing rule that assigns to an unknown one. */
+  async unknownIds(ids: number[], m: EntityManager = this.dataSource.manager): Promise<number[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    const found = await m.getRepository(PermissionGroup).find({ select: { id: true }, where: { id: In(unique) } });
+    return unique.filter((id) => !found.some((g) => g.id === id));
+  }
+
   async list(): Promise<GroupView[]> {
     const groups = await this.dataSource.getRepository(PermissionGroup).find({ relations: { mailboxRights: true }, order: { id: 'ASC' } });
     return groups.map(toGroupView);

@@ -193,6 +193,27 @@ export class UsersService {
     return groups;
   }
 
+  /** Every user's name (active or not), e.g. for an export's 担当 column. */
+  async allNames(): Promise<Map<number, string>> {
+    const users = await this.dataSource.getRepository(StaffUser).find({ select: { id: true, name: true } });
+    return new Map(users.map((u) => [u.id, u.name]));
+  }
+
+  /** Which of these ids name no user (active or not), e.g. to refuse an unknown assignee. */
+  async unknownIds(ids: number[], m: EntityManager = this.dataSource.manager): Promise<number[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    const found = await m.getRepository(StaffUser).find({ select: { id: true }, where: { id: In(unique) } });
+    return unique.filter((id) => !found.some((u) => u.id === id));
+  }
+
+  /** Email and name of those of these users who are active: whom a notice may be mailed to. */
+  async activeContacts(ids: number[], m: EntityManager = this.dataSource.manager): Promise<{ id: number; email: string; name: string }[]> {
+    if (!ids.length) return [];
+    const users = await m.getRepository(StaffUser).find({ select: { id: true, email: true, name: true }, where: { id: In([...new Set(ids)]), active: true } });
+    return users.map((u) => ({ id: u.id, email: u.email, name: u.name }));
+  }
+
   /** Names of these users (active or not), for lists that show who did something. */
   async names(ids: number[]): Promise<Map<number, string>> {
     if (!ids.length) return new Map();

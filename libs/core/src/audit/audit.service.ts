@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '../clock/clock';
+import { Clock } from '../clock/clock.service';
 import { Actor } from './actor';
 import { AuditEntry } from './audit-entry.entity';
 

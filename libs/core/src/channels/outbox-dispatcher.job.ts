@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThan, LessThanOrEqual } from 'typeorm';
-import { Clock } from '../clock/clock';
+import { Clock } from '../clock/clock.service';
 import { APP_CONFIG, AppConfig } from '../config/config.schema';
 import { runAsUnitOfWork } from '../database/sqlite-serializer';
 import { OutboxEntry } from '../outbox/outbox-entry.entity';
 import { ChannelFailure, ChannelReceipt } from './channel-adapter';
-import { ChannelRegistry } from './channel-registry';
+import { ChannelRegistry } from './channel.registry';
 
 /** Longer than the slowest conversation a channel's own timeouts allow. */
 const SEND_LOCK_MS = 10 * 60_000;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SecretBox } from './secret-box';
+import { SecretBox } from './secret-box.service';
 
 describe('SecretBox', () => {
   const box = new SecretBox({ secretKey: randomBytes(32) });

@@ -1,5 +1,6 @@
 import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock, insertRows, StoredBlob } from '@madoguchi/core';
-import { fromEmail, InboundEmail, InboundSession, StoredAttachment, TicketEvents, TicketsService } from '@madoguchi/tickets';
+import { InboundSession, StoredAttachment, TicketEvents, TicketsService } from '@madoguchi/tickets';
+import { fromEmail, InboundEmail } from './inbound-email';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';

@@ -1,10 +1,8 @@
 import { APP_CONFIG, AppConfig, Clock, runAsUnitOfWork } from '@madoguchi/core';
-import { Mailbox, MailboxesService } from '@madoguchi/mailboxes';
+import { MailboxesService } from '@madoguchi/mailboxes';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ImapFlow } from 'imapflow';
-import { DataSource, IsNull, Not } from 'typeorm';
 import { imapClient, ImapPoller } from './imap-poller';
 import { MailIntakeState } from './intake-state.entity';
 import { IntakeStateService } from './intake-state.service';
@@ -33,7 +31,6 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private stopped = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly poller: ImapPoller,
     private readonly mailboxes: MailboxesService,
@@ -94,19 +91,19 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
 
   private async tick(): Promise<void> {
     const now = this.clock.now();
-    const boxes = await this.dataSource.getRepository(Mailbox).find({ where: { active: true, imapHost: Not(IsNull()) } });
-    const states = await this.state.states(boxes.map((b) => b.id));
-    const due = boxes.filter((b) => {
-      const next = states.get(b.id)?.nextPollAt;
+    const ids = await this.mailboxes.intakeMailboxIds();
+    const states = await this.state.states(ids);
+    const due = ids.filter((id) => {
+      const next = states.get(id)?.nextPollAt;
       return !next || next <= now;
     });
-    await Promise.allSettled(due.map((b) => this.requestPoll(b.id)));
-    await this.syncIdle(boxes, states);
+    await Promise.allSettled(due.map((id) => this.requestPoll(id)));
+    await this.syncIdle(ids, states);
   }
 
   /** One IDLE connection per active mailbox; restarted when settings change or it drops. */
-  private async syncIdle(boxes: Mailbox[], states: Map<number, MailIntakeState>): Promise<void> {
-    const wanted = new Set(boxes.map((b) => b.id));
+  private async syncIdle(mailboxIds: number[], states: Map<number, MailIntakeState>): Promise<void> {
+    const wanted = new Set(mailboxIds);
     for (const [id, w] of this.idle) {
       if (!wanted.has(id)) {
         w.stopped = true;
@@ -114,21 +111,21 @@ export class MailScheduler implements OnApplicationBootstrap, OnApplicationShutd
         await w.client.logout().catch(() => w.client.close());
       }
     }
-    for (const box of boxes) {
-      if ((states.get(box.id)?.consecutiveFailures ?? 0) > 0) continue;
-      if ((this.idleRetry.get(box.id)?.at ?? 0) > Date.now()) continue;
+    for (const id of mailboxIds) {
+      if ((states.get(id)?.consecutiveFailures ?? 0) > 0) continue;
+      if ((this.idleRetry.get(id)?.at ?? 0) > Date.now()) continue;
       // Marked, not thrown: one mailbox with a password that does not decrypt (its poll records
       // the failure) must not stop the loop before the mailboxes after it.
-      const conn = await this.mailboxes.connection(box.id, { unreadableSecrets: 'mark' });
+      const conn = await this.mailboxes.connection(id, { unreadableSecrets: 'mark' });
       if (!conn?.imap || conn.imap.passwordUnreadable) continue;
       const key = JSON.stringify(conn.imap);
-      const current = this.idle.get(box.id);
+      const current = this.idle.get(id);
       if (current && current.settingsKey === key && !current.stopped) continue;
       if (current) {
         current.stopped = true;
         await current.client.logout().catch(() => current.client.close());
       }
-      this.startIdle(box.id, conn.imap, key);
+      this.startIdle(id, conn.imap, key);
     }
   }
 

@@ -22,7 +22,7 @@ import { DataSource, LessThanOrEqual } from 'typeorm';
 import { withImap } from '../intake/imap-poller';
 import { readableConnectionError } from '../intake/imap-errors';
 import { EmailPayload } from './email-payload';
-import { EmailSender } from './email-sender';
+import { EmailSender } from './email-sender.service';
 import { classifySendError, MailboxGoneError, SecretUnreadableError } from './send-errors';
 import { SentCopy } from './sent-copy.entity';
 

@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import type { EmailPayload } from './email-payload';
-import { EmailSender } from './email-sender';
+import { EmailSender } from './email-sender.service';
 
 const payload = (charset: EmailPayload['charset']): EmailPayload => ({
   from: { address: 'support@example.jp', name: '窓口サポート' },

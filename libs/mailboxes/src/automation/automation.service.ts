@@ -1,10 +1,12 @@
+import { GroupsService, UsersService } from '@madoguchi/auth';
 import { Principal } from '@madoguchi/auth';
 import { LINKABLE_FIELDS, LinkableField } from '@madoguchi/customers';
 import { AuditService, Conflict, NotFound, ValidationFailed, MissingRight, fieldError, FieldProblem } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { CreateFolderDto, CreateRuleDto, CustomerLinkDto, JournalDto, RuleActionDto, RuleConditionDto, UpdateFolderDto, UpdateRuleDto } from './automation.dto';
+import { FolderContentsCounter, FolderCount, FolderDeletedListener } from './folder-contents';
 import { Folder } from './folder.entity';
 import { conditionCheck, RuleAction, RuleCondition, RuleDefinition, RuleOp } from './rule-engine';
 import { RoutingRule } from './routing-rule.entity';
@@ -66,22 +68,52 @@ export const ruleDefinition = (r: RoutingRule): RuleDefinition => ({
  */
 @Injectable()
 export class AutomationService {
+  private readonly counters: FolderContentsCounter[] = [];
+  private readonly folderDeletedListeners: FolderDeletedListener[] = [];
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly users: UsersService,
+    private readonly groups: GroupsService,
   ) {}
+
+  /** E.g. tickets, which says how many tickets each folder holds (for the counts and for deleting). */
+  countFolderContents(counter: FolderContentsCounter): void {
+    this.counters.push(counter);
+  }
+
+  /** E.g. tickets, which moves a deleted folder's tickets where the user said, in the same transaction. */
+  onFolderDeleted(listener: FolderDeletedListener): void {
+    this.folderDeletedListeners.push(listener);
+  }
+
+  /** Whether the folder is one of this mailbox's (no permission check). */
+  async folderExists(mailboxId: number, folderId: number, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+    return m.existsBy(Folder, { id: folderId, mailboxId });
+  }
+
+  /** Names of these folders by id (those that exist), e.g. for a rule log that shows where mail went. */
+  async folderNames(folderIds: number[], m: EntityManager = this.dataSource.manager): Promise<Map<number, string>> {
+    const ids = [...new Set(folderIds)];
+    if (!ids.length) return new Map();
+    const rows = await m.find(Folder, { select: { id: true, name: true }, where: { id: In(ids) } });
+    return new Map(rows.map((f) => [f.id, f.name]));
+  }
 
   // ---- folders ---------------------------------------------------------------------------
 
   async folders(mailboxId: number, p: Principal): Promise<FolderView[]> {
     await this.mailbox(mailboxId, p, 'view');
     const rows = await this.dataSource.getRepository(Folder).find({ where: { mailboxId }, order: { position: 'ASC', name: 'ASC', id: 'ASC' } });
-    const counts = (await this.dataSource.query(
-      `SELECT folder_id, COUNT(*) AS n, SUM(CASE WHEN state = 'unhandled' THEN 1 ELSE 0 END) AS u FROM ticket WHERE mailbox_id = ? AND folder_id IS NOT NULL AND spam = 0 GROUP BY folder_id`,
-      [mailboxId],
-    )) as { folder_id: number; n: number | string; u: number | string | null }[];
-    const byId = new Map(counts.map((c) => [Number(c.folder_id), c]));
-    return rows.map((f) => ({ id: f.id, mailboxId: f.mailboxId, parentId: f.parentId, name: f.name, position: f.position, count: Number(byId.get(f.id)?.n ?? 0), unhandled: Number(byId.get(f.id)?.u ?? 0) }));
+    const byId = new Map<number, FolderCount>();
+    for (const counter of this.counters) {
+      for (const [id, c] of await counter.shown(this.dataSource.manager, mailboxId)) {
+        const sum = byId.get(id) ?? { count: 0, unhandled: 0 };
+        byId.set(id, { count: sum.count + c.count, unhandled: sum.unhandled + c.unhandled });
+      }
+    }
+    return rows.map((f) => ({ id: f.id, mailboxId: f.mailboxId, parentId: f.parentId, name: f.name, position: f.position, count: byId.get(f.id)?.count ?? 0, unhandled: byId.get(f.id)?.unhandled ?? 0 }));
   }
 
   async createFolder(mailboxId: number, dto: CreateFolderDto, p: Principal): Promise<FolderView> {
@@ -131,23 +163,24 @@ export class AutomationService {
     await this.mailbox(mailboxId, p, 'manage');
     return this.dataSource.transaction(async (m) => {
       const f = await this.folderOf(m, mailboxId, folderId, 'folderId');
-      const [{ n }] = (await m.query('SELECT COUNT(*) AS n FROM ticket WHERE folder_id = ?', [folderId])) as { n: number | string }[];
+      let n = 0;
+      for (const counter of this.counters) n += await counter.held(m, folderId);
       let target: number | null = null;
       if (moveTo !== undefined && moveTo !== 'root') {
         target = Number(moveTo);
         if (!Number.isInteger(target) || target === folderId) throw new ValidationFailed({ moveTo: ['moveTo must be another folder of this mailbox, or root'] });
         await this.folderOf(m, mailboxId, target, 'moveTo');
       }
-      if (Number(n) > 0 && moveTo === undefined) {
-        throw new Conflict('FOLDER_NOT_EMPTY', `The folder 「${f.name}」 holds ${n} ticket${Number(n) === 1 ? '' : 's'}: say where they go (moveTo = a folder id, or root)`, { name: f.name, count: Number(n) });
+      if (n > 0 && moveTo === undefined) {
+        throw new Conflict('FOLDER_NOT_EMPTY', `The folder 「${f.name}」 holds ${n} ticket${n === 1 ? '' : 's'}: say where they go (moveTo = a folder id, or root)`, { name: f.name, count: n });
       }
       const rules = (await m.findBy(RoutingRule, { mailboxId })).filter((r) => r.actionsJson.some((a) => a.type === 'moveToFolder' && a.folderId === folderId));
       if (rules.length) throw new Conflict('FOLDER_IN_USE', `Routing rules move mail into this folder: ${rules.map((r) => `「${r.name}」`).join(', ')}. Change them first.`, { rules: rules.map((r) => `「${r.name}」`).join('、') });
-      await m.query('UPDATE ticket SET folder_id = ? WHERE folder_id = ?', [target, folderId]);
+      for (const listener of this.folderDeletedListeners) await listener({ mailboxId, folderId, moveTo: target }, m);
       await m.update(Folder, { parentId: folderId }, { parentId: f.parentId });
       await m.delete(Folder, { id: folderId });
-      await this.audit.record(p.actor, { entity: 'folder', entityId: folderId, action: 'delete', before: { name: f.name }, after: { ticketsMovedTo: target ?? 'root', moved: Number(n) } }, m);
-      return { moved: Number(n) };
+      await this.audit.record(p.actor, { entity: 'folder', entityId: folderId, action: 'delete', before: { name: f.name }, after: { ticketsMovedTo: target ?? 'root', moved: n } }, m);
+      return { moved: n };
     });
   }
 
@@ -307,9 +340,9 @@ export class AutomationService {
             errors[key] = ['assign needs exactly one of userId or groupId'];
             break;
           }
-          const table = a.userId ? 'staff_user' : 'permission_group';
-          const found = (await m.query(`SELECT id FROM ${table} WHERE id = ?`, [a.userId ?? a.groupId])) as unknown[];
-          if (!found.length) errors[key] = [`there is no ${a.userId ? 'user' : 'group'} ${a.userId ?? a.groupId}`];
+          // Staff and groups are auth's: it says which ids it does not know.
+          const unknown = a.userId ? await this.users.unknownIds([a.userId], m) : await this.groups.unknownIds([a.groupId!], m);
+          if (unknown.length) errors[key] = [`there is no ${a.userId ? 'user' : 'group'} ${a.userId ?? a.groupId}`];
           else out.push(a.userId ? { type: 'assign', userId: a.userId } : { type: 'assign', groupId: a.groupId });
           break;
         }

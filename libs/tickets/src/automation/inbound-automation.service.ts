@@ -3,7 +3,7 @@ import { CustomersService, LinkableField } from '@madoguchi/customers';
 import { AutomationService, CustomerLinkSettings, evaluateRules, JournalSettings, RuleDefinition, RuleInput, RuleOutcome } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OutboundMessages, OutboundSender } from '../outbound/outbound-messages';
+import { OutboundMessages, OutboundSender } from '../outbound/outbound-messages.service';
 import { Ticket } from '../ticket.entity';
 import { TicketRuleLog } from './ticket-rule-log.entity';
 
@@ -103,9 +103,9 @@ export class InboundAutomation {
     const sender = await this.outbound.sender(auto.mailboxId);
     if (!sender) return;
     const folderIds = [...new Set(due.map((d) => d.ticket.folderId).filter((x): x is number => x !== null))];
-    const folders = folderIds.length ? ((await m.query(`SELECT id, name FROM folder WHERE id IN (${folderIds.map(() => '?').join(',')})`, folderIds)) as { id: number; name: string }[]) : [];
+    const folders = await this.automation.folderNames(folderIds, m);
     const rows = due.flatMap(({ ticket, inquiry }) => {
-      const folder = folders.find((f) => Number(f.id) === ticket.folderId)?.name ?? '受信箱';
+      const folder = (ticket.folderId !== null ? folders.get(ticket.folderId) : undefined) ?? '受信箱';
       return j.recipients.map((to) => this.journalRow(sender, to, ticket, inquiry, folder, now));
     });
     // One multi-row insert for the whole batch.
@@ -116,13 +116,13 @@ export class InboundAutomation {
   async log(m: EntityManager, ticketId: number) {
     const rows = await m.find(TicketRuleLog, { where: { ticketId }, order: { id: 'ASC' } });
     const folderIds = [...new Set(rows.flatMap((r) => r.actionsJson.flatMap((a) => (a.type === 'moveToFolder' ? [a.folderId] : []))))];
-    const folders = folderIds.length ? ((await m.query(`SELECT id, name FROM folder WHERE id IN (${folderIds.map(() => '?').join(',')})`, folderIds)) as { id: number; name: string }[]) : [];
+    const folders = await this.automation.folderNames(folderIds, m);
     return rows.map((r) => ({
       ruleId: r.ruleId,
       ruleName: r.ruleName,
       position: r.position,
       at: r.createdAt,
-      actions: r.actionsJson.map((a) => (a.type === 'moveToFolder' ? { ...a, folderName: folders.find((f) => Number(f.id) === a.folderId)?.name ?? null } : a)),
+      actions: r.actionsJson.map((a) => (a.type === 'moveToFolder' ? { ...a, folderName: folders.get(a.folderId) ?? null } : a)),
     }));
   }
 

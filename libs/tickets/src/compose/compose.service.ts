@@ -1,7 +1,7 @@
 import { Principal } from '@madoguchi/auth';
 import { APP_CONFIG, AppConfig, ValidationFailed } from '@madoguchi/core';
-import { Customer } from '@madoguchi/customers';
-import { Mailbox, renderTemplate, TemplatesService, TemplateVars } from '@madoguchi/mailboxes';
+import { CustomersService } from '@madoguchi/customers';
+import { MailboxesService, renderTemplate, TemplatesService, TemplateVars } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -24,6 +24,8 @@ export class ComposeService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tickets: TicketsService,
     private readonly templates: TemplatesService,
+    private readonly customers: CustomersService,
+    private readonly mailboxes: MailboxesService,
   ) {}
 
   /**
@@ -49,9 +51,9 @@ export class ComposeService {
 
   /** What the placeholders stand for on this ticket, for this agent. */
   async varsFor(ticket: Ticket, p: Principal, m: EntityManager = this.dataSource.manager): Promise<TemplateVars> {
-    const [customer, mailbox] = await Promise.all([
-      ticket.customerId === null ? null : m.findOne(Customer, { select: { id: true, code: true, lastName: true, firstName: true }, where: { id: ticket.customerId } }),
-      m.findOne(Mailbox, { select: { id: true, name: true }, where: { id: ticket.mailboxId } }),
+    const [customer, mailboxNames] = await Promise.all([
+      ticket.customerId === null ? null : this.customers.nameAndCode(ticket.customerId, m),
+      this.mailboxes.names([ticket.mailboxId], m),
     ]);
     return {
       // Japanese order, family name first: 山田 花子.
@@ -60,7 +62,7 @@ export class ComposeService {
         : { name: ticket.contactName?.trim() ?? '', code: '' },
       ticket: { code: ticket.code, subject: ticket.subject },
       agent: { name: p.name },
-      mailbox: { name: mailbox?.name ?? '' },
+      mailbox: { name: mailboxNames.get(ticket.mailboxId) ?? '' },
       company: { name: this.config.company.name },
     };
   }

@@ -6,7 +6,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, LessThan, MoreThan } from 'typeorm';
 import { Article } from '../article.entity';
 import { FormSubmissionInput, fromFormSubmission } from '../inbound';
-import { OutboundMessages } from '../outbound/outbound-messages';
+import { OutboundMessages } from '../outbound/outbound-messages.service';
 import { ThreadKey } from '../thread-key.entity';
 import { TicketsService } from '../tickets.service';
 

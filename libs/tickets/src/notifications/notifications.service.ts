@@ -1,9 +1,9 @@
-import { Principal, StaffUser } from '@madoguchi/auth';
+import { Principal, UsersService } from '@madoguchi/auth';
 import { APP_CONFIG, AppConfig, Clock, NotFound, OutboxEntry } from '@madoguchi/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { OutboundMessages } from '../outbound/outbound-messages';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { OutboundMessages } from '../outbound/outbound-messages.service';
 import { Notification, NotificationKind } from './notification.entity';
 
 export interface NotificationInput {
@@ -25,6 +25,7 @@ export class NotificationsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbound: OutboundMessages,
     private readonly clock: Clock,
+    private readonly staff: UsersService,
   ) {}
 
   /** Written in the caller's transaction; `mailFromMailboxId` also mails each user from that mailbox. */
@@ -39,7 +40,7 @@ export class NotificationsService {
     if (mailFromMailboxId === null) return;
     const sender = await this.outbound.sender(mailFromMailboxId);
     if (!sender) return;
-    const users = await m.find(StaffUser, { select: { id: true, email: true, name: true }, where: { id: In(ids), active: true } });
+    const users = await this.staff.activeContacts(ids, m);
     const link = n.ticketId ? `${this.config.http.publicUrl}/tickets/${n.ticketId}` : this.config.http.publicUrl;
     const rows = users.map(
       (u) =>

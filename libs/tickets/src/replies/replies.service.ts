@@ -1,27 +1,27 @@
-import { MailboxApprovers, Principal, StaffUser } from '@madoguchi/auth';
-import { Customer } from '@madoguchi/customers';
+import { MailboxApprovers, Principal, UsersService } from '@madoguchi/auth';
+import { CustomersService } from '@madoguchi/customers';
 import { Actor, APP_CONFIG, AppConfig, AuditService, ChannelKind, ChannelRegistry, Clock, Conflict, DeliveryFailure, DeliveryOutcomes, fieldError, MissingRight, NotFound, OutboxEntry, Recipient, SYSTEM_ACTOR, ValidationFailed } from '@madoguchi/core';
-import { MailboxesService, renderTemplate, Template } from '@madoguchi/mailboxes';
-import { DeliveryProblem, EffectContext, OutboundArticleStatus, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowRunner } from '@madoguchi/workflow';
+import { MailboxesService, renderTemplate, TemplatesService, TemplateView } from '@madoguchi/mailboxes';
+import { DeliveryProblem, EffectContext, OutboundArticleStatus, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowHistory, WorkflowRunner } from '@madoguchi/workflow';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Article, MailAddress } from './article.entity';
-import { Attachment } from './attachment.entity';
-import { NotificationKind } from './notifications/notification.entity';
-import { NotificationsService } from './notifications/notifications.service';
-import { OutboundMessages, OutboundSender } from './outbound/outbound-messages';
+import { Article } from '../article.entity';
+import { Attachment } from '../attachment.entity';
+import { NotificationKind } from '../notifications/notification.entity';
+import { NotificationsService } from '../notifications/notifications.service';
+import { OutboundMessages, OutboundSender } from '../outbound/outbound-messages.service';
 import { CreateReplyDto, UpdateReplyDto } from './reply.dto';
-import { ThreadKey } from './thread-key.entity';
-import { replySubject } from './ticket-code';
-import { TicketEvents } from './ticket-events';
-import { Ticket } from './ticket.entity';
-import { TicketsService } from './tickets.service';
-import { Upload } from './uploads/upload.entity';
-import { UploadsService } from './uploads/uploads.service';
-import { ApprovalPolicy, NO_APPROVAL, stepsFor } from './workflow/approval-policy';
-import { Reply, ReplyAttachment } from './workflow/reply.entity';
-import { REPLY_WORKFLOW, replyContext, TICKET_WORKFLOW } from './workflow/workflows';
+import { ThreadKey } from '../thread-key.entity';
+import { replySubject } from '../ticket-code';
+import { TicketEvents } from '../ticket-events';
+import { Ticket } from '../ticket.entity';
+import { TicketsService } from '../tickets.service';
+import { Upload } from '../uploads/upload.entity';
+import { UploadsService } from '../uploads/uploads.service';
+import { ApprovalPolicy, NO_APPROVAL, stepsFor } from '../workflow/approval-policy';
+import { Reply, ReplyAttachment } from '../workflow/reply.entity';
+import { REPLY_WORKFLOW, replyContext, TICKET_WORKFLOW } from '../workflow/workflows';
 
 /** `retrying`: 送信エラー, the channel tries again at `delivery.retryAt`; `failed`: 送信失敗, it gave up (再送 by hand). */
 export type ReplyStatus = 'draft' | 'awaiting_approval' | 'rejected' | 'queued' | 'retrying' | 'sent' | 'captured' | 'failed' | 'cancelled';
@@ -96,6 +96,10 @@ export class RepliesService implements DeliveryOutcomes {
     private readonly approvers: MailboxApprovers,
     private readonly uploads: UploadsService,
     private readonly outbound: OutboundMessages,
+    private readonly templates: TemplatesService,
+    private readonly customers: CustomersService,
+    private readonly users: UsersService,
+    private readonly history: WorkflowHistory,
     channels: ChannelRegistry,
   ) {
     // Delivery outcomes of the outbox (sent, failed) come here: replies are what tickets sends.
@@ -386,8 +390,8 @@ export class RepliesService implements DeliveryOutcomes {
       if (ctxs[i].rejectedBy) userIds.add(ctxs[i].rejectedBy!);
       ctxs[i].approvals.forEach((a) => userIds.add(a.userId));
     });
-    const users = userIds.size ? await this.dataSource.getRepository(StaffUser).find({ select: { id: true, name: true }, where: { id: In([...userIds]) } }) : [];
-    const name = (id: number | null) => (id ? { id, name: users.find((u) => u.id === id)?.name ?? `#${id}` } : null);
+    const names = await this.users.names([...userIds]);
+    const name = (id: number | null) => (id ? { id, name: names.get(id) ?? `#${id}` } : null);
     const articleIds = rows.map((r) => r.articleId).filter((x): x is number => x !== null);
     const articles = articleIds.length ? await this.dataSource.getRepository(Article).find({ select: { id: true, status: true, messageId: true }, where: { id: In(articleIds) } }) : [];
     const outbox = articleIds.length ? await this.dataSource.getRepository(OutboxEntry).find({ where: { articleId: In(articleIds) } }) : [];
@@ -439,17 +443,14 @@ export class RepliesService implements DeliveryOutcomes {
 
   /** When each step was approved, from the transition log. */
   private async approvalTimes(replyIds: number[]): Promise<Map<string, Date>> {
-    const rows = await this.dataSource.query(
-      `SELECT entity_id, created_at FROM workflow_transition WHERE machine = 'reply' AND event = 'APPROVE' AND entity_id IN (${replyIds.map(() => '?').join(',')}) ORDER BY id`,
-      replyIds,
-    );
+    const rows = await this.history.ofEntities('reply', replyIds, 'APPROVE');
     const counts = new Map<number, number>();
     const out = new Map<string, Date>();
-    for (const row of rows as { entity_id: number; created_at: Date | string }[]) {
+    for (const row of rows) {
       // Approvals after a resubmission start again at step 1; later rows overwrite earlier ones.
-      const n = (counts.get(Number(row.entity_id)) ?? 0) + 1;
-      counts.set(Number(row.entity_id), n);
-      out.set(`${row.entity_id}:${n}`, new Date(row.created_at));
+      const n = (counts.get(row.entityId) ?? 0) + 1;
+      counts.set(row.entityId, n);
+      out.set(`${row.entityId}:${n}`, new Date(row.createdAt));
     }
     return out;
   }
@@ -593,10 +594,10 @@ export class RepliesService implements DeliveryOutcomes {
   private async sender(m: EntityManager, reply: Reply, ticket: Ticket, sender: OutboundSender): Promise<{ from: Recipient | null; replyTo: Recipient | null }> {
     const fallback = { from: null, replyTo: null };
     if (!reply.senderTemplateId) return fallback;
-    const t = await m.findOneBy(Template, { id: reply.senderTemplateId });
+    const t = await this.template(reply.senderTemplateId);
     if (!t || t.kind !== 'sender') return fallback;
-    const customer = ticket.customerId ? await m.findOneBy(Customer, { id: ticket.customerId }) : null;
-    const author = reply.authorId ? await m.findOneBy(StaffUser, { id: reply.authorId }) : null;
+    const customer = ticket.customerId ? await this.customers.nameAndCode(ticket.customerId, m) : null;
+    const author = reply.authorId ? { name: (await this.users.names([reply.authorId])).get(reply.authorId) ?? null } : null;
     const vars = {
       customer: { name: customer ? `${customer.lastName ?? ''} ${customer.firstName ?? ''}`.trim() : ticket.contactName, code: customer?.code ?? null },
       ticket: { code: ticket.code, subject: ticket.subject },
@@ -691,10 +692,18 @@ export class RepliesService implements DeliveryOutcomes {
     return resolved;
   }
 
+  /** A template by id, or null when there is none (templates are mailboxes' own rows). */
+  private template(id: number): Promise<TemplateView | null> {
+    return this.templates.get(id).catch((e: unknown) => {
+      if (e instanceof NotFound) return null;
+      throw e;
+    });
+  }
+
   private async checkTemplates(m: EntityManager, mailboxId: number, dto: CreateReplyDto): Promise<void> {
     for (const [field, id, kind] of [['senderTemplateId', dto.senderTemplateId, 'sender'], ['signatureTemplateId', dto.signatureTemplateId, 'signature']] as const) {
       if (!id) continue;
-      const t = await m.findOneBy(Template, { id });
+      const t = await this.template(id);
       if (!t || t.kind !== kind || (t.mailboxId !== null && t.mailboxId !== mailboxId)) {
         throw new ValidationFailed({ [field]: [`there is no ${kind} template ${id} for this mailbox`] });
       }

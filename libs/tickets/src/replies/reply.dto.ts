@@ -1,6 +1,7 @@
 import { IsId } from '@madoguchi/core';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsPositive, IsString, IsUUID, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsPositive, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 /** Accepts a list, or one string of comma-separated addresses. */
 const addressList = () =>
@@ -8,7 +9,8 @@ const addressList = () =>
     typeof value === 'string' ? value.split(/[,;、]/).map((s) => s.trim()).filter(Boolean) : value,
   );
 
-export class CreateReplyDto {
+/** What a reply says and where it goes: the fields writing and editing a reply share. */
+export class ReplyContentDto {
   @addressList()
   @IsArray()
   @ArrayMaxSize(50)
@@ -39,6 +41,15 @@ export class CreateReplyDto {
   @MaxLength(100_000)
   text: string;
 
+  /** Ids from `POST /api/uploads` (each file at most 10 MB). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUUID('4', { each: true, message: 'each attachment must be an upload id from POST /api/uploads' })
+  attachments?: string[];
+}
+
+export class CreateReplyDto extends ReplyContentDto {
   /**
    * Send later: an ISO time up to a year ahead. The reply waits in the outbox and is cancelled
    * automatically if the customer writes before then.
@@ -46,13 +57,6 @@ export class CreateReplyDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'sendAt must be an ISO 8601 date and time' })
   sendAt?: string;
-
-  /** Ids from `POST /api/uploads` (each file at most 10 MB). */
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsUUID('4', { each: true, message: 'each attachment must be an upload id from POST /api/uploads' })
-  attachments?: string[];
 
   /** A sender template of the mailbox (From name/address, Reply-To). */
   @IsOptional()
@@ -66,45 +70,7 @@ export class CreateReplyDto {
 }
 
 /** Editing a draft or a rejected reply: only what is given changes. */
-export class UpdateReplyDto {
-  @IsOptional()
-  @addressList()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsEmail({}, { each: true, message: 'each address in to must be a valid email address' })
-  to?: string[];
-
-  @IsOptional()
-  @addressList()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsEmail({}, { each: true, message: 'each address in cc must be a valid email address' })
-  cc?: string[];
-
-  @IsOptional()
-  @addressList()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsEmail({}, { each: true, message: 'each address in bcc must be a valid email address' })
-  bcc?: string[];
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  subject?: string;
-
-  @IsOptional()
-  @IsString()
-  @MinLength(1, { message: 'text must not be empty' })
-  @MaxLength(100_000)
-  text?: string;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsUUID('4', { each: true, message: 'each attachment must be an upload id from POST /api/uploads' })
-  attachments?: string[];
-
+export class UpdateReplyDto extends PartialType(ReplyContentDto) {
   /** A new send-later time, or null to send as soon as it is approved. */
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
@@ -130,28 +96,6 @@ export class RejectReplyDto {
   @IsInt()
   @IsPositive()
   step?: number;
-}
-
-export const HISTORY_KINDS = ['phone', 'fax', 'visit', 'other'] as const;
-export type HistoryKind = (typeof HISTORY_KINDS)[number];
-
-/** 対応履歴: a response made outside email (phone, FAX, visit, other). */
-export class HistoryNoteDto {
-  @IsIn(HISTORY_KINDS, { message: `kind must be one of ${HISTORY_KINDS.join(', ')}` })
-  kind: HistoryKind;
-
-  @IsString()
-  @MinLength(1, { message: 'text is required' })
-  @MaxLength(10_000)
-  text: string;
-}
-
-export class MarkHandledDto {
-  /** Optional response-history note written with it. */
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => HistoryNoteDto)
-  note?: HistoryNoteDto;
 }
 
 export class ReplyQueryDto {

@@ -1,12 +1,12 @@
 import { GroupsService, Principal, UsersService } from '@madoguchi/auth';
 import { MailboxesService } from '@madoguchi/mailboxes';
 import { AuditService, Clock, NotFound, ValidationFailed, MissingRight, fieldError, FieldProblem } from '@madoguchi/core';
-import { WorkflowRunner, WorkflowTransition } from '@madoguchi/workflow';
+import { WorkflowHistory, WorkflowRunner } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Article } from '../article.entity';
-import { HistoryNoteDto, MarkHandledDto } from '../reply.dto';
+import { HistoryNoteDto, MarkHandledDto } from './ticket-workflow.dto';
 import { TicketEvents } from '../ticket-events';
 import { Ticket, TICKET_STATES, TicketState } from '../ticket.entity';
 import { TicketsService } from '../tickets.service';
@@ -27,6 +27,7 @@ export class TicketWorkflowService {
     private readonly mailboxes: MailboxesService,
     private readonly groups: GroupsService,
     private readonly users: UsersService,
+    private readonly history: WorkflowHistory,
   ) {}
 
   /** 対応済にする: no mail, optionally with a response-history note. */
@@ -69,7 +70,7 @@ export class TicketWorkflowService {
   /** The ticket's whole story: its own transitions and its replies', oldest first. */
   async transitions(ticketId: number, p: Principal) {
     await this.tickets.visibleTicket(ticketId, p);
-    const rows = await this.dataSource.getRepository(WorkflowTransition).find({ where: { ticketId }, order: { id: 'ASC' } });
+    const rows = await this.history.ofTicket(ticketId);
     const users = await this.userNames(rows.map((r) => r.actorId).filter((x): x is number => x !== null));
     return rows.map((r) => ({
       id: r.id,

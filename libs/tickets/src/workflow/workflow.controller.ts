@@ -4,8 +4,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put,
 import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsOptional } from 'class-validator';
-import { RepliesService } from '../replies.service';
-import { ApproveReplyDto, HistoryNoteDto, MarkHandledDto, RejectReplyDto, ReplyQueryDto, UpdateReplyDto } from '../reply.dto';
+import { HistoryNoteDto, MarkHandledDto } from './ticket-workflow.dto';
 import { ApprovalPolicyDto } from './approval-policy.dto';
 import { TicketWorkflowService } from './ticket-workflow.service';
 
@@ -17,81 +16,14 @@ class CountsQueryDto {
 }
 
 /**
- * The reply workflow (§3): approval, rejection with a reason, edit and resubmit, undo; ticket
- * transitions without mail (mark handled, reopen), response-history notes and the story of a
- * ticket. A refused transition answers 409 with the reason.
+ * Ticket transitions without mail (mark handled, reopen), response-history notes, the story of a
+ * ticket, the counts per state and the approval policy. A refused transition answers 409 with
+ * the reason. Replies have their own controller (replies/replies.controller.ts).
  */
 @ApiTags('workflow')
 @Controller()
 export class WorkflowController {
-  constructor(
-    private readonly replies: RepliesService,
-    private readonly workflow: TicketWorkflowService,
-  ) {}
-
-  /** Replies the caller may approve now (the current step is theirs; never their own), oldest first. */
-  @Get('approvals')
-  approvals(@CurrentPrincipal() p: Principal) {
-    return this.replies.approvals(p);
-  }
-
-  /** The caller's own replies, e.g. `?status=rejected` for the ones sent back to rework. */
-  @Get('replies/mine')
-  mine(@Query() q: ReplyQueryDto, @CurrentPrincipal() p: Principal) {
-    return this.replies.mine(q.status, p);
-  }
-
-  @Get('replies/:id')
-  get(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
-    return this.replies.get(id, p);
-  }
-
-  /** Approves the current step; with the last step the reply goes to the outbox. Send `step` as shown. */
-  @Post('replies/:id/approve')
-  @HttpCode(200)
-  approve(@Param('id', ParseIntPipe) id: number, @Body() dto: ApproveReplyDto, @CurrentPrincipal() p: Principal) {
-    return this.replies.approve(id, dto.step, p);
-  }
-
-  /** Rejects the reply with a reason; it goes back to its author and the ticket shows 非承認. */
-  @Post('replies/:id/reject')
-  @HttpCode(200)
-  reject(@Param('id', ParseIntPipe) id: number, @Body() dto: RejectReplyDto, @CurrentPrincipal() p: Principal) {
-    return this.replies.reject(id, dto.reason, dto.step, p);
-  }
-
-  /** The author edits a draft or rejected reply. */
-  @Patch('replies/:id')
-  edit(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateReplyDto, @CurrentPrincipal() p: Principal) {
-    return this.replies.edit(id, dto, p);
-  }
-
-  /** The author resubmits a rejected reply; approval starts again at step 1. */
-  @Post('replies/:id/resubmit')
-  @HttpCode(200)
-  resubmit(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
-    return this.replies.resubmit(id, p);
-  }
-
-  /** The author takes back a reply waiting for approval or rejected. */
-  @Post('replies/:id/withdraw')
-  @HttpCode(200)
-  withdraw(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
-    return this.replies.withdraw(id, p);
-  }
-
-  /** Undo a queued reply (within the undo window, or before its send-later time). */
-  @Post('replies/:id/cancel')
-  @HttpCode(200)
-  cancel(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
-    return this.replies.cancelReply(id, p);
-  }
-
-  /** Every reply of the ticket with its status, oldest first. */
-  @Get('tickets/:id/replies')
-  ticketReplies(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
-    return this.replies.forTicket(id, p);
-  }
+  constructor(private readonly workflow: TicketWorkflowService) {}
 
   /** The ticket's story: every transition of the ticket and its replies (actor, from, to, event, reason, time). */
   @Get('tickets/:id/transitions')

@@ -14,7 +14,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['WorkflowController_approvals'];
+    get: operations['RepliesController_approvals'];
     put?: never;
     post?: never;
     delete?: never;
@@ -32,7 +32,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['TicketsController_cancel'];
+    post: operations['RepliesController_cancel'];
     delete?: never;
     options?: never;
     head?: never;
@@ -65,7 +65,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['TicketsController_retry'];
+    post: operations['RepliesController_retry'];
     delete?: never;
     options?: never;
     head?: never;
@@ -794,13 +794,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['WorkflowController_get'];
+    get: operations['RepliesController_get'];
     put?: never;
     post?: never;
     delete?: never;
     options?: never;
     head?: never;
-    patch: operations['WorkflowController_edit'];
+    patch: operations['RepliesController_edit'];
     trace?: never;
   };
   '/api/replies/{id}/approve': {
@@ -812,7 +812,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['WorkflowController_approve'];
+    post: operations['RepliesController_approve'];
     delete?: never;
     options?: never;
     head?: never;
@@ -828,7 +828,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['WorkflowController_cancel'];
+    post: operations['RepliesController_cancelReply'];
     delete?: never;
     options?: never;
     head?: never;
@@ -844,7 +844,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['WorkflowController_reject'];
+    post: operations['RepliesController_reject'];
     delete?: never;
     options?: never;
     head?: never;
@@ -860,7 +860,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['WorkflowController_resubmit'];
+    post: operations['RepliesController_resubmit'];
     delete?: never;
     options?: never;
     head?: never;
@@ -876,7 +876,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['WorkflowController_withdraw'];
+    post: operations['RepliesController_withdraw'];
     delete?: never;
     options?: never;
     head?: never;
@@ -890,7 +890,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['WorkflowController_mine'];
+    get: operations['RepliesController_mine'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1121,9 +1121,9 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['WorkflowController_ticketReplies'];
+    get: operations['RepliesController_ticketReplies'];
     put?: never;
-    post: operations['TicketsController_reply'];
+    post: operations['RepliesController_reply'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1344,7 +1344,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  WorkflowController_approvals: {
+  RepliesController_approvals: {
     parameters: {
       query?: never;
       header?: never;
@@ -1361,7 +1361,7 @@ export interface operations {
       };
     };
   };
-  TicketsController_cancel: {
+  RepliesController_cancel: {
     parameters: {
       query?: never;
       header?: never;
@@ -1399,7 +1399,7 @@ export interface operations {
       };
     };
   };
-  TicketsController_retry: {
+  RepliesController_retry: {
     parameters: {
       query?: never;
       header?: never;
@@ -2771,7 +2771,7 @@ export interface operations {
       };
     };
   };
-  WorkflowController_get: {
+  RepliesController_get: {
     parameters: {
       query?: never;
       header?: never;
@@ -2790,7 +2790,7 @@ export interface operations {
       };
     };
   };
-  WorkflowController_edit: {
+  RepliesController_edit: {
     parameters: {
       query?: never;
       header?: never;
@@ -2813,7 +2813,7 @@ export interface operations {
       };
     };
   };
-  WorkflowController_approve: {
+  RepliesController_approve: {
     parameters: {
       query?: never;
       header?: never;
@@ -2836,7 +2836,7 @@ export interface operations {
       };
     };
   };
-  WorkflowController_cancel: {
+  RepliesController_cancelReply: {
     parameters: {
       query?: never;
       header?: never;
@@ -2855,7 +2855,7 @@ export interface operations {
       };
     };
   };
-  WorkflowController_reject: {
+  RepliesController_reject: {
     parameters: {
       query?: never;
       header?: never;
@@ -2878,7 +2878,7 @@ export interface operations {
       };
     };
   };
-  WorkflowController_resubmit: {
+  RepliesController_resubmit: {
     parameters: {
       query?: never;
       header?: never;
@@ -2897,7 +2897,7 @@ export interface operations {
       };
     };
   };
-  WorkflowController_withdraw: {
+  RepliesController_withdraw: {
     parameters: {
       query?: never;
       header?: never;
@@ -2916,7 +2916,7 @@ export interface operations {
       };
     };
   };
-  WorkflowController_mine: {
+  RepliesController_mine: {
     parameters: {
       query?: never;
       header?: never;
@@ -3290,7 +3290,7 @@ export interface operations {
       };
     };
   };
-  WorkflowController_ticketReplies: {
+  RepliesController_ticketReplies: {
     parameters: {
       query?: never;
       header?: never;
@@ -3309,7 +3309,7 @@ export interface operations {
       };
     };
   };
-  TicketsController_reply: {
+  RepliesController_reply: {
     parameters: {
       query?: never;
       header?: never;

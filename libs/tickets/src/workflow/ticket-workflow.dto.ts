@@ -1,0 +1,24 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+
+export const HISTORY_KINDS = ['phone', 'fax', 'visit', 'other'] as const;
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/** 対応履歴: a response made outside email (phone, FAX, visit, other). */
+export class HistoryNoteDto {
+  @IsIn(HISTORY_KINDS, { message: `kind must be one of ${HISTORY_KINDS.join(', ')}` })
+  kind: HistoryKind;
+
+  @IsString()
+  @MinLength(1, { message: 'text is required' })
+  @MaxLength(10_000)
+  text: string;
+}
+
+export class MarkHandledDto {
+  /** Optional response-history note written with it. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HistoryNoteDto)
+  note?: HistoryNoteDto;
+}
