@@ -7,11 +7,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DataSource, In } from 'typeorm';
-import { ConnectionTester, connectionToTest } from './connection-test';
+import { ConnectionTester, connectionToTest } from './connection-test.service';
 import { ConnectionTestDto } from './connection-test.dto';
 import { IntakeStateService } from './intake/intake-state.service';
 import { IntakeService } from './intake/intake.service';
-import { MailScheduler } from './intake/mail-scheduler';
+import { MailScheduler } from './intake/mail-scheduler.job';
 import { RawMessage } from './intake/raw-message.entity';
 import { parseMessage } from './parsing';
 

@@ -2,7 +2,7 @@ import { AuthedRequest, AuthService, CurrentPrincipal, Principal } from '@madogu
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { TicketChanged, TicketEvents } from './ticket-events';
+import { TicketChanged, TicketEvents } from './ticket-events.service';
 
 @ApiTags('tickets')
 @Controller('events')

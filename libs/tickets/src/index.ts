@@ -4,7 +4,7 @@ export * from './inbound';
 export * from './replies/replies.service';
 export * from './thread-key.entity';
 export * from './ticket-code';
-export * from './ticket-events';
+export * from './ticket-events.service';
 export * from './ticket.entity';
 export * from './tickets.module';
 export * from './tickets.service';

@@ -21,7 +21,7 @@ import { OutboundMessages } from './outbound/outbound-messages.service';
 import { RepliesController } from './replies/replies.controller';
 import { RepliesService } from './replies/replies.service';
 import { ThreadKey } from './thread-key.entity';
-import { TicketEvents } from './ticket-events';
+import { TicketEvents } from './ticket-events.service';
 import { Ticket } from './ticket.entity';
 import { TicketsController } from './tickets.controller';
 import { TicketsService } from './tickets.service';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WorkflowHistory } from './workflow-history.service';
-import { WorkflowRunner } from './workflow-runner';
+import { WorkflowRunner } from './workflow.runner';
 import { WorkflowTransition } from './workflow-transition.entity';
 
 @Module({

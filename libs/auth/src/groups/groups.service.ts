@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { GlobalRight, MailboxRightGrant } from '../permissions/rights';
 import { CreateGroupDto, MailboxRightDto, UpdateGroupDto } from './group.dto';
-import { AccessEvents } from '../sessions/access-events';
+import { AccessEvents } from '../sessions/access-events.service';
 import { GroupMailboxRight } from './group-mailbox-right.entity';
 import { assertAnAdminRemains, lockAdminChanges } from './last-admin';
 import { PermissionGroup } from './permission-group.entity';

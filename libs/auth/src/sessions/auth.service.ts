@@ -10,7 +10,7 @@ import { PrincipalLoader } from '../permissions/principal.loader';
 import { ApiToken } from '../tokens/api-token.entity';
 import { newSecretToken, sha256Hex } from '../tokens/secret-token';
 import { StaffUser } from '../users/staff-user.entity';
-import { AccessEvents } from './access-events';
+import { AccessEvents } from './access-events.service';
 import { LoginAttempt } from './login-attempt.entity';
 import { Session } from './session.entity';
 

@@ -1,6 +1,6 @@
 import { APP_CONFIG, AppConfig, AuditService, Clock, NotFound } from '@madoguchi/core';
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessEvents } from '../sessions/access-events';
+import { AccessEvents } from '../sessions/access-events.service';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { Principal } from '../permissions/principal';

@@ -8,7 +8,7 @@ import { PermissionGroup } from '../groups/permission-group.entity';
 import { hashPassword } from '../passwords/password-hasher';
 import { assertAcceptablePassword, passwordProblem } from '../passwords/password-policy';
 import { GlobalRight } from '../permissions/rights';
-import { AccessEvents } from '../sessions/access-events';
+import { AccessEvents } from '../sessions/access-events.service';
 import { Session } from '../sessions/session.entity';
 import { StaffUser } from './staff-user.entity';
 import { CreateUserDto, UpdateUserDto } from './user.dto';

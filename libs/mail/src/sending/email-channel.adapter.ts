@@ -19,7 +19,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ImapFlow } from 'imapflow';
 import { randomUUID } from 'node:crypto';
 import { DataSource, LessThanOrEqual } from 'typeorm';
-import { withImap } from '../intake/imap-poller';
+import { withImap } from '../intake/imap-poller.job';
 import { readableConnectionError } from '../intake/imap-errors';
 import { EmailPayload } from './email-payload';
 import { EmailSender } from './email-sender.service';

@@ -6,7 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
 import { Article } from '../article.entity';
 import { Attachment } from '../attachment.entity';
-import { TicketEvents } from '../ticket-events';
+import { TicketEvents } from '../ticket-events.service';
 import { Ticket } from '../ticket.entity';
 import { MoveTicketsDto } from './ticket-automation.dto';
 import { TicketRuleLog } from './ticket-rule-log.entity';

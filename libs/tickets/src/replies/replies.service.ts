@@ -14,7 +14,7 @@ import { OutboundMessages, OutboundSender } from '../outbound/outbound-messages.
 import { CreateReplyDto, UpdateReplyDto } from './reply.dto';
 import { ThreadKey } from '../thread-key.entity';
 import { replySubject } from '../ticket-code';
-import { TicketEvents } from '../ticket-events';
+import { TicketEvents } from '../ticket-events.service';
 import { Ticket } from '../ticket.entity';
 import { TicketsService } from '../tickets.service';
 import { Upload } from '../uploads/upload.entity';

@@ -7,7 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Article } from '../article.entity';
 import { HistoryNoteDto, MarkHandledDto } from './ticket-workflow.dto';
-import { TicketEvents } from '../ticket-events';
+import { TicketEvents } from '../ticket-events.service';
 import { Ticket, TICKET_STATES, TicketState } from '../ticket.entity';
 import { TicketsService } from '../tickets.service';
 import { ApprovalPolicy } from './approval-policy';

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { connect as connectTcp, Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { ConnectionTestDto } from './connection-test.dto';
-import { withImap } from './intake/imap-poller';
+import { withImap } from './intake/imap-poller.job';
 import { EmailSender } from './sending/email-sender.service';
 
 /**

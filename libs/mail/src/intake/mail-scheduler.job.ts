@@ -3,7 +3,7 @@ import { MailboxesService } from '@madoguchi/mailboxes';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { ImapFlow } from 'imapflow';
-import { imapClient, ImapPoller } from './imap-poller';
+import { imapClient, ImapPoller } from './imap-poller.job';
 import { MailIntakeState } from './intake-state.entity';
 import { IntakeStateService } from './intake-state.service';
 
