@@ -35,6 +35,8 @@ for (const lib of libs) {
 
 const SQL_TABLE = /\b(?:FROM|JOIN|UPDATE|INTO|TABLE)\s+[`"]?([a-z_][a-z_0-9]*)[`"]?/gi;
 const found = [];
+// lib → the libs it imports; it must stay acyclic (forms → tickets → mailboxes → core, never back).
+const uses = new Map(libs.map((lib) => [lib, new Set()]));
 const scan = (owner, file) => {
   const text = readFileSync(file, 'utf8');
   const rel = relative(root, file).split(sep).join('/');
@@ -48,6 +50,7 @@ const scan = (owner, file) => {
     if (owner && m[0]) {
       const lib = /^@madoguchi\/([a-z]+)$/.exec(spec)?.[1];
       if (lib && lib !== owner) {
+        uses.get(owner)?.add(lib);
         const names = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'[^']+'$/.exec(text.slice(Math.max(0, m.index - 2000), m.index + m[0].length))?.[1] ?? '';
         for (const raw of names.split(',')) {
           const name = raw.replace(/^\s*type\s+/, '').split(/\s+as\s+/)[0].trim();
@@ -69,6 +72,20 @@ const scan = (owner, file) => {
 };
 for (const lib of libs) for (const file of tsFiles(join(libsDir, lib, 'src'))) scan(lib, file);
 for (const file of tsFiles(join(root, 'apps'))) scan(null, file);
+
+// A cycle between libs, named once from its alphabetically first lib.
+const cycles = new Set();
+const walk = (lib, path) => {
+  if (path.includes(lib)) {
+    const loop = path.slice(path.indexOf(lib));
+    const start = loop.indexOf([...loop].sort()[0]);
+    cycles.add([...loop.slice(start), ...loop.slice(0, start), loop[start]].join(' → '));
+    return;
+  }
+  for (const next of uses.get(lib) ?? []) walk(next, [...path, lib]);
+};
+for (const lib of libs) walk(lib, []);
+for (const cycle of cycles) found.push(`libs import each other in a cycle: ${cycle}`);
 
 const unique = [...new Set(found)].sort();
 const allowFile = join(root, 'scripts/boundaries-allowlist.json');

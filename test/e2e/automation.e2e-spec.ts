@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { OutboxDispatcher } from '@madoguchi/core';
 import { IntakeService } from '@madoguchi/mail';
-import { TicketsService, fromFormSubmission } from '@madoguchi/tickets';
+import { fromFormSubmission } from '@madoguchi/forms';
+import { TicketsService } from '@madoguchi/tickets';
 import { DataSource } from 'typeorm';
 import { DB_KINDS } from '@test/support/databases';
 import { rawMail } from '@test/support/mail-builder';

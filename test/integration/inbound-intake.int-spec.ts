@@ -1,11 +1,11 @@
 import { BLOB_STORAGE, BlobStorage } from '@madoguchi/core';
+import { FormSubmissionsService } from '@madoguchi/forms';
 import { IngestItem, IntakeService, RawMessage } from '@madoguchi/mail';
 import { Article, Ticket, TicketsService } from '@madoguchi/tickets';
 import { DB_KINDS } from '@test/support/databases';
 import { rawMail, RawMailOptions } from '@test/support/mail-builder';
 import { Session, startTestApp, TestApp } from '@test/support/test-app';
 import { DataSource } from 'typeorm';
-import { FormSubmissionsService } from '../../libs/tickets/src/forms/form-submissions.service';
 
 jest.setTimeout(120_000);
 

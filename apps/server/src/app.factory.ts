@@ -35,7 +35,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(unitOfWorkMiddleware);
   app.use(cookieParser());
   applySecurityHeaders(app, config);
-  // Public inquiry-form pages live at /forms/<slug>, a short address to give out (libs/tickets forms).
+  // Public inquiry-form pages live at /forms/<slug>, a short address to give out (libs/forms).
   app.setGlobalPrefix('api', { exclude: [{ path: 'forms/:slug', method: RequestMethod.GET }] });
   app.useGlobalPipes(new IdParamPipe(), new TextHygienePipe(), createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());

@@ -1,6 +1,7 @@
 import { AuthModule } from '@madoguchi/auth';
 import { AppConfig, CoreModule } from '@madoguchi/core';
 import { CustomersModule } from '@madoguchi/customers';
+import { FormsModule } from '@madoguchi/forms';
 import { MailModule } from '@madoguchi/mail';
 import { MailboxesModule } from '@madoguchi/mailboxes';
 import { TicketsModule } from '@madoguchi/tickets';
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), ScheduleModule.forRoot(), AuthModule, MailboxesModule, CustomersModule, TicketsModule, MailModule],
+      imports: [CoreModule.forRoot(config), ScheduleModule.forRoot(), AuthModule, MailboxesModule, CustomersModule, TicketsModule, FormsModule, MailModule],
       controllers: [HealthController, AuditController],
       providers: [BootstrapService],
     };

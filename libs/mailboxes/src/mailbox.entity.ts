@@ -66,4 +66,12 @@ export class Mailbox extends Timestamped {
   /** The reply approval policy (JSON; see the tickets workflow); null = no approval. */
   @Column({ type: 'text', nullable: true })
   approvalPolicy: string | null;
+
+  /** ジャーナルメール settings (JSON, JournalSettings); null = off. */
+  @Column({ type: 'text', nullable: true })
+  journalJson: string | null;
+
+  /** データベース自動連携 settings (JSON, CustomerLinkSettings); null = off. */
+  @Column({ type: 'text', nullable: true })
+  customerLinkJson: string | null;
 }

@@ -9,12 +9,13 @@ import { Attachment } from './attachment.entity';
 import { InboundAutomation } from './automation/inbound-automation.service';
 import { TicketAutomationController } from './automation/ticket-automation.controller';
 import { TicketAutomationService } from './automation/ticket-automation.service';
-import { TicketRuleLog } from './automation/ticket-rule-log.entity';
+import { TicketRuleLog } from './routing/rule-log.entity';
+import { RoutingRule } from './routing/routing-rule.entity';
+import { RoutingRulesController } from './routing/routing-rules.controller';
+import { RoutingRulesService } from './routing/routing-rules.service';
 import { ComposeController } from './compose/compose.controller';
 import { ComposeService } from './compose/compose.service';
 import { EventsController } from './events.controller';
-import { FormSubmissionsService } from './forms/form-submissions.service';
-import { FormPageController, PublicFormsController } from './forms/public-forms.controller';
 import { RemoteImageFetcher } from './remote-images/remote-image.fetcher';
 import { RemoteImagesController, RemoteImagesService } from './remote-images/remote-images.controller';
 import { OutboundMessages } from './outbound/outbound-messages.service';
@@ -37,9 +38,9 @@ import { TicketWorkflowService } from './workflow/ticket-workflow.service';
 import { WorkflowController } from './workflow/workflow.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
-  controllers: [TicketsController, RepliesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, FormPageController, PublicFormsController, RemoteImagesController],
-  providers: [TicketsService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, FormSubmissionsService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, OutboundMessages],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog, RoutingRule]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
+  controllers: [TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, RemoteImagesController],
+  providers: [TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, OutboundMessages],
   exports: [TicketsService, RepliesService, OutboundMessages, TicketEvents, TicketWorkflowService, UploadsService],
 })
 export class TicketsModule {}

@@ -316,6 +316,43 @@ export class TicketsService {
     return this.customers.idsByEmail(msgs.flatMap((x) => (x.from?.address ? [x.from.address] : [])), m);
   }
 
+  /**
+   * A key of the mailbox (e.g. the Message-ID of a mail sent outside any article, such as a
+   * form's thank-you mail) whose answers join this ticket, in the caller's transaction.
+   */
+  async rememberThreadKey(m: EntityManager, mailboxId: number, key: string, ticketId: number): Promise<void> {
+    await m.insert(ThreadKey, { mailboxId, messageId: key, ticketId, articleId: null });
+  }
+
+  /** A note by the system on the ticket's timeline (e.g. why an automatic mail was not sent), in the caller's transaction. */
+  async addSystemNote(m: EntityManager, ticketId: number, text: string, at: Date = this.clock.now()): Promise<void> {
+    await m.insert(
+      Article,
+      m.create(Article, {
+        ticketId,
+        kind: 'note',
+        direction: 'inbound',
+        sender: 'system',
+        messageId: null,
+        inReplyTo: [],
+        references: [],
+        fromAddress: null,
+        fromName: null,
+        toJson: [],
+        ccJson: [],
+        bccJson: [],
+        subject: null,
+        bodyText: text,
+        bodyHtml: null,
+        status: null,
+        authorId: null,
+        rawMessageId: null,
+        classification: 'normal',
+        createdAt: at,
+      }),
+    );
+  }
+
   async list(query: TicketQueryDto, p: Principal): Promise<{ items: TicketListItem[]; total: number; page: number; pageSize: number }> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;

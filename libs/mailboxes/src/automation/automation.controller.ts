@@ -1,10 +1,10 @@
 import { CurrentPrincipal, Principal } from '@madoguchi/auth';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CreateFolderDto, CreateRuleDto, CustomerLinkDto, DeleteFolderQueryDto, JournalDto, UpdateFolderDto, UpdateRuleDto } from './automation.dto';
+import { CreateFolderDto, CustomerLinkDto, DeleteFolderQueryDto, JournalDto, UpdateFolderDto } from './automation.dto';
 import { AutomationService } from './automation.service';
 
-/** Folders, routing rules (振り分け設定) and journal mail (ジャーナルメール) of a mailbox. */
+/** Folders, journal mail (ジャーナルメール) and the customer database link of a mailbox (routing rules: tickets' RoutingRulesController). */
 @ApiTags('mailbox automation')
 @Controller('mailboxes/:id')
 export class AutomationController {
@@ -32,34 +32,6 @@ export class AutomationController {
   @Delete('folders/:folderId')
   deleteFolder(@Param('id', ParseIntPipe) id: number, @Param('folderId', ParseIntPipe) folderId: number, @Query() q: DeleteFolderQueryDto, @CurrentPrincipal() p: Principal) {
     return this.automation.deleteFolder(id, folderId, q.moveTo, p);
-  }
-
-  /** The rules in the order they are applied. */
-  @Get('rules')
-  rules(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
-    return this.automation.rules(id, p);
-  }
-
-  /**
-   * `{name, match: all|any, conditions:[{field, op, value}], actions:[{type, …}], position?}`;
-   * field: from, to, cc, subject, body, channel, hasAttachment, form.<fieldKey>; op: contains,
-   * notContains, equals, startsWith, endsWith, regex (a bad regex is refused); actions:
-   * moveToFolder {folderId}, addLabel {label}, assign {userId|groupId}, markSpam, stop.
-   */
-  @Post('rules')
-  createRule(@Param('id', ParseIntPipe) id: number, @Body() dto: CreateRuleDto, @CurrentPrincipal() p: Principal) {
-    return this.automation.createRule(id, dto, p);
-  }
-
-  @Patch('rules/:ruleId')
-  updateRule(@Param('id', ParseIntPipe) id: number, @Param('ruleId', ParseIntPipe) ruleId: number, @Body() dto: UpdateRuleDto, @CurrentPrincipal() p: Principal) {
-    return this.automation.updateRule(id, ruleId, dto, p);
-  }
-
-  @Delete('rules/:ruleId')
-  @HttpCode(204)
-  async deleteRule(@Param('id', ParseIntPipe) id: number, @Param('ruleId', ParseIntPipe) ruleId: number, @CurrentPrincipal() p: Principal) {
-    await this.automation.deleteRule(id, ruleId, p);
   }
 
   @Get('journal')

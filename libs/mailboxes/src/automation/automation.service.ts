@@ -1,15 +1,13 @@
-import { GroupsService, UsersService } from '@madoguchi/auth';
 import { Principal } from '@madoguchi/auth';
 import { LINKABLE_FIELDS, LinkableField } from '@madoguchi/customers';
 import { AuditService, Conflict, NotFound, ValidationFailed, MissingRight, fieldError, FieldProblem } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { CreateFolderDto, CreateRuleDto, CustomerLinkDto, JournalDto, RuleActionDto, RuleConditionDto, UpdateFolderDto, UpdateRuleDto } from './automation.dto';
+import { CreateFolderDto, CustomerLinkDto, JournalDto, UpdateFolderDto } from './automation.dto';
 import { FolderContentsCounter, FolderCount, FolderDeletedListener } from './folder-contents';
 import { Folder } from './folder.entity';
-import { conditionCheck, RuleAction, RuleCondition, RuleDefinition, RuleOp } from './rule-engine';
-import { RoutingRule } from './routing-rule.entity';
+import { Mailbox } from '../mailbox.entity';
 
 export interface FolderView {
   id: number;
@@ -41,30 +39,9 @@ export interface CustomerLinkSettings {
 
 export const NO_CUSTOMER_LINK: CustomerLinkSettings = { enabled: false, matchBy: 'email', fieldMap: {} };
 
-export const ruleView = (r: RoutingRule) => ({
-  id: r.id,
-  mailboxId: r.mailboxId,
-  name: r.name,
-  position: r.position,
-  match: r.match,
-  conditions: r.conditionsJson,
-  actions: r.actionsJson,
-  active: r.active,
-});
-
-export const ruleDefinition = (r: RoutingRule): RuleDefinition => ({
-  id: r.id,
-  name: r.name,
-  position: r.position,
-  match: r.match,
-  conditions: r.conditionsJson,
-  actions: r.actionsJson,
-  active: r.active,
-});
-
 /**
- * Mailbox automation settings (§2): folders, routing rules (振り分け設定) and journal mail
- * (ジャーナルメール). Reading needs the mailbox's view right, changing it the manage right.
+ * Mailbox automation settings (§2): folders, journal mail (ジャーナルメール) and the customer
+ * database link (データベース自動連携). Routing rules live in tickets (they act on tickets). Reading needs the mailbox's view right, changing it the manage right.
  */
 @Injectable()
 export class AutomationService {
@@ -74,8 +51,6 @@ export class AutomationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly users: UsersService,
-    private readonly groups: GroupsService,
   ) {}
 
   /** E.g. tickets, which says how many tickets each folder holds (for the counts and for deleting). */
@@ -174,74 +149,12 @@ export class AutomationService {
       if (n > 0 && moveTo === undefined) {
         throw new Conflict('FOLDER_NOT_EMPTY', `The folder 「${f.name}」 holds ${n} ticket${n === 1 ? '' : 's'}: say where they go (moveTo = a folder id, or root)`, { name: f.name, count: n });
       }
-      const rules = (await m.findBy(RoutingRule, { mailboxId })).filter((r) => r.actionsJson.some((a) => a.type === 'moveToFolder' && a.folderId === folderId));
-      if (rules.length) throw new Conflict('FOLDER_IN_USE', `Routing rules move mail into this folder: ${rules.map((r) => `「${r.name}」`).join(', ')}. Change them first.`, { rules: rules.map((r) => `「${r.name}」`).join('、') });
+      // Tickets' listeners refuse a folder its routing rules still use (FOLDER_IN_USE) and move its tickets.
       for (const listener of this.folderDeletedListeners) await listener({ mailboxId, folderId, moveTo: target }, m);
       await m.update(Folder, { parentId: folderId }, { parentId: f.parentId });
       await m.delete(Folder, { id: folderId });
       await this.audit.record(p.actor, { entity: 'folder', entityId: folderId, action: 'delete', before: { name: f.name }, after: { ticketsMovedTo: target ?? 'root', moved: n } }, m);
       return { moved: n };
-    });
-  }
-
-  // ---- rules -----------------------------------------------------------------------------
-
-  async rules(mailboxId: number, p: Principal) {
-    await this.mailbox(mailboxId, p, 'view');
-    const rows = await this.dataSource.getRepository(RoutingRule).find({ where: { mailboxId }, order: { position: 'ASC', id: 'ASC' } });
-    return rows.map(ruleView);
-  }
-
-  /** The active rules of a mailbox as the engine takes them (no permission check: intake uses it). */
-  async definitions(m: EntityManager, mailboxId: number): Promise<RuleDefinition[]> {
-    const rows = await m.find(RoutingRule, { where: { mailboxId, active: true }, order: { position: 'ASC', id: 'ASC' } });
-    return rows.map(ruleDefinition);
-  }
-
-  async createRule(mailboxId: number, dto: CreateRuleDto, p: Principal) {
-    await this.mailbox(mailboxId, p, 'manage');
-    return this.dataSource.transaction(async (m) => {
-      const conditions = this.conditions(dto.conditions);
-      const actions = await this.actions(m, mailboxId, dto.actions);
-      const existing = await m.find(RoutingRule, { where: { mailboxId }, order: { position: 'ASC', id: 'ASC' } });
-      const position = Math.min(dto.position ?? existing.length + 1, existing.length + 1);
-      const rule = await m.save(m.create(RoutingRule, { mailboxId, name: dto.name.trim(), match: dto.match, conditionsJson: conditions, actionsJson: actions, active: dto.active ?? true, position }));
-      await this.renumber(m, [...existing.slice(0, position - 1), rule, ...existing.slice(position - 1)]);
-      await this.audit.record(p.actor, { entity: 'routing_rule', entityId: rule.id, action: 'create', after: ruleView(rule) }, m);
-      return ruleView(rule);
-    });
-  }
-
-  async updateRule(mailboxId: number, ruleId: number, dto: UpdateRuleDto, p: Principal) {
-    await this.mailbox(mailboxId, p, 'manage');
-    return this.dataSource.transaction(async (m) => {
-      const rule = await m.findOneBy(RoutingRule, { id: ruleId, mailboxId });
-      if (!rule) throw new NotFound('routing rule', ruleId);
-      const before = ruleView(rule);
-      if (dto.name !== undefined) rule.name = dto.name.trim();
-      if (dto.match !== undefined) rule.match = dto.match;
-      if (dto.conditions !== undefined) rule.conditionsJson = this.conditions(dto.conditions);
-      if (dto.actions !== undefined) rule.actionsJson = await this.actions(m, mailboxId, dto.actions);
-      if (dto.active !== undefined) rule.active = dto.active;
-      await m.save(rule);
-      if (dto.position !== undefined) {
-        const others = (await m.find(RoutingRule, { where: { mailboxId }, order: { position: 'ASC', id: 'ASC' } })).filter((r) => r.id !== ruleId);
-        const at = Math.min(dto.position, others.length + 1);
-        await this.renumber(m, [...others.slice(0, at - 1), rule, ...others.slice(at - 1)]);
-      }
-      await this.audit.record(p.actor, { entity: 'routing_rule', entityId: ruleId, action: 'update', before, after: ruleView(rule) }, m);
-      return ruleView(rule);
-    });
-  }
-
-  async deleteRule(mailboxId: number, ruleId: number, p: Principal): Promise<void> {
-    await this.mailbox(mailboxId, p, 'manage');
-    await this.dataSource.transaction(async (m) => {
-      const rule = await m.findOneBy(RoutingRule, { id: ruleId, mailboxId });
-      if (!rule) throw new NotFound('routing rule', ruleId);
-      await m.delete(RoutingRule, { id: ruleId });
-      await this.renumber(m, await m.find(RoutingRule, { where: { mailboxId }, order: { position: 'ASC', id: 'ASC' } }));
-      await this.audit.record(p.actor, { entity: 'routing_rule', entityId: ruleId, action: 'delete', before: ruleView(rule) }, m);
     });
   }
 
@@ -253,8 +166,8 @@ export class AutomationService {
   }
 
   async journalSettings(m: EntityManager, mailboxId: number): Promise<JournalSettings> {
-    const rows = (await m.query('SELECT journal_json FROM mailbox WHERE id = ?', [mailboxId])) as { journal_json: string | null }[];
-    return rows[0]?.journal_json ? (JSON.parse(rows[0].journal_json) as JournalSettings) : NO_JOURNAL;
+    const row = await m.findOne(Mailbox, { select: { id: true, journalJson: true }, where: { id: mailboxId } });
+    return row?.journalJson ? (JSON.parse(row.journalJson) as JournalSettings) : NO_JOURNAL;
   }
 
   async setJournal(mailboxId: number, dto: JournalDto, p: Principal): Promise<JournalSettings> {
@@ -268,7 +181,7 @@ export class AutomationService {
     await this.dataSource.transaction(async (m) => {
       for (const id of settings.folderIds) await this.folderOf(m, mailboxId, id, 'folderIds');
       const before = await this.journalSettings(m, mailboxId);
-      await m.query('UPDATE mailbox SET journal_json = ? WHERE id = ?', [JSON.stringify(settings), mailboxId]);
+      await m.update(Mailbox, { id: mailboxId }, { journalJson: JSON.stringify(settings) });
       await this.audit.record(p.actor, { entity: 'mailbox', entityId: mailboxId, action: 'journal', before, after: settings }, m);
     });
     return settings;
@@ -282,8 +195,8 @@ export class AutomationService {
   }
 
   async customerLinkSettings(m: EntityManager, mailboxId: number): Promise<CustomerLinkSettings> {
-    const rows = (await m.query('SELECT customer_link_json FROM mailbox WHERE id = ?', [mailboxId])) as { customer_link_json: string | null }[];
-    return rows[0]?.customer_link_json ? (JSON.parse(rows[0].customer_link_json) as CustomerLinkSettings) : NO_CUSTOMER_LINK;
+    const row = await m.findOne(Mailbox, { select: { id: true, customerLinkJson: true }, where: { id: mailboxId } });
+    return row?.customerLinkJson ? (JSON.parse(row.customerLinkJson) as CustomerLinkSettings) : NO_CUSTOMER_LINK;
   }
 
   async setCustomerLink(mailboxId: number, dto: CustomerLinkDto, p: Principal): Promise<CustomerLinkSettings> {
@@ -300,72 +213,13 @@ export class AutomationService {
     const settings: CustomerLinkSettings = { enabled: dto.enabled, matchBy: dto.matchBy, fieldMap };
     await this.dataSource.transaction(async (m) => {
       const before = await this.customerLinkSettings(m, mailboxId);
-      await m.query('UPDATE mailbox SET customer_link_json = ? WHERE id = ?', [JSON.stringify(settings), mailboxId]);
+      await m.update(Mailbox, { id: mailboxId }, { customerLinkJson: JSON.stringify(settings) });
       await this.audit.record(p.actor, { entity: 'mailbox', entityId: mailboxId, action: 'customer_link', before, after: settings }, m);
     });
     return settings;
   }
 
   // ---- helpers ---------------------------------------------------------------------------
-
-  private conditions(list: RuleConditionDto[]): RuleCondition[] {
-    const errors: Record<string, FieldProblem[]> = {};
-    const out = list.map((c, i) => {
-      const cond: RuleCondition = { field: c.field.trim(), op: c.op as RuleOp, value: c.value };
-      const problem = conditionCheck(cond);
-      if (problem) errors[`conditions.${i}`] = [problem];
-      return cond;
-    });
-    if (Object.keys(errors).length) throw new ValidationFailed(errors);
-    return out;
-  }
-
-  private async actions(m: EntityManager, mailboxId: number, list: RuleActionDto[]): Promise<RuleAction[]> {
-    if (!list.length) throw new ValidationFailed({ actions: [fieldError('REQUIRED', 'a rule needs at least one action')] });
-    const errors: Record<string, string[]> = {};
-    const out: RuleAction[] = [];
-    for (const [i, a] of list.entries()) {
-      const key = `actions.${i}`;
-      switch (a.type) {
-        case 'moveToFolder':
-          if (!a.folderId || !(await m.findOneBy(Folder, { id: a.folderId, mailboxId }))) errors[key] = [`moveToFolder needs a folderId of this mailbox (got ${a.folderId ?? 'none'})`];
-          else out.push({ type: 'moveToFolder', folderId: a.folderId });
-          break;
-        case 'addLabel':
-          if (!a.label?.trim()) errors[key] = ['addLabel needs a label'];
-          else out.push({ type: 'addLabel', label: a.label.trim() });
-          break;
-        case 'assign': {
-          if (!a.userId === !a.groupId) {
-            errors[key] = ['assign needs exactly one of userId or groupId'];
-            break;
-          }
-          // Staff and groups are auth's: it says which ids it does not know.
-          const unknown = a.userId ? await this.users.unknownIds([a.userId], m) : await this.groups.unknownIds([a.groupId!], m);
-          if (unknown.length) errors[key] = [`there is no ${a.userId ? 'user' : 'group'} ${a.userId ?? a.groupId}`];
-          else out.push(a.userId ? { type: 'assign', userId: a.userId } : { type: 'assign', groupId: a.groupId });
-          break;
-        }
-        case 'markSpam':
-          out.push({ type: 'markSpam' });
-          break;
-        case 'stop':
-          out.push({ type: 'stop' });
-          break;
-      }
-    }
-    if (Object.keys(errors).length) throw new ValidationFailed(errors);
-    return out;
-  }
-
-  private async renumber(m: EntityManager, ordered: RoutingRule[]): Promise<void> {
-    for (const [i, r] of ordered.entries()) {
-      if (r.position !== i + 1) {
-        r.position = i + 1;
-        await m.update(RoutingRule, { id: r.id }, { position: i + 1 });
-      }
-    }
-  }
 
   private async folderOf(m: EntityManager, mailboxId: number, folderId: number, field: string): Promise<Folder> {
     const f = await m.findOneBy(Folder, { id: folderId, mailboxId });
@@ -379,8 +233,8 @@ export class AutomationService {
   }
 
   private async mailbox(mailboxId: number, p: Principal, right: 'view' | 'manage'): Promise<void> {
-    const exists = (await this.dataSource.query('SELECT id FROM mailbox WHERE id = ?', [mailboxId])) as unknown[];
-    if (!exists.length || !p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
+    const exists = await this.dataSource.getRepository(Mailbox).existsBy({ id: mailboxId });
+    if (!exists || !p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
     if (right === 'manage' && !p.can(mailboxId, 'manage')) throw new MissingRight('manage');
   }
 }

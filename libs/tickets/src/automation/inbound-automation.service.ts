@@ -1,11 +1,13 @@
 import { APP_CONFIG, AppConfig, Clock, insertRows, OutboundDraft, OutboxEntry } from '@madoguchi/core';
 import { CustomersService, LinkableField } from '@madoguchi/customers';
-import { AutomationService, CustomerLinkSettings, evaluateRules, JournalSettings, RuleDefinition, RuleInput, RuleOutcome } from '@madoguchi/mailboxes';
+import { AutomationService, CustomerLinkSettings, JournalSettings } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OutboundMessages, OutboundSender } from '../outbound/outbound-messages.service';
 import { Ticket } from '../ticket.entity';
-import { TicketRuleLog } from './ticket-rule-log.entity';
+import { TicketRuleLog } from '../routing/rule-log.entity';
+import { evaluateRules, RuleDefinition, RuleInput, RuleOutcome } from '../routing/rule-engine';
+import { RoutingRulesService } from '../routing/routing-rules.service';
 
 /** The automation of one mailbox, loaded once per intake batch. */
 export interface MailboxAutomation {
@@ -36,13 +38,14 @@ export class InboundAutomation {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly automation: AutomationService,
+    private readonly rules: RoutingRulesService,
     private readonly customers: CustomersService,
     private readonly outbound: OutboundMessages,
     private readonly clock: Clock,
   ) {}
 
   async load(m: EntityManager, mailboxId: number): Promise<MailboxAutomation> {
-    const rules = await this.automation.definitions(m, mailboxId);
+    const rules = await this.rules.definitions(m, mailboxId);
     const journal = await this.automation.journalSettings(m, mailboxId);
     const customerLink = await this.automation.customerLinkSettings(m, mailboxId);
     return { mailboxId, rules, journal, customerLink };

@@ -1,6 +1,6 @@
 import { Principal } from '@madoguchi/auth';
 import { AuditService, Clock, NotFound, ValidationFailed, MissingRight } from '@madoguchi/core';
-import { AutomationService, evaluateRules } from '@madoguchi/mailboxes';
+import { AutomationService } from '@madoguchi/mailboxes';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
@@ -9,7 +9,9 @@ import { Attachment } from '../attachment.entity';
 import { TicketEvents } from '../ticket-events.service';
 import { Ticket } from '../ticket.entity';
 import { MoveTicketsDto } from './ticket-automation.dto';
-import { TicketRuleLog } from './ticket-rule-log.entity';
+import { TicketRuleLog } from '../routing/rule-log.entity';
+import { evaluateRules } from '../routing/rule-engine';
+import { RoutingRulesService } from '../routing/routing-rules.service';
 
 /** Tickets in mailbox folders: moving them, re-applying the routing rules, and folder counts. */
 @Injectable()
@@ -17,6 +19,7 @@ export class TicketAutomationService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly automation: AutomationService,
+    private readonly rules: RoutingRulesService,
     private readonly events: TicketEvents,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -69,7 +72,7 @@ export class TicketAutomationService implements OnModuleInit {
       throw new MissingRight('manage');
     }
     return this.dataSource.transaction(async (m) => {
-      const rules = await this.automation.definitions(m, mailboxId);
+      const rules = await this.rules.definitions(m, mailboxId);
       const tickets = await m.find(Ticket, { where: { mailboxId, folderId: folderId === null ? IsNull() : folderId }, order: { id: 'ASC' }, take: 5000 });
       if (!rules.length || !tickets.length) return { checked: tickets.length, changed: 0 };
       const firstArticles = (await m

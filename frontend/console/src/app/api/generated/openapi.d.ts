@@ -567,9 +567,9 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get: operations['AutomationController_rules'];
+    get: operations['RoutingRulesController_rules'];
     put?: never;
-    post: operations['AutomationController_createRule'];
+    post: operations['RoutingRulesController_createRule'];
     delete?: never;
     options?: never;
     head?: never;
@@ -586,10 +586,10 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    delete: operations['AutomationController_deleteRule'];
+    delete: operations['RoutingRulesController_deleteRule'];
     options?: never;
     head?: never;
-    patch: operations['AutomationController_updateRule'];
+    patch: operations['RoutingRulesController_updateRule'];
     trace?: never;
   };
   '/api/mailboxes/{id}/rules/reapply': {
@@ -2405,7 +2405,7 @@ export interface operations {
       };
     };
   };
-  AutomationController_rules: {
+  RoutingRulesController_rules: {
     parameters: {
       query?: never;
       header?: never;
@@ -2424,7 +2424,7 @@ export interface operations {
       };
     };
   };
-  AutomationController_createRule: {
+  RoutingRulesController_createRule: {
     parameters: {
       query?: never;
       header?: never;
@@ -2447,7 +2447,7 @@ export interface operations {
       };
     };
   };
-  AutomationController_deleteRule: {
+  RoutingRulesController_deleteRule: {
     parameters: {
       query?: never;
       header?: never;
@@ -2467,7 +2467,7 @@ export interface operations {
       };
     };
   };
-  AutomationController_updateRule: {
+  RoutingRulesController_updateRule: {
     parameters: {
       query?: never;
       header?: never;

@@ -1,5 +1,5 @@
 import { isEmail } from 'class-validator';
-import { CHECKBOX_JOINER, FORM_CHOICE_TYPES, FormField, FormFieldType, maxLengthOf } from './form-definition';
+import { CHECKBOX_JOINER, FORM_CHOICE_TYPES, FormField, FormFieldType, maxLengthOf } from '../definition/form-definition';
 
 /**
  * Checks one submission of a public form against the form's fields, as a pure function. The

@@ -1,9 +1,9 @@
-import { describePlaceholderProblem, findUnknownPlaceholders, PlaceholderProblem, scanPlaceholders } from '../templates/placeholders';
+import { describePlaceholderProblem, findUnknownPlaceholders, PlaceholderProblem, scanPlaceholders } from '@madoguchi/mailboxes';
 
 /**
  * Placeholders of a form's thank-you mail: `{{form.name}}` and `{{field.<key>}}` for each field
  * of the form, whitespace inside the braces allowed (`{{ field.name }}`), scanned as in reply
- * templates (templates/placeholders.ts). Which names are known depends on the form.
+ * templates (mailboxes' templates/placeholders.ts). Which names are known depends on the form.
  */
 export type FormPlaceholderProblem = PlaceholderProblem;
 

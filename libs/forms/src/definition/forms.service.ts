@@ -1,10 +1,10 @@
 import { Principal } from '@madoguchi/auth';
 import { APP_CONFIG, AppConfig, AuditService, NotFound, ValidationFailed, MissingRight, fieldError } from '@madoguchi/core';
+import { MailboxesService } from '@madoguchi/mailboxes';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, Like } from 'typeorm';
-import { Mailbox } from '../mailbox.entity';
 import { FORM_CHOICE_TYPES, FORM_LIMITS, formDefinitionProblems, FormDefinition, FormField, FORM_MAX_MAX_LENGTH, slugFrom, ThankYouMail } from './form-definition';
 import { CreateFormDto, FormFieldDto, UpdateFormDto } from './form.dto';
 import { InquiryForm } from './inquiry-form.entity';
@@ -62,11 +62,12 @@ export class FormsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly mailboxes: MailboxesService,
   ) {}
 
   async list(mailboxId: number, p: Principal): Promise<FormView[]> {
     this.mayRead(mailboxId, p);
-    if (!(await this.dataSource.getRepository(Mailbox).existsBy({ id: mailboxId }))) throw new NotFound('mailbox', mailboxId);
+    if (!(await this.mailboxExists(mailboxId))) throw new NotFound('mailbox', mailboxId);
     const rows = await this.dataSource.getRepository(InquiryForm).find({ where: { mailboxId }, order: { name: 'ASC', id: 'ASC' } });
     return rows.map((r) => this.view(r));
   }
@@ -81,7 +82,7 @@ export class FormsService {
   async create(mailboxId: number, dto: CreateFormDto, p: Principal): Promise<FormView> {
     this.mayWrite(mailboxId, p);
     return this.dataSource.transaction(async (m) => {
-      if (!(await m.getRepository(Mailbox).existsBy({ id: mailboxId }))) throw new NotFound('mailbox', mailboxId);
+      if (!(await this.mailboxExists(mailboxId, m))) throw new NotFound('mailbox', mailboxId);
       const given = dto.slug?.trim() || null;
       const def: FormDefinition = {
         name: dto.name.trim(),
@@ -199,6 +200,11 @@ export class FormsService {
     if (!taken.has(base)) return base;
     for (let n = 2; n < 1000; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
     return `${base}-${randomBytes(4).toString('hex')}`;
+  }
+
+  /** Mailboxes own their table: whether this one exists is theirs to say. */
+  private async mailboxExists(mailboxId: number, m?: EntityManager): Promise<boolean> {
+    return (await this.mailboxes.names([mailboxId], m)).has(mailboxId);
   }
 
   private mayRead(mailboxId: number, p: Principal): void {

@@ -1,14 +1,15 @@
 import { APP_CONFIG, AppConfig, Clock, NotFound, OutboxEntry, TooManyAttempts, ValidationFailed } from '@madoguchi/core';
-import { checkSubmission, FormsService, FormSubmissionHit, InquiryForm, MailboxesService, renderFormMail, SubmittedField } from '@madoguchi/mailboxes';
+import { OutboundMessages, TicketsService } from '@madoguchi/tickets';
+import { FormSubmissionInput, fromFormSubmission } from './inbound-form';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, LessThan, MoreThan } from 'typeorm';
-import { Article } from '../article.entity';
-import { FormSubmissionInput, fromFormSubmission } from '../inbound';
-import { OutboundMessages } from '../outbound/outbound-messages.service';
-import { ThreadKey } from '../thread-key.entity';
-import { TicketsService } from '../tickets.service';
+import { renderFormMail } from '../definition/form-placeholders';
+import { FormsService } from '../definition/forms.service';
+import { InquiryForm } from '../definition/inquiry-form.entity';
+import { checkSubmission, SubmittedField } from './form-submission';
+import { FormSubmissionHit } from './form-submission-hit.entity';
 
 /** Filed submissions (and caught bots) per client and form within the window; the next one is refused. */
 export const SUBMISSION_LIMIT = 5;
@@ -81,7 +82,6 @@ export class FormSubmissionsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly forms: FormsService,
-    private readonly mailboxes: MailboxesService,
     private readonly tickets: TicketsService,
     private readonly outbound: OutboundMessages,
     private readonly clock: Clock,
@@ -195,7 +195,7 @@ export class FormSubmissionsService {
     );
     await m.insert(OutboxEntry, row);
     // A reply to the thank-you lands on the submission's ticket.
-    if (prepared.externalId) await m.insert(ThreadKey, { mailboxId: form.mailboxId, messageId: prepared.externalId, ticketId: ctx.ticketId, articleId: null });
+    if (prepared.externalId) await this.tickets.rememberThreadKey(m, form.mailboxId, prepared.externalId, ctx.ticketId);
   }
 
   /**
@@ -212,31 +212,7 @@ export class FormSubmissionsService {
     }
     const text = `The thank-you mail was not sent: ${address} has already been sent ${sent} in the last hour (at most ${most} per hour per address, FORM_THANK_YOU_PER_ADDRESS_PER_HOUR).`;
     this.logger.log(`form ${form.id}, ticket ${ticketId}: ${text}`);
-    await m.insert(
-      Article,
-      m.create(Article, {
-        ticketId,
-        kind: 'note',
-        direction: 'inbound',
-        sender: 'system',
-        messageId: null,
-        inReplyTo: [],
-        references: [],
-        fromAddress: null,
-        fromName: null,
-        toJson: [],
-        ccJson: [],
-        bccJson: [],
-        subject: null,
-        bodyText: text,
-        bodyHtml: null,
-        status: null,
-        authorId: null,
-        rawMessageId: null,
-        classification: 'normal',
-        createdAt: now,
-      }),
-    );
+    await this.tickets.addSystemNote(m, ticketId, text, now);
     return false;
   }
 }

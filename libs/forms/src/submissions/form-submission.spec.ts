@@ -1,4 +1,4 @@
-import { FormField } from './form-definition';
+import { FormField } from '../definition/form-definition';
 import { checkSubmission } from './form-submission';
 
 const fields: FormField[] = [

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { RuleAction } from '@madoguchi/mailboxes';
+import type { RuleAction } from './rule-engine';
 
 const json = {
   to: (v: RuleAction[] | null) => JSON.stringify(v ?? []),

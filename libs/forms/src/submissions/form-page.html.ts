@@ -1,4 +1,4 @@
-import { FormField, HONEYPOT_FIELD, maxLengthOf } from '@madoguchi/mailboxes';
+import { FormField, HONEYPOT_FIELD, maxLengthOf } from '../definition/form-definition';
 import { createHash } from 'node:crypto';
 
 /**
