@@ -93,8 +93,7 @@ describe.each(DB_KINDS)('delivery failures on %s', (kind) => {
     await due(r.articleId);
     await dispatch();
     expect((await outbox(r.articleId)).attempts).toBe(3);
-    // Undo is for what waits in the outbox, not for a failed one.
-    await admin.post(`/api/articles/${r.articleId}/cancel`).expect(409);
+    // A failed one can be thrown away instead (not here: it is sent again below).
 
     // 再送 after fixing the setting: back in the outbox, due now, sent.
     await admin.patch(`/api/mailboxes/${box.id}`, { smtp: { host: sink.host, port: sink.port, secure: false, user: 'smtp-user', password: 'smtp-pass' } }).expect(200);
@@ -132,6 +131,20 @@ describe.each(DB_KINDS)('delivery failures on %s', (kind) => {
     await due(r3.articleId);
     await dispatch();
     expect(await replyView(r3.id)).toMatchObject({ status: 'sent', delivery: null });
+  });
+
+  it('lets the author throw away a reply whose sending was given up', async () => {
+    const box = await mailbox('gaveup', { host: sink.host, port: sink.port, secure: false, user: 'smtp-user', password: 'wrong' });
+    const ticketId = await ticketOn(box, '破棄');
+    const r = await reply(ticketId);
+    await dispatch();
+    expect((await replyView(r.id)).status).toBe('failed');
+    const cancelled = await admin.post(`/api/articles/${r.articleId}/cancel`).expect(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(await replyView(r.id)).toMatchObject({ status: 'cancelled', delivery: null });
+    expect((await outbox(r.articleId)).state).toBe('cancelled');
+    await admin.post(`/api/articles/${r.articleId}/retry`).expect(409);
+    await admin.post(`/api/articles/${r.articleId}/cancel`).expect(409);
   });
 
   it('lets the author take back a reply while it is retrying', async () => {

@@ -243,18 +243,25 @@ export class TicketsService {
     return delivered(ticket, articleId, { reopened });
   }
 
-  /** Send-later replies the customer has overtaken; one already being sent is left alone. */
-  private async cancelOvertaken(m: EntityManager, ticketId: number, now: Date): Promise<void> {
-    const overtaken = await m.find(OutboxEntry, { select: { id: true, articleId: true }, where: { ticketId, state: 'pending', cancelOnCustomerReply: true } });
-    if (overtaken.length) {
-      await m.update(OutboxEntry, { id: In(overtaken.map((o) => o.id)), state: 'pending' }, { state: 'cancelled', lastError: 'The customer wrote before it was sent', updatedAt: now });
-      const articleIds = overtaken.map((o) => o.articleId).filter((x): x is number => x !== null);
-      if (articleIds.length) {
-        await m.update(Article, { id: In(articleIds) }, { status: 'cancelled' });
-        for (const reply of await m.find(Reply, { select: { id: true }, where: { articleId: In(articleIds) } })) {
-          await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'CANCEL' }, CUSTOMER_ACTOR, { ifPossible: 'a reply past cancelling stays as it is', reason: 'The customer wrote before it was sent' });
-        }
-      }
+  /**
+   * Send-later replies the customer has overtaken (under the ticket's lock): each one still
+   * waiting leaves the outbox through the reply machine's CANCEL, whose effects write the outbox
+   * row and the article; one already being sent is left alone. The rows are read FOR UPDATE, so
+   * the dispatcher cannot claim one between this read and the cancel.
+   */
+  private async cancelOvertaken(m: EntityManager, ticketId: number, _now: Date): Promise<void> {
+    const qb = m
+      .getRepository(OutboxEntry)
+      .createQueryBuilder('o')
+      .select(['o.id', 'o.articleId'])
+      .where('o.ticket_id = :ticketId AND o.state = :state AND o.cancel_on_customer_reply = :yes', { ticketId, state: 'pending', yes: true });
+    if (m.connection.options.type === 'mysql') qb.setLock('pessimistic_write');
+    const overtaken = await qb.getMany();
+    const articleIds = overtaken.map((o) => o.articleId).filter((x): x is number => x !== null);
+    if (!articleIds.length) return;
+    for (const reply of await m.find(Reply, { select: { id: true }, where: { articleId: In(articleIds), state: 'approved' } })) {
+      const reason = 'The customer wrote before it was sent';
+      await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'CANCEL', reason }, CUSTOMER_ACTOR, { reason });
     }
   }
 

@@ -41,7 +41,7 @@ const TABLE: Record<ReplyApprovalState, Record<keyof typeof EVENTS, ReplyApprova
   draft: { SUBMIT: 'awaiting_approval', SUBMIT_NO_POLICY: 'approved', APPROVE: null, REJECT: null, EDIT: 'draft', RESUBMIT: null, WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE },
   awaiting_approval: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: 'awaiting_approval', REJECT: 'rejected', EDIT: null, RESUBMIT: null, WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE },
   approved: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: 'sent', CANCEL: 'cancelled', SEND_FAILED: 'approved', GAVE_UP: 'failed', RETRY: null },
-  failed: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: 'sent', CANCEL: null, SEND_FAILED: null, GAVE_UP: null, RETRY: 'approved' },
+  failed: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: 'sent', CANCEL: 'cancelled', SEND_FAILED: null, GAVE_UP: null, RETRY: 'approved' },
   rejected: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: 'rejected', RESUBMIT: 'awaiting_approval', WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE },
   sent: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: null, CANCEL: null, ...NONE },
   cancelled: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: null, CANCEL: null, ...NONE },
@@ -167,8 +167,9 @@ describe('reply approval machine', () => {
       { type: 'setArticleStatus', params: { status: 'failed' } },
       { type: 'notifyAuthorSendFailed', params: { code: 'SMTP_HOST_NOT_FOUND', final: true } },
     ]);
-    expect(s.can(EVENTS.CANCEL)).toBe(false);
-    expect(replyRefusal('failed', s.context, EVENTS.CANCEL)).toMatch(/outbox/);
+    // Given up on: it can be thrown away (CANCEL) or sent again (RETRY).
+    expect(s.can(EVENTS.CANCEL)).toBe(true);
+    expect(effects(transition(replyApprovalMachine, s, EVENTS.CANCEL)[1])).toEqual([{ type: 'cancelDelivery', params: {} }, { type: 'setArticleStatus', params: { status: 'cancelled' } }]);
 
     [s, actions] = transition(replyApprovalMachine, s, EVENTS.RETRY);
     expect(s.value).toBe('approved');

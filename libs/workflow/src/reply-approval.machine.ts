@@ -228,6 +228,8 @@ export const replyApprovalMachine = setup({
     },
     failed: {
       on: {
+        // Given up on, and not to be sent after all: out of the outbox for good.
+        CANCEL: { target: 'cancelled', actions: ['cancelDelivery', { type: 'setArticleStatus', params: { status: 'cancelled' } }] },
         RETRY: { target: 'approved', actions: ['clearDeliveryProblem', 'requeueDelivery', { type: 'setArticleStatus', params: { status: 'queued' } }] },
         // Found in the Sent folder after all (an interrupted send that did go out).
         SENT: {
@@ -271,6 +273,6 @@ export function replyRefusal(state: ReplyApprovalState, context: ReplyApprovalCo
     case 'RETRY':
       return `Only a reply whose sending failed can be sent again (it is ${state.replace('_', ' ')})`;
     case 'CANCEL':
-      return `Only a reply waiting in the outbox can be cancelled (it is ${state.replace('_', ' ')})`;
+      return `Only a reply waiting in the outbox or given up on can be cancelled (it is ${state.replace('_', ' ')})`;
   }
 }

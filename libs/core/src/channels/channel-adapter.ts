@@ -82,10 +82,10 @@ export interface ChannelAdapter<Channel = unknown, Receipt extends ChannelReceip
   classify(e: unknown, channel: Channel | null): ChannelFailure;
   /**
    * A row found mid-send after its lock ran out (an instance died): `sent` when the channel can
-   * see it went out, `unknown` when it cannot tell (a person must check), `later` when it cannot
-   * look now.
+   * see it went out, `captured` when it was kept locally instead, `unknown` when it cannot tell
+   * (a person must check), `later` when it cannot look now.
    */
-  confirm(channel: Channel | null, row: OutboxEntry): Promise<'sent' | 'unknown' | 'later'>;
+  confirm(channel: Channel | null, row: OutboxEntry): Promise<'sent' | 'captured' | 'unknown' | 'later'>;
   afterSent?(channel: Channel | null, row: OutboxEntry, receipt: Receipt): Promise<void>;
   sweep?(): Promise<void>;
 }

@@ -69,8 +69,20 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
         .getRepository(OutboxEntry)
         .find({ where: { state: 'pending', dueAt: LessThanOrEqual(this.clock.now()) }, order: { dueAt: 'ASC' }, take: 20 });
       let handled = 0;
-      for (const row of due) if (await this.claim(row.id)) handled += (await this.sendOne(row.id)) ? 1 : 0;
-      for (const kind of this.channels.kinds()) await this.channels.adapter(kind).sweep?.();
+      // One row's trouble (a deadlock, an unknown channel) never holds up the others.
+      for (const row of due) {
+        try {
+          if (await this.claim(row.id)) handled += (await this.sendOne(row.id)) ? 1 : 0;
+        } catch (e) {
+          this.logger.error(`outbox ${row.id}: ${(e as Error).message}`);
+        }
+      }
+      for (const kind of this.channels.kinds()) {
+        await this.channels
+          .adapter(kind)
+          .sweep?.()
+          .catch((e: Error) => this.logger.error(`${kind} sweep: ${e.message}`));
+      }
       return handled;
     } finally {
       this.running = false;
@@ -97,16 +109,33 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
       channel = await adapter.channel(row.mailboxId);
       receipt = await adapter.send(channel, row);
     } catch (e) {
-      await this.reportFailure(row, adapter.classify(e, channel));
+      const failure = adapter.classify(e, channel);
+      try {
+        await this.reportFailure(row, failure);
+      } catch (e2) {
+        // Not sent (the channel said so): back in the queue shortly rather than left `sending`,
+        // which recovery could only call interrupted.
+        this.logger.error(`outbox ${id}: the failure could not be recorded, trying again shortly: ${(e2 as Error).message}`);
+        const now = this.clock.now();
+        await this.dataSource
+          .getRepository(OutboxEntry)
+          .update(this.mine(id), { state: 'pending', dueAt: new Date(now.getTime() + 30_000), lastError: failure.detail, lastErrorCode: failure.code, lockOwner: null, lockedUntil: null, updatedAt: now })
+          .catch(() => undefined);
+      }
       return false;
     }
-    // Sent. Whatever goes wrong from here must not put the row back in the queue: if recording it
-    // fails, it stays `sending`, and recovery asks the channel whether it went out.
-    try {
-      await this.markSent(row, receipt);
-    } catch (e) {
-      this.logger.error(`outbox ${id}: sent, but could not be marked sent: ${(e as Error).message}`);
-      return true;
+    // Sent. Whatever goes wrong from here must not put the row back in the queue. Recording it is
+    // tried again on a transient error (a deadlock, a lock wait); what follows sending (the email
+    // Sent copy) runs either way, so that recovery can still see it went out.
+    let recorded = false;
+    for (let attempt = 1; attempt <= 3 && !recorded; attempt++) {
+      try {
+        await this.markSent(row, receipt, this.mine(id));
+        recorded = true;
+      } catch (e) {
+        this.logger.error(`outbox ${id}: sent, but could not be marked sent (attempt ${attempt}): ${(e as Error).message}`);
+        if (attempt < 3) await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
     }
     try {
       await adapter.afterSent?.(channel, row, receipt);
@@ -114,6 +143,11 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
       this.logger.error(`outbox ${id}: sent, but what follows sending failed: ${(e as Error).message}`);
     }
     return true;
+  }
+
+  /** The row as long as this instance holds it. */
+  private mine(id: number) {
+    return { id, state: 'sending' as const, lockOwner: this.config.instanceId };
   }
 
   /**
@@ -131,18 +165,19 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
       await this.channels.outcomes.failed(m, row, { code: failure.code, detail: failure.detail, attempts, retryAt });
       return m.update(
         OutboxEntry,
-        { id: row.id, state: 'sending', lockOwner: this.config.instanceId },
+        this.mine(row.id),
         { state: final ? 'failed' : 'pending', lastError: failure.detail, lastErrorCode: failure.code, ...(retryAt ? { dueAt: retryAt } : {}), lockOwner: null, lockedUntil: null, updatedAt: now },
       );
     });
     this.logger.warn(`outbox ${row.id}: ${final ? 'failed' : 'will retry'} (${failure.code}, attempt ${attempts}): ${failure.detail}`);
   }
 
-  private async markSent(row: OutboxEntry, receipt: ChannelReceipt): Promise<void> {
+  /** `held`: the row as this instance holds it; another instance that took it over keeps its outcome. */
+  private async markSent(row: OutboxEntry, receipt: ChannelReceipt, held: ReturnType<OutboxDispatcher['mine']>): Promise<void> {
     const now = this.clock.now();
     await this.settle(row, async (m) => {
       await this.channels.outcomes.sent(m, row, { captured: receipt.captured });
-      return m.update(OutboxEntry, { id: row.id }, { state: 'sent', sentAt: now, lastError: receipt.note, lastErrorCode: null, lockOwner: null, lockedUntil: null, updatedAt: now });
+      return m.update(OutboxEntry, held, { state: 'sent', sentAt: now, lastError: receipt.note, lastErrorCode: null, lockOwner: null, lockedUntil: null, updatedAt: now });
     });
   }
 
@@ -163,22 +198,33 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     const repo = this.dataSource.getRepository(OutboxEntry);
     const stale = await repo.find({ where: { state: 'sending', lockedUntil: LessThan(this.clock.now()) }, take: 5 });
     for (const row of stale) {
-      const adapter = this.channels.adapter(row.channel);
-      const verdict = await adapter.confirm(await adapter.channel(row.mailboxId).catch(() => null), row).catch((e: Error) => {
-        this.logger.warn(`outbox ${row.id}: could not confirm whether it went out: ${e.message}`);
-        return 'later' as const;
-      });
-      if (verdict === 'later') {
-        // Try again later rather than guess, without holding up the rest of the outbox.
-        await repo.update({ id: row.id, state: 'sending' }, { lockedUntil: new Date(this.clock.now().getTime() + RECHECK_MS) });
-      } else if (verdict === 'sent') {
-        await this.markSent(row, { captured: false, note: null });
-      } else {
+      try {
+        // Claimed first, so that two instances never settle one row twice (one `sent`, one `failed`).
         const now = this.clock.now();
-        await this.settle(row, async (m) => {
-          await this.channels.outcomes.failed(m, row, { code: 'SEND_INTERRUPTED', detail: INTERRUPTED, attempts: row.attempts, retryAt: null });
-          return m.update(OutboxEntry, { id: row.id, state: 'sending' }, { state: 'failed', lastError: INTERRUPTED, lastErrorCode: 'SEND_INTERRUPTED', lockOwner: null, lockedUntil: null, updatedAt: now });
+        const claimed = await this.dataSource
+          .createQueryBuilder()
+          .update(OutboxEntry)
+          .set({ lockOwner: this.config.instanceId, lockedUntil: new Date(now.getTime() + RECHECK_MS) })
+          .where('id = :id AND state = :state AND locked_until < :now', { id: row.id, state: 'sending', now })
+          .execute();
+        if (!claimed.affected) continue;
+        const held = this.mine(row.id);
+        const adapter = this.channels.adapter(row.channel);
+        const verdict = await adapter.confirm(await adapter.channel(row.mailboxId).catch(() => null), row).catch((e: Error) => {
+          this.logger.warn(`outbox ${row.id}: could not confirm whether it went out: ${e.message}`);
+          return 'later' as const;
         });
+        if (verdict === 'later') continue; // looked at again when the claim above runs out
+        if (verdict === 'sent' || verdict === 'captured') {
+          await this.markSent(row, { captured: verdict === 'captured', note: null }, held);
+        } else {
+          await this.settle(row, async (m) => {
+            await this.channels.outcomes.failed(m, row, { code: 'SEND_INTERRUPTED', detail: INTERRUPTED, attempts: row.attempts, retryAt: null });
+            return m.update(OutboxEntry, held, { state: 'failed', lastError: INTERRUPTED, lastErrorCode: 'SEND_INTERRUPTED', lockOwner: null, lockedUntil: null, updatedAt: this.clock.now() });
+          });
+        }
+      } catch (e) {
+        this.logger.error(`outbox ${row.id}: recovery failed, trying again later: ${(e as Error).message}`);
       }
     }
   }

@@ -24,6 +24,7 @@ import { readableConnectionError } from '../intake/imap-errors';
 import { EmailPayload } from './email-payload';
 import { EmailSender } from './email-sender.service';
 import { classifySendError, MailboxGoneError, SecretUnreadableError } from './send-errors';
+import { CapturedMail } from './captured-mail.entity';
 import { SentCopy } from './sent-copy.entity';
 
 const INTERRUPTED = 'Sending was interrupted; it could not be confirmed whether the message went out. Check with the recipient before sending again.';
@@ -137,7 +138,9 @@ export class EmailChannelAdapter implements ChannelAdapter<MailboxConnection, Em
     return { ...kind, detail: kind.code === 'SMTP_INTERRUPTED' ? `${INTERRUPTED} (${detail})` : detail };
   }
 
-  async confirm(channel: MailboxConnection | null, row: OutboxEntry): Promise<'sent' | 'unknown' | 'later'> {
+  async confirm(channel: MailboxConnection | null, row: OutboxEntry): Promise<'sent' | 'captured' | 'unknown' | 'later'> {
+    // Kept locally before the crash: its captured_mail row says so (one per outbox row).
+    if (await this.dataSource.getRepository(CapturedMail).existsBy({ outboxId: row.id })) return 'captured';
     const folder = channel?.imap?.sentFolder;
     if (!channel?.imap || !folder || channel.imap.passwordUnreadable) return 'unknown';
     try {

@@ -253,7 +253,7 @@ export class RepliesService implements DeliveryOutcomes {
     const { article, ticket } = await this.dataSource.transaction(async (m) => {
       const { article, ticket } = await this.ownArticle(m, articleId, p);
       const reply = await m.findOneBy(Reply, { articleId });
-      if (!reply || reply.state !== 'approved') throw new Conflict('TOO_LATE', 'This message is already being sent or was sent; it can no longer be cancelled');
+      if (!reply || (reply.state !== 'approved' && reply.state !== 'failed')) throw new Conflict('TOO_LATE', 'This message is already being sent or was sent; it can no longer be cancelled');
       await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'CANCEL', reason: 'Cancelled by the sender' }, p.actor, { reason: 'Cancelled by the sender' });
       if (!(await this.otherPending(m, ticket.id, reply.id))) await this.ticketEvent(m, ticket.id, { type: 'REPLY_WITHDRAWN' }, p.actor);
       await this.audit.record(p.actor, { entity: 'article', entityId: articleId, action: 'cancel' }, m);
@@ -275,27 +275,6 @@ export class RepliesService implements DeliveryOutcomes {
     });
     this.events.changed(ticket.id, ticket.mailboxId);
     return this.tickets.articleView(article, []);
-  }
-
-  /**
-   * Send-later replies the customer overtook (called by intake, under the ticket's lock): each
-   * one still waiting leaves the outbox through the machine's CANCEL. One already being sent is
-   * left alone.
-   */
-  async cancelOvertaken(m: EntityManager, ticketId: number, actor: Actor): Promise<void> {
-    const qb = m
-      .getRepository(OutboxEntry)
-      .createQueryBuilder('o')
-      .select(['o.id', 'o.articleId'])
-      .where('o.ticket_id = :ticketId AND o.state = :state AND o.cancel_on_customer_reply = :yes', { ticketId, state: 'pending', yes: true });
-    // Locked so that the dispatcher cannot claim one between this read and the cancel.
-    if (m.connection.options.type === 'mysql') qb.setLock('pessimistic_write');
-    const overtaken = await qb.getMany();
-    const articleIds = overtaken.map((o) => o.articleId).filter((x): x is number => x !== null);
-    if (!articleIds.length) return;
-    for (const reply of await m.find(Reply, { select: { id: true }, where: { articleId: In(articleIds), state: 'approved' } })) {
-      await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'CANCEL', reason: 'The customer wrote before it was sent' }, actor, { reason: 'The customer wrote before it was sent' });
-    }
   }
 
   /**
@@ -513,7 +492,8 @@ export class RepliesService implements DeliveryOutcomes {
   private async cancelDelivery(m: EntityManager, { row, event }: EffectContext<Reply>): Promise<void> {
     if (!row.articleId) return;
     const reason = (event as { reason?: string }).reason ?? 'Cancelled by the sender';
-    const res = await m.update(OutboxEntry, { articleId: row.articleId, state: 'pending' }, { state: 'cancelled', lastError: reason, updatedAt: this.clock.now() });
+    // Waiting in the outbox, or given up on (送信失敗): never one the dispatcher holds.
+    const res = await m.update(OutboxEntry, { articleId: row.articleId, state: In(['pending', 'failed']) }, { state: 'cancelled', lastError: reason, updatedAt: this.clock.now() });
     if (res.affected) return;
     const out = await m.findOneBy(OutboxEntry, { articleId: row.articleId });
     if (out && out.state !== 'cancelled') throw new Conflict('TOO_LATE', 'This message is already being sent or was sent; it can no longer be cancelled');
