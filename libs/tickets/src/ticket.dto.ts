@@ -1,6 +1,6 @@
 import { IsId } from '@madoguchi/core';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { TICKET_STATES, TicketState } from './ticket.entity';
 
 export class TicketQueryDto {
@@ -11,6 +11,10 @@ export class TicketQueryDto {
   @IsOptional() @IsIn(['true', 'false']) unread?: 'true' | 'false';
   /** Spam is left out unless `spam=true` (only spam) or `spam=all`. */
   @IsOptional() @IsIn(['true', 'false', 'all']) spam?: 'true' | 'false' | 'all';
+  /** `me` (the caller's tickets), `none` (no user assigned) or a user's id. */
+  @IsOptional() @IsString() @Matches(/^(me|none|[1-9][0-9]{0,8})$/, { message: 'assignee must be me, none or a user id' }) assignee?: string;
+  /** Tickets assigned to this group. */
+  @IsOptional() @Type(() => Number) @IsId() assigneeGroup?: number;
   /** Code, subject, sender or body; every word must match. */
   @IsOptional() @IsString() @MaxLength(200) q?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
@@ -25,4 +29,16 @@ export class ArticlePageDto {
 export class OlderArticlesDto extends ArticlePageDto {
   /** The oldest article the caller already has. */
   @Type(() => Number) @IsId() beforeId: number;
+}
+
+/**
+ * An agent's change to a ticket (`PATCH /api/tickets/:id`): only the fields given change. Today
+ * the assignment; labels, subject, customer and folder are to join it here, each with its own
+ * right and check in TicketsService.update.
+ */
+export class UpdateTicketDto {
+  /** A user who may see the ticket's mailbox; `null` unassigns the user (the group stays). */
+  @IsOptional() @IsId() assigneeId?: number | null;
+  /** A permission group; `null` unassigns the group (the user stays). */
+  @IsOptional() @IsId() assigneeGroupId?: number | null;
 }

@@ -1,12 +1,12 @@
 import { CurrentPrincipal, Principal } from '@madoguchi/auth';
 import { BLOB_STORAGE, BlobStorage } from '@madoguchi/core';
-import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { RepliesService } from './replies/replies.service';
 import { replySubject } from './ticket-code';
-import { ArticlePageDto, OlderArticlesDto, TicketQueryDto } from './ticket.dto';
+import { ArticlePageDto, OlderArticlesDto, TicketQueryDto, UpdateTicketDto } from './ticket.dto';
 import { ARTICLE_PAGE, TicketsService } from './tickets.service';
 
 @ApiTags('tickets')
@@ -38,6 +38,22 @@ export class TicketsController {
   @Get('tickets/:id/articles')
   articles(@Param('id', ParseIntPipe) id: number, @Query() q: OlderArticlesDto, @CurrentPrincipal() p: Principal) {
     return this.tickets.articles(id, q.beforeId, q.limit ?? ARTICLE_PAGE, p);
+  }
+
+  /**
+   * Changes the ticket's fields that are given. Today the assignment: `assigneeId` (an active user
+   * who can see the mailbox) and `assigneeGroupId`, each `null` to unassign; needs the mailbox's
+   * reply right. The new assignee is notified unless they assigned themselves.
+   */
+  @Patch('tickets/:id')
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateTicketDto, @CurrentPrincipal() p: Principal) {
+    return this.tickets.update(id, dto, p);
+  }
+
+  /** Active users who can see the mailbox, by name: whom its tickets may be assigned to. */
+  @Get('mailboxes/:id/assignable')
+  assignable(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    return this.tickets.assignable(id, p);
   }
 
   @Post('tickets/:id/read')

@@ -1,6 +1,6 @@
-import { Principal } from '@madoguchi/auth';
+import { GroupsService, Principal, UsersService } from '@madoguchi/auth';
 import { CustomersService } from '@madoguchi/customers';
-import { Clock, escapeLike, hasControlCharacter, insertRows, NotFound, OutboxEntry, SequenceService } from '@madoguchi/core';
+import { AuditService, Clock, escapeLike, fieldError, hasControlCharacter, insertRows, MissingRight, NotFound, OutboxEntry, SequenceService, ValidationFailed } from '@madoguchi/core';
 import { WorkflowRunner } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -12,7 +12,9 @@ import { Delivered, ForwardedMail, InboundMessage, InboundSession } from './inbo
 import { ThreadKey } from './thread-key.entity';
 import { formatTicketCode, ticketCodesIn } from './ticket-code';
 import { Ticket, TicketState } from './ticket.entity';
-import { TicketQueryDto } from './ticket.dto';
+import { TicketQueryDto, UpdateTicketDto } from './ticket.dto';
+import { TicketEvents } from './ticket-events.service';
+import { NotificationsService } from './notifications/notifications.service';
 import { InboundAutomation, MailboxAutomation, NewInquiry } from './automation/inbound-automation.service';
 import { Reply } from './workflow/reply.entity';
 import { REPLY_WORKFLOW, TICKET_WORKFLOW } from './workflow/workflows';
@@ -77,6 +79,9 @@ export interface TicketListItem {
   spam: boolean;
   assigneeId: number | null;
   assigneeGroupId: number | null;
+  /** Names of the assigned user and group, for the list and the ticket page. */
+  assignee: { id: number; name: string } | null;
+  assigneeGroup: { id: number; name: string } | null;
   channel: string;
 }
 
@@ -114,6 +119,11 @@ export class TicketsService {
     private readonly runner: WorkflowRunner,
     private readonly automation: InboundAutomation,
     private readonly customers: CustomersService,
+    private readonly users: UsersService,
+    private readonly groups: GroupsService,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    private readonly events: TicketEvents,
   ) {}
 
   /**
@@ -376,6 +386,9 @@ export class TicketsService {
     if (query.spam !== 'all') qb.andWhere('t.spam = :spam', { spam: query.spam === 'true' });
     if (query.unread !== undefined) qb.andWhere('t.unread = :unread', { unread: query.unread === 'true' });
     if (query.customerId !== undefined) qb.andWhere('t.customer_id = :customerId', { customerId: query.customerId });
+    if (query.assignee === 'none') qb.andWhere('t.assignee_id IS NULL');
+    else if (query.assignee !== undefined) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: query.assignee === 'me' ? p.userId : Number(query.assignee) });
+    if (query.assigneeGroup !== undefined) qb.andWhere('t.assignee_group_id = :assigneeGroupId', { assigneeGroupId: query.assigneeGroup });
     for (const [i, word] of (query.q ?? '').split(/[\s\u3000]+/).filter(Boolean).entries()) {
       // Stored text holds no control characters, and SQLite would end the bound pattern at a NUL.
       if (hasControlCharacter(word)) {
@@ -403,7 +416,66 @@ export class TicketsService {
       .skip((page - 1) * pageSize)
       .take(pageSize)
       .getMany();
-    return { items: rows.map((t) => this.listItem(t)), total, page, pageSize };
+    return { items: await this.listItems(rows), total, page, pageSize };
+  }
+
+  /**
+   * An agent's change to a ticket; only the fields given change. Assigning needs the mailbox's
+   * reply right; the user must be active and able to see the mailbox, the group must exist. A
+   * ticket has at most one user and one group, set independently (`null` unassigns either). A
+   * new assignee other than the caller is notified in-app. Audited; live viewers are told after
+   * commit. The assignment is not customer activity: the ticket keeps its place in the list.
+   */
+  async update(id: number, dto: UpdateTicketDto, p: Principal): Promise<TicketListItem> {
+    const { ticket, before } = await this.dataSource.transaction(async (m) => {
+      const qb = m.getRepository(Ticket).createQueryBuilder('t').where('t.id = :id', { id });
+      if (m.connection.options.type === 'mysql') qb.setLock('pessimistic_write');
+      const t = await qb.getOne();
+      if (!t || !p.can(t.mailboxId, 'view')) throw new NotFound('ticket', id);
+      const before = { assigneeId: t.assigneeId, assigneeGroupId: t.assigneeGroupId };
+      const patch: Partial<Pick<Ticket, 'assigneeId' | 'assigneeGroupId'>> = {};
+      if (dto.assigneeId !== undefined || dto.assigneeGroupId !== undefined) {
+        if (!p.can(t.mailboxId, 'reply')) throw new MissingRight('reply', 'mailbox', 'to assign tickets');
+        await this.checkAssignees(m, t.mailboxId, dto);
+        if (dto.assigneeId !== undefined) patch.assigneeId = dto.assigneeId;
+        if (dto.assigneeGroupId !== undefined) patch.assigneeGroupId = dto.assigneeGroupId;
+      }
+      Object.assign(t, patch);
+      const changed = (Object.keys(patch) as (keyof typeof patch)[]).some((k) => patch[k] !== before[k]);
+      if (!changed) return { ticket: t, before: null };
+      await m.update(Ticket, { id }, patch);
+      await this.audit.record(p.actor, { entity: 'ticket', entityId: id, action: 'assign', before, after: { assigneeId: t.assigneeId, assigneeGroupId: t.assigneeGroupId } }, m);
+      if (t.assigneeId !== null && t.assigneeId !== before.assigneeId && t.assigneeId !== p.userId) {
+        // In-app only: there is no per-user choice of mail notices yet.
+        await this.notifications.notify(m, [t.assigneeId], { kind: 'ticket_assigned', ticketId: id, replyId: null, text: `担当に割り当てられました: ${t.code} ${t.subject}（${p.name}）` }, null);
+      }
+      return { ticket: t, before };
+    });
+    if (before) this.events.changed(ticket.id, ticket.mailboxId);
+    return (await this.listItems([ticket]))[0];
+  }
+
+  /** Whom a ticket of this mailbox may be assigned to: active users who can see it, by name. */
+  async assignable(mailboxId: number, p: Principal): Promise<{ id: number; name: string; branch: string | null }[]> {
+    if (!p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
+    return (await this.users.withMailboxView(mailboxId)).map((u) => ({ id: u.id, name: u.name, branch: u.branch }));
+  }
+
+  private async checkAssignees(m: EntityManager, mailboxId: number, dto: UpdateTicketDto): Promise<void> {
+    if (dto.assigneeId !== undefined && dto.assigneeId !== null) {
+      const ok = await this.users.withMailboxView(mailboxId, [dto.assigneeId], m);
+      if (!ok.length) throw new ValidationFailed({ assigneeId: [fieldError('ASSIGNEE_CANNOT_VIEW', `user ${dto.assigneeId} is not an active user who can see this mailbox`, { id: dto.assigneeId })] });
+    }
+    if (dto.assigneeGroupId !== undefined && dto.assigneeGroupId !== null) {
+      if ((await this.groups.unknownIds([dto.assigneeGroupId], m)).length) throw new ValidationFailed({ assigneeGroupId: [fieldError('GROUP_NOT_FOUND', `group ${dto.assigneeGroupId} does not exist`, { id: dto.assigneeGroupId })] });
+    }
+  }
+
+  /** List rows with the names of their assignees: one query for users and one for groups per page. */
+  private async listItems(rows: Ticket[]): Promise<TicketListItem[]> {
+    const userNames = await this.users.names(rows.flatMap((t) => (t.assigneeId !== null ? [t.assigneeId] : [])));
+    const groupNames = await this.groups.names(rows.flatMap((t) => (t.assigneeGroupId !== null ? [t.assigneeGroupId] : [])));
+    return rows.map((t) => this.listItem(t, userNames, groupNames));
   }
 
   /** The ticket with its timeline; 404 when it does not exist or its mailbox is hidden from the user. */
@@ -419,7 +491,7 @@ export class TicketsService {
     const mentions = t.mentionsTicketId ? await this.dataSource.getRepository(Ticket).findOneBy({ id: t.mentionsTicketId }) : null;
     const ruleLog = await this.automation.log(this.dataSource.manager, id);
     return {
-      ...this.listItem(t),
+      ...(await this.listItems([t]))[0],
       ruleLog,
       contact: { address: t.contactAddress ?? '', name: t.contactName ?? '' },
       mentions: mentions && p.can(mentions.mailboxId, 'view') ? { id: mentions.id, code: mentions.code } : null,
@@ -512,7 +584,9 @@ export class TicketsService {
     };
   }
 
-  private listItem(t: Ticket): TicketListItem {
+  private listItem(t: Ticket, userNames: Map<number, string>, groupNames: Map<number, string>): TicketListItem {
+    const userName = t.assigneeId !== null ? userNames.get(t.assigneeId) : undefined;
+    const groupName = t.assigneeGroupId !== null ? groupNames.get(t.assigneeGroupId) : undefined;
     return {
       id: t.id,
       code: t.code,
@@ -529,6 +603,8 @@ export class TicketsService {
       spam: t.spam,
       assigneeId: t.assigneeId,
       assigneeGroupId: t.assigneeGroupId,
+      assignee: t.assigneeId !== null && userName !== undefined ? { id: t.assigneeId, name: userName } : null,
+      assigneeGroup: t.assigneeGroupId !== null && groupName !== undefined ? { id: t.assigneeGroupId, name: groupName } : null,
       channel: t.channel,
     };
   }

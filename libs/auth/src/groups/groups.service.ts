@@ -156,4 +156,12 @@ export class GroupsService {
     if (!ids.length) return [];
     return (await this.dataSource.getRepository(PermissionGroup).find({ select: { id: true }, where: { id: In([...new Set(ids)]) } })).map((g) => g.id);
   }
+
+  /** Names of these groups, for lists that show an assigned group. */
+  async names(ids: number[]): Promise<Map<number, string>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const groups = await this.dataSource.getRepository(PermissionGroup).find({ select: { id: true, name: true }, where: { id: In(unique) } });
+    return new Map(groups.map((g) => [g.id, g.name]));
+  }
 }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { GroupMailboxRight } from '../groups/group-mailbox-right.entity';
 import { assertAnAdminRemains, lockAdminChanges } from '../groups/last-admin';
 import { PermissionGroup } from '../groups/permission-group.entity';
 import { hashPassword } from '../passwords/password-hasher';
@@ -219,5 +220,34 @@ export class UsersService {
     if (!ids.length) return new Map();
     const users = await this.dataSource.getRepository(StaffUser).find({ select: { id: true, name: true }, where: { id: In([...new Set(ids)]) } });
     return new Map(users.map((u) => [u.id, u.name]));
+  }
+
+  /**
+   * Active users who may see this mailbox (through an admin group or a group with any right on
+   * it), by name: whom a ticket of the mailbox may be assigned to. `onlyIds` narrows the answer
+   * to those users, e.g. to check one assignee.
+   */
+  async withMailboxView(mailboxId: number, onlyIds?: number[], m: EntityManager = this.dataSource.manager): Promise<{ id: number; name: string; email: string; branch: string | null }[]> {
+    if (onlyIds && !onlyIds.length) return [];
+    const grants = await m.getRepository(GroupMailboxRight).find({
+      select: { groupId: true },
+      where: [
+        { mailboxId, canView: true },
+        { mailboxId, canReply: true },
+        { mailboxId, canApprove: true },
+        { mailboxId, canManage: true },
+      ],
+    });
+    const admins = (await m.getRepository(PermissionGroup).find({ select: { id: true, rights: true } })).filter((g) => g.rights.includes('admin'));
+    const groupIds = [...new Set([...grants.map((g) => g.groupId), ...admins.map((g) => g.id)])];
+    if (!groupIds.length) return [];
+    const qb = m
+      .getRepository(StaffUser)
+      .createQueryBuilder('u')
+      .innerJoin('u.groups', 'g', 'g.id IN (:...groupIds)', { groupIds })
+      .where('u.active = :active', { active: true });
+    if (onlyIds) qb.andWhere('u.id IN (:...onlyIds)', { onlyIds: [...new Set(onlyIds)] });
+    const users = await qb.orderBy('u.name', 'ASC').addOrderBy('u.id', 'ASC').getMany();
+    return users.map((u) => ({ id: u.id, name: u.name, email: u.email, branch: u.branch }));
   }
 }

@@ -204,6 +204,9 @@ export class AutomationApi {
     if (search.q) {
       params = params.set('q', search.q);
     }
+    if (search.assignee !== undefined) {
+      params = params.set('assignee', search.assignee);
+    }
     if (place.kind === 'folder') {
       params = params.set('folderId', place.folderId);
     } else if (place.kind === 'spam') {

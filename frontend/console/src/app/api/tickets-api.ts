@@ -26,6 +26,27 @@ export interface TicketSummary {
   unread: boolean;
   labels: string[];
   spam: boolean;
+  assigneeId: number | null;
+  assigneeGroupId: number | null;
+  /** The assigned user's and group's names. */
+  assignee: { id: number; name: string } | null;
+  assigneeGroup: { id: number; name: string } | null;
+}
+
+/** A user a ticket may be assigned to (active, can see the mailbox). */
+export interface Assignable {
+  id: number;
+  name: string;
+  branch: string | null;
+}
+
+/** `me`, `none` or a user id, as the list's `assignee` filter takes it. */
+export type AssigneeFilter = 'me' | 'none' | number;
+
+/** What `PATCH /api/tickets/:id` changes: only the fields given (`null` unassigns). */
+export interface TicketPatch {
+  assigneeId?: number | null;
+  assigneeGroupId?: number | null;
 }
 
 export type ArticleKind = 'email' | 'note' | 'bounce' | 'form' | 'mypage' | 'sms' | 'call' | 'history';
@@ -101,6 +122,8 @@ export interface TicketSearch {
   /** Absent: every state. */
   state?: TicketState;
   q: string;
+  /** Absent: whoever is assigned. */
+  assignee?: AssigneeFilter;
   /** 1-based */
   page: number;
   pageSize: number;
@@ -137,10 +160,23 @@ export class TicketsApi {
     if (search.q) {
       params = params.set('q', search.q);
     }
+    if (search.assignee !== undefined) {
+      params = params.set('assignee', search.assignee);
+    }
     return this.http.get<TicketPage>('/api/tickets', { params });
   }
 
   /** The ticket with its newest `limit` articles (the server's default 50, at most 200). */
+  /** Changes the fields given; answers the ticket as the list shows it. */
+  update(id: number, patch: TicketPatch): Observable<TicketSummary> {
+    return this.http.patch<TicketSummary>(`/api/tickets/${id}`, patch);
+  }
+
+  /** Whom the mailbox's tickets may be assigned to, by name. */
+  assignable(mailboxId: number): Observable<Assignable[]> {
+    return this.http.get<Assignable[]>(`/api/mailboxes/${mailboxId}/assignable`);
+  }
+
   get(id: number, limit?: number): Observable<TicketDetail> {
     const params = limit ? new HttpParams().set('limit', limit) : undefined;
     return this.http.get<TicketDetail>(`/api/tickets/${id}`, { params });

@@ -12,9 +12,14 @@ export const STATE_TABS: readonly StateTab[] = [...TICKET_STATES, 'all'];
 /** What needs doing is what an agent opens the inbox for. */
 export const DEFAULT_STATE_TAB: StateTab = 'unhandled';
 
+/** The list's assignee filter: the caller's tickets, unassigned ones, or (null) any. */
+export type AssigneeChoice = 'me' | 'none' | null;
+export const ASSIGNEE_CHOICES = ['me', 'none'] as const;
+
 export interface TicketListQuery {
   state: StateTab;
   q: string;
+  assignee: AssigneeChoice;
   /** 1-based */
   page: number;
   pageSize: number;
@@ -32,10 +37,15 @@ export function parseTicketListQuery(params: ParamMap): TicketListQuery {
       ? (state as StateTab)
       : DEFAULT_STATE_TAB,
     q: params.get('q')?.trim() ?? '',
+    assignee: parseAssignee(params.get('assignee')),
     page: Number.isInteger(page) && page >= 1 ? page : 1,
     pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
     place: parsePlace(params.get('folder')),
   };
+}
+
+function parseAssignee(value: string | null): AssigneeChoice {
+  return (ASSIGNEE_CHOICES as readonly (string | null)[]).includes(value) ? (value as AssigneeChoice) : null;
 }
 
 /** `?folder=spam` or `?folder=<id>`; anything else is the whole mailbox. */
@@ -55,6 +65,9 @@ export function ticketListQueryParams(query: TicketListQuery): Params {
   }
   if (query.q) {
     params['q'] = query.q;
+  }
+  if (query.assignee) {
+    params['assignee'] = query.assignee;
   }
   if (query.page > 1) {
     params['page'] = query.page;

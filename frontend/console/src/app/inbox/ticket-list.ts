@@ -48,11 +48,13 @@ import { FolderTree } from './folder-tree';
 import { registerFolderIcons } from './folders';
 import { MoveToFolderMenu } from './move-to-folder-menu';
 import {
+  ASSIGNEE_CHOICES,
   InboxMemory,
   PAGE_SIZES,
   STATE_TABS,
   parseTicketListQuery,
   ticketListQueryParams,
+  type AssigneeChoice,
   type StateTab,
   type TicketListQuery,
 } from './ticket-list-query';
@@ -111,7 +113,12 @@ export class TicketList {
   /** The `:mailboxId` route param; absent on `/inbox`, which goes to the last mailbox used. */
   readonly mailboxId = input<string>();
 
-  protected readonly columns = ['select', 'code', 'subject', 'from', 'state', 'lastActivityAt'];
+  protected readonly columns = ['select', 'code', 'subject', 'from', 'assignee', 'state', 'lastActivityAt'];
+  protected readonly assigneeChoices = ASSIGNEE_CHOICES;
+  protected readonly assigneeLabels: Record<(typeof ASSIGNEE_CHOICES)[number], MessageKey> = {
+    me: 'inbox.assignee.me',
+    none: 'inbox.assignee.none',
+  };
   protected readonly pageSizes = [...PAGE_SIZES];
   protected readonly stateTabs = STATE_TABS;
 
@@ -141,8 +148,16 @@ export class TicketList {
     if (mailboxId === undefined || this.unknownMailbox()) {
       return undefined;
     }
-    const { state, q, page, pageSize, place } = this.query();
-    return { mailboxId, state: state === 'all' ? undefined : state, q, page, pageSize, place };
+    const { state, q, assignee, page, pageSize, place } = this.query();
+    return {
+      mailboxId,
+      state: state === 'all' ? undefined : state,
+      q,
+      ...(assignee ? { assignee } : {}),
+      page,
+      pageSize,
+      place,
+    };
   });
   protected readonly result = rxResource({
     params: () => this.search(),
@@ -334,6 +349,11 @@ export class TicketList {
     void this.router.navigate(['/inbox', mailboxId], {
       queryParams: ticketListQueryParams({ ...this.query(), page: 1, place: { kind: 'all' } }),
     });
+  }
+
+  /** 自分の担当 / 未割り当て / all: a new filter starts at page 1 and keeps the tab and search. */
+  protected selectAssignee(assignee: AssigneeChoice): void {
+    this.navigate({ ...this.query(), assignee, page: 1 }, false);
   }
 
   protected selectPlace(place: InboxPlace): void {

@@ -23,6 +23,7 @@ const KIND_LABELS: Record<string, MessageKey> = {
   reply_rejected: 'notifications.kind.reply_rejected',
   reply_approved: 'notifications.kind.reply_approved',
   reply_send_failed: 'notifications.kind.reply_send_failed',
+  ticket_assigned: 'notifications.kind.ticket_assigned',
 };
 
 /** The bell in the toolbar: unread count, the list, each linking to its ticket. */

@@ -31,6 +31,7 @@ import { DateTimePipe } from '../i18n/date-time-pipe';
 import { I18n, type Message } from '../i18n/i18n';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { ArticleCard } from './article-card';
+import { TicketAssignee } from './ticket-assignee';
 import { HistoryNoteForm } from './history-note-form';
 import { MarkHandledDialog } from './mark-handled-dialog';
 import { ReplyCard } from './reply-card';
@@ -67,6 +68,7 @@ const MAX_ARTICLE_LIMIT = 200;
     HistoryNoteForm,
     ReplyCard,
     ReplyComposer,
+    TicketAssignee,
     TicketRouting,
     TicketStateChip,
     TransitionHistory,

@@ -410,6 +410,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/mailboxes/{id}/assignable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TicketsController_assignable'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/mailboxes/{id}/captured': {
     parameters: {
       query?: never;
@@ -1031,7 +1047,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    patch: operations['TicketsController_update'];
     trace?: never;
   };
   '/api/tickets/{id}/articles': {
@@ -1334,6 +1350,7 @@ export interface components {
       /** @enum {string} */
       kind?: 'body' | 'sender' | 'signature';
     };
+    UpdateTicketDto: Record<string, never>;
     UpdateUserDto: Record<string, never>;
   };
   responses: never;
@@ -2006,6 +2023,25 @@ export interface operations {
         'application/json': components['schemas']['ApprovalPolicyDto'];
       };
     };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TicketsController_assignable: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
     responses: {
       200: {
         headers: {
@@ -3178,6 +3214,29 @@ export interface operations {
       cookie?: never;
     };
     requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  TicketsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateTicketDto'];
+      };
+    };
     responses: {
       200: {
         headers: {

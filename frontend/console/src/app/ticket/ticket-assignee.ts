@@ -1,0 +1,145 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatMenuModule } from '@angular/material/menu';
+
+import { TicketsApi, type Assignable, type TicketSummary } from '../api/tickets-api';
+import { Notifier } from '../core/notifier';
+import { Session } from '../core/session';
+import { VisibleControlsPipe } from '../core/visible-controls';
+import { TranslatePipe } from '../i18n/translate-pipe';
+
+/**
+ * The ticket's assignee: who it is, 「自分に割り当て」 in one click, a menu of the users who can
+ * see the mailbox, and 「割り当て解除」. Changing it takes the mailbox's reply right (`canAssign`);
+ * every control is a plain button, reachable by Tab with the theme's focus ring.
+ */
+@Component({
+  selector: 'mg-ticket-assignee',
+  imports: [MatButtonModule, MatMenuModule, TranslatePipe, VisibleControlsPipe],
+  template: `
+    <div class="assignee" data-testid="ticket-assignee">
+      <span class="label">{{ 'ticket.assignee' | t }}</span>
+      <span class="name" data-testid="ticket-assignee-name">
+        @if (ticket().assignee; as user) {
+          {{ user.name | visibleControls }}
+        } @else if (!ticket().assigneeGroup) {
+          <span class="muted">{{ 'ticket.unassigned' | t }}</span>
+        }
+        @if (ticket().assigneeGroup; as group) {
+          <span class="muted" data-testid="ticket-assignee-group">{{ group.name | visibleControls }}</span>
+        }
+      </span>
+      @if (canAssign()) {
+        @if (!assignedToMe()) {
+          <button
+            mat-stroked-button
+            type="button"
+            [disabled]="saving()"
+            (click)="assign(me())"
+            data-testid="ticket-assign-me"
+          >
+            {{ 'ticket.assignToMe' | t }}
+          </button>
+        }
+        <button
+          mat-button
+          type="button"
+          [matMenuTriggerFor]="menu"
+          (menuOpened)="loadUsers()"
+          [disabled]="saving()"
+          data-testid="ticket-assign-menu"
+        >
+          {{ 'ticket.assign' | t }}
+        </button>
+        <mat-menu #menu="matMenu">
+          @for (user of users(); track user.id) {
+            <button
+              mat-menu-item
+              type="button"
+              [disabled]="ticket().assigneeId === user.id"
+              (click)="assign(user.id)"
+              data-testid="ticket-assign-user"
+              [attr.data-user-id]="user.id"
+            >
+              {{ user.name | visibleControls }}
+              @if (user.branch) {
+                <span class="muted">（{{ user.branch | visibleControls }}）</span>
+              }
+            </button>
+          }
+        </mat-menu>
+        @if (ticket().assigneeId !== null) {
+          <button
+            mat-button
+            type="button"
+            [disabled]="saving()"
+            (click)="assign(null)"
+            data-testid="ticket-unassign"
+          >
+            {{ 'ticket.unassign' | t }}
+          </button>
+        }
+      }
+    </div>
+  `,
+  styles: `
+    .assignee {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px;
+      margin-block: 8px;
+    }
+    .label {
+      font-weight: 500;
+    }
+    .name {
+      display: inline-flex;
+      gap: 8px;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class TicketAssignee {
+  private readonly api = inject(TicketsApi);
+  private readonly notifier = inject(Notifier);
+  private readonly session = inject(Session);
+
+  readonly ticket = input.required<TicketSummary>();
+  readonly canAssign = input(false);
+  /** After a change, with the ticket as the server now has it. */
+  readonly changed = output<TicketSummary>();
+
+  protected readonly saving = signal(false);
+  protected readonly users = signal<readonly Assignable[]>([]);
+  protected readonly me = computed(() => this.session.user()?.id ?? null);
+  protected readonly assignedToMe = computed(
+    () => this.me() !== null && this.ticket().assigneeId === this.me(),
+  );
+
+  protected loadUsers(): void {
+    this.api.assignable(this.ticket().mailboxId).subscribe({
+      next: (users) => this.users.set(users),
+      error: (error: unknown) => this.notifier.error(error),
+    });
+  }
+
+  protected assign(assigneeId: number | null): void {
+    this.saving.set(true);
+    this.api.update(this.ticket().id, { assigneeId }).subscribe({
+      next: (ticket) => {
+        this.saving.set(false);
+        if (ticket.assignee) {
+          this.notifier.success('ticket.assigned', { name: ticket.assignee.name });
+        } else {
+          this.notifier.success('ticket.unassignedDone');
+        }
+        this.changed.emit(ticket);
+      },
+      error: (error: unknown) => {
+        this.saving.set(false);
+        this.notifier.error(error);
+      },
+    });
+  }
+}
