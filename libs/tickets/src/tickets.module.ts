@@ -13,6 +13,8 @@ import { TicketRuleLog } from './routing/rule-log.entity';
 import { RoutingRule } from './routing/routing-rule.entity';
 import { RoutingRulesController } from './routing/routing-rules.controller';
 import { RoutingRulesService } from './routing/routing-rules.service';
+import { CommentsController } from './comments/comments.controller';
+import { CommentsService } from './comments/comments.service';
 import { ComposeController } from './compose/compose.controller';
 import { ComposeService } from './compose/compose.service';
 import { EventsController } from './events.controller';
@@ -39,8 +41,8 @@ import { WorkflowController } from './workflow/workflow.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog, RoutingRule]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
-  controllers: [TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, RemoteImagesController],
-  providers: [TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, OutboundMessages],
+  controllers: [TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, RemoteImagesController, CommentsController],
+  providers: [TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, OutboundMessages, CommentsService],
   exports: [TicketsService, RepliesService, OutboundMessages, TicketEvents, TicketWorkflowService, UploadsService],
 })
 export class TicketsModule {}

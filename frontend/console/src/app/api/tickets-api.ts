@@ -49,7 +49,7 @@ export interface TicketPatch {
   assigneeGroupId?: number | null;
 }
 
-export type ArticleKind = 'email' | 'note' | 'bounce' | 'form' | 'mypage' | 'sms' | 'call' | 'history';
+export type ArticleKind = 'email' | 'note' | 'bounce' | 'form' | 'mypage' | 'sms' | 'call' | 'history' | 'comment';
 export type ArticleStatus = 'queued' | 'scheduled' | 'retrying' | 'sent' | 'captured' | 'failed' | 'cancelled';
 
 export interface Attachment {
@@ -101,6 +101,8 @@ export interface Article {
   /** A queued reply can be cancelled until then. */
   undoUntil?: string | null;
   attachments: Attachment[];
+  /** The staff member who wrote it (replies, notes, 社内メモ). */
+  authorId?: number | null;
   createdAt: string;
 }
 

@@ -949,6 +949,23 @@ export const ja = {
   'automation.customerLink.noMappings': '対応付けはありません',
   'automation.customerLink.duplicateKey': '同じフォーム項目キーが複数あります',
   'automation.customerLink.saved': 'データベース自動連携の設定を保存しました',
+  'article.kind.comment': '社内メモ',
+  'notifications.kind.comment_mention': '社内メモで言及',
+  'comments.title': '社内メモ',
+  'comments.hint': 'お客様には送信されません。@名前 で同僚に通知します（Ctrl+Enter で保存）',
+  'comments.body': '社内メモ',
+  'comments.add': '社内メモを追加',
+  'comments.added': '社内メモを追加しました',
+  'comments.label': '社内メモ',
+  'comments.edit': '編集',
+  'comments.save': '保存',
+  'comments.saved': '社内メモを更新しました',
+  'comments.delete': '削除',
+  'comments.deleteTitle': '社内メモの削除',
+  'comments.deleteConfirm': 'この社内メモを削除しますか？',
+  'comments.deleted': '社内メモを削除しました',
+  'comments.required': '社内メモを入力してください',
+  'comments.tooLong': '10,000文字以内で入力してください',
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -24,6 +24,7 @@ const KIND_LABELS: Record<string, MessageKey> = {
   reply_approved: 'notifications.kind.reply_approved',
   reply_send_failed: 'notifications.kind.reply_send_failed',
   ticket_assigned: 'notifications.kind.ticket_assigned',
+  comment_mention: 'notifications.kind.comment_mention',
 };
 
 /** The bell in the toolbar: unread count, the list, each linking to its ticket. */

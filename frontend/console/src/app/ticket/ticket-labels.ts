@@ -17,6 +17,7 @@ export const ARTICLE_KIND_LABELS: Record<ArticleKind, MessageKey> = {
   sms: 'article.kind.sms',
   call: 'article.kind.call',
   history: 'article.kind.history',
+  comment: 'article.kind.comment',
 };
 
 const ARTICLE_STATUS_LABELS: Record<ArticleStatus, MessageKey> = {

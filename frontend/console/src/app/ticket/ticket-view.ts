@@ -31,6 +31,8 @@ import { DateTimePipe } from '../i18n/date-time-pipe';
 import { I18n, type Message } from '../i18n/i18n';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { ArticleCard } from './article-card';
+import { CommentCard } from './comment-card';
+import { CommentForm } from './comment-form';
 import { TicketAssignee } from './ticket-assignee';
 import { HistoryNoteForm } from './history-note-form';
 import { MarkHandledDialog } from './mark-handled-dialog';
@@ -64,6 +66,8 @@ const MAX_ARTICLE_LIMIT = 200;
     MatIconModule,
     MatProgressBarModule,
     ArticleCard,
+    CommentCard,
+    CommentForm,
     DateTimePipe,
     HistoryNoteForm,
     ReplyCard,

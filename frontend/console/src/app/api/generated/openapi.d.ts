@@ -234,6 +234,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/comments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['CommentsController_remove'];
+    options?: never;
+    head?: never;
+    patch: operations['CommentsController_update'];
+    trace?: never;
+  };
   '/api/customers': {
     parameters: {
       query?: never;
@@ -1066,6 +1082,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/tickets/{id}/comments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CommentsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/tickets/{id}/history-notes': {
     parameters: {
       query?: never;
@@ -1250,6 +1282,7 @@ export interface components {
     ApprovalPolicyDto: Record<string, never>;
     ApproveReplyDto: Record<string, never>;
     ChangePasswordDto: Record<string, never>;
+    CommentDto: Record<string, never>;
     ConnectionTestDto: Record<string, never>;
     CreateCustomerDto: Record<string, never>;
     CreateFolderDto: Record<string, never>;
@@ -1637,6 +1670,48 @@ export interface operations {
     responses: {
       /** @description No such message, or its mailbox is hidden from the user */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CommentsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CommentsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CommentDto'];
+      };
+    };
+    responses: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
@@ -3258,6 +3333,29 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CommentsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CommentDto'];
+      };
+    };
+    responses: {
+      201: {
         headers: {
           [name: string]: unknown;
         };
