@@ -87,6 +87,15 @@ describe('console in the browser', () => {
     });
   }
 
+  uiTest('opens 受信箱 after signing in from the start page', async (c) => {
+    await c.page.goto(`${base}/`);
+    await c.page.waitForURL(/\/login/);
+    await c.page.getByTestId('login-email').fill(ADMIN_EMAIL);
+    await c.page.getByTestId('login-password').fill(ADMIN_PASSWORD);
+    await c.page.getByTestId('login-submit').click();
+    await c.page.waitForURL(/\/inbox/);
+  });
+
   uiTest('refuses a wrong password with a readable message', async (c) => {
     await c.login(ADMIN_EMAIL, 'wrong-password');
     await expect(c.page.getByTestId('login-error').textContent()).resolves.toContain('メールアドレスまたはパスワードが違います');

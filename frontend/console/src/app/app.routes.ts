@@ -15,7 +15,8 @@ export const routes: Routes = [
     canActivate: [authGuard],
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),
     children: [
-      { path: '', pathMatch: 'full', redirectTo: 'customers' },
+      // Agents start the day in the inbox (issue #13: after sign-in the console opens 受信箱).
+      { path: '', pathMatch: 'full', redirectTo: 'inbox' },
       {
         path: 'inbox',
         loadChildren: () => import('./inbox/inbox.routes').then((m) => m.inboxRoutes),

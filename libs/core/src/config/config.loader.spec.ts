@@ -42,6 +42,12 @@ describe('configuration', () => {
     expect(load({ DATABASE_URL: 'mysql://root@127.0.0.1/x', DATABASE_MIGRATE: 'true' }).database.migrate).toBe(true);
   });
 
+  it('accepts the default administrator admin@localhost when it is set explicitly', () => {
+    expect(load({ MADOGUCHI_ADMIN_EMAIL: 'admin@localhost' }).bootstrap.adminEmail).toBe('admin@localhost');
+    expect(() => load({ MADOGUCHI_ADMIN_EMAIL: 'admin@' })).toThrow(/MADOGUCHI_ADMIN_EMAIL/);
+    expect(() => load({ MADOGUCHI_ADMIN_EMAIL: 'a b@localhost' })).toThrow(/MADOGUCHI_ADMIN_EMAIL/);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ DATABASE_URL: 'postgres://x/y' }, 'DATABASE_URL'],

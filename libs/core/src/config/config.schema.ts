@@ -38,7 +38,11 @@ export const rawConfigSchema = z.object({
   SECRET_KEY: z.string(),
   SECRET_KEY_FILE: z.string(),
   STORAGE_DIR: z.string().min(1),
-  MADOGUCHI_ADMIN_EMAIL: z.union([z.literal(''), z.email()]),
+  /**
+   * An address with a local part and a host; a dotless host (admin@localhost, the default when
+   * none is set) is fine: it is a sign-in name, never mailed to by the check.
+   */
+  MADOGUCHI_ADMIN_EMAIL: z.union([z.literal(''), z.email(), z.string().regex(/^[^\s@]{1,64}@[A-Za-z0-9-]{1,63}$/, 'must be an email address')]),
   /** Length only here; the first start also refuses a common password (libs/auth password policy). */
   MADOGUCHI_ADMIN_PASSWORD: z.union([z.literal(''), z.string().min(10, 'must be at least 10 characters').max(128, 'must be at most 128 characters')]),
   DEMO_DATA: bool,

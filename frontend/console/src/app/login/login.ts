@@ -74,6 +74,6 @@ export class Login {
     if (url && url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/login')) {
       return url;
     }
-    return '/customers';
+    return '/inbox';
   }
 }
