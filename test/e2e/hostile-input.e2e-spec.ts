@@ -12,6 +12,16 @@ const HOSTILE_VALUES: unknown[] = [1e20, -1, 1.5, 'x'.repeat(5_000), '\u0000', {
 /** Routes the fuzzing leaves alone: the live stream never ends, logout would end the session the fuzzing uses. */
 const SKIP = [/^GET \/api\/events$/, /^POST \/api\/auth\/logout$/, /^POST \/api\/auth\/password$/];
 
+/** What an anonymous visitor may reach; a new public route is added here on purpose, or the sweep fails. */
+const PUBLIC_ROUTES = [
+  'GET /api/health',
+  'GET /api/public/forms/{slug}',
+  'GET /forms/{slug}',
+  'POST /api/auth/login',
+  'POST /api/public/forms/{slug}/check',
+  'POST /api/public/forms/{slug}/submissions',
+];
+
 function deepJson(depth: number): string {
   return `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
@@ -52,6 +62,19 @@ describe.each(DB_KINDS)('hostile input on every route (%s)', (kind) => {
     const agent = admin as unknown as Record<string, (u: string, b?: object) => import('supertest').Test>;
     return agent[method](url);
   };
+
+  it('answers every route that is not public with 401 to a caller who is not signed in', async () => {
+    const open: string[] = [];
+    for (const { method, path } of operations()) {
+      const url = path.replace(/\{[^}]+\}/g, '1');
+      const req = (t.http as unknown as Record<string, (u: string) => import('supertest').Test>)[method](url);
+      const res = await (method === 'get' || method === 'delete' ? req : req.send({}));
+      expect(res.status).toBeLessThan(500);
+      if (res.status !== 401) open.push(`${method.toUpperCase()} ${path}`);
+    }
+    // The only routes an anonymous visitor reaches: health, signing in and the public inquiry forms.
+    expect(open.sort()).toEqual(PUBLIC_ROUTES);
+  });
 
   it('answers hostile path ids and query values with 4xx, never 500', async () => {
     const failures: string[] = [];

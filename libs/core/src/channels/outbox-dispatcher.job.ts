@@ -12,7 +12,8 @@ import { ChannelRegistry } from './channel.registry';
 const SEND_LOCK_MS = 10 * 60_000;
 const RECHECK_MS = 5 * 60_000;
 const TICK_MS = 1_000;
-const INTERRUPTED = 'Sending was interrupted; it could not be confirmed whether the message went out. Check with the recipient before sending again.';
+/** Why a row found mid-send is failed for a person to check (also the channels' words for an ambiguous send). */
+export const SEND_INTERRUPTED = 'Sending was interrupted; it could not be confirmed whether the message went out. Check with the recipient before sending again.';
 /** Attempts for what the other side may get over (busy, unreachable): 30 s, 1, 2, 4 … minutes apart. */
 const MAX_ATTEMPTS = 8;
 /** Attempts for a wrong setting (host not found, sign-in refused, TLS): a short budget, then given up. */
@@ -219,8 +220,8 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
           await this.markSent(row, { captured: verdict === 'captured', note: null }, held);
         } else {
           await this.settle(row, async (m) => {
-            await this.channels.outcomes.failed(m, row, { code: 'SEND_INTERRUPTED', detail: INTERRUPTED, attempts: row.attempts, retryAt: null });
-            return m.update(OutboxEntry, held, { state: 'failed', lastError: INTERRUPTED, lastErrorCode: 'SEND_INTERRUPTED', lockOwner: null, lockedUntil: null, updatedAt: this.clock.now() });
+            await this.channels.outcomes.failed(m, row, { code: 'SEND_INTERRUPTED', detail: SEND_INTERRUPTED, attempts: row.attempts, retryAt: null });
+            return m.update(OutboxEntry, held, { state: 'failed', lastError: SEND_INTERRUPTED, lastErrorCode: 'SEND_INTERRUPTED', lockOwner: null, lockedUntil: null, updatedAt: this.clock.now() });
           });
         }
       } catch (e) {

@@ -12,6 +12,7 @@ import {
   OutboxEntry,
   PreparedMessage,
   Recipient,
+  SEND_INTERRUPTED,
 } from '@madoguchi/core';
 import { MailboxConnection, MailboxesService } from '@madoguchi/mailboxes';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -27,7 +28,6 @@ import { classifySendError, MailboxGoneError, SecretUnreadableError } from './se
 import { CapturedMail } from './captured-mail.entity';
 import { SentCopy } from './sent-copy.entity';
 
-const INTERRUPTED = 'Sending was interrupted; it could not be confirmed whether the message went out. Check with the recipient before sending again.';
 /** A Sent copy that could not be appended is tried again after 1, 2, 4 … minutes (at most an hour), ten times. */
 const SENT_COPY_ATTEMPTS = 10;
 const SENT_COPY_BACKOFF_MS = 60_000;
@@ -135,7 +135,7 @@ export class EmailChannelAdapter implements ChannelAdapter<MailboxConnection, Em
   classify(e: unknown, channel: MailboxConnection | null): ChannelFailure {
     const kind = classifySendError(e);
     const detail = channel?.smtp ? readableConnectionError(e, channel.smtp.host, channel.smtp.port) : (e as Error).message;
-    return { ...kind, detail: kind.code === 'SMTP_INTERRUPTED' ? `${INTERRUPTED} (${detail})` : detail };
+    return { ...kind, detail: kind.code === 'SMTP_INTERRUPTED' ? `${SEND_INTERRUPTED} (${detail})` : detail };
   }
 
   async confirm(channel: MailboxConnection | null, row: OutboxEntry): Promise<'sent' | 'captured' | 'unknown' | 'later'> {

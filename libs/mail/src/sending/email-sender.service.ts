@@ -1,6 +1,6 @@
 import { MailboxConnection } from '@madoguchi/mailboxes';
 import type { EmailPayload } from './email-payload';
-import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock, OutboxEntry } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Clock } from '@madoguchi/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import * as Encoding from 'encoding-japanese';
@@ -180,7 +180,7 @@ export class EmailSender {
   @Inject(Clock) private readonly clock!: Clock;
 
   /** `outboxId`: the outbox row being sent, under which a captured message is kept (once). */
-  async send(conn: MailboxConnection, payload: EmailPayload, messageId: string, outboxId?: number): Promise<SendReceipt> {
+  async send(conn: MailboxConnection, payload: EmailPayload, messageId: string, outboxId: number): Promise<SendReceipt> {
     if (!conn.smtp) {
       if (!this.config.mail.capture) throw new NoSmtpAccountError();
       return this.capture(conn, payload, messageId, outboxId);
@@ -207,37 +207,31 @@ export class EmailSender {
    * (§8): the raw message goes to blob storage and a `captured_mail` row (one per outbox row, so
    * a repeat after a crash adds none) lets the console show it as not sent and readable.
    */
-  private async capture(conn: MailboxConnection, payload: EmailPayload, messageId: string, outboxId?: number): Promise<SendReceipt> {
+  private async capture(conn: MailboxConnection, payload: EmailPayload, messageId: string, outboxId: number): Promise<SendReceipt> {
     const repo = this.dataSource.getRepository(CapturedMail);
-    // Callers that do not pass it yet: the outbox row is the one with this (unique, generated) Message-ID.
-    const outbox = outboxId ?? (await this.dataSource.getRepository(OutboxEntry).findOne({ select: { id: true }, where: { idempotencyKey: messageId } }))?.id;
-    const kept = outbox === undefined ? null : await repo.findOneBy({ outboxId: outbox });
+    const kept = await repo.findOneBy({ outboxId });
     if (kept) return { messageId, response: `captured locally as ${kept.blobKey}`, raw: await this.blobs.read(kept.blobKey), rejected: [], captured: true };
     const raw = await this.build(payload, messageId);
     const blob = await this.blobs.put(raw);
-    if (outbox === undefined) {
-      this.logger.warn(`captured ${messageId} without an outbox row: kept as blob ${blob.key} only`);
-    } else {
-      const recipients = [...payload.to, ...payload.cc, ...payload.bcc].map((a) => ({ address: a.address, name: a.name ?? '' }));
-      await repo
-        .createQueryBuilder()
-        .insert()
-        .into(CapturedMail)
-        .values({
-          outboxId: outbox,
-          mailboxId: conn.id,
-          messageId,
-          fromAddress: payload.from.address,
-          toJson: JSON.stringify(recipients),
-          subject: payload.subject.slice(0, 998),
-          blobKey: blob.key,
-          size: raw.length,
-          createdAt: this.clock.now(),
-        })
-        // Two instances racing on one row: the first insert wins, the second adds nothing.
-        .orIgnore()
-        .execute();
-    }
+    const recipients = [...payload.to, ...payload.cc, ...payload.bcc].map((a) => ({ address: a.address, name: a.name ?? '' }));
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .into(CapturedMail)
+      .values({
+        outboxId,
+        mailboxId: conn.id,
+        messageId,
+        fromAddress: payload.from.address,
+        toJson: JSON.stringify(recipients),
+        subject: payload.subject.slice(0, 998),
+        blobKey: blob.key,
+        size: raw.length,
+        createdAt: this.clock.now(),
+      })
+      // Two instances racing on one row: the first insert wins, the second adds nothing.
+      .orIgnore()
+      .execute();
     this.logger.log(`captured ${messageId} for ${payload.to.map((t) => t.address).join(', ')} (no SMTP account; blob ${blob.key})`);
     return { messageId, response: `captured locally as ${blob.key}`, raw, rejected: [], captured: true };
   }

@@ -14,19 +14,16 @@ const LOCAL_PART_CHAR = /[A-Za-z0-9._+-]/;
 export function mentionedUserIds(text: string, users: Mentionable[]): number[] {
   const byName = users.filter((u) => u.name.trim()).sort((a, b) => b.name.length - a.name.length);
   const found = new Set<number>();
+  const locals = users.map((u) => ({ id: u.id, lp: u.email.split('@')[0].toLowerCase() })).filter((u) => u.lp);
+  // Compared in place (startsWith at a position, a slice as long as the name): a long text full
+  // of @ costs no more than its length times the number of users.
   for (let i = text.indexOf('@'); i !== -1; i = text.indexOf('@', i + 1)) {
-    const rest = text.slice(i + 1);
-    const named = byName.find((u) => rest.startsWith(u.name));
+    const named = byName.find((u) => text.startsWith(u.name, i + 1));
     if (named) {
       found.add(named.id);
       continue;
     }
-    const local = users.find((u) => {
-      const lp = u.email.split('@')[0];
-      return (
-        lp && rest.toLowerCase().startsWith(lp.toLowerCase()) && !LOCAL_PART_CHAR.test(rest.charAt(lp.length))
-      );
-    });
+    const local = locals.find((u) => text.slice(i + 1, i + 1 + u.lp.length).toLowerCase() === u.lp && !LOCAL_PART_CHAR.test(text.charAt(i + 1 + u.lp.length)));
     if (local) found.add(local.id);
   }
   return [...found];
