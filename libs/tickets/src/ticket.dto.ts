@@ -3,7 +3,13 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { TICKET_STATES, TicketState } from './ticket.entity';
 
+/** The list's orders (see orderTickets): newest first unless `_asc`; `customer` is A→Z, `customer_desc` Z→A. */
+export const TICKET_SORTS = ['activity', 'activity_asc', 'created', 'created_asc', 'customer', 'customer_desc', 'state', 'state_asc'] as const;
+export type TicketSort = (typeof TICKET_SORTS)[number];
+
 export class TicketQueryDto {
+  /** The order of the list; `activity` (last activity, newest first) unless given. */
+  @IsOptional() @IsIn(TICKET_SORTS, { message: `sort must be one of: ${TICKET_SORTS.join(', ')}` }) sort?: TicketSort;
   @IsOptional() @Type(() => Number) @IsId() mailboxId?: number;
   @IsOptional() @IsIn(TICKET_STATES, { message: `state must be one of: ${TICKET_STATES.join(', ')}` }) state?: TicketState;
   @IsOptional() @Type(() => Number) @IsId() folderId?: number;
@@ -20,6 +26,9 @@ export class TicketQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }
+
+/** What selects tickets, without order or paging: the list's filters (bulk actions take the same). */
+export type TicketFilter = Omit<TicketQueryDto, 'page' | 'pageSize' | 'sort'>;
 
 export class ArticlePageDto {
   /** How many of the newest articles the ticket view carries (default 50, at most 200). */

@@ -38,11 +38,16 @@ import { UploadsService } from './uploads/uploads.service';
 import { Reply } from './workflow/reply.entity';
 import { TicketWorkflowService } from './workflow/ticket-workflow.service';
 import { WorkflowController } from './workflow/workflow.controller';
+import { SavedView } from './views/saved-view.entity';
+import { BulkController } from './bulk/bulk.controller';
+import { BulkTicketsService } from './bulk/bulk-tickets.service';
+import { SavedViewsController } from './views/saved-views.controller';
+import { SavedViewsService } from './views/saved-views.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog, RoutingRule]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
-  controllers: [TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, RemoteImagesController, CommentsController],
-  providers: [TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, OutboundMessages, CommentsService],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog, RoutingRule, SavedView]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
+  controllers: [BulkController, TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, RemoteImagesController, CommentsController, SavedViewsController],
+  providers: [TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, OutboundMessages, CommentsService, SavedViewsService, BulkTicketsService],
   exports: [TicketsService, RepliesService, OutboundMessages, TicketEvents, TicketWorkflowService, UploadsService],
 })
 export class TicketsModule {}

@@ -5,14 +5,14 @@ import { WorkflowRunner } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { Article, MailAddress } from './article.entity';
 import { Attachment } from './attachment.entity';
 import { Delivered, ForwardedMail, InboundMessage, InboundSession } from './inbound';
 import { ThreadKey } from './thread-key.entity';
 import { formatTicketCode, ticketCodesIn } from './ticket-code';
-import { Ticket, TicketState } from './ticket.entity';
-import { TicketQueryDto, UpdateTicketDto } from './ticket.dto';
+import { Ticket, TICKET_STATES, TicketState } from './ticket.entity';
+import { TicketFilter, TicketQueryDto, TicketSort, UpdateTicketDto } from './ticket.dto';
 import { TicketEvents } from './ticket-events.service';
 import { NotificationsService } from './notifications/notifications.service';
 import { InboundAutomation, MailboxAutomation, NewInquiry } from './automation/inbound-automation.service';
@@ -104,6 +104,29 @@ export interface ArticleView {
   authorId: number | null;
   attachments: { id: number; filename: string; size: number; contentType: string; inline: boolean; contentId: string | null; forwarded: ForwardedMail | null }[];
   createdAt: Date;
+}
+
+/**
+ * The list's order: by last activity (the default), created at, customer (the contact's name,
+ * then address, A→Z unless `customer_desc`) or state (in the workflow's order: 未対応 first),
+ * newest first unless the key ends in `_asc`. The id breaks ties, so pages never overlap.
+ */
+function orderTickets(qb: SelectQueryBuilder<Ticket>, sort: TicketSort = 'activity'): SelectQueryBuilder<Ticket> {
+  const dir = sort.endsWith('_asc') ? 'ASC' : 'DESC';
+  switch (sort.replace(/_(asc|desc)$/, '')) {
+    case 'created':
+      return qb.orderBy('t.created_at', dir).addOrderBy('t.id', dir);
+    case 'customer': {
+      const az = sort === 'customer_desc' ? 'DESC' : 'ASC';
+      return qb.orderBy('t.contact_name', az).addOrderBy('t.contact_address', az).addOrderBy('t.id', 'DESC');
+    }
+    case 'state': {
+      const rank = `CASE t.state ${TICKET_STATES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${TICKET_STATES.length} END`;
+      return qb.orderBy(rank, dir === 'DESC' ? 'ASC' : 'DESC').addOrderBy('t.last_activity_at', 'DESC').addOrderBy('t.id', 'DESC');
+    }
+    default:
+      return qb.orderBy('t.last_activity_at', dir).addOrderBy('t.id', dir);
+  }
 }
 
 /** Ticket numbering, threading of inbound mail, the ticket list and timeline. */
@@ -373,10 +396,25 @@ export class TicketsService {
   async list(query: TicketQueryDto, p: Principal): Promise<{ items: TicketListItem[]; total: number; page: number; pageSize: number }> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
-    const qb = this.dataSource.getRepository(Ticket).createQueryBuilder('t');
+    const qb = this.filtered(query, p);
+    if (!qb) return { items: [], total: 0, page, pageSize };
+    const total = await qb.getCount();
+    const rows = await orderTickets(qb, query.sort)
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getMany();
+    return { items: await this.listItems(rows), total, page, pageSize };
+  }
+
+  /**
+   * The tickets the list's filters select among those the caller may view (no order, no paging):
+   * the list pages it, bulk actions walk it. `null` when the caller can view no mailbox.
+   */
+  filtered(query: TicketFilter, p: Principal, manager: EntityManager = this.dataSource.manager): SelectQueryBuilder<Ticket> | null {
+    const qb = manager.getRepository(Ticket).createQueryBuilder('t');
     const visible = p.visibleMailboxIds();
     if (visible !== null) {
-      if (!visible.length) return { items: [], total: 0, page, pageSize };
+      if (!visible.length) return null;
       qb.andWhere('t.mailbox_id IN (:...visible)', { visible });
     }
     if (query.mailboxId !== undefined) qb.andWhere('t.mailbox_id = :mailboxId', { mailboxId: query.mailboxId });
@@ -409,14 +447,7 @@ export class TicketsService {
         { [param]: like },
       );
     }
-    const total = await qb.getCount();
-    const rows = await qb
-      .orderBy('t.last_activity_at', 'DESC')
-      .addOrderBy('t.id', 'DESC')
-      .skip((page - 1) * pageSize)
-      .take(pageSize)
-      .getMany();
-    return { items: await this.listItems(rows), total, page, pageSize };
+    return qb;
   }
 
   /**

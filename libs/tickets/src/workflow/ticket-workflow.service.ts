@@ -1,6 +1,6 @@
 import { GroupsService, Principal, UsersService } from '@madoguchi/auth';
 import { MailboxesService } from '@madoguchi/mailboxes';
-import { AuditService, Clock, NotFound, ValidationFailed, MissingRight, fieldError, FieldProblem } from '@madoguchi/core';
+import { AuditService, Clock, DomainError, NotFound, ValidationFailed, MissingRight, fieldError, FieldProblem } from '@madoguchi/core';
 import { WorkflowHistory, WorkflowRunner } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -41,6 +41,30 @@ export class TicketWorkflowService {
     });
     this.events.changed(ticket.id, ticket.mailboxId);
     return this.tickets.get(ticketId, p);
+  }
+
+  /**
+   * 対応済 for many tickets at once (bulk actions), in the caller's transaction: each through the
+   * ticket machine, with the same response-history note on each one the machine moves; a ticket
+   * already handled is left as it is. The caller has checked the rights. Answers the tickets the
+   * machine refused, with the refusal's code.
+   */
+  async markHandledMany(m: EntityManager, tickets: Ticket[], note: HistoryNoteDto | undefined, p: Principal): Promise<Map<number, string>> {
+    const refused = new Map<number, string>();
+    const reason = note ? `${note.kind}: ${note.text.slice(0, 200)}` : null;
+    for (const t of tickets) {
+      if (t.state === 'handled') continue;
+      try {
+        const applied = await this.runner.apply(m, TICKET_WORKFLOW, t.id, { type: 'MARK_HANDLED' }, p.actor, { reason });
+        if (note) await this.writeNote(m, t, note, p);
+        await m.update(Ticket, { id: t.id }, { lastActivityAt: this.clock.now() });
+        t.state = applied.to as TicketState;
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        refused.set(t.id, e.code);
+      }
+    }
+    return refused;
   }
 
   /** 再オープン: a handled ticket goes back to 未対応. */
