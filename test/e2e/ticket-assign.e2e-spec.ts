@@ -169,7 +169,8 @@ describe.each(DB_KINDS)('ticket assignment on %s', (kind) => {
     for (const assigneeId of ['x', -1, 0, 1.5, 1e15, true])
       await agent.patch(`/api/tickets/${first}`, { assigneeId }).expect(400);
     await agent.patch(`/api/tickets/${first}`, { assigneeGroupId: 'x' }).expect(400);
-    await agent.patch(`/api/tickets/${first}`, { subject: 'not yet' }).expect(400);
+    await agent.patch(`/api/tickets/${first}`, { subject: '' }).expect(400);
+    await agent.patch(`/api/tickets/${first}`, { unknownField: 'x' }).expect(400);
     await agent.get('/api/tickets').query({ assignee: 'someone' }).expect(400);
     await agent.get('/api/tickets').query({ assignee: '-1' }).expect(400);
     await agent.get('/api/tickets').query({ assigneeGroup: 'x' }).expect(400);

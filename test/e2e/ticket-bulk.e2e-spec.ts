@@ -168,6 +168,43 @@ describe.each(DB_KINDS)('bulk actions, views and sorting on %s', (kind) => {
     expect(again.body).toEqual({ done: 2, failed: [] });
   });
 
+  it('labels and unlabels in bulk with the catalogue of each ticket\'s mailbox, and refuses unknown labels', async () => {
+    const filed = await deliver(mailboxId, ['l1', 'l2']);
+    const [elsewhere] = await deliver(otherMailboxId, ['l-other']);
+    const ids = filed.map((f) => f.ticketId);
+    const urgent = (await admin.post(`/api/mailboxes/${mailboxId}/labels`, { name: '至急' }).expect(201)).body.id as number;
+    const res = await admin.post('/api/tickets/bulk', { ids: [...ids, elsewhere.ticketId], action: { type: 'label', labelIds: [urgent] } }).expect(200);
+    expect(res.body).toEqual({ done: 2, failed: [{ id: elsewhere.ticketId, code: elsewhere.code, error: 'LABEL_NOT_IN_MAILBOX' }] });
+    const labelled = await list(admin, { mailboxId, label: urgent });
+    expect(labelled.items.map((x) => x.id).sort()).toEqual([...ids].sort());
+    // Labelling again changes nothing and still counts as done.
+    expect((await admin.post('/api/tickets/bulk', { ids, action: { type: 'label', labelIds: [urgent] } }).expect(200)).body.done).toBe(2);
+    await admin.post('/api/tickets/bulk', { ids: [ids[0]], action: { type: 'unlabel', labelIds: [urgent] } }).expect(200);
+    expect((await list(admin, { mailboxId, label: urgent })).items.map((x) => x.id)).toEqual([ids[1]]);
+    const unknown = await admin.post('/api/tickets/bulk', { ids, action: { type: 'label', labelIds: [99_999_999] } }).expect(400);
+    expect(unknown.body.fieldCodes['action.labelIds'][0].code).toBe('LABEL_NOT_FOUND');
+  });
+
+  it('clears a spam wave in one request, blocks the senders, and 迷惑メールではない undoes it', async () => {
+    const wave = await deliver(mailboxId, ['spam1', 'spam2', 'spam3'], Date.now(), (i) => ({ address: `offer${i}@spam-wave.example`, name: '' }));
+    const ids = wave.map((f) => f.ticketId);
+    const before = (await manager.get('/api/ticket-counts').query({ mailboxId }).expect(200)).body.unhandled as number;
+    const res = await manager.post('/api/tickets/bulk', { filter: { mailboxId, q: 'spam' }, action: { type: 'spam', block: 'domain' } }).expect(200);
+    expect(res.body).toEqual({ done: 3, failed: [] });
+    expect((await manager.get('/api/ticket-counts').query({ mailboxId }).expect(200)).body.unhandled).toBe(before - 3);
+    expect((await list(manager, { mailboxId, spam: 'true' })).items.map((x) => x.id)).toEqual(expect.arrayContaining(ids));
+    const blocked = (await manager.get(`/api/mailboxes/${mailboxId}/blocked-senders`).expect(200)).body as { pattern: string }[];
+    expect(blocked.map((b) => b.pattern)).toContain('@spam-wave.example');
+    // The next mail from the domain goes straight to spam.
+    const [next] = await deliver(mailboxId, ['spam4'], Date.now(), () => ({ address: 'again@spam-wave.example', name: '' }));
+    expect(next.spam).toBe(true);
+    const undone = await manager.post('/api/tickets/bulk', { ids, action: { type: 'notSpam' } }).expect(200);
+    expect(undone.body.done).toBe(3);
+    expect((await list(manager, { mailboxId, spam: 'false', q: 'spam' })).items.map((x) => x.id)).toEqual(expect.arrayContaining(ids));
+    // Nothing was deleted on the way.
+    for (const id of ids) await manager.get(`/api/tickets/${id}`).expect(200);
+  });
+
   it('streams progress per batch of 500 when asked for NDJSON, and acts on every ticket the filter selects', async () => {
     const big = (await admin.post('/api/mailboxes', { name: '大量', address: `bulk-big-${kind}@example.jp` }).expect(201)).body.id as number;
     await deliver(big, Array.from({ length: 520 }, (_, i) => `big${i}`));
@@ -198,7 +235,9 @@ describe.each(DB_KINDS)('bulk actions, views and sorting on %s', (kind) => {
     const ids = filed.map((f) => f.ticketId);
     await admin.post(`/api/tickets/${ids[1]}/mark-handled`, {}).expect(200);
     const order = async (sort?: string) => (await list(admin, { mailboxId: sorted, ...(sort ? { sort } : {}) })).items.map((x) => x.id);
-    expect(await order()).toEqual([ids[2], ids[1], ids[0]]);
+    // 対応済 is activity: the handled ticket moves to the top of the default order.
+    expect(await order()).toEqual([ids[1], ids[2], ids[0]]);
+    expect(await order('activity_asc')).toEqual([ids[0], ids[2], ids[1]]);
     expect(await order('created_asc')).toEqual(ids);
     expect(await order('created')).toEqual([ids[2], ids[1], ids[0]]);
     const byCustomer = (await list(admin, { mailboxId: sorted, sort: 'customer' })).items.map((x) => x.from.name);

@@ -122,7 +122,9 @@ describe.each(DB_KINDS)('reply workflow on %s', (kind) => {
     await agent.post(`/api/tickets/${ticket.id}/mark-handled`, {}).expect(409);
     await dispatch();
     expect(await outboxFor(ticket.id)).toHaveLength(0);
-    expect((await agent.get('/api/approvals').expect(200)).body).toEqual([]);
+    // The author sees their own reply in the queue as 申請中: listed, but not theirs to approve.
+    const own = (await agent.get('/api/approvals').expect(200)).body as { id: number; canApprove: boolean }[];
+    expect(own.map((r) => ({ id: r.id, canApprove: r.canApprove }))).toEqual([{ id, canApprove: false }]);
 
     // An approver who is not in the step group cannot decide it.
     const wrong = await approver2.post(`/api/replies/${id}/approve`, { step: 1 }).expect(409);
@@ -140,6 +142,8 @@ describe.each(DB_KINDS)('reply workflow on %s', (kind) => {
     const notes = (await agent.get('/api/notifications').expect(200)).body;
     expect(notes.items[0]).toMatchObject({ kind: 'reply_rejected', replyId: id });
     expect(notes.items[0].text).toContain('宛名に「様」を付けてください');
+    // Named by name, not by the approver's email address.
+    expect(notes.items[0].text).toContain('（鈴木 課長）');
     expect((await agent.get('/api/replies/mine').query({ status: 'rejected' }).expect(200)).body.map((r: { id: number }) => r.id)).toEqual([id]);
 
     // Only the author edits; then resubmits, and approval starts again at step 1.

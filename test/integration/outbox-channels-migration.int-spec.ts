@@ -60,7 +60,8 @@ describe.each(DB_KINDS)('migration 1763900000017: a channel-neutral outbox (%s)'
       ds.query(`INSERT INTO outbox (channel, mailbox_id, state, payload, idempotency_key, due_at, attempts, created_at, updated_at) VALUES ('email', ?, 'pending', '{}', 'plain@example.jp', ?, 0, ?, ?)`, [mailboxId, NOW, NOW, NOW]),
     ).rejects.toThrow();
 
-    await ds.undoLastMigration();
+    // Down again: every migration after 17 first, then 17 itself.
+    for (let i = ds.migrations.length - 1; i >= at; i--) await ds.undoLastMigration();
     const back = await ds.query('SELECT message_id, sent_copy, sent_copy_key, sent_copy_attempts FROM outbox ORDER BY id');
     expect(back.map((r: { message_id: string; sent_copy: string | null; sent_copy_key: string | null; sent_copy_attempts: number }) => [r.message_id, r.sent_copy, r.sent_copy_key, Number(r.sent_copy_attempts)])).toEqual([
       ['plain@example.jp', null, null, 0],

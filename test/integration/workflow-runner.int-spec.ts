@@ -29,7 +29,7 @@ describe.each(DB_KINDS)('workflow runner on %s', (kind) => {
     const now = new Date();
     const res = await ds.getRepository(Ticket).insert({
       code: 'IQ900001', mailboxId, folderId: null, state: 'unhandled', stateVersion: 1, stateContext: null, stateChangedAt: now, version: 1,
-      subject: '件名', channel: 'email', customerId: null, assigneeId: null, contactAddress: null, contactName: null, labels: [], unread: true, spam: false,
+      subject: '件名', channel: 'email', customerId: null, assigneeId: null, contactAddress: null, contactName: null, unread: true, spam: false,
       mentionsTicketId: null, createdAt: now, lastActivityAt: now,
     });
     ticketId = res.identifiers[0].id as number;

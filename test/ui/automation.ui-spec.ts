@@ -246,6 +246,14 @@ describe('mailbox automation in the browser', () => {
       await ui.dialogClosed();
       await waitForCount(page.getByTestId('folder-node'), 2);
 
+      // The labels the rules add come from the mailbox's catalogue (its ラベル tab).
+      await page.getByTestId('automation-tab-labels').click();
+      for (const [i, name] of ['見積', '至急'].entries()) {
+        await page.getByTestId('label-name').fill(name);
+        await page.getByTestId('label-add').click();
+        await waitForCount(page.getByTestId('label-row'), i + 1);
+      }
+
       // Rule 「見積依頼」: a bad regular expression is refused on its own row first.
       await page.getByTestId('automation-tab-rules').click();
       await ui.openDialog(page.getByTestId('rule-new'), 'rule-name');
@@ -259,7 +267,7 @@ describe('mailbox automation in the browser', () => {
       await ui.pick(ui.conditionRow(0).getByTestId('condition-op'), 'を含む');
       await ui.conditionRow(0).getByTestId('condition-value').fill('見積');
       await ui.dialog().getByTestId('action-add').click();
-      await ui.actionRow(1).getByTestId('action-label').fill('見積');
+      await ui.pick(ui.actionRow(1).getByTestId('action-label'), '見積');
       await ui.dialog().getByTestId('rule-save').click();
       await ui.dialogClosed();
       await waitForCount(ui.rules(), 1);
@@ -269,7 +277,7 @@ describe('mailbox automation in the browser', () => {
       await ui.dialog().getByTestId('rule-name').fill('至急');
       await ui.conditionRow(0).getByTestId('condition-value').fill('至急');
       await ui.pick(ui.actionRow(0).getByTestId('action-type'), 'ラベルを付ける');
-      await ui.actionRow(0).getByTestId('action-label').fill('至急');
+      await ui.pick(ui.actionRow(0).getByTestId('action-label'), '至急');
       await ui.dialog().getByTestId('rule-save').click();
       await ui.dialogClosed();
       await waitForCount(ui.rules(), 2);
@@ -309,7 +317,7 @@ describe('mailbox automation in the browser', () => {
         conditions: [{ field: 'subject', op: 'contains', value: '見積' }],
         actions: [
           { type: 'moveToFolder', folderId: estimates },
-          { type: 'addLabel', label: '見積' },
+          { type: 'addLabel', labelId: expect.any(Number) },
         ],
       });
       expect(rules[0]).toMatchObject({
@@ -407,13 +415,13 @@ describe('mailbox automation in the browser', () => {
       );
       await waitForText(page.getByTestId('ticket-folder'), '見積');
       await waitForText(page.getByTestId('ticket-label'), '見積');
-      expect(await page.getByTestId('ticket-spam').count()).toBe(0);
+      expect(await page.getByTestId('ticket-spam-badge').count()).toBe(0);
       await page.goto(`${base}/tickets/${spamId}`);
       await waitForText(
         page.getByTestId('rule-log-entry'),
         '「迷惑」(ルール1) により 迷惑メールに設定、以降のルールを適用しない',
       );
-      await page.getByTestId('ticket-spam').waitFor();
+      await page.getByTestId('ticket-spam-badge').waitFor();
       await page.goto(`${base}/tickets/${urgentId}`);
       await waitForText(page.getByTestId('ticket-folder'), '受信箱（フォルダなし）');
       await waitForText(page.getByTestId('rule-log-entry'), '「至急」(ルール3) により ラベル「至急」を追加');

@@ -2,6 +2,7 @@ import { AuthedRequest, AuthService, CurrentPrincipal, Principal } from '@madogu
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { PresenceChanged, PresenceEvents } from './presence/presence-events.service';
 import { TicketChanged, TicketEvents } from './ticket-events.service';
 
 @ApiTags('tickets')
@@ -10,11 +11,13 @@ export class EventsController {
   constructor(
     private readonly events: TicketEvents,
     private readonly auth: AuthService,
+    private readonly presence: PresenceEvents,
   ) {}
 
   /**
    * Server-sent events: `{"type":"ticket","ticketId","mailboxId"}` whenever a ticket the user may
-   * see changes. Rights are those of now, not of when the stream opened: when the user's access
+   * see changes, `{"type":"presence",…}` when who has it open (or writes a reply there) changes.
+   * Rights are those of now, not of when the stream opened: when the user's access
    * changes, events are held until it has been read again, and the stream ends with the session.
    */
   @Get()
@@ -23,11 +26,12 @@ export class EventsController {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(': connected\n\n');
     let principal = p;
-    let held: TicketChanged[] | null = null;
-    const send = (e: TicketChanged) => {
+    let held: (TicketChanged | PresenceChanged)[] | null = null;
+    const send = (e: TicketChanged | PresenceChanged) => {
       if (principal.can(e.mailboxId, 'view')) res.write(`data: ${JSON.stringify(e)}\n\n`);
     };
-    const unsubscribe = this.events.subscribe((e) => (held ? held.push(e) : send(e)));
+    const unsubscribeTickets = this.events.subscribe((e) => (held ? held.push(e) : send(e)));
+    const unsubscribePresence = this.presence.subscribe((e) => (held ? held.push(e) : send(e)));
     const stopWatching = this.auth.watch(req, {
       stale: () => (held ??= []),
       fresh: (next) => {
@@ -45,7 +49,8 @@ export class EventsController {
       if (ended) return;
       ended = true;
       clearInterval(keepAlive);
-      unsubscribe();
+      unsubscribeTickets();
+      unsubscribePresence();
       stopWatching();
     };
     const end = () => {

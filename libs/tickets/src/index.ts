@@ -19,3 +19,7 @@ export * from './routing/routing-rule.entity';
 export * from './routing/rule-engine';
 export * from './routing/routing-rules.service';
 export * from './outbound/outbound-messages.service';
+export * from './presence/presence-events.service';
+export * from './labels/label.entity';
+export * from './labels/labels.service';
+export * from './presence/ticket-presence.entity';

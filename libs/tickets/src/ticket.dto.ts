@@ -1,11 +1,18 @@
-import { IsId } from '@madoguchi/core';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsId, MAX_ID } from '@madoguchi/core';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { TICKET_STATES, TicketState } from './ticket.entity';
 
 /** The list's orders (see orderTickets): newest first unless `_asc`; `customer` is A→Z, `customer_desc` Z→A. */
 export const TICKET_SORTS = ['activity', 'activity_asc', 'created', 'created_asc', 'customer', 'customer_desc', 'state', 'state_asc'] as const;
 export type TicketSort = (typeof TICKET_SORTS)[number];
+
+/** `label=` as the query string gives it (one, several, comma-separated) as numbers; anything else fails validation. */
+function labelList(value: unknown): unknown {
+  const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : typeof v === 'number' ? [String(v)] : [v]));
+  return parts.map((v) => (typeof v === 'string' && /^\s*\d{1,10}\s*$/.test(v) ? Number(v) : v));
+}
 
 export class TicketQueryDto {
   /** The order of the list; `activity` (last activity, newest first) unless given. */
@@ -21,6 +28,16 @@ export class TicketQueryDto {
   @IsOptional() @IsString() @Matches(/^(me|none|[1-9][0-9]{0,8})$/, { message: 'assignee must be me, none or a user id' }) assignee?: string;
   /** Tickets assigned to this group. */
   @IsOptional() @Type(() => Number) @IsId() assigneeGroup?: number;
+  /** Tickets that carry every one of these labels: `label=1&label=2`, `label=1,2` or both. */
+  @ApiPropertyOptional({ type: [Number], description: 'Only tickets that carry every one of these labels: label=1&label=2, label=1,2 or both' })
+  @IsOptional()
+  @Transform(({ value }) => labelList(value))
+  @IsArray({ message: 'label must be label ids' })
+  @ArrayMaxSize(20, { message: 'at most 20 labels' })
+  @IsInt({ each: true, message: 'label must be label ids' })
+  @Min(1, { each: true, message: 'label must be label ids' })
+  @Max(MAX_ID, { each: true, message: 'label must be label ids' })
+  label?: number[];
   /** Code, subject, sender or body; every word must match. */
   @IsOptional() @IsString() @MaxLength(200) q?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
@@ -50,4 +67,23 @@ export class UpdateTicketDto {
   @IsOptional() @IsId() assigneeId?: number | null;
   /** A permission group; `null` unassigns the group (the user stays). */
   @IsOptional() @IsId() assigneeGroupId?: number | null;
+  /** The ticket's labels, the whole set (`[]` takes them all off): labels of the ticket's mailbox. */
+  @ApiPropertyOptional({ type: [Number], description: "The ticket's labels, the whole set; each a label of the ticket's mailbox (needs the reply right)", maxItems: 50 })
+  @IsOptional()
+  @IsArray({ message: 'labelIds must be a list of label ids' })
+  @ArrayMaxSize(50, { message: 'at most 50 labels' })
+  @IsInt({ each: true, message: 'labelIds must be label ids' })
+  @Min(1, { each: true, message: 'labelIds must be label ids' })
+  @Max(MAX_ID, { each: true, message: 'labelIds must be label ids' })
+  labelIds?: number[];
+  /** A new subject (1..998 characters); the ticket code stays in replies' subjects. */
+  @IsOptional()
+  @IsString({ message: 'subject must be text' })
+  @MinLength(1, { message: 'subject is required' })
+  @MaxLength(998, { message: 'subject must be at most 998 characters' })
+  subject?: string;
+  /** The customer the ticket is about (顧客に紐付け); `null` unlinks. Needs customers.read too. */
+  @IsOptional() @IsId() customerId?: number | null;
+  /** A folder of the ticket's mailbox; `null` is the top level. */
+  @IsOptional() @IsId() folderId?: number | null;
 }

@@ -6,11 +6,6 @@ export type TicketState = (typeof TICKET_STATES)[number];
 
 export type Channel = 'email' | 'form' | 'mypage' | 'sms' | 'phone';
 
-const json = <T>(fallback: T) => ({
-  to: (v: T | null) => (v === null || v === undefined ? null : JSON.stringify(v)),
-  from: (v: string | null): T => (v ? (JSON.parse(v) as T) : fallback),
-});
-
 /** One case (問い合わせ). The human code (IQ000123) is separate from the primary key. */
 @Entity('ticket')
 export class Ticket {
@@ -65,9 +60,6 @@ export class Ticket {
   @Column({ type: 'varchar', length: 255, nullable: true })
   contactName: string | null;
 
-  @Column({ type: 'text', nullable: true, transformer: json<string[]>([]) })
-  labels: string[];
-
   @Column({ type: 'boolean', default: true })
   unread: boolean;
 
@@ -77,6 +69,10 @@ export class Ticket {
   /** Set when a stranger's mail named this ticket's code: linked, never merged into it. */
   @Column({ type: 'integer', nullable: true })
   mentionsTicketId: number | null;
+
+  /** Set when this ticket was merged into another: it stays as a pointer (its code resolves there). */
+  @Column({ type: 'integer', nullable: true })
+  mergedIntoId: number | null;
 
   @Column({ type: 'datetime', precision: 3 })
   createdAt: Date;

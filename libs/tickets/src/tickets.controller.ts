@@ -43,7 +43,8 @@ export class TicketsController {
   /**
    * Changes the ticket's fields that are given. Today the assignment: `assigneeId` (an active user
    * who can see the mailbox) and `assigneeGroupId`, each `null` to unassign; needs the mailbox's
-   * reply right. The new assignee is notified unless they assigned themselves.
+   * reply right. The new assignee is notified unless they assigned themselves. `labelIds` (reply
+   * right) is the ticket's whole set of labels, each of its mailbox's catalogue (else 400 LABEL_NOT_FOUND).
    */
   @Patch('tickets/:id')
   update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateTicketDto, @CurrentPrincipal() p: Principal) {

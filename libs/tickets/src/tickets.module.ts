@@ -43,11 +43,27 @@ import { BulkController } from './bulk/bulk.controller';
 import { BulkTicketsService } from './bulk/bulk-tickets.service';
 import { SavedViewsController } from './views/saved-views.controller';
 import { SavedViewsService } from './views/saved-views.service';
+import { DraftsController } from './drafts/drafts.controller';
+import { DraftsService } from './drafts/drafts.service';
+import { ReplyDraft } from './drafts/reply-draft.entity';
+import { PresenceEvents } from './presence/presence-events.service';
+import { PresenceController } from './presence/presence.controller';
+import { PresenceService } from './presence/presence.service';
+import { TicketPresence } from './presence/ticket-presence.entity';
+import { Label, TicketLabel } from './labels/label.entity';
+import { LabelsController } from './labels/labels.controller';
+import { LabelsService } from './labels/labels.service';
+import { MergeController } from './merge/merge.controller';
+import { MergeService } from './merge/merge.service';
+import { BlockedSender } from './spam/blocked-sender.entity';
+import { BlockedSendersService } from './spam/blocked-senders.service';
+import { SpamController } from './spam/spam.controller';
+import { SpamService } from './spam/spam.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog, RoutingRule, SavedView]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
-  controllers: [BulkController, TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, RemoteImagesController, CommentsController, SavedViewsController],
-  providers: [TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, OutboundMessages, CommentsService, SavedViewsService, BulkTicketsService],
-  exports: [TicketsService, RepliesService, OutboundMessages, TicketEvents, TicketWorkflowService, UploadsService],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog, RoutingRule, SavedView, TicketPresence, ReplyDraft, Label, TicketLabel, BlockedSender]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
+  controllers: [BulkController, TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, RemoteImagesController, CommentsController, SavedViewsController, PresenceController, DraftsController, LabelsController, MergeController, SpamController],
+  providers: [TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, OutboundMessages, CommentsService, SavedViewsService, BulkTicketsService, PresenceService, PresenceEvents, DraftsService, LabelsService, MergeService, SpamService, BlockedSendersService],
+  exports: [SpamService, TicketsService, RepliesService, OutboundMessages, TicketEvents, TicketWorkflowService, UploadsService, LabelsService],
 })
 export class TicketsModule {}

@@ -17,6 +17,8 @@ import { TicketEvents } from './ticket-events.service';
 import { NotificationsService } from './notifications/notifications.service';
 import { InboundAutomation, MailboxAutomation, NewInquiry } from './automation/inbound-automation.service';
 import { Reply } from './workflow/reply.entity';
+import { BlockedSendersService } from './spam/blocked-senders.service';
+import { LabelRef, LabelsService } from './labels/labels.service';
 import { REPLY_WORKFLOW, TICKET_WORKFLOW } from './workflow/workflows';
 
 /** A new ticket's first message, as routing rules and the journal see it. */
@@ -55,6 +57,8 @@ function delivered(ticket: Pick<Ticket, 'id' | 'code' | 'customerId' | 'spam'>, 
 interface NewTicketContext {
   customers: Map<string, number | null>;
   automation: MailboxAutomation;
+  /** The mailbox's blocked senders (spam/blocked-senders.service.ts). */
+  blocked: Set<string>;
 }
 
 /** The automation a session has read, per mailbox (see InboundSession). */
@@ -75,7 +79,8 @@ export interface TicketListItem {
   lastActivityAt: Date;
   createdAt: Date;
   unread: boolean;
-  labels: string[];
+  /** The ticket's labels (of its mailbox's catalogue), by name. */
+  labels: LabelRef[];
   spam: boolean;
   assigneeId: number | null;
   assigneeGroupId: number | null;
@@ -83,6 +88,10 @@ export interface TicketListItem {
   assignee: { id: number; name: string } | null;
   assigneeGroup: { id: number; name: string } | null;
   channel: string;
+  /** The start of the customer's latest message, for the list (whitespace folded, ≤ 120 characters). */
+  preview: string | null;
+  /** Whether any article carries a file that is not an inline image. */
+  hasAttachment: boolean;
 }
 
 export interface ArticleView {
@@ -147,6 +156,8 @@ export class TicketsService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly events: TicketEvents,
+    private readonly blockedSenders: BlockedSendersService,
+    private readonly labels: LabelsService,
   ) {}
 
   /**
@@ -186,9 +197,11 @@ export class TicketsService {
     if (wanted.length) for (const k of await m.findBy(ThreadKey, { mailboxId, messageId: In(wanted) })) known.set(k.messageId, { ticketId: k.ticketId, articleId: k.articleId });
     let customers: Map<string, number | null> | undefined;
     let auto: MailboxAutomation | undefined;
+    let blocked: Set<string> | undefined;
     const context = async (): Promise<NewTicketContext> => ({
       customers: (customers ??= await this.customersByAddress(m, msgs)),
       automation: (auto ??= await this.automationOf(m, mailboxId, session)),
+      blocked: (blocked ??= await this.blockedSenders.patterns(m, mailboxId)),
     });
     const remember = (k: number, ticketId: number, articleId: number) => {
       const key = msgs[k].thread.key;
@@ -251,6 +264,8 @@ export class TicketsService {
     // The most specific hint wins: the answers come most specific first.
     const threadId = msg.thread.answers.map((a) => known.get(a)?.ticketId).find((x) => x !== undefined);
     let ticket = threadId !== undefined ? await m.findOneBy(Ticket, { id: threadId }) : null;
+    // Merging moves the thread keys; a pointer is still followed, should one be left.
+    if (ticket?.mergedIntoId) ticket = await m.findOneBy(Ticket, { id: ticket.mergedIntoId });
     let mentions: number | null = null;
     if (!ticket && msg.thread.byCode) {
       const byCode = await this.findByCode(m, msg);
@@ -308,11 +323,14 @@ export class TicketsService {
    * no customer has the address looks further (by phone, or a 仮登録 customer); spam and
    * automatic mail are never linked by it.
    */
-  private async openTickets(m: EntityManager, items: { msg: InboundMessage; mentions: number | null }[], { customers, automation }: NewTicketContext): Promise<Ticket[]> {
+  private async openTickets(m: EntityManager, items: { msg: InboundMessage; mentions: number | null }[], { customers, automation, blocked }: NewTicketContext): Promise<Ticket[]> {
     const first = await this.sequences.nextBlock(m, 'ticket_code', items.length);
     const tickets = items.map(({ msg, mentions }, i) => this.newTicket(m, msg, formatTicketCode(first + i), mentions, customers));
     const inquiries = items.map(({ msg }) => inquiryOf(msg));
     const outcomes = tickets.map((t, i) => this.automation.route(automation, t, inquiries[i]));
+    // A blocked sender's new ticket starts in 迷惑メール (before the customer link, which skips spam).
+    const blockedBy = tickets.map((t) => this.blockedSenders.match(blocked, t.contactAddress));
+    blockedBy.forEach((pattern, i) => pattern && (tickets[i].spam = true));
     if (automation.customerLink.enabled) {
       // The one customer with the address gets the mapped fields it lacks (§2: write the mapped
       // fields); no customer: found by phone or registered; several: left for an agent.
@@ -323,6 +341,7 @@ export class TicketsService {
     const ids = await insertRows(m, Ticket, tickets);
     tickets.forEach((t, i) => (t.id = ids[i]));
     await this.automation.afterCreate(m, automation, tickets.map((ticket, i) => ({ ticket, outcome: outcomes[i], inquiry: inquiries[i] })));
+    await this.blockedSenders.logFiled(m, tickets.flatMap((t, i) => (blockedBy[i] ? [{ ticketId: t.id, pattern: blockedBy[i]! }] : [])));
     return tickets;
   }
 
@@ -418,6 +437,8 @@ export class TicketsService {
       qb.andWhere('t.mailbox_id IN (:...visible)', { visible });
     }
     if (query.mailboxId !== undefined) qb.andWhere('t.mailbox_id = :mailboxId', { mailboxId: query.mailboxId });
+    // A merged ticket is only a pointer to its survivor: never a row of the list (see merge/).
+    qb.andWhere('t.merged_into_id IS NULL');
     if (query.state) qb.andWhere('t.state = :state', { state: query.state });
     if (query.folderId !== undefined) qb.andWhere('t.folder_id = :folderId', { folderId: query.folderId });
     // Spam stays out of the inbox unless asked for.
@@ -427,6 +448,8 @@ export class TicketsService {
     if (query.assignee === 'none') qb.andWhere('t.assignee_id IS NULL');
     else if (query.assignee !== undefined) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: query.assignee === 'me' ? p.userId : Number(query.assignee) });
     if (query.assigneeGroup !== undefined) qb.andWhere('t.assignee_group_id = :assigneeGroupId', { assigneeGroupId: query.assigneeGroup });
+    // Every label named: one semi-join per label on ticket_label's (label_id, ticket_id) index.
+    for (const [i, labelId] of [...new Set(query.label ?? [])].entries()) qb.andWhere(`t.id IN (SELECT tl${i}.ticket_id FROM ticket_label tl${i} WHERE tl${i}.label_id = :label${i})`, { [`label${i}`]: labelId });
     for (const [i, word] of (query.q ?? '').split(/[\s\u3000]+/).filter(Boolean).entries()) {
       // Stored text holds no control characters, and SQLite would end the bound pattern at a NUL.
       if (hasControlCharacter(word)) {
@@ -458,7 +481,7 @@ export class TicketsService {
    * commit. The assignment is not customer activity: the ticket keeps its place in the list.
    */
   async update(id: number, dto: UpdateTicketDto, p: Principal): Promise<TicketListItem> {
-    const { ticket, before } = await this.dataSource.transaction(async (m) => {
+    const { ticket, before, labelled } = await this.dataSource.transaction(async (m) => {
       const qb = m.getRepository(Ticket).createQueryBuilder('t').where('t.id = :id', { id });
       if (m.connection.options.type === 'mysql') qb.setLock('pessimistic_write');
       const t = await qb.getOne();
@@ -471,18 +494,28 @@ export class TicketsService {
         if (dto.assigneeId !== undefined) patch.assigneeId = dto.assigneeId;
         if (dto.assigneeGroupId !== undefined) patch.assigneeGroupId = dto.assigneeGroupId;
       }
+      // Labels: the full set given, each of the ticket's mailbox (LabelsService checks); like assigning, it needs reply.
+      let labelled = false;
+      if (dto.labelIds !== undefined) {
+        if (!p.can(t.mailboxId, 'reply')) throw new MissingRight('reply', 'mailbox', 'to label tickets');
+        const set = await this.labels.setForTicket(m, id, t.mailboxId, dto.labelIds);
+        if (set) await this.audit.record(p.actor, { entity: 'ticket', entityId: id, action: 'labels', before: { labels: set.before }, after: { labels: set.after } }, m);
+        labelled = set !== null;
+      }
+      // Subject, customer and folder: each needs reply, like assigning; audited as `edit`.
+      if (await this.applyEdits(m, t, dto, p)) labelled = true;
       Object.assign(t, patch);
       const changed = (Object.keys(patch) as (keyof typeof patch)[]).some((k) => patch[k] !== before[k]);
-      if (!changed) return { ticket: t, before: null };
+      if (!changed) return { ticket: t, before: null, labelled };
       await m.update(Ticket, { id }, patch);
       await this.audit.record(p.actor, { entity: 'ticket', entityId: id, action: 'assign', before, after: { assigneeId: t.assigneeId, assigneeGroupId: t.assigneeGroupId } }, m);
       if (t.assigneeId !== null && t.assigneeId !== before.assigneeId && t.assigneeId !== p.userId) {
         // In-app only: there is no per-user choice of mail notices yet.
         await this.notifications.notify(m, [t.assigneeId], { kind: 'ticket_assigned', ticketId: id, replyId: null, text: `担当に割り当てられました: ${t.code} ${t.subject}（${p.name}）` }, null);
       }
-      return { ticket: t, before };
+      return { ticket: t, before, labelled };
     });
-    if (before) this.events.changed(ticket.id, ticket.mailboxId);
+    if (before || labelled) this.events.changed(ticket.id, ticket.mailboxId);
     return (await this.listItems([ticket]))[0];
   }
 
@@ -490,6 +523,44 @@ export class TicketsService {
   async assignable(mailboxId: number, p: Principal): Promise<{ id: number; name: string; branch: string | null }[]> {
     if (!p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
     return (await this.users.withMailboxView(mailboxId)).map((u) => ({ id: u.id, name: u.name, branch: u.branch }));
+  }
+
+  /**
+   * The subject, customer link and folder of an agent's PATCH, in its transaction: the reply
+   * right on the mailbox for any of them; linking a customer also takes customers.read (an
+   * unknown customer is 400 CUSTOMER_NOT_FOUND on `customerId`); a folder must be the mailbox's.
+   * Answers whether anything changed (audited as `edit`, before and after).
+   */
+  private async applyEdits(m: EntityManager, t: Ticket, dto: UpdateTicketDto, p: Principal): Promise<boolean> {
+    if (dto.subject === undefined && dto.customerId === undefined && dto.folderId === undefined) return false;
+    if (!p.can(t.mailboxId, 'reply')) throw new MissingRight('reply', 'mailbox', 'to change tickets');
+    const patch: Partial<Pick<Ticket, 'subject' | 'customerId' | 'folderId'>> = {};
+    if (dto.subject !== undefined) {
+      const subject = dto.subject.normalize('NFC').trim();
+      if (!subject) throw new ValidationFailed({ subject: [fieldError('REQUIRED', 'subject is required')] });
+      patch.subject = subject;
+    }
+    if (dto.customerId !== undefined) {
+      if (dto.customerId !== null) {
+        if (!p.has('customers.read')) throw new MissingRight('customers.read', 'global', 'to link a customer');
+        if (!(await this.customers.nameAndCode(dto.customerId, m))) throw new ValidationFailed({ customerId: [fieldError('CUSTOMER_NOT_FOUND', `customer ${dto.customerId} does not exist`, { id: dto.customerId })] });
+      }
+      patch.customerId = dto.customerId;
+    }
+    if (dto.folderId !== undefined) {
+      if (dto.folderId !== null && !(await this.automation.folderExists(m, t.mailboxId, dto.folderId))) {
+        throw new ValidationFailed({ folderId: [fieldError('FOLDER_NOT_IN_MAILBOX', `there is no folder ${dto.folderId} in this mailbox`, { id: dto.folderId })] });
+      }
+      patch.folderId = dto.folderId;
+    }
+    const keys = (Object.keys(patch) as (keyof typeof patch)[]).filter((k) => patch[k] !== t[k]);
+    if (!keys.length) return false;
+    const before = Object.fromEntries(keys.map((k) => [k, t[k]]));
+    const after = Object.fromEntries(keys.map((k) => [k, patch[k]]));
+    await m.update(Ticket, { id: t.id }, after);
+    Object.assign(t, after);
+    await this.audit.record(p.actor, { entity: 'ticket', entityId: t.id, action: 'edit', before, after }, m);
+    return true;
   }
 
   private async checkAssignees(m: EntityManager, mailboxId: number, dto: UpdateTicketDto): Promise<void> {
@@ -502,11 +573,38 @@ export class TicketsService {
     }
   }
 
-  /** List rows with the names of their assignees: one query for users and one for groups per page. */
-  private async listItems(rows: Ticket[]): Promise<TicketListItem[]> {
+  /** List rows with the names of their assignees and their labels: one query each for users, groups and labels per page. */
+  async listItems(rows: Ticket[]): Promise<TicketListItem[]> {
     const userNames = await this.users.names(rows.flatMap((t) => (t.assigneeId !== null ? [t.assigneeId] : [])));
     const groupNames = await this.groups.names(rows.flatMap((t) => (t.assigneeGroupId !== null ? [t.assigneeGroupId] : [])));
-    return rows.map((t) => this.listItem(t, userNames, groupNames));
+    const labels = await this.labels.labelsOf(rows.map((t) => t.id));
+    const { previews, withFiles } = await this.listExtras(rows.map((t) => t.id));
+    return rows.map((t) => ({ ...this.listItem(t, userNames, groupNames, labels), preview: previews.get(t.id) ?? null, hasAttachment: withFiles.has(t.id) }));
+  }
+
+  /**
+   * For a page of the list: the start of each ticket's latest customer message (one query, only
+   * the first characters read) and which tickets hold a real attachment (one query).
+   */
+  private async listExtras(ids: number[]): Promise<{ previews: Map<number, string>; withFiles: Set<number> }> {
+    const previews = new Map<number, string>();
+    const withFiles = new Set<number>();
+    if (!ids.length) return { previews, withFiles };
+    const latest = await this.dataSource.query(
+      `SELECT a.ticket_id AS ticketId, SUBSTR(a.body_text, 1, 300) AS body FROM article a
+        WHERE a.id IN (SELECT MAX(b.id) FROM article b WHERE b.ticket_id IN (${ids.map(() => '?').join(',')}) AND b.direction = 'inbound' AND b.sender = 'customer' GROUP BY b.ticket_id)`,
+      ids,
+    ) as { ticketId: number | string; body: string | Buffer | null }[];
+    for (const r of latest) {
+      const text = String(r.body ?? '').replace(/\s+/g, ' ').trim();
+      if (text) previews.set(Number(r.ticketId), text.length > 120 ? `${text.slice(0, 120)}…` : text);
+    }
+    const files = await this.dataSource.query(
+      `SELECT DISTINCT a.ticket_id AS ticketId FROM attachment x JOIN article a ON a.id = x.article_id WHERE a.ticket_id IN (${ids.map(() => '?').join(',')}) AND x.inline = 0`,
+      ids,
+    ) as { ticketId: number | string }[];
+    for (const r of files) withFiles.add(Number(r.ticketId));
+    return { previews, withFiles };
   }
 
   /** The ticket with its timeline; 404 when it does not exist or its mailbox is hidden from the user. */
@@ -521,8 +619,11 @@ export class TicketsService {
     const articlesTotal = await this.dataSource.getRepository(Article).countBy({ ticketId: id });
     const mentions = t.mentionsTicketId ? await this.dataSource.getRepository(Ticket).findOneBy({ id: t.mentionsTicketId }) : null;
     const ruleLog = await this.automation.log(this.dataSource.manager, id);
+    // A merged ticket answers where it went, so the console can go there (same mailbox, so visible).
+    const survivor = t.mergedIntoId ? await this.dataSource.getRepository(Ticket).findOneBy({ id: t.mergedIntoId }) : null;
     return {
       ...(await this.listItems([t]))[0],
+      mergedInto: survivor ? { id: survivor.id, code: survivor.code } : null,
       ruleLog,
       contact: { address: t.contactAddress ?? '', name: t.contactName ?? '' },
       mentions: mentions && p.can(mentions.mailboxId, 'view') ? { id: mentions.id, code: mentions.code } : null,
@@ -615,7 +716,7 @@ export class TicketsService {
     };
   }
 
-  private listItem(t: Ticket, userNames: Map<number, string>, groupNames: Map<number, string>): TicketListItem {
+  private listItem(t: Ticket, userNames: Map<number, string>, groupNames: Map<number, string>, labels: Map<number, LabelRef[]>): Omit<TicketListItem, 'preview' | 'hasAttachment'> {
     const userName = t.assigneeId !== null ? userNames.get(t.assigneeId) : undefined;
     const groupName = t.assigneeGroupId !== null ? groupNames.get(t.assigneeGroupId) : undefined;
     return {
@@ -630,7 +731,7 @@ export class TicketsService {
       lastActivityAt: t.lastActivityAt,
       createdAt: t.createdAt,
       unread: t.unread,
-      labels: t.labels ?? [],
+      labels: labels.get(t.id) ?? [],
       spam: t.spam,
       assigneeId: t.assigneeId,
       assigneeGroupId: t.assigneeGroupId,
@@ -647,7 +748,9 @@ export class TicketsService {
   private async findByCode(m: EntityManager, msg: InboundMessage): Promise<{ ticket: Ticket; belongs: boolean } | null> {
     const codes = ticketCodesIn(msg.subject);
     if (!codes.length) return null;
-    const ticket = await m.findOneBy(Ticket, { mailboxId: msg.mailboxId, code: In(codes) });
+    let ticket = await m.findOneBy(Ticket, { mailboxId: msg.mailboxId, code: In(codes) });
+    // A merged ticket's code names its survivor (merging keeps the pointers one hop long).
+    if (ticket?.mergedIntoId) ticket = await m.findOneBy(Ticket, { id: ticket.mergedIntoId });
     if (!ticket) return null;
     const sender = msg.from?.address?.toLowerCase();
     if (!sender) return { ticket, belongs: false };
@@ -682,10 +785,10 @@ export class TicketsService {
       // MySQL refuses what does not fit (SQLite would not): long values are cut to the column.
       contactAddress: address?.slice(0, 254) ?? null,
       contactName: msg.from?.name?.slice(0, 255) || null,
-      labels: [],
       unread: true,
       spam: false,
       mentionsTicketId: mentions,
+      mergedIntoId: null,
       createdAt: now,
       lastActivityAt: now,
     });

@@ -44,6 +44,12 @@ export class WorkflowHistory {
     return rows.map(record);
   }
 
+  /** Rows of one machine that now belong to another ticket (merged, split): their transitions follow them there. */
+  async moveToTicket(m: EntityManager, machine: string, entityIds: number[], ticketId: number): Promise<void> {
+    if (!entityIds.length) return;
+    await m.getRepository(WorkflowTransition).update({ machine, entityId: In([...new Set(entityIds)]) }, { ticketId });
+  }
+
   /** The transitions of these rows of one machine (optionally only one event), oldest first. */
   async ofEntities(machine: string, entityIds: number[], event?: string, m: EntityManager = this.dataSource.manager): Promise<TransitionRecord[]> {
     if (!entityIds.length) return [];

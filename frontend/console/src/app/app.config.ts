@@ -14,13 +14,14 @@ import { TitleStrategy, provideRouter, withComponentInputBinding } from '@angula
 import { routes } from './app.routes';
 import { registerIcons } from './core/icons';
 import { unauthorizedInterceptor } from './core/unauthorized-interceptor';
+import { guardUnsaved } from './core/unsaved-changes';
 import { LocalizedPaginatorIntl } from './i18n/localized-paginator-intl';
 import { TranslatedTitleStrategy } from './i18n/translated-title-strategy';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
-    provideRouter(routes, withComponentInputBinding()),
+    provideRouter(guardUnsaved(routes), withComponentInputBinding()),
     provideHttpClient(
       withFetch(),
       withInterceptors([unauthorizedInterceptor]),

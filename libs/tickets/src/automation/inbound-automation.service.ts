@@ -8,6 +8,8 @@ import { Ticket } from '../ticket.entity';
 import { TicketRuleLog } from '../routing/rule-log.entity';
 import { evaluateRules, RuleDefinition, RuleInput, RuleOutcome } from '../routing/rule-engine';
 import { RoutingRulesService } from '../routing/routing-rules.service';
+import { TicketLabel } from '../labels/label.entity';
+import { LabelsService } from '../labels/labels.service';
 
 /** The automation of one mailbox, loaded once per intake batch. */
 export interface MailboxAutomation {
@@ -42,7 +44,13 @@ export class InboundAutomation {
     private readonly customers: CustomersService,
     private readonly outbound: OutboundMessages,
     private readonly clock: Clock,
+    private readonly labels: LabelsService,
   ) {}
+
+  /** Whether the folder is one of the mailbox's (mailboxes owns folders). */
+  folderExists(m: EntityManager, mailboxId: number, folderId: number): Promise<boolean> {
+    return this.automation.folderExists(mailboxId, folderId, m);
+  }
 
   async load(m: EntityManager, mailboxId: number): Promise<MailboxAutomation> {
     const rules = await this.rules.definitions(m, mailboxId);
@@ -84,16 +92,21 @@ export class InboundAutomation {
     const out = evaluateRules(auto.rules, inquiry.input);
     if (!out.applied.length) return null;
     if (out.folderId !== null) ticket.folderId = out.folderId;
-    if (out.labels.length) ticket.labels = [...new Set([...(ticket.labels ?? []), ...out.labels])];
     if (out.assigneeId !== null) ticket.assigneeId = out.assigneeId;
     if (out.assigneeGroupId !== null) ticket.assigneeGroupId = out.assigneeGroupId;
     if (out.spam) ticket.spam = true;
     return out;
   }
 
-  /** After the tickets are written: the rule log and the journal mail. */
+  /** After the tickets are written: the rules' labels (one INSERT for the batch), the rule log and the journal mail. */
   async afterCreate(m: EntityManager, auto: MailboxAutomation, created: { ticket: Ticket; outcome: RuleOutcome | null; inquiry: NewInquiry }[]): Promise<void> {
     const now = this.clock.now();
+    const wanted = created.flatMap(({ ticket, outcome }) => (outcome?.labelIds ?? []).map((labelId) => ({ ticketId: ticket.id, labelId })));
+    if (wanted.length) {
+      // The rules were read once for the session: a label deleted since then is skipped, not a failed intake.
+      const live = new Set((await this.labels.byIds(m, wanted.map((w) => w.labelId))).map((l) => l.id));
+      await insertRows(m, TicketLabel, wanted.filter((w) => live.has(w.labelId)) as TicketLabel[]);
+    }
     const logs = created.flatMap(({ ticket, outcome }) =>
       (outcome?.applied ?? []).map((a) => ({ ticketId: ticket.id, ruleId: a.ruleId, ruleName: a.ruleName.slice(0, 100), position: a.position, actionsJson: a.actions, createdAt: now })),
     );
@@ -120,12 +133,19 @@ export class InboundAutomation {
     const rows = await m.find(TicketRuleLog, { where: { ticketId }, order: { id: 'ASC' } });
     const folderIds = [...new Set(rows.flatMap((r) => r.actionsJson.flatMap((a) => (a.type === 'moveToFolder' ? [a.folderId] : []))))];
     const folders = await this.automation.folderNames(folderIds, m);
+    const labelIds = rows.flatMap((r) => r.actionsJson.flatMap((a) => (a.type === 'addLabel' && typeof a.labelId === 'number' ? [a.labelId] : [])));
+    const labels = new Map((await this.labels.byIds(m, labelIds)).map((l) => [l.id, l]));
     return rows.map((r) => ({
       ruleId: r.ruleId,
       ruleName: r.ruleName,
       position: r.position,
       at: r.createdAt,
-      actions: r.actionsJson.map((a) => (a.type === 'moveToFolder' ? { ...a, folderName: folders.get(a.folderId) ?? null } : a)),
+      actions: r.actionsJson.map((a) => {
+        if (a.type === 'moveToFolder') return { ...a, folderName: folders.get(a.folderId) ?? null };
+        // Entries from before the catalogue hold the label's name itself (`label`).
+        if (a.type === 'addLabel' && typeof a.labelId === 'number') return { ...a, labelName: labels.get(a.labelId)?.name ?? null, labelColor: labels.get(a.labelId)?.color ?? null };
+        return a;
+      }),
     }));
   }
 

@@ -1,5 +1,5 @@
 import { Principal } from '@madoguchi/auth';
-import { AuditService, Clock, NotFound, ValidationFailed, MissingRight } from '@madoguchi/core';
+import { AuditService, Clock, insertRows, NotFound, ValidationFailed, MissingRight } from '@madoguchi/core';
 import { AutomationService } from '@madoguchi/mailboxes';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -12,6 +12,8 @@ import { MoveTicketsDto } from './ticket-automation.dto';
 import { TicketRuleLog } from '../routing/rule-log.entity';
 import { evaluateRules } from '../routing/rule-engine';
 import { RoutingRulesService } from '../routing/routing-rules.service';
+import { TicketLabel } from '../labels/label.entity';
+import { LabelsService } from '../labels/labels.service';
 
 /** Tickets in mailbox folders: moving them, re-applying the routing rules, and folder counts. */
 @Injectable()
@@ -23,6 +25,7 @@ export class TicketAutomationService implements OnModuleInit {
     private readonly events: TicketEvents,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly labels: LabelsService,
   ) {}
 
   /** Mailboxes own the folders, tickets what is in them: it counts them here and is told when one goes. */
@@ -30,7 +33,7 @@ export class TicketAutomationService implements OnModuleInit {
     this.automation.countFolderContents({
       shown: async (m, mailboxId) => {
         const rows = (await m.query(
-          `SELECT folder_id, COUNT(*) AS n, SUM(CASE WHEN state = 'unhandled' THEN 1 ELSE 0 END) AS u FROM ticket WHERE mailbox_id = ? AND folder_id IS NOT NULL AND spam = 0 GROUP BY folder_id`,
+          `SELECT folder_id, COUNT(*) AS n, SUM(CASE WHEN state = 'unhandled' THEN 1 ELSE 0 END) AS u FROM ticket WHERE mailbox_id = ? AND folder_id IS NOT NULL AND spam = 0 AND merged_into_id IS NULL GROUP BY folder_id`,
           [mailboxId],
         )) as { folder_id: number; n: number | string; u: number | string | null }[];
         return new Map(rows.map((r) => [Number(r.folder_id), { count: Number(r.n), unhandled: Number(r.u ?? 0) }]));
@@ -84,6 +87,10 @@ export class TicketAutomationService implements OnModuleInit {
         (await m.createQueryBuilder(Attachment, 'x').select('x.article_id', 'articleId').where('x.article_id IN (:...ids)', { ids: firstArticles.length ? firstArticles.map((a) => a.id) : [0] }).andWhere('x.inline = :inline', { inline: false }).getRawMany<{ articleId: number }>()).map((r) => Number(r.articleId)),
       );
       const now = this.clock.now();
+      // The tickets' labels and the rules' labels that still exist, read once for the run.
+      const carried = await this.labels.labelsOf(tickets.map((t) => t.id), m);
+      const live = new Set((await this.labels.byIds(m, rules.flatMap((r) => r.actions.flatMap((a) => (a.type === 'addLabel' && typeof a.labelId === 'number' ? [a.labelId] : []))))).map((l) => l.id));
+      const labelRows: { ticketId: number; labelId: number }[] = [];
       let changed = 0;
       for (const t of tickets) {
         const a = firstArticles.find((x) => x.ticketId === t.id);
@@ -99,19 +106,21 @@ export class TicketAutomationService implements OnModuleInit {
         if (!out.applied.length) continue;
         const patch: Partial<Ticket> = {};
         if (out.folderId !== null && out.folderId !== t.folderId) patch.folderId = out.folderId;
-        const labels = [...new Set([...(t.labels ?? []), ...out.labels])];
-        if (labels.length !== (t.labels ?? []).length) patch.labels = labels;
+        const had = new Set((carried.get(t.id) ?? []).map((l) => l.id));
+        const newLabels = out.labelIds.filter((id) => !had.has(id) && live.has(id));
         if (out.assigneeId !== null && out.assigneeId !== t.assigneeId) patch.assigneeId = out.assigneeId;
         if (out.assigneeGroupId !== null && out.assigneeGroupId !== t.assigneeGroupId) patch.assigneeGroupId = out.assigneeGroupId;
         if (out.spam && !t.spam) patch.spam = true;
-        if (!Object.keys(patch).length) continue;
+        if (!Object.keys(patch).length && !newLabels.length) continue;
         changed++;
-        await m.update(Ticket, { id: t.id }, patch);
+        if (Object.keys(patch).length) await m.update(Ticket, { id: t.id }, patch);
+        labelRows.push(...newLabels.map((labelId) => ({ ticketId: t.id, labelId })));
         await m.insert(
           TicketRuleLog,
           out.applied.map((x) => ({ ticketId: t.id, ruleId: x.ruleId, ruleName: x.ruleName, position: x.position, actionsJson: x.actions, createdAt: now })),
         );
       }
+      await insertRows(m, TicketLabel, labelRows as TicketLabel[], { ignoreDuplicates: true });
       await this.audit.record(p.actor, { entity: 'mailbox', entityId: mailboxId, action: 'reapply_rules', after: { folderId, checked: tickets.length, changed } }, m);
       return { checked: tickets.length, changed };
     });

@@ -4,7 +4,9 @@ import { AutomationService } from '@madoguchi/mailboxes';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { LabelsService } from '../labels/labels.service';
 import { NotificationsService } from '../notifications/notifications.service';
+import { SpamService } from '../spam/spam.service';
 import { TicketEvents } from '../ticket-events.service';
 import { Ticket } from '../ticket.entity';
 import { TicketsService } from '../tickets.service';
@@ -58,10 +60,12 @@ export class BulkTicketsService {
     private readonly notifications: NotificationsService,
     private readonly events: TicketEvents,
     private readonly audit: AuditService,
+    private readonly labels: LabelsService,
+    private readonly spam: SpamService,
   ) {}
 
   async run(dto: BulkTicketsDto, p: Principal, progress?: (at: BulkProgress) => void): Promise<BulkResult> {
-    this.checkRequest(dto);
+    await this.checkRequest(dto);
     const ids = await this.selection(dto, p);
     const result: BulkResult = { done: 0, failed: [] };
     const checks: MailboxCheck = new Map();
@@ -89,12 +93,18 @@ export class BulkTicketsService {
     return result;
   }
 
-  private checkRequest(dto: BulkTicketsDto): void {
+  private async checkRequest(dto: BulkTicketsDto): Promise<void> {
     const a = dto.action;
     if ((dto.ids === undefined) === (dto.filter === undefined)) throw new ValidationFailed({ ids: [fieldError('IDS_OR_FILTER', 'give either ids or filter')] });
     if ((a.type === 'label' || a.type === 'unlabel') && !a.labelIds?.length) throw new ValidationFailed({ 'action.labelIds': [fieldError('REQUIRED', `${a.type} needs labelIds`)] });
     if (a.type === 'move' && a.folderId === undefined) throw new ValidationFailed({ 'action.folderId': [fieldError('REQUIRED', 'move needs folderId (null for the top level)')] });
     if (a.type === 'assign' && a.assigneeId === undefined && a.assigneeGroupId === undefined) throw new ValidationFailed({ 'action.assigneeId': [fieldError('REQUIRED', 'assign needs assigneeId or assigneeGroupId (null unassigns)')] });
+    if (a.labelIds?.length) {
+      // Labels that exist nowhere are the request's mistake, not a ticket's.
+      const found = new Set((await this.labels.byIds(this.dataSource.manager, a.labelIds)).map((l) => l.id));
+      const missing = [...new Set(a.labelIds)].filter((id) => !found.has(id));
+      if (missing.length) throw new ValidationFailed({ 'action.labelIds': [fieldError('LABEL_NOT_FOUND', `unknown label id${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`, { ids: missing.join(', ') })] });
+    }
   }
 
   /** The selected ticket ids, in id order: the ids given (once each), or what the filter selects now. */
@@ -117,6 +127,8 @@ export class BulkTicketsService {
     for (const id of ids) {
       const t = byId.get(id);
       if (!t || !p.can(t.mailboxId, 'view')) failed.push({ id, code: null, error: 'TICKET_NOT_FOUND' });
+      // A merged ticket is only a pointer: act on its survivor instead.
+      else if (t.mergedIntoId) failed.push({ id, code: t.code, error: 'TICKET_MERGED' });
       else if (!p.can(t.mailboxId, 'manage')) failed.push({ id, code: t.code, error: 'RIGHT_REQUIRED' });
       else act.push(t);
     }
@@ -163,10 +175,28 @@ export class BulkTicketsService {
         for (const [id, code] of await this.workflow.markHandledMany(m, tickets, a.note, p)) refused.set(id, code);
         break;
       case 'label':
-      case 'unlabel':
+      case 'unlabel': {
+        // Each ticket takes the labels of its own mailbox among those named; none there: it fails.
+        const labels = await this.labels.byIds(m, a.labelIds!);
+        const byMailbox = new Map<number, Ticket[]>();
+        for (const t of tickets) {
+          const own = labels.filter((l) => l.mailboxId === t.mailboxId);
+          if (!own.length) refused.set(t.id, 'LABEL_NOT_IN_MAILBOX');
+          else byMailbox.set(t.mailboxId, [...(byMailbox.get(t.mailboxId) ?? []), t]);
+        }
+        for (const [mailboxId, rows] of byMailbox) {
+          const ids = labels.filter((l) => l.mailboxId === mailboxId).map((l) => l.id);
+          if (a.type === 'label') await this.labels.addToTickets(m, rows.map((t) => t.id), ids);
+          else await this.labels.removeFromTickets(m, rows.map((t) => t.id), ids);
+        }
+        break;
+      }
       case 'spam':
+        await this.spam.markSpam(m, tickets.map((t) => t.id), p, a.block ? { block: a.block } : {});
+        break;
       case 'notSpam':
-        throw new ValidationFailed({ 'action.type': [fieldError('INVALID', `${a.type} is not available`)] });
+        await this.spam.markNotSpam(m, tickets.map((t) => t.id), p);
+        break;
     }
     return refused;
   }

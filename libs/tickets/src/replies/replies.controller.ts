@@ -36,7 +36,11 @@ export class RepliesController {
     return this.replies.retry(id, p);
   }
 
-  /** Replies the caller may approve now (the current step is theirs; never their own), oldest first. */
+  /**
+   * Replies waiting for approval that concern the caller, oldest first: those they may approve now
+   * (the current step is theirs; never their own) and their own ones still waiting (申請中,
+   * `canApprove: false`).
+   */
   @Get('approvals')
   approvals(@CurrentPrincipal() p: Principal) {
     return this.replies.approvals(p);

@@ -12,6 +12,8 @@ import { NotificationKind } from '../notifications/notification.entity';
 import { NotificationsService } from '../notifications/notifications.service';
 import { OutboundMessages, OutboundSender } from '../outbound/outbound-messages.service';
 import { CreateReplyDto, UpdateReplyDto } from './reply.dto';
+import { checkSeen } from './send-guard';
+import { discardDraft } from '../drafts/drafts.service';
 import { ThreadKey } from '../thread-key.entity';
 import { replySubject } from '../ticket-code';
 import { TicketEvents } from '../ticket-events.service';
@@ -109,7 +111,11 @@ export class RepliesService implements DeliveryOutcomes {
     this.runner.registerEffects(REPLY_WORKFLOW, {
       enqueueReply: (m, e) => this.enqueueEffect(m, e),
       notifyApprovers: (m, e) => this.notifyApprovers(m, e),
-      notifyAuthorRejected: (m, e) => this.notifyAuthor(m, e, 'reply_rejected', (t, r) => `差し戻し: ${t.code} ${r.subject} — 理由: ${String(e.params.reason)}（${e.actor.label}）`),
+      notifyAuthorRejected: async (m, e) => {
+        // People are named by name in notices; the actor's label (an email) is for the audit log.
+        const name = e.actor.userId ? ((await this.users.names([e.actor.userId])).get(e.actor.userId) ?? e.actor.label) : e.actor.label;
+        await this.notifyAuthor(m, e, 'reply_rejected', (t, r) => `差し戻し: ${t.code} ${r.subject} — 理由: ${String(e.params.reason)}（${name}）`);
+      },
       notifyAuthorApproved: (m, e) => this.notifyAuthor(m, e, 'reply_approved', (t, r) => `承認されました: ${t.code} ${r.subject}`, false),
       notifyAuthorSendFailed: (m, e) =>
         this.notifyAuthor(m, e, 'reply_send_failed', (t, r) =>
@@ -134,6 +140,8 @@ export class RepliesService implements DeliveryOutcomes {
       const sendAt = this.checkSendAt(dto.sendAt, now);
       const attachments = await this.resolveUploads(m, dto.attachments ?? [], p);
       await this.checkTemplates(m, ticket.mailboxId, dto);
+      await checkSeen(m, ticketId, p.userId, dto);
+      await discardDraft(m, ticketId, p.userId);
 
       const row = m.create(Reply, {
         ticketId,
@@ -347,7 +355,8 @@ export class RepliesService implements DeliveryOutcomes {
       order: { createdAt: 'ASC', id: 'ASC' },
       take: 500,
     });
-    return (await this.views(rows, p)).filter((v) => v.canApprove);
+    // The caller's own replies waiting for someone else are listed too (申請中, canApprove false).
+    return (await this.views(rows, p)).filter((v, i) => v.canApprove || rows[i].authorId === p.userId);
   }
 
   /** Whether a reply by this user on this mailbox would need approval, and how many steps. */

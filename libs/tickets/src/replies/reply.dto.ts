@@ -1,7 +1,7 @@
 import { IsId } from '@madoguchi/core';
 import { PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsPositive, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsPositive, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** Accepts a list, or one string of comma-separated addresses. */
 const addressList = () =>
@@ -67,6 +67,29 @@ export class CreateReplyDto extends ReplyContentDto {
   @IsOptional()
   @IsId()
   signatureTemplateId?: number;
+
+  /**
+   * Traffic cop: the newest article of the ticket the composer had when it opened. A newer
+   * customer message or a colleague's outbound article answers 409 `TICKET_CHANGED_SINCE_OPENED`
+   * with `articleIds` (and `replyIds`), unless `confirmChanged`. Left out: nothing is checked.
+   */
+  @IsOptional()
+  @IsInt({ message: 'seenArticleId must be an article id' })
+  @Min(0, { message: 'seenArticleId must be an article id' })
+  @Max(2_147_483_647, { message: 'seenArticleId must be an article id' })
+  seenArticleId?: number;
+
+  /** The newest reply of the ticket the composer knew of (a colleague's reply waiting for approval counts too). */
+  @IsOptional()
+  @IsInt({ message: 'seenReplyId must be a reply id' })
+  @Min(0, { message: 'seenReplyId must be a reply id' })
+  @Max(2_147_483_647, { message: 'seenReplyId must be a reply id' })
+  seenReplyId?: number;
+
+  /** The writer has read what arrived since (after a 409 `TICKET_CHANGED_SINCE_OPENED`) and sends anyway. */
+  @IsOptional()
+  @IsBoolean({ message: 'confirmChanged must be true or false' })
+  confirmChanged?: boolean;
 }
 
 /** Editing a draft or a rejected reply: only what is given changes. */

@@ -23,6 +23,12 @@ export class RuleActionDto {
   @IsId()
   folderId?: number;
 
+  /** addLabel: a label of the mailbox's catalogue. */
+  @IsOptional()
+  @IsId()
+  labelId?: number;
+
+  /** addLabel by name, for API clients from before the catalogue: the catalogue's label of that name, made if there is none. Stored as its labelId. */
   @IsOptional()
   @IsString()
   @MaxLength(50)

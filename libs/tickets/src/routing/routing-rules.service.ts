@@ -1,5 +1,5 @@
 import { GroupsService, Principal, UsersService } from '@madoguchi/auth';
-import { AuditService, Conflict, fieldError, FieldProblem, MissingRight, NotFound, ValidationFailed } from '@madoguchi/core';
+import { Actor, AuditService, Conflict, fieldError, FieldProblem, MissingRight, NotFound, ValidationFailed } from '@madoguchi/core';
 import { AutomationService, MailboxesService } from '@madoguchi/mailboxes';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -7,6 +7,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { conditionCheck, RuleAction, RuleCondition, RuleDefinition, RuleOp } from './rule-engine';
 import { RoutingRule } from './routing-rule.entity';
 import { CreateRuleDto, RuleActionDto, RuleConditionDto, UpdateRuleDto } from './routing-rules.dto';
+import { LabelsService } from '../labels/labels.service';
 
 export const ruleView = (r: RoutingRule) => ({
   id: r.id,
@@ -45,12 +46,25 @@ export class RoutingRulesService implements OnModuleInit {
     private readonly folders: AutomationService,
     private readonly users: UsersService,
     private readonly groups: GroupsService,
+    private readonly labels: LabelsService,
   ) {}
 
   onModuleInit(): void {
     this.folders.onFolderDeleted(async ({ mailboxId, folderId }, m) => {
       const rules = (await m.findBy(RoutingRule, { mailboxId })).filter((r) => r.actionsJson.some((a) => a.type === 'moveToFolder' && a.folderId === folderId));
       if (rules.length) throw new Conflict('FOLDER_IN_USE', `Routing rules move mail into this folder: ${rules.map((r) => `「${r.name}」`).join(', ')}. Change them first.`, { rules: rules.map((r) => `「${r.name}」`).join('、') });
+    });
+    // A deleted label leaves the rules that added it: the action goes (audited on the rule), and a
+    // rule left with no action is switched off rather than matching and doing nothing.
+    this.labels.onLabelDeleted(async (label, actor, m) => {
+      const uses = (r: RoutingRule) => r.actionsJson.some((a) => a.type === 'addLabel' && a.labelId === label.id);
+      for (const rule of (await m.findBy(RoutingRule, { mailboxId: label.mailboxId })).filter(uses)) {
+        const before = ruleView(rule);
+        rule.actionsJson = rule.actionsJson.filter((a) => !(a.type === 'addLabel' && a.labelId === label.id));
+        if (!rule.actionsJson.length) rule.active = false;
+        await m.save(rule);
+        await this.audit.record(actor, { entity: 'routing_rule', entityId: rule.id, action: 'update', before, after: { ...ruleView(rule), reason: `label 「${label.name}」 deleted` } }, m);
+      }
     });
   }
 
@@ -70,7 +84,7 @@ export class RoutingRulesService implements OnModuleInit {
     await this.mailbox(mailboxId, p, 'manage');
     return this.dataSource.transaction(async (m) => {
       const conditions = this.conditions(dto.conditions);
-      const actions = await this.actions(m, mailboxId, dto.actions);
+      const actions = await this.actions(m, mailboxId, dto.actions, p.actor);
       const existing = await m.find(RoutingRule, { where: { mailboxId }, order: { position: 'ASC', id: 'ASC' } });
       const position = Math.min(dto.position ?? existing.length + 1, existing.length + 1);
       const rule = await m.save(m.create(RoutingRule, { mailboxId, name: dto.name.trim(), match: dto.match, conditionsJson: conditions, actionsJson: actions, active: dto.active ?? true, position }));
@@ -89,7 +103,7 @@ export class RoutingRulesService implements OnModuleInit {
       if (dto.name !== undefined) rule.name = dto.name.trim();
       if (dto.match !== undefined) rule.match = dto.match;
       if (dto.conditions !== undefined) rule.conditionsJson = this.conditions(dto.conditions);
-      if (dto.actions !== undefined) rule.actionsJson = await this.actions(m, mailboxId, dto.actions);
+      if (dto.actions !== undefined) rule.actionsJson = await this.actions(m, mailboxId, dto.actions, p.actor);
       if (dto.active !== undefined) rule.active = dto.active;
       await m.save(rule);
       if (dto.position !== undefined) {
@@ -125,9 +139,9 @@ export class RoutingRulesService implements OnModuleInit {
     return out;
   }
 
-  private async actions(m: EntityManager, mailboxId: number, list: RuleActionDto[]): Promise<RuleAction[]> {
+  private async actions(m: EntityManager, mailboxId: number, list: RuleActionDto[], actor: Actor): Promise<RuleAction[]> {
     if (!list.length) throw new ValidationFailed({ actions: [fieldError('REQUIRED', 'a rule needs at least one action')] });
-    const errors: Record<string, string[]> = {};
+    const errors: Record<string, (string | FieldProblem)[]> = {};
     const out: RuleAction[] = [];
     for (const [i, a] of list.entries()) {
       const key = `actions.${i}`;
@@ -137,10 +151,16 @@ export class RoutingRulesService implements OnModuleInit {
           if (!a.folderId || !(await this.folders.folderExists(mailboxId, a.folderId, m))) errors[key] = [`moveToFolder needs a folderId of this mailbox (got ${a.folderId ?? 'none'})`];
           else out.push({ type: 'moveToFolder', folderId: a.folderId });
           break;
-        case 'addLabel':
-          if (!a.label?.trim()) errors[key] = ['addLabel needs a label'];
-          else out.push({ type: 'addLabel', label: a.label.trim() });
+        case 'addLabel': {
+          if (a.labelId !== undefined) {
+            const [label] = await this.labels.byIds(m, [a.labelId]);
+            if (!label || label.mailboxId !== mailboxId) errors[key] = [fieldError('LABEL_NOT_FOUND', `addLabel needs a label of this mailbox (got ${a.labelId})`, { id: a.labelId })];
+            else out.push({ type: 'addLabel', labelId: label.id });
+          } else if (a.label?.trim()) {
+            out.push({ type: 'addLabel', labelId: (await this.labels.findOrCreate(m, mailboxId, a.label, actor)).id });
+          } else errors[key] = [fieldError('REQUIRED', 'addLabel needs a labelId')];
           break;
+        }
         case 'assign': {
           if (!a.userId === !a.groupId) {
             errors[key] = ['assign needs exactly one of userId or groupId'];

@@ -68,13 +68,13 @@ describe('evaluateRules', () => {
     const out = evaluateRules(
       [
         rule(3, 3, { conditions: [{ field: 'subject', op: 'contains', value: '見積' }], actions: [{ type: 'moveToFolder', folderId: 30 }, { type: 'stop' }] }),
-        rule(1, 1, { conditions: [{ field: 'from', op: 'endsWith', value: '.co.jp' }], actions: [{ type: 'moveToFolder', folderId: 10 }, { type: 'addLabel', label: '法人' }] }),
-        rule(2, 2, { match: 'any', conditions: [{ field: 'subject', op: 'contains', value: 'zzz' }, { field: 'hasAttachment', op: 'equals', value: 'true' }], actions: [{ type: 'addLabel', label: '添付あり' }, { type: 'assign', groupId: 7 }] }),
+        rule(1, 1, { conditions: [{ field: 'from', op: 'endsWith', value: '.co.jp' }], actions: [{ type: 'moveToFolder', folderId: 10 }, { type: 'addLabel', labelId: 11 }] }),
+        rule(2, 2, { match: 'any', conditions: [{ field: 'subject', op: 'contains', value: 'zzz' }, { field: 'hasAttachment', op: 'equals', value: 'true' }], actions: [{ type: 'addLabel', labelId: 12 }, { type: 'addLabel', labelId: 11 }, { type: 'assign', groupId: 7 }] }),
         rule(4, 4, { actions: [{ type: 'markSpam' }] }),
       ],
       input,
     );
-    expect(out).toMatchObject({ folderId: 30, labels: ['法人', '添付あり'], assigneeGroupId: 7, assigneeId: null, spam: false });
+    expect(out).toMatchObject({ folderId: 30, labelIds: [11, 12], assigneeGroupId: 7, assigneeId: null, spam: false });
     expect(out.applied.map((a) => a.ruleId)).toEqual([1, 2, 3]);
   });
 

@@ -19,7 +19,8 @@ export interface RuleCondition {
 
 export type RuleAction =
   | { type: 'moveToFolder'; folderId: number }
-  | { type: 'addLabel'; label: string }
+  /** A label of the mailbox's catalogue (rules saved before the catalogue named it: the labels migration converted them). */
+  | { type: 'addLabel'; labelId: number }
   | { type: 'assign'; userId?: number; groupId?: number }
   | { type: 'markSpam' }
   | { type: 'stop' };
@@ -48,7 +49,8 @@ export interface RuleInput {
 
 export interface RuleOutcome {
   folderId: number | null;
-  labels: string[];
+  /** Catalogue labels to put on the ticket, in the order the rules added them. */
+  labelIds: number[];
   assigneeId: number | null;
   assigneeGroupId: number | null;
   spam: boolean;
@@ -152,7 +154,7 @@ export function ruleMatches(rule: RuleDefinition, input: RuleInput): boolean {
 
 /** Applies the active rules in position order; a later folder move wins; `stop` ends processing. */
 export function evaluateRules(rules: RuleDefinition[], input: RuleInput): RuleOutcome {
-  const out: RuleOutcome = { folderId: null, labels: [], assigneeId: null, assigneeGroupId: null, spam: false, applied: [] };
+  const out: RuleOutcome = { folderId: null, labelIds: [], assigneeId: null, assigneeGroupId: null, spam: false, applied: [] };
   for (const rule of [...rules].sort((a, b) => a.position - b.position || a.id - b.id)) {
     if (!rule.active || !ruleMatches(rule, input)) continue;
     out.applied.push({ ruleId: rule.id, ruleName: rule.name, position: rule.position, actions: rule.actions });
@@ -163,7 +165,7 @@ export function evaluateRules(rules: RuleDefinition[], input: RuleInput): RuleOu
           out.folderId = a.folderId;
           break;
         case 'addLabel':
-          if (!out.labels.includes(a.label)) out.labels.push(a.label);
+          if (typeof a.labelId === 'number' && !out.labelIds.includes(a.labelId)) out.labelIds.push(a.labelId);
           break;
         case 'assign':
           if (a.userId) out.assigneeId = a.userId;

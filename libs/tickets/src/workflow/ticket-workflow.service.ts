@@ -36,6 +36,8 @@ export class TicketWorkflowService {
       const t = await this.replyable(m, ticketId, p);
       const note = dto.note ? await this.writeNote(m, t, dto.note, p) : null;
       const applied = await this.runner.apply(m, TICKET_WORKFLOW, ticketId, { type: 'MARK_HANDLED' }, p.actor, { reason: note ? `${dto.note!.kind}: ${dto.note!.text.slice(0, 200)}` : null });
+      // 対応済 is activity on the ticket: 最終更新 moves (and the list re-sorts).
+      await m.update(Ticket, { id: ticketId }, { lastActivityAt: this.clock.now() });
       await this.audit.record(p.actor, { entity: 'ticket', entityId: ticketId, action: 'mark_handled', before: { state: applied.from }, after: { state: applied.to } }, m);
       return applied.row;
     });
@@ -72,6 +74,7 @@ export class TicketWorkflowService {
     const ticket = await this.dataSource.transaction(async (m) => {
       await this.replyable(m, ticketId, p);
       const applied = await this.runner.apply(m, TICKET_WORKFLOW, ticketId, { type: 'REOPEN' }, p.actor);
+      await m.update(Ticket, { id: ticketId }, { lastActivityAt: this.clock.now() });
       await this.audit.record(p.actor, { entity: 'ticket', entityId: ticketId, action: 'reopen', before: { state: applied.from }, after: { state: applied.to } }, m);
       return applied.row;
     });
@@ -119,6 +122,8 @@ export class TicketWorkflowService {
     const qb = this.dataSource.getRepository(Ticket).createQueryBuilder('t').select('t.state', 'state').addSelect('COUNT(*)', 'n').groupBy('t.state');
     // Spam is not in the inbox, so not in its counts either.
     qb.andWhere('t.spam = :spam', { spam: false });
+    // A merged ticket lives on in its survivor (merge/).
+    qb.andWhere('t.merged_into_id IS NULL');
     if (mailboxId !== undefined) qb.andWhere('t.mailbox_id = :mailboxId', { mailboxId });
     else if (visible) qb.andWhere('t.mailbox_id IN (:...visible)', { visible });
     for (const row of await qb.getRawMany<{ state: TicketState; n: string | number }>()) {

@@ -2,7 +2,7 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
 
-import type { TicketPage, TicketSearch } from './tickets-api';
+import { ticketSearchParams, type TicketPage, type TicketSearch } from './tickets-api';
 
 /** A user folder of a mailbox (flat; the tree is built from `parentId`). */
 export interface Folder {
@@ -46,7 +46,8 @@ export interface RuleCondition {
 
 export type RuleAction =
   | { type: 'moveToFolder'; folderId: number }
-  | { type: 'addLabel'; label: string }
+  /** A label of the mailbox's catalogue (LabelsApi). */
+  | { type: 'addLabel'; labelId: number }
   | { type: 'assign'; userId?: number; groupId?: number }
   | { type: 'markSpam' }
   | { type: 'stop' };
@@ -83,8 +84,11 @@ export interface RuleLogEntry {
   ruleName: string;
   position: number;
   at: string;
-  /** `moveToFolder` carries the folder's name (null once the folder is gone). */
-  actions: (RuleAction & { folderName?: string | null })[];
+  /**
+   * `moveToFolder` carries the folder's name (null once the folder is gone), `addLabel` the label's
+   * name and colour (null once deleted); entries from before the catalogue carry `label`, a name.
+   */
+  actions: (RuleAction & { folderName?: string | null; labelName?: string | null; labelColor?: string | null; label?: string })[];
 }
 
 /** ジャーナルメール: who is told of every new inquiry, optionally only for some folders. */
@@ -194,19 +198,7 @@ export class AutomationApi {
    * it does not know). The server leaves spam out unless asked.
    */
   searchTickets(search: TicketSearch, place: InboxPlace): Observable<TicketPage> {
-    let params = new HttpParams()
-      .set('mailboxId', search.mailboxId)
-      .set('page', search.page)
-      .set('pageSize', search.pageSize);
-    if (search.state) {
-      params = params.set('state', search.state);
-    }
-    if (search.q) {
-      params = params.set('q', search.q);
-    }
-    if (search.assignee !== undefined) {
-      params = params.set('assignee', search.assignee);
-    }
+    let params = ticketSearchParams(search);
     if (place.kind === 'folder') {
       params = params.set('folderId', place.folderId);
     } else if (place.kind === 'spam') {

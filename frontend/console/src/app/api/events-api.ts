@@ -1,5 +1,5 @@
 import { Injectable } from '@angular/core';
-import { Observable, share } from 'rxjs';
+import { Observable, filter, share } from 'rxjs';
 
 /** A ticket the user may see changed: new mail, a reply queued or sent, a state change. */
 export interface TicketChanged {
@@ -13,6 +13,13 @@ export interface StreamResumed {
   type: 'resumed';
 }
 
+/** Who has a ticket open, or writes a reply there, changed. */
+export interface PresenceChanged {
+  type: 'presence';
+  ticketId: number;
+  mailboxId: number;
+}
+
 export type ServerEvent = TicketChanged | StreamResumed;
 
 /** After EventSource gives up (it only retries by itself after network errors, not after an HTTP error). */
@@ -24,7 +31,7 @@ const RECONNECT_DELAYS_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
  */
 @Injectable({ providedIn: 'root' })
 export class EventsApi {
-  private readonly events$ = new Observable<ServerEvent>((subscriber) => {
+  private readonly events$ = new Observable<ServerEvent | PresenceChanged>((subscriber) => {
     let source: EventSource | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
@@ -64,19 +71,25 @@ export class EventsApi {
     };
   }).pipe(share());
 
+  /** Ticket changes (and resumption), not presence: views re-fetch on these. */
   events(): Observable<ServerEvent> {
-    return this.events$;
+    return this.events$.pipe(filter((e): e is ServerEvent => e.type !== 'presence'));
+  }
+
+  /** Who has a ticket open changed (and resumption, after which presence should be fetched again). */
+  presence(): Observable<PresenceChanged | StreamResumed> {
+    return this.events$.pipe(filter((e): e is PresenceChanged | StreamResumed => e.type !== 'ticket'));
   }
 }
 
-function parseTicketChanged(data: string): TicketChanged | null {
+function parseTicketChanged(data: string): TicketChanged | PresenceChanged | null {
   try {
     const value: unknown = JSON.parse(data);
     if (typeof value !== 'object' || value === null) {
       return null;
     }
     const { type, ticketId, mailboxId } = value as Record<string, unknown>;
-    return type === 'ticket' && typeof ticketId === 'number' && typeof mailboxId === 'number'
+    return (type === 'ticket' || type === 'presence') && typeof ticketId === 'number' && typeof mailboxId === 'number'
       ? { type, ticketId, mailboxId }
       : null;
   } catch {

@@ -80,6 +80,11 @@ export interface NewReply {
   senderTemplateId?: number;
   /** Only recorded: the composer has already put the signature's text into `text`. */
   signatureTemplateId?: number;
+  /** Traffic cop: the newest article and reply the composer knew of; newer news answers 409 TICKET_CHANGED_SINCE_OPENED. */
+  seenArticleId?: number;
+  seenReplyId?: number;
+  /** The writer has read the news and sends anyway. */
+  confirmChanged?: boolean;
 }
 
 export type ReplyChanges = Partial<Pick<NewReply, 'to' | 'cc' | 'bcc' | 'subject' | 'text' | 'attachments'>>;

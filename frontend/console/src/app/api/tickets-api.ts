@@ -2,6 +2,8 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
 
+import type { TicketLabel } from './labels-api';
+
 export const TICKET_STATES = ['unhandled', 'awaiting_approval', 'rejected', 'handled'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
@@ -24,13 +26,18 @@ export interface TicketSummary {
   lastActivityAt: string;
   createdAt: string;
   unread: boolean;
-  labels: string[];
+  /** The ticket's labels, by name. */
+  labels: TicketLabel[];
   spam: boolean;
   assigneeId: number | null;
   assigneeGroupId: number | null;
   /** The assigned user's and group's names. */
   assignee: { id: number; name: string } | null;
   assigneeGroup: { id: number; name: string } | null;
+  /** The start of the customer's latest message (the list shows it under the subject). */
+  preview?: string | null;
+  /** A real attachment (not an inline image) is on the ticket. */
+  hasAttachment?: boolean;
 }
 
 /** A user a ticket may be assigned to (active, can see the mailbox). */
@@ -47,6 +54,14 @@ export type AssigneeFilter = 'me' | 'none' | number;
 export interface TicketPatch {
   assigneeId?: number | null;
   assigneeGroupId?: number | null;
+  /** The ticket's labels, the whole set (needs the reply right). */
+  labelIds?: number[];
+  /** A new subject (needs the reply right). */
+  subject?: string;
+  /** 顧客に紐付け: the customer the ticket is about; null unlinks (needs customers.read too). */
+  customerId?: number | null;
+  /** A folder of the ticket's mailbox; null is the top level. */
+  folderId?: number | null;
 }
 
 export type ArticleKind = 'email' | 'note' | 'bounce' | 'form' | 'mypage' | 'sms' | 'call' | 'history' | 'comment';
@@ -111,6 +126,8 @@ export interface TicketDetail extends TicketSummary {
   contact: MailAddress;
   /** A stranger's mail that named another ticket's code is linked to it, never merged. */
   mentions: { id: number; code: string } | null;
+  /** Set on a merged ticket: the ticket it was merged into (the console goes there). */
+  mergedInto?: { id: number; code: string } | null;
   /** What a reply's subject should be (`Re: …` keeping the ticket code). */
   replySubject: string;
   /** The newest articles, oldest first; older ones come from `olderArticles`. */
@@ -126,9 +143,38 @@ export interface TicketSearch {
   q: string;
   /** Absent: whoever is assigned. */
   assignee?: AssigneeFilter;
+  /** Absent: newest activity first. */
+  sort?: TicketSort;
+  /** Tickets carrying every one of these labels; absent or empty: any. */
+  labels?: readonly number[];
   /** 1-based */
   page: number;
   pageSize: number;
+}
+
+/** The list's orders (the server's TICKET_SORTS): newest first unless `_asc`; `customer` is A→Z. */
+export const TICKET_SORTS = ['activity', 'activity_asc', 'created', 'created_asc', 'customer', 'customer_desc', 'state', 'state_asc'] as const;
+export type TicketSort = (typeof TICKET_SORTS)[number];
+
+/** The list route's query params for a search (a folder or the spam is added by the caller). */
+export function ticketSearchParams(search: TicketSearch): HttpParams {
+  let params = new HttpParams().set('mailboxId', search.mailboxId).set('page', search.page).set('pageSize', search.pageSize);
+  if (search.state) {
+    params = params.set('state', search.state);
+  }
+  if (search.q) {
+    params = params.set('q', search.q);
+  }
+  if (search.assignee !== undefined) {
+    params = params.set('assignee', search.assignee);
+  }
+  if (search.sort && search.sort !== 'activity') {
+    params = params.set('sort', search.sort);
+  }
+  if (search.labels?.length) {
+    params = params.set('label', search.labels.join(','));
+  }
+  return params;
 }
 
 export interface TicketPage {
@@ -152,24 +198,16 @@ export class TicketsApi {
 
   /** Newest activity first. */
   search(search: TicketSearch): Observable<TicketPage> {
-    let params = new HttpParams()
-      .set('mailboxId', search.mailboxId)
-      .set('page', search.page)
-      .set('pageSize', search.pageSize);
-    if (search.state) {
-      params = params.set('state', search.state);
-    }
-    if (search.q) {
-      params = params.set('q', search.q);
-    }
-    if (search.assignee !== undefined) {
-      params = params.set('assignee', search.assignee);
-    }
-    return this.http.get<TicketPage>('/api/tickets', { params });
+    return this.http.get<TicketPage>('/api/tickets', { params: ticketSearchParams(search) });
   }
 
   /** The ticket with its newest `limit` articles (the server's default 50, at most 200). */
   /** Changes the fields given; answers the ticket as the list shows it. */
+  /** A customer's tickets across the mailboxes the user may see, newest activity first. */
+  byCustomer(customerId: number, pageSize: number): Observable<TicketPage> {
+    return this.http.get<TicketPage>('/api/tickets', { params: new HttpParams().set('customerId', customerId).set('pageSize', pageSize).set('spam', 'all') });
+  }
+
   update(id: number, patch: TicketPatch): Observable<TicketSummary> {
     return this.http.patch<TicketSummary>(`/api/tickets/${id}`, patch);
   }

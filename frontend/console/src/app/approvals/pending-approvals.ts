@@ -28,7 +28,8 @@ export class PendingApprovals {
     };
     this.approvalsApi.pending().subscribe({
       next: (replies) => {
-        this.current.set(replies.length);
+        // The badge counts what waits for this user; their own requests (申請中) are listed, not counted.
+        this.current.set(replies.filter((r) => r.canApprove).length);
         done();
       },
       // The badge is a convenience: an error leaves the last count.

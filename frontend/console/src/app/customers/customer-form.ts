@@ -32,6 +32,7 @@ import {
 import { StaffApi } from '../api/staff-api';
 import { confirmAction } from '../core/confirm-dialog';
 import { clearServerErrors, showServerErrors, validationMessage } from '../core/form-errors';
+import { UnsavedChanges } from '../core/unsaved-changes';
 import { Notifier } from '../core/notifier';
 import { Session } from '../core/session';
 import { DateTimePipe } from '../i18n/date-time-pipe';
@@ -156,6 +157,8 @@ export class CustomerForm {
   });
 
   constructor() {
+    // Edits not saved yet: leaving asks first (a saved or reloaded customer resets the form).
+    inject(UnsavedChanges).watch(() => this.form.dirty && !this.saving());
     effect(() => {
       const customer = this.current();
       if (customer) {
@@ -200,6 +203,7 @@ export class CustomerForm {
     (id === undefined ? this.api.create(input) : this.api.update(id, input)).subscribe({
       next: (saved) => {
         this.saving.set(false);
+        this.form.markAsPristine();
         this.notifier.success('customer.saved');
         if (id === undefined) {
           void this.router.navigate(['/customers', saved.id], { replaceUrl: true });
@@ -232,6 +236,7 @@ export class CustomerForm {
       )
       .subscribe({
         next: () => {
+          this.form.markAsPristine();
           this.notifier.success('customer.deleted');
           this.backToList();
         },

@@ -2,7 +2,7 @@ import { Injectable, signal } from '@angular/core';
 import type { ParamMap, Params } from '@angular/router';
 
 import type { InboxPlace } from '../api/automation-api';
-import { TICKET_STATES, type TicketState } from '../api/tickets-api';
+import { TICKET_SORTS, TICKET_STATES, type TicketSort, type TicketState } from '../api/tickets-api';
 
 export const PAGE_SIZES = [10, 20, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -20,6 +20,10 @@ export interface TicketListQuery {
   state: StateTab;
   q: string;
   assignee: AssigneeChoice;
+  /** The list's order; `activity` (newest first) is the default and stays out of the URL. */
+  sort: TicketSort;
+  /** Tickets carrying every one of these labels (`?label=3,7`); empty: any. */
+  labels: readonly number[];
   /** 1-based */
   page: number;
   pageSize: number;
@@ -38,10 +42,18 @@ export function parseTicketListQuery(params: ParamMap): TicketListQuery {
       : DEFAULT_STATE_TAB,
     q: params.get('q')?.trim() ?? '',
     assignee: parseAssignee(params.get('assignee')),
+    labels: parseLabels(params.getAll('label')),
+    sort: (TICKET_SORTS as readonly (string | null)[]).includes(params.get('sort')) ? (params.get('sort') as TicketSort) : 'activity',
     page: Number.isInteger(page) && page >= 1 ? page : 1,
     pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
     place: parsePlace(params.get('folder')),
   };
+}
+
+/** `?label=3,7` (or `?label=3&label=7`): label ids, each once; anything else is dropped. */
+function parseLabels(values: readonly string[]): number[] {
+  const ids = values.flatMap((v) => v.split(',')).map((v) => Number(v.trim()));
+  return [...new Set(ids.filter((id) => Number.isInteger(id) && id > 0))];
 }
 
 function parseAssignee(value: string | null): AssigneeChoice {
@@ -69,6 +81,12 @@ export function ticketListQueryParams(query: TicketListQuery): Params {
   if (query.assignee) {
     params['assignee'] = query.assignee;
   }
+  if (query.labels?.length) {
+    params['label'] = query.labels.join(',');
+  }
+  if (query.sort !== 'activity') {
+    params['sort'] = query.sort;
+  }
   if (query.page > 1) {
     params['page'] = query.page;
   }
@@ -93,6 +111,8 @@ const LAST_MAILBOX_KEY = 'madoguchi.inbox.mailboxId';
 export class InboxMemory {
   readonly mailboxId = signal<number | null>(readStoredMailboxId());
   readonly queryParams = signal<Params>({});
+  /** The ids of the list's page last shown, in its order: the ticket page's next/previous (j/k). */
+  readonly pageIds = signal<readonly number[]>([]);
 
   remember(mailboxId: number, queryParams: Params): void {
     this.queryParams.set(queryParams);

@@ -33,7 +33,7 @@ import { readApiError } from '../api/api-error';
 import { AutomationApi, type Folder, type InboxPlace } from '../api/automation-api';
 import { EventsApi } from '../api/events-api';
 import { MailboxesApi } from '../api/mailboxes-api';
-import { TicketsApi, type TicketPage, type TicketSearch, type TicketSummary } from '../api/tickets-api';
+import { TICKET_SORTS, TicketsApi, type TicketPage, type TicketSearch, type TicketSort, type TicketSummary } from '../api/tickets-api';
 import { WorkflowApi, type TicketCounts } from '../api/workflow-api';
 import { Notifier } from '../core/notifier';
 import { Session } from '../core/session';
@@ -44,9 +44,15 @@ import { TranslatePipe } from '../i18n/translate-pipe';
 import { TICKET_STATE_LABELS } from '../ticket/ticket-labels';
 import { intakeErrorMessage } from '../settings/mailboxes/intake-labels';
 import { TicketStateChip } from '../ticket/ticket-state-chip';
+import { BulkActions } from './bulk-actions';
 import { FolderTree } from './folder-tree';
+import { SavedViews } from './saved-views';
+import type { BulkSelection } from '../api/bulk-api';
+import type { TicketFilter } from '../api/views-api';
 import { registerFolderIcons } from './folders';
 import { MoveToFolderMenu } from './move-to-folder-menu';
+import { LabelFilter } from './label-filter';
+import { LabelChip } from '../ticket/label-chip';
 import {
   ASSIGNEE_CHOICES,
   InboxMemory,
@@ -92,6 +98,10 @@ const INTAKE_REFRESH_MS = 60_000;
     TranslatePipe,
     FolderTree,
     MoveToFolderMenu,
+    BulkActions,
+    SavedViews,
+    LabelFilter,
+    LabelChip,
   ],
   templateUrl: './ticket-list.html',
   styleUrl: './ticket-list.scss',
@@ -120,6 +130,10 @@ export class TicketList {
     none: 'inbox.assignee.none',
   };
   protected readonly pageSizes = [...PAGE_SIZES];
+  protected readonly sorts = TICKET_SORTS;
+  protected sortLabel(sort: TicketSort): MessageKey {
+    return `sort.${sort}`;
+  }
   protected readonly stateTabs = STATE_TABS;
 
   protected readonly searchControl = new FormControl('', { nonNullable: true });
@@ -148,12 +162,14 @@ export class TicketList {
     if (mailboxId === undefined || this.unknownMailbox()) {
       return undefined;
     }
-    const { state, q, assignee, page, pageSize, place } = this.query();
+    const { state, q, assignee, labels, sort, page, pageSize, place } = this.query();
     return {
       mailboxId,
       state: state === 'all' ? undefined : state,
       q,
       ...(assignee ? { assignee } : {}),
+      ...(labels.length ? { labels } : {}),
+      sort,
       page,
       pageSize,
       place,
@@ -245,6 +261,33 @@ export class TicketList {
 
   /** Checked rows; cleared whenever another page, search, tab or folder is shown. */
   private readonly selection = signal<ReadonlySet<number>>(new Set());
+  /** 「この条件に一致する…件をすべて選択」: the bulk action takes the filter instead of the ids. */
+  protected readonly allMatching = signal(false);
+  /** The row checked or unchecked last, where a shift-click range starts. */
+  private lastToggled: number | null = null;
+  /** Bumped on every re-read, so the saved views' counts follow the list. */
+  protected readonly version = signal(0);
+  /** Bulk actions take the mailbox's manage right, as the server checks per ticket. */
+  protected readonly canBulk = this.canManage;
+
+  /** The list's filter as the API (and a saved view) takes it: what 「すべて選択」 and views use. */
+  protected readonly currentFilter = computed<TicketFilter>(() => {
+    const { state, q, assignee, labels, place } = this.query();
+    const mailboxId = this.selectedMailboxId();
+    return {
+      ...(mailboxId !== undefined ? { mailboxId } : {}),
+      ...(state !== 'all' ? { state } : {}),
+      ...(q ? { q } : {}),
+      ...(assignee ? { assignee } : {}),
+      ...(labels.length ? { label: [...labels] } : {}),
+      ...(place.kind === 'folder' ? { folderId: place.folderId } : {}),
+      ...(place.kind === 'spam' ? { spam: 'true' as const } : {}),
+    };
+  });
+  protected readonly bulkSelection = computed<BulkSelection>(() =>
+    this.allMatching() ? { filter: this.currentFilter() } : { ids: this.selectedIds() },
+  );
+  protected readonly bulkCount = computed(() => (this.allMatching() ? this.total() : this.selectedIds().length));
   protected readonly selectedIds = computed(() =>
     this.tickets()
       .filter((t) => this.selection().has(t.id))
@@ -267,8 +310,16 @@ export class TicketList {
     registerFolderIcons();
 
     effect(() => {
+      const ids = this.tickets().map((t) => t.id);
+      untracked(() => this.memory.pageIds.set(ids));
+    });
+
+    effect(() => {
       this.search();
-      untracked(() => this.selection.set(new Set()));
+      untracked(() => {
+        this.selection.set(new Set());
+        this.allMatching.set(false);
+      });
     });
 
     // `/inbox` alone: open the mailbox used last time if it is still visible, else the first one.
@@ -356,6 +407,11 @@ export class TicketList {
     this.navigate({ ...this.query(), assignee, page: 1 }, false);
   }
 
+  /** Labels the tickets must all carry; a new filter starts at page 1. */
+  protected selectLabels(labels: number[]): void {
+    this.navigate({ ...this.query(), labels, page: 1 }, false);
+  }
+
   protected selectPlace(place: InboxPlace): void {
     this.navigate({ ...this.query(), place, page: 1 }, false);
   }
@@ -377,22 +433,64 @@ export class TicketList {
     return this.selection().has(ticket.id);
   }
 
-  protected toggleSelected(ticket: TicketSummary, checked: boolean): void {
+  /** A click on a row's checkbox; with Shift, every row from the last one toggled takes the same. */
+  /**
+   * Whether Shift was held when the row's checkbox was pressed (the checkbox's change event does
+   * not say, and comes before the click bubbles up: mousedown and keydown come first).
+   */
+  protected shiftClick = false;
+
+  protected toggleSelected(ticket: TicketSummary, checked: boolean, shift = false): void {
     const next = new Set(this.selection());
-    if (checked) {
-      next.add(ticket.id);
-    } else {
-      next.delete(ticket.id);
+    const rows = this.tickets();
+    const from = this.lastToggled === null ? -1 : rows.findIndex((t) => t.id === this.lastToggled);
+    const to = rows.findIndex((t) => t.id === ticket.id);
+    const range = shift && from >= 0 && to >= 0 ? rows.slice(Math.min(from, to), Math.max(from, to) + 1) : [ticket];
+    for (const t of range) {
+      if (checked) {
+        next.add(t.id);
+      } else {
+        next.delete(t.id);
+      }
     }
+    this.lastToggled = ticket.id;
+    this.shiftClick = false;
+    this.allMatching.set(false);
     this.selection.set(next);
   }
 
   protected toggleAll(checked: boolean): void {
+    this.allMatching.set(false);
     this.selection.set(new Set(checked ? this.tickets().map((t) => t.id) : []));
   }
 
   protected clearSelection(): void {
+    this.allMatching.set(false);
     this.selection.set(new Set());
+  }
+
+  protected selectAllMatching(): void {
+    this.selection.set(new Set(this.tickets().map((t) => t.id)));
+    this.allMatching.set(true);
+  }
+
+  protected bulkDone(): void {
+    this.clearSelection();
+    this.reload();
+  }
+
+  protected selectSort(sort: TicketSort): void {
+    this.navigate({ ...this.query(), sort, page: 1 }, false);
+  }
+
+  /** A saved view opens its mailbox with its filters (a view of another mailbox switches to it). */
+  protected openView(filter: TicketFilter): void {
+    const mailboxId = filter.mailboxId ?? this.selectedMailboxId();
+    const place: InboxPlace =
+      filter.spam === 'true' ? { kind: 'spam' } : filter.folderId ? { kind: 'folder', folderId: filter.folderId } : { kind: 'all' };
+    const assignee = filter.assignee === 'me' || filter.assignee === 'none' ? filter.assignee : null;
+    const query: TicketListQuery = { ...this.query(), state: filter.state ?? 'all', q: filter.q ?? '', assignee, labels: filter.label ?? [], place, page: 1 };
+    void this.router.navigate(['/inbox', mailboxId], { queryParams: ticketListQueryParams(query) });
   }
 
   /** A dragged row carries the checked tickets when it is one of them, else itself. */
@@ -416,6 +514,7 @@ export class TicketList {
       this.folders.reload();
       this.spam.reload();
       this.intake.reload();
+      this.version.update((v) => v + 1);
     }
   }
 

@@ -16,6 +16,7 @@ import { Session } from '../core/session';
 import type { MessageKey } from '../i18n/ja';
 import { LanguageSwitch } from '../i18n/language-switch';
 import { TranslatePipe } from '../i18n/translate-pipe';
+import { Shortcuts } from '../core/shortcuts';
 import { ChangePasswordDialog } from './change-password-dialog';
 import { NotificationBell } from './notification-bell';
 
@@ -87,6 +88,7 @@ export class Shell {
   );
 
   constructor() {
+    inject(Shortcuts).start();
     const pending = this.pendingApprovals;
     merge(timer(0, APPROVALS_POLL_MS), inject(EventsApi).events().pipe(debounceTime(LIVE_UPDATE_DEBOUNCE_MS)))
       .pipe(takeUntilDestroyed())

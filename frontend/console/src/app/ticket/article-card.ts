@@ -18,6 +18,7 @@ import {
   formatAddresses,
 } from './ticket-labels';
 import { historyKindLabel } from './workflow-labels';
+import type { MessageKey } from '../i18n/ja';
 
 /** One article of a ticket's timeline: who, when, to whom, the body, the files, the sending status. */
 @Component({
@@ -59,6 +60,10 @@ export class ArticleCard {
       ? { kind: article.historyKind ?? null, label: historyKindLabel(article.historyKind) }
       : null;
   });
+  /** 電話対応 / FAX対応 / 来訪対応 / 対応履歴: what a response-history note is, as its card's title. */
+  protected historyTitle(kind: string | null): MessageKey {
+    return kind === 'phone' || kind === 'fax' || kind === 'visit' ? `article.history.${kind}` : 'article.history.other';
+  }
   /** Why sending failed, by the server's code: never the server's own sentence. */
   protected readonly failureKey = computed(() => deliveryErrorKey(this.article().errorCode));
   protected readonly statusLabel = computed(() => {

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, OnInit, inject, input, output, signal } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { UnsavedChanges } from '../core/unsaved-changes';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
@@ -33,7 +34,7 @@ export const COMMENT_MAX = 10_000;
           required
           (keydown.control.enter)="save(); $event.preventDefault()"
           (keydown.meta.enter)="save(); $event.preventDefault()"
-          data-testid="comment-body"
+          data-testid="comment-body" data-shortcut="comment"
         ></textarea>
         <mat-hint>{{ 'comments.hint' | t }}</mat-hint>
         @if (body.hasError('maxlength')) {
@@ -110,6 +111,11 @@ export class CommentForm implements OnInit {
   protected readonly form = new FormGroup({ body: this.body });
   protected readonly saving = signal(false);
   protected readonly formError = signal<Message | null>(null);
+
+  constructor() {
+    // Text typed and not saved: leaving the page asks first.
+    inject(UnsavedChanges).watch(() => !this.saving() && this.body.value.trim() !== this.initial().trim());
+  }
 
   ngOnInit(): void {
     this.body.setValue(this.initial());

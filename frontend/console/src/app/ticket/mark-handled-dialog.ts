@@ -7,13 +7,19 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 
 import { readApiError } from '../api/api-error';
-import { WorkflowApi, type WorkflowTicket } from '../api/workflow-api';
+import { WorkflowApi, type HistoryNote, type WorkflowTicket } from '../api/workflow-api';
 import { clearServerErrors, showServerErrors, validationMessage } from '../core/form-errors';
 import { Notifier } from '../core/notifier';
 import { I18n, type Message } from '../i18n/i18n';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { HISTORY_KINDS, buildHistoryNoteForm } from './history-note-fields';
 import { HISTORY_KIND_LABELS } from './workflow-labels';
+
+/**
+ * What the dialog is opened for: one ticket (its id; the dialog marks it and closes with it), or
+ * a bulk action over `count` tickets (the dialog only asks, and closes with the note chosen).
+ */
+export type MarkHandledFor = number | { bulk: number };
 
 /** 対応済にする: handled without a mail, with an optional note saying how (a call, a visit…). */
 @Component({
@@ -32,6 +38,9 @@ import { HISTORY_KIND_LABELS } from './workflow-labels';
     <form [formGroup]="form" (ngSubmit)="markHandled()" novalidate>
       <mat-dialog-content class="dialog-form">
         <p>{{ 'workflow.markHandledExplanation' | t }}</p>
+        @if (bulkCount !== null) {
+          <p data-testid="mark-handled-bulk-count">{{ 'bulk.handleCount' | t: { count: bulkCount } }}</p>
+        }
         <mat-form-field>
           <mat-label>{{ 'workflow.historyKindLabel' | t }}</mat-label>
           <mat-select formControlName="kind" data-testid="mark-handled-kind">
@@ -74,10 +83,11 @@ import { HISTORY_KIND_LABELS } from './workflow-labels';
 })
 export class MarkHandledDialog {
   private readonly workflowApi = inject(WorkflowApi);
-  private readonly dialogRef = inject<MatDialogRef<MarkHandledDialog, WorkflowTicket>>(MatDialogRef);
+  private readonly dialogRef = inject<MatDialogRef<MarkHandledDialog, WorkflowTicket | { note?: HistoryNote }>>(MatDialogRef);
   private readonly notifier = inject(Notifier);
   protected readonly i18n = inject(I18n);
-  private readonly ticketId = inject<number>(MAT_DIALOG_DATA);
+  private readonly target = inject<MarkHandledFor>(MAT_DIALOG_DATA);
+  protected readonly bulkCount = typeof this.target === 'number' ? null : this.target.bulk;
 
   protected readonly kinds = HISTORY_KINDS;
   protected readonly kindLabels = HISTORY_KIND_LABELS;
@@ -102,9 +112,14 @@ export class MarkHandledDialog {
       this.form.markAllAsTouched();
       return;
     }
+    const note = kind === null ? undefined : { kind, text: text.trim() };
+    if (typeof this.target !== 'number') {
+      this.dialogRef.close({ note });
+      return;
+    }
     this.saving.set(true);
     this.workflowApi
-      .markHandled(this.ticketId, kind === null ? undefined : { kind, text: text.trim() })
+      .markHandled(this.target, note)
       .subscribe({
         next: (ticket) => this.dialogRef.close(ticket),
         error: (error: unknown) => {

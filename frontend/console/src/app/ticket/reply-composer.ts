@@ -11,7 +11,8 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
-import { rxResource } from '@angular/core/rxjs-interop';
+import { HttpErrorResponse } from '@angular/common/http';
+import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -23,6 +24,8 @@ import { MatSelectModule } from '@angular/material/select';
 import { catchError, of } from 'rxjs';
 
 import { readApiError } from '../api/api-error';
+import { DraftsApi, type ReplyDraft } from '../api/drafts-api';
+import { UnsavedChanges } from '../core/unsaved-changes';
 import {
   ComposerTemplates,
   type ComposerTemplate,
@@ -37,9 +40,26 @@ import { I18n, type Message } from '../i18n/i18n';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { addressListValidator, notBlankValidator, splitAddresses } from './address-list';
 import { AttachmentPicker } from './attachment-picker';
+import { PresenceTracker } from './presence-tracker';
 import { fromTokyoLocal, undoDeadline } from './reply-timing';
+import { TrafficCop, type TicketNews } from './traffic-cop';
 
 export const MAX_REPLY_LENGTH = 100_000;
+/** A server draft is saved this long after the last keystroke (and at once when focus leaves the form). */
+const DRAFT_SAVE_DELAY_MS = 1_000;
+
+/** What the writer had on screen when the reply was started: what the traffic cop compares with. */
+interface Seen {
+  articleId: number;
+  replyId: number;
+}
+
+/** What arrived since (409 TICKET_CHANGED_SINCE_OPENED), held until the writer confirms. */
+interface News {
+  articleIds: number[];
+  replyIds: number[];
+  sendAt: string | null;
+}
 
 function buildForm(fb: NonNullableFormBuilder) {
   return fb.group({
@@ -89,6 +109,7 @@ interface PendingSend {
     MatProgressBarModule,
     MatSelectModule,
     AttachmentPicker,
+    TrafficCop,
     TranslatePipe,
   ],
   templateUrl: './reply-composer.html',
@@ -99,6 +120,8 @@ export class ReplyComposer {
   private readonly repliesApi = inject(RepliesApi);
   private readonly templatesApi = inject(ComposerTemplates);
   private readonly notifier = inject(Notifier);
+  private readonly draftsApi = inject(DraftsApi);
+  private readonly presence = inject(PresenceTracker);
   protected readonly i18n = inject(I18n);
 
   readonly ticket = input.required<WorkflowTicket>();
@@ -138,7 +161,37 @@ export class ReplyComposer {
   protected readonly undoError = signal<string | null>(null);
   private readonly now = signal(Date.now());
 
+  /** The server draft's version the next save builds on (0: none yet). */
+  private draftVersion = 0;
+  private draftTimer: ReturnType<typeof setTimeout> | undefined;
+  private draftSaving = false;
+  /** Typed since the last save began. */
+  private draftUnsaved = false;
+  /** The reply was sent while a save was on its way: that save must not leave a draft behind. */
+  private discardAfterSave = false;
+  /** Another device saved (or sent) the draft meanwhile: its draft (null: gone), until the writer chooses. */
+  protected readonly draftConflict = signal<ReplyDraft | null | undefined>(undefined);
+  protected readonly draftRestored = signal(false);
+
+  private seen: Seen | null = null;
+  protected readonly news = signal<News | null>(null);
+  /** The news, as far as the ticket and its replies (re-fetched on the 409) show them. */
+  protected readonly newsItems = computed<TicketNews[]>(() => {
+    const news = this.news();
+    if (!news) return [];
+    const articles = this.ticket().articles.filter((a) => news.articleIds.includes(a.id));
+    const replies = this.replies().filter((r) => news.replyIds.includes(r.id));
+    return [
+      ...articles.map((a) => ({ key: `a${a.id}`, from: a.from?.name || a.from?.address || '', at: a.createdAt, text: a.text ?? '', inbound: a.direction === 'inbound' })),
+      ...replies.map((r) => ({ key: `r${r.id}`, from: r.author?.name ?? '', at: r.createdAt, text: r.text, inbound: false })),
+    ];
+  });
+
   constructor() {
+    // Typed but not yet in the server draft (the first second after a keystroke, or a draft in
+    // conflict with another device): leaving asks first. Once saved, the draft comes back anyway.
+    inject(UnsavedChanges).watch(() => !this.sending() && (this.draftUnsaved || this.draftConflict() !== undefined));
+    this.form.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.edited());
     let filledFor: number | null = null;
     effect(() => {
       const ticket = this.ticket();
@@ -150,6 +203,8 @@ export class ReplyComposer {
           this.undoError.set(null);
           this.formError.set(null);
           this.clear(ticket);
+          this.resetDraftState();
+          this.loadDraft(ticket);
         }
       });
     });
@@ -227,6 +282,153 @@ export class ReplyComposer {
     this.submit(null);
   }
 
+  /** Traffic cop: the writer has read what arrived and sends as before. */
+  protected confirmNews(): void {
+    const news = this.news();
+    if (news) this.submit(news.sendAt, true);
+  }
+
+  protected dismissNews(): void {
+    this.news.set(null);
+  }
+
+  /** Focus left the form: save what is there now rather than a second later. */
+  protected saveDraftNow(): void {
+    clearTimeout(this.draftTimer);
+    this.draftTimer = undefined;
+    if (!this.draftUnsaved || this.sending() || this.draftConflict() !== undefined) return;
+    if (this.draftSaving) {
+      this.draftTimer = setTimeout(() => this.saveDraftNow(), DRAFT_SAVE_DELAY_MS);
+      return;
+    }
+    const ticketId = this.ticket().id;
+    const value = this.form.getRawValue();
+    this.draftUnsaved = false;
+    if (value.text.trim() === '') {
+      // An emptied composer keeps no draft.
+      if (this.draftVersion > 0) {
+        this.draftSaving = true;
+        this.draftsApi.delete(ticketId).subscribe({
+          next: () => this.afterDraftSave(ticketId, 0),
+          error: () => this.afterDraftSave(ticketId, this.draftVersion),
+        });
+      }
+      return;
+    }
+    this.draftSaving = true;
+    this.draftsApi
+      .save(ticketId, {
+        body: value.text,
+        subject: value.subject,
+        to: splitAddresses(value.to),
+        cc: splitAddresses(value.cc),
+        bcc: splitAddresses(value.bcc),
+        version: this.draftVersion,
+      })
+      .subscribe({
+        next: (draft) => this.afterDraftSave(ticketId, draft.version),
+        error: (error: unknown) => {
+          this.draftSaving = false;
+          const body = error instanceof HttpErrorResponse ? (error.error as { error?: string; current?: ReplyDraft | null }) : null;
+          if (ticketId !== this.ticket().id) return;
+          if (body?.error === 'DRAFT_VERSION_CONFLICT') {
+            this.draftConflict.set(body.current ?? null);
+          } else {
+            // Offline or refused: try again with the next change.
+            this.draftUnsaved = true;
+          }
+        },
+      });
+  }
+
+  /** After a conflict: take the other device's draft into the composer. */
+  protected loadOtherDraft(): void {
+    const draft = this.draftConflict();
+    this.draftConflict.set(undefined);
+    if (draft) this.fillFromDraft(draft);
+  }
+
+  /** After a conflict: keep what is here, saved over the other device's version. */
+  protected keepThisDraft(): void {
+    const draft = this.draftConflict();
+    this.draftConflict.set(undefined);
+    this.draftVersion = draft?.version ?? 0;
+    this.draftUnsaved = true;
+    this.saveDraftNow();
+  }
+
+  private edited(): void {
+    if (!this.form.dirty) return; // a reset or a restored draft, not typing
+    this.seen ??= this.latestSeen();
+    const ticketId = this.ticket().id;
+    if (this.form.controls.text.value.trim() === '') this.presence.stopped();
+    else this.presence.typing(ticketId);
+    this.draftUnsaved = true;
+    clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => this.saveDraftNow(), DRAFT_SAVE_DELAY_MS);
+  }
+
+  private afterDraftSave(ticketId: number, version: number): void {
+    this.draftSaving = false;
+    if (ticketId !== this.ticket().id) return;
+    if (this.discardAfterSave) {
+      this.discardAfterSave = false;
+      this.draftVersion = 0;
+      this.draftsApi.delete(ticketId).subscribe({ error: () => undefined });
+      return;
+    }
+    this.draftVersion = version;
+  }
+
+  private loadDraft(ticket: WorkflowTicket): void {
+    this.draftsApi.get(ticket.id).subscribe({
+      next: (draft) => {
+        if (!draft || ticket.id !== this.ticket().id) return;
+        this.draftVersion = draft.version;
+        // Typing already began here: keep it, the next save settles which version wins.
+        if (!this.form.dirty) this.fillFromDraft(draft);
+      },
+      // No draft to restore is not worth an error on the ticket page.
+      error: () => undefined,
+    });
+  }
+
+  private fillFromDraft(draft: ReplyDraft): void {
+    const ticket = this.ticket();
+    this.form.reset({
+      ...this.defaults(ticket),
+      ...(draft.to.length ? { to: draft.to.join(', ') } : {}),
+      cc: draft.cc.join(', '),
+      bcc: draft.bcc.join(', '),
+      ...(draft.subject ? { subject: draft.subject } : {}),
+      text: draft.body,
+    });
+    this.draftVersion = draft.version;
+    this.draftRestored.set(true);
+    // What is on screen now is what the restored reply was written against.
+    this.seen = this.latestSeen();
+  }
+
+  private resetDraftState(): void {
+    clearTimeout(this.draftTimer);
+    this.draftTimer = undefined;
+    this.draftVersion = 0;
+    this.draftUnsaved = false;
+    this.discardAfterSave = false;
+    this.draftConflict.set(undefined);
+    this.draftRestored.set(false);
+    this.seen = null;
+    this.news.set(null);
+    this.presence.stopped();
+  }
+
+  private latestSeen(): Seen {
+    return {
+      articleId: Math.max(0, ...this.ticket().articles.map((a) => a.id)),
+      replyId: Math.max(0, ...this.replies().map((r) => r.id)),
+    };
+  }
+
   protected schedule(): void {
     const value = this.sendAtControl.value;
     const sendAt = value ? fromTokyoLocal(value) : null;
@@ -259,6 +461,9 @@ export class ReplyComposer {
         // Like undo in a mail program: the reply comes back to be edited, unless a new one is under way.
         if (pending.draft && this.form.controls.text.value.trim() === '') {
           this.restore(pending.draft);
+          // Sending deleted the server draft; the reply back in the box is one again.
+          this.draftUnsaved = true;
+          this.saveDraftNow();
           this.notifier.success('reply.cancelledRestored');
         } else {
           this.notifier.success('reply.cancelled');
@@ -276,7 +481,7 @@ export class ReplyComposer {
     });
   }
 
-  private submit(sendAt: string | null): void {
+  private submit(sendAt: string | null, confirmChanged = false): void {
     this.formError.set(null);
     this.undoError.set(null);
     clearServerErrors(this.form);
@@ -305,11 +510,22 @@ export class ReplyComposer {
       ...(sendAt ? { sendAt } : {}),
       ...(draft.form.senderTemplateId !== null ? { senderTemplateId: draft.form.senderTemplateId } : {}),
       ...(draft.signatureTemplateId !== null ? { signatureTemplateId: draft.signatureTemplateId } : {}),
+      ...this.seenFields(confirmChanged),
     };
+    clearTimeout(this.draftTimer);
+    this.draftTimer = undefined;
     this.sending.set(true);
     this.repliesApi.create(ticket.id, input).subscribe({
       next: (reply) => {
         this.sending.set(false);
+        // The server deleted the draft with the reply; a save still on its way must not bring it back.
+        this.discardAfterSave = this.draftSaving;
+        this.draftVersion = 0;
+        this.draftUnsaved = false;
+        this.draftRestored.set(false);
+        this.seen = null;
+        this.news.set(null);
+        this.presence.stopped();
         this.announce(reply, draft);
         this.scheduling.set(false);
         this.sendAtControl.reset('');
@@ -324,6 +540,10 @@ export class ReplyComposer {
       error: (error: unknown) => {
         this.sending.set(false);
         const apiError = readApiError(error);
+        if (apiError.code === 'TICKET_CHANGED_SINCE_OPENED') {
+          this.showNews(error, sendAt);
+          return;
+        }
         this.formError.set(
           apiError.status === 400
             ? showServerErrors(this.form, apiError, this.i18n)
@@ -331,6 +551,27 @@ export class ReplyComposer {
         );
       },
     });
+  }
+
+  /** What the composer had seen, for the traffic cop; nothing is checked once the writer confirmed. */
+  private seenFields(confirmChanged: boolean): Pick<NewReply, 'seenArticleId' | 'seenReplyId' | 'confirmChanged'> {
+    if (confirmChanged) return { confirmChanged: true };
+    const seen = this.seen ?? this.latestSeen();
+    return { seenArticleId: seen.articleId, seenReplyId: seen.replyId };
+  }
+
+  private showNews(error: unknown, sendAt: string | null): void {
+    const body = error instanceof HttpErrorResponse ? (error.error as { articleIds?: unknown; replyIds?: unknown }) : {};
+    const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : []);
+    const news = { articleIds: ids(body?.articleIds), replyIds: ids(body?.replyIds), sendAt };
+    this.news.set(news);
+    // From now on these count as seen; the ticket is fetched again so that they show.
+    const seen = this.seen ?? this.latestSeen();
+    this.seen = {
+      articleId: Math.max(seen.articleId, ...news.articleIds),
+      replyId: Math.max(seen.replyId, ...news.replyIds),
+    };
+    this.changed.emit();
   }
 
   private announce(reply: Reply, draft: SentDraft): void {

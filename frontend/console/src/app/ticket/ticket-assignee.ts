@@ -36,7 +36,7 @@ import { TranslatePipe } from '../i18n/translate-pipe';
             type="button"
             [disabled]="saving()"
             (click)="assign(me())"
-            data-testid="ticket-assign-me"
+            data-testid="ticket-assign-me" data-shortcut="assign-me"
           >
             {{ 'ticket.assignToMe' | t }}
           </button>

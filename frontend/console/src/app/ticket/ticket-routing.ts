@@ -1,6 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
-import { MatChipsModule } from '@angular/material/chips';
 import { MatIconModule } from '@angular/material/icon';
 
 import { AutomationApi, type RuleLogEntry } from '../api/automation-api';
@@ -15,12 +14,12 @@ import { TranslatePipe } from '../i18n/translate-pipe';
 export type RoutedTicket = TicketSummary & { ruleLog?: RuleLogEntry[] };
 
 /**
- * Where a ticket is filed and why: its folder, labels, the spam flag, the routing rules that acted
+ * Where a ticket is filed and why: its folder, the spam flag (its labels: TicketLabelEditor), the routing rules that acted
  * on it (「見積依頼」(ルール2) により 見積 へ移動), and the menu that moves it to another folder.
  */
 @Component({
   selector: 'mg-ticket-routing',
-  imports: [MatChipsModule, MatIconModule, DateTimePipe, MoveToFolderMenu, TranslatePipe],
+  imports: [MatIconModule, DateTimePipe, MoveToFolderMenu, TranslatePipe],
   template: `
     <section class="routing" data-testid="ticket-routing">
       <div class="line">
@@ -29,14 +28,7 @@ export type RoutedTicket = TicketSummary & { ruleLog?: RuleLogEntry[] };
           {{ folderLabel() }}
         </span>
         @if (ticket().spam) {
-          <span class="spam" data-testid="ticket-spam">{{ 'inbox.spam' | t }}</span>
-        }
-        @if (ticket().labels.length > 0) {
-          <mat-chip-set [attr.aria-label]="'folders.labels' | t">
-            @for (label of ticket().labels; track label) {
-              <mat-chip data-testid="ticket-label">{{ label }}</mat-chip>
-            }
-          </mat-chip-set>
+          <span class="spam" data-testid="ticket-spam-badge">{{ 'inbox.spam' | t }}</span>
         }
         <span class="spacer"></span>
         @if (canMove()) {
@@ -89,9 +81,6 @@ export type RoutedTicket = TicketSummary & { ruleLog?: RuleLogEntry[] };
       background: var(--mat-sys-error-container);
       color: var(--mat-sys-on-error-container);
     }
-    mat-chip-set {
-      --mat-chip-container-height: 24px;
-    }
     .rule-log {
       margin: 0;
       padding-left: 20px;
@@ -139,7 +128,10 @@ export class TicketRouting {
             folder: action.folderName ?? this.i18n.t('automation.log.folderGone'),
           });
         case 'addLabel':
-          return this.i18n.t('automation.log.addLabel', { label: action.label });
+          // Entries from before the label catalogue carry the name itself.
+          return this.i18n.t('automation.log.addLabel', {
+            label: action.labelName ?? action.label ?? this.i18n.t('labels.gone'),
+          });
         case 'assign':
           return this.i18n.t(action.groupId ? 'automation.log.assignGroup' : 'automation.log.assignUser');
         case 'markSpam':

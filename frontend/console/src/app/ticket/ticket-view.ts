@@ -14,6 +14,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router, RouterLink } from '@angular/router';
 import { debounceTime, filter } from 'rxjs';
 
@@ -34,8 +35,16 @@ import { ArticleCard } from './article-card';
 import { CommentCard } from './comment-card';
 import { CommentForm } from './comment-form';
 import { TicketAssignee } from './ticket-assignee';
+import { TicketLabelEditor } from './ticket-label-editor';
 import { HistoryNoteForm } from './history-note-form';
 import { MarkHandledDialog } from './mark-handled-dialog';
+import { CustomerPanel } from './customer-panel';
+import { MergeSpamApi } from '../api/merge-spam-api';
+import { confirmAction } from '../core/confirm-dialog';
+import { MergeDialog, type MergeDialogData } from './merge-dialog';
+import { mergeSpamError } from './merge-spam-errors';
+import { SpamDialog, type SpamChoice, type SpamDialogData } from './spam-dialog';
+import { PresenceBar } from './presence-bar';
 import { ReplyCard } from './reply-card';
 import { ReplyComposer } from './reply-composer';
 import { formatAddress } from './ticket-labels';
@@ -59,7 +68,7 @@ const MAX_ARTICLE_LIMIT = 200;
  */
 @Component({
   selector: 'mg-ticket-view',
-  imports: [
+  imports: [CustomerPanel, 
     VisibleControlsPipe,
     RouterLink,
     MatButtonModule,
@@ -70,9 +79,11 @@ const MAX_ARTICLE_LIMIT = 200;
     CommentForm,
     DateTimePipe,
     HistoryNoteForm,
+    PresenceBar,
     ReplyCard,
     ReplyComposer,
     TicketAssignee,
+    TicketLabelEditor,
     TicketRouting,
     TicketStateChip,
     TransitionHistory,
@@ -173,11 +184,28 @@ export class TicketView {
     return ticket !== undefined && this.session.canOnMailbox(ticket.mailboxId, 'reply');
   });
   protected readonly contact = computed(() => formatAddress(this.current()?.contact));
+  /** 統合 needs the manage right on the mailbox; so does blocking a sender. */
+  protected readonly canManage = computed(() => {
+    const ticket = this.current();
+    return ticket !== undefined && this.session.canOnMailbox(ticket.mailboxId, 'manage');
+  });
+  private readonly mergeSpamApi = inject(MergeSpamApi);
+  private readonly snackBar = inject(MatSnackBar);
+  protected readonly splittingId = signal<number | null>(null);
 
   protected readonly retryingId = signal<number | null>(null);
   protected readonly changingState = signal(false);
 
   constructor() {
+    // A merged ticket's address leads to the ticket it was merged into, saying so.
+    effect(() => {
+      const ticket = this.current();
+      const survivor = ticket?.mergedInto;
+      if (ticket && survivor) {
+        this.notifier.success('merge.redirected', { code: ticket.code, target: survivor.code });
+        void this.router.navigate(['/tickets', survivor.id], { replaceUrl: true });
+      }
+    });
     // Opening a ticket reads it; so does seeing a new message arrive while it is open.
     effect(() => {
       const ticket = this.current();
@@ -259,6 +287,83 @@ export class TicketView {
         this.reload();
       },
     });
+  }
+
+  /** 統合: asks for the codes to merge into this ticket, says what will move, then merges. */
+  protected openMerge(): void {
+    const ticket = this.current();
+    if (!ticket) return;
+    this.dialog
+      .open<MergeDialog, MergeDialogData, WorkflowTicket>(MergeDialog, { data: { id: ticket.id, code: ticket.code, mailboxId: ticket.mailboxId }, width: '560px' })
+      .afterClosed()
+      .subscribe((survivor) => {
+        if (survivor) {
+          this.notifier.success('merge.done', { code: survivor.code });
+          this.reload();
+        }
+      });
+  }
+
+  /** 迷惑メール, optionally blocking the sender (with manage); the ticket leaves the inbox and its counts. */
+  protected markSpam(): void {
+    const ticket = this.current();
+    if (!ticket) return;
+    this.dialog
+      .open<SpamDialog, SpamDialogData, SpamChoice>(SpamDialog, { data: { address: ticket.contact.address, canBlock: this.canManage() }, width: '480px' })
+      .afterClosed()
+      .subscribe((choice) => {
+        if (!choice) return;
+        this.changingState.set(true);
+        this.mergeSpamApi.markSpam(ticket.id, choice.block ?? undefined).subscribe({
+          next: () => {
+            this.changingState.set(false);
+            this.notifier.success(choice.block ? 'spam.markedAndBlocked' : 'spam.marked');
+            this.reload();
+          },
+          error: (error: unknown) => this.refused(error),
+        });
+      });
+  }
+
+  /** 迷惑メールではない: back to the inbox (and the sender's block lifted, with manage). */
+  protected markNotSpam(): void {
+    const ticket = this.current();
+    if (!ticket) return;
+    this.changingState.set(true);
+    this.mergeSpamApi.markNotSpam(ticket.id).subscribe({
+      next: () => {
+        this.changingState.set(false);
+        this.notifier.success('spam.unmarked');
+        this.reload();
+      },
+      error: (error: unknown) => this.refused(error),
+    });
+  }
+
+  /** 別の問い合わせに分割: asks first, then opens the new ticket. */
+  protected splitArticle(article: Article): void {
+    confirmAction(this.dialog, { title: 'split.title', message: 'split.confirmText', confirm: 'split.confirm' }).subscribe((ok) => {
+      if (!ok) return;
+      this.splittingId.set(article.id);
+      this.mergeSpamApi.split(article.id).subscribe({
+        next: (created) => {
+          this.splittingId.set(null);
+          this.notifier.success('split.done', { code: created.code });
+          void this.router.navigate(['/tickets', created.id]);
+        },
+        error: (error: unknown) => {
+          this.splittingId.set(null);
+          this.refused(error);
+        },
+      });
+    });
+  }
+
+  private refused(error: unknown): void {
+    this.changingState.set(false);
+    // The refusal by its field code (MERGE_OTHER_MAILBOX, SPLIT_ONLY_ARTICLE…), never the server's sentence.
+    this.snackBar.open(this.i18n.render(mergeSpamError(this.i18n, error)), this.i18n.t('common.close'), { duration: 10000 });
+    this.reload();
   }
 
   protected backToInbox(): void {

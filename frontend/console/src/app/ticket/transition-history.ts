@@ -71,7 +71,7 @@ import { eventLabel, transitionStateLabel } from './workflow-labels';
                   </td>
                   <td class="nowrap">{{ row.fromLabel }} → {{ row.toLabel }}</td>
                   <td>{{ row.eventLabel }}</td>
-                  <td class="reason">{{ row.reason }}</td>
+                  <td class="reason" data-testid="transition-reason">{{ row.reason }}</td>
                 </tr>
               } @empty {
                 @if (!transitions.isLoading()) {
@@ -139,8 +139,15 @@ export class TransitionHistory {
       fromLabel: this.stateText(t.machine, t.from),
       toLabel: this.stateText(t.machine, t.to),
       eventLabel: this.word(eventLabel(t.event), t.event),
+      reason: this.reasonText(t.reason),
     })),
   );
+
+  /** A mark-handled reason starts with the note's kind as a code (`phone: …`): shown as 電話対応: …. */
+  private reasonText(reason: string | null): string | null {
+    const m = reason ? /^(phone|fax|visit|other): ([\s\S]*)$/.exec(reason) : null;
+    return m ? `${this.i18n.t(`article.history.${m[1] as 'phone' | 'fax' | 'visit' | 'other'}`)}: ${m[2]}` : reason;
+  }
 
   private stateText(machine: Transition['machine'], state: string | null): string {
     return state === null ? '—' : this.word(transitionStateLabel(machine, state), state);

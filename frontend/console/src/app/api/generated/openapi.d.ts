@@ -72,6 +72,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/articles/{id}/split': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['MergeController_split'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/attachments/{id}': {
     parameters: {
       query?: never;
@@ -378,6 +394,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/labels/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['LabelsController_remove'];
+    options?: never;
+    head?: never;
+    patch: operations['LabelsController_update'];
+    trace?: never;
+  };
   '/api/mailboxes': {
     parameters: {
       query?: never;
@@ -437,6 +469,38 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mailboxes/{id}/blocked-senders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SpamController_list'];
+    put?: never;
+    post: operations['SpamController_add'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mailboxes/{id}/blocked-senders/{senderId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['SpamController_remove'];
     options?: never;
     head?: never;
     patch?: never;
@@ -554,6 +618,22 @@ export interface paths {
     get: operations['AutomationController_journal'];
     put: operations['AutomationController_setJournal'];
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mailboxes/{id}/labels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['LabelsController_list'];
+    put?: never;
+    post: operations['LabelsController_create'];
     delete?: never;
     options?: never;
     head?: never;
@@ -730,6 +810,22 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['NotificationsController_readAll'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/presence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PresenceController_forTickets'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1098,6 +1194,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/tickets/{id}/draft': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['DraftsController_get'];
+    put: operations['DraftsController_put'];
+    post?: never;
+    delete: operations['DraftsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/tickets/{id}/history-notes': {
     parameters: {
       query?: never;
@@ -1125,6 +1237,38 @@ export interface paths {
     put?: never;
     post: operations['WorkflowController_markHandled'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tickets/{id}/not-spam': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SpamController_markNotSpam'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tickets/{id}/presence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PresenceController_forTicket'];
+    put?: never;
+    post: operations['PresenceController_beat'];
+    delete: operations['PresenceController_leave'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1178,6 +1322,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/tickets/{id}/spam': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SpamController_markSpam'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/tickets/{id}/transitions': {
     parameters: {
       query?: never;
@@ -1188,6 +1348,38 @@ export interface paths {
     get: operations['WorkflowController_transitions'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tickets/bulk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['BulkController_run'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/tickets/merge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['MergeController_merge'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1258,6 +1450,38 @@ export interface paths {
     patch: operations['UsersController_update'];
     trace?: never;
   };
+  '/api/views': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SavedViewsController_list'];
+    put?: never;
+    post: operations['SavedViewsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/views/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['SavedViewsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/forms/{slug}': {
     parameters: {
       query?: never;
@@ -1281,6 +1505,8 @@ export interface components {
   schemas: {
     ApprovalPolicyDto: Record<string, never>;
     ApproveReplyDto: Record<string, never>;
+    BlockedSenderDto: Record<string, never>;
+    BulkTicketsDto: Record<string, never>;
     ChangePasswordDto: Record<string, never>;
     CommentDto: Record<string, never>;
     ConnectionTestDto: Record<string, never>;
@@ -1300,6 +1526,12 @@ export interface components {
       thankYou?: components['schemas']['ThankYouDto'];
     };
     CreateGroupDto: Record<string, never>;
+    CreateLabelDto: {
+      /** @example #e53935 */
+      color?: string;
+      /** @example 至急 */
+      name: string;
+    };
     CreateMailboxDto: Record<string, never>;
     CreateReplyDto: Record<string, never>;
     CreateRuleDto: Record<string, never>;
@@ -1349,10 +1581,15 @@ export interface components {
     JournalDto: Record<string, never>;
     LoginDto: Record<string, never>;
     MarkHandledDto: Record<string, never>;
+    MarkSpamDto: Record<string, never>;
+    MergeTicketsDto: Record<string, never>;
     MoveTicketsDto: Record<string, never>;
+    PresenceDto: Record<string, never>;
+    PutDraftDto: Record<string, never>;
     ReapplyRulesDto: Record<string, never>;
     RejectReplyDto: Record<string, never>;
     RenderTemplateDto: Record<string, never>;
+    SavedViewDto: Record<string, never>;
     ThankYouDto: {
       /**
        * @example {{field.name}} 様
@@ -1376,6 +1613,12 @@ export interface components {
       thankYou?: components['schemas']['ThankYouDto'];
     };
     UpdateGroupDto: Record<string, never>;
+    UpdateLabelDto: {
+      /** @example #1e88e5 */
+      color?: string;
+      /** @example 大至急 */
+      name?: string;
+    };
     UpdateMailboxDto: Record<string, never>;
     UpdateReplyDto: Record<string, never>;
     UpdateRuleDto: Record<string, never>;
@@ -1383,7 +1626,10 @@ export interface components {
       /** @enum {string} */
       kind?: 'body' | 'sender' | 'signature';
     };
-    UpdateTicketDto: Record<string, never>;
+    UpdateTicketDto: {
+      /** @description The ticket's labels, the whole set; each a label of the ticket's mailbox (needs the reply right) */
+      labelIds?: number[];
+    };
     UpdateUserDto: Record<string, never>;
   };
   responses: never;
@@ -1461,6 +1707,25 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  MergeController_split: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
         headers: {
           [name: string]: unknown;
         };
@@ -1985,6 +2250,48 @@ export interface operations {
       };
     };
   };
+  LabelsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  LabelsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateLabelDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   MailboxesController_list: {
     parameters: {
       query?: never;
@@ -2119,6 +2426,68 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SpamController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SpamController_add: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BlockedSenderDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SpamController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+        senderId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
         headers: {
           [name: string]: unknown;
         };
@@ -2478,6 +2847,48 @@ export interface operations {
       };
     };
   };
+  LabelsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  LabelsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateLabelDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   MailController_poll: {
     parameters: {
       query?: never;
@@ -2734,6 +3145,23 @@ export interface operations {
     requestBody?: never;
     responses: {
       204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PresenceController_forTickets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
@@ -3264,7 +3692,10 @@ export interface operations {
   };
   TicketsController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Only tickets that carry every one of these labels: label=1&label=2, label=1,2 or both */
+        label?: number[];
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -3363,6 +3794,67 @@ export interface operations {
       };
     };
   };
+  DraftsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DraftsController_put: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PutDraftDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DraftsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   WorkflowController_historyNote: {
     parameters: {
       query?: never;
@@ -3402,6 +3894,86 @@ export interface operations {
     };
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SpamController_markNotSpam: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PresenceController_forTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PresenceController_beat: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PresenceDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PresenceController_leave: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
         headers: {
           [name: string]: unknown;
         };
@@ -3489,6 +4061,29 @@ export interface operations {
       };
     };
   };
+  SpamController_markSpam: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MarkSpamDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   WorkflowController_transitions: {
     parameters: {
       query?: never;
@@ -3499,6 +4094,48 @@ export interface operations {
       cookie?: never;
     };
     requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  BulkController_run: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkTicketsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  MergeController_merge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MergeTicketsDto'];
+      };
+    };
     responses: {
       200: {
         headers: {
@@ -3626,6 +4263,63 @@ export interface operations {
     };
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SavedViewsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SavedViewsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SavedViewDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SavedViewsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
         headers: {
           [name: string]: unknown;
         };

@@ -13,9 +13,11 @@ import { Notifier } from '../../core/notifier';
 import { FolderTree } from '../../inbox/folder-tree';
 import { TranslatePipe } from '../../i18n/translate-pipe';
 import { AUTOMATION_TABS, AUTOMATION_TAB_LABELS, type AutomationTab } from './automation-tabs';
+import { BlockedSendersPanel } from './blocked-senders';
 import { CustomerLinkSettingsPanel } from './customer-link-settings';
 import { JournalSettingsPanel } from './journal-settings';
 import { RuleList } from './rule-list';
+import { LabelSettings } from './label-settings';
 
 /**
  * A mailbox's automation, one tab each (`?tab=`): フォルダ管理, 振り分け設定, ジャーナルメール設定
@@ -28,9 +30,11 @@ import { RuleList } from './rule-list';
     MatButtonModule,
     MatIconModule,
     MatTabsModule,
+    BlockedSendersPanel,
     CustomerLinkSettingsPanel,
     FolderTree,
     JournalSettingsPanel,
+    LabelSettings,
     RuleList,
     TranslatePipe,
   ],
@@ -82,6 +86,9 @@ import { RuleList } from './rule-list';
                         />
                       </div>
                     }
+                    @case ('labels') {
+                      <mg-label-settings [mailboxId]="id" />
+                    }
                     @case ('rules') {
                       <mg-rule-list [mailboxId]="id" [folders]="folderList()" />
                     }
@@ -90,6 +97,9 @@ import { RuleList } from './rule-list';
                     }
                     @case ('customer-link') {
                       <mg-customer-link-settings [mailboxId]="id" />
+                    }
+                    @case ('blocked-senders') {
+                      <mg-blocked-senders [mailboxId]="id" />
                     }
                   }
                 </div>

@@ -15,6 +15,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
+import { rxResource } from '@angular/core/rxjs-interop';
 
 import {
   AutomationApi,
@@ -31,8 +32,10 @@ import {
   type RuleOp,
 } from '../../api/automation-api';
 import type { Group } from '../../api/groups-api';
+import { LabelsApi } from '../../api/labels-api';
 import type { User } from '../../api/users-api';
 import { clearServerErrors, saveErrorMessage, validationMessage } from '../../core/form-errors';
+import { UnsavedChanges } from '../../core/unsaved-changes';
 import { folderTree } from '../../inbox/folders';
 import { I18n, type Message } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
@@ -57,7 +60,7 @@ type ConditionForm = FormGroup<{
 type ActionForm = FormGroup<{
   type: FormControl<RuleActionType>;
   folderId: FormControl<number | null>;
-  label: FormControl<string>;
+  labelId: FormControl<number | null>;
   /** `user:<id>` or `group:<id>` */
   assignee: FormControl<string>;
 }>;
@@ -90,6 +93,7 @@ const MAX_ACTIONS = 10;
 })
 export class RuleEditor {
   private readonly api = inject(AutomationApi);
+  private readonly labelsApi = inject(LabelsApi);
   private readonly dialogRef = inject<MatDialogRef<RuleEditor, RoutingRule>>(MatDialogRef);
   private readonly fb = inject(NonNullableFormBuilder);
   protected readonly i18n = inject(I18n);
@@ -104,6 +108,11 @@ export class RuleEditor {
   protected readonly maxConditions = MAX_CONDITIONS;
   protected readonly maxActions = MAX_ACTIONS;
   protected readonly folderNodes = computed(() => folderTree(this.data.folders));
+  /** The mailbox's label catalogue, read when the editor opens (labels are added under ラベル). */
+  protected readonly labels = rxResource({
+    stream: () => this.labelsApi.list(this.data.mailboxId),
+    defaultValue: [],
+  });
 
   protected readonly form = this.fb.group({
     name: [this.data.rule?.name ?? '', [Validators.required, Validators.maxLength(100)]],
@@ -119,6 +128,11 @@ export class RuleEditor {
     ),
   });
   protected readonly saving = signal(false);
+
+  constructor() {
+    // A filled-in rule is not lost to a stray Esc or a click beside the dialog.
+    inject(UnsavedChanges).guardDialog(this.dialogRef, () => this.form.dirty && !this.saving());
+  }
   protected readonly formError = signal<Message | null>(null);
 
   protected get conditions(): FormArray<ConditionForm> {
@@ -141,7 +155,7 @@ export class RuleEditor {
 
   protected addAction(): void {
     if (this.actions.length < MAX_ACTIONS) {
-      this.actions.push(this.actionForm({ type: 'addLabel', label: '' }));
+      this.actions.push(this.actionForm({ type: 'addLabel', labelId: 0 }));
     }
   }
 
@@ -224,7 +238,7 @@ export class RuleEditor {
       folderId: this.fb.control<number | null>(
         action.type === 'moveToFolder' && action.folderId > 0 ? action.folderId : null,
       ),
-      label: [action.type === 'addLabel' ? action.label : '', Validators.maxLength(50)],
+      labelId: this.fb.control<number | null>(action.type === 'addLabel' && action.labelId > 0 ? action.labelId : null),
       assignee: [
         action.type === 'assign'
           ? action.userId
@@ -242,7 +256,7 @@ export class RuleEditor {
 function toAction(a: {
   type: RuleActionType;
   folderId: number | null;
-  label: string;
+  labelId: number | null;
   assignee: string;
 }): RuleAction {
   switch (a.type) {
@@ -252,7 +266,8 @@ function toAction(a: {
         ? ({ type: 'moveToFolder' } as RuleAction)
         : { type: 'moveToFolder', folderId: a.folderId };
     case 'addLabel':
-      return { type: 'addLabel', label: a.label.trim() };
+      // Without a label the server refuses the row and says so under it.
+      return a.labelId === null ? ({ type: 'addLabel' } as RuleAction) : { type: 'addLabel', labelId: a.labelId };
     case 'assign': {
       const [kind, id] = a.assignee.split(':');
       return kind === 'group'

@@ -22,6 +22,7 @@ import {
   type RuleCondition,
 } from '../../api/automation-api';
 import { GroupsApi } from '../../api/groups-api';
+import { LabelsApi } from '../../api/labels-api';
 import { UsersApi } from '../../api/users-api';
 import { confirmAction } from '../../core/confirm-dialog';
 import { Notifier } from '../../core/notifier';
@@ -56,6 +57,7 @@ export class RuleList {
   private readonly api = inject(AutomationApi);
   private readonly usersApi = inject(UsersApi);
   private readonly groupsApi = inject(GroupsApi);
+  private readonly labelsApi = inject(LabelsApi);
   private readonly dialog = inject(MatDialog);
   private readonly notifier = inject(Notifier);
   private readonly i18n = inject(I18n);
@@ -75,6 +77,12 @@ export class RuleList {
   });
   private readonly groups = rxResource({
     stream: () => this.groupsApi.list().pipe(catchError(() => of([]))),
+    defaultValue: [],
+  });
+  /** The mailbox's label catalogue, for the addLabel action (names here, the picker in the editor). */
+  private readonly labels = rxResource({
+    params: () => this.mailboxId(),
+    stream: ({ params: id }) => this.labelsApi.list(id).pipe(catchError(() => of([]))),
     defaultValue: [],
   });
   protected readonly loadError = computed(() => {
@@ -113,7 +121,9 @@ export class RuleList {
           folder: this.folders().find((f) => f.id === action.folderId)?.name ?? `#${action.folderId}`,
         });
       case 'addLabel':
-        return this.i18n.t('automation.log.addLabel', { label: action.label });
+        return this.i18n.t('automation.log.addLabel', {
+          label: this.labels.value().find((l) => l.id === action.labelId)?.name ?? `#${action.labelId}`,
+        });
       case 'assign': {
         const name = action.groupId
           ? (this.groups.value().find((g) => g.id === action.groupId)?.name ?? `#${action.groupId}`)
@@ -148,6 +158,7 @@ export class RuleList {
         if (saved) {
           this.notifier.success('automation.rules.saved', { name: saved.name });
           this.rules.reload();
+          this.labels.reload();
         }
       });
   }
