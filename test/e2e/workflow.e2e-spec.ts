@@ -338,7 +338,7 @@ describe.each(DB_KINDS)('reply workflow on %s', (kind) => {
     const story = (await agent.get(`/api/tickets/${ticket.id}/transitions`).expect(200)).body;
     expect(story.at(-1)).toMatchObject({ machine: 'ticket', event: 'CUSTOMER_WROTE', from: 'handled', to: 'unhandled', actor: null, actorLabel: 'customer' });
     const counts = (await agent.get('/api/ticket-counts').query({ mailboxId }).expect(200)).body;
-    expect(Object.keys(counts).sort()).toEqual(['awaiting_approval', 'handled', 'rejected', 'unhandled']);
+    expect(Object.keys(counts).sort()).toEqual(['awaiting_approval', 'handled', 'on_hold', 'rejected', 'unhandled']);
     expect(counts.unhandled).toBeGreaterThanOrEqual(1);
   });
 

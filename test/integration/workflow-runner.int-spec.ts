@@ -45,8 +45,8 @@ describe.each(DB_KINDS)('workflow runner on %s', (kind) => {
     const applied = await ds.transaction((m) => runner.apply(m, TICKET_WORKFLOW, ticketId, { type: 'MARK_HANDLED' }, ACTOR, { reason: '電話で対応' }));
     expect(applied).toMatchObject({ applied: true, from: 'unhandled', to: 'handled', actions: [] });
     const row = await ds.getRepository(Ticket).findOneByOrFail({ id: ticketId });
-    expect(row).toMatchObject({ state: 'handled', version: 2, stateVersion: 1 });
-    expect(JSON.parse(row.stateContext!)).toEqual({ rejectReason: null });
+    expect(row).toMatchObject({ state: 'handled', version: 2, stateVersion: TICKET_WORKFLOW.version });
+    expect(JSON.parse(row.stateContext!)).toEqual({ rejectReason: null, holdUntil: null });
     expect((await logFor()).map((r) => [r.fromState, r.toState, r.event, r.reason, r.actorLabel])).toEqual([['unhandled', 'handled', 'MARK_HANDLED', '電話で対応', 'test']]);
   });
 

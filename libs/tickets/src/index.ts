@@ -14,6 +14,7 @@ export * from './uploads/uploads.service';
 export * from './workflow/approval-policy';
 export * from './workflow/reply.entity';
 export * from './workflow/workflows';
+export * from './workflow/hold-release.job';
 export * from './routing/rule-log.entity';
 export * from './routing/routing-rule.entity';
 export * from './routing/rule-engine';

@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** Ticket states (§3); the workflow issue's machine owns the transitions between them. */
-export const TICKET_STATES = ['unhandled', 'awaiting_approval', 'rejected', 'handled'] as const;
+/** 保留 (`on_hold`) waits for a time or the customer's next message; listed before 対応済. */
+export const TICKET_STATES = ['unhandled', 'awaiting_approval', 'rejected', 'on_hold', 'handled'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
 export type Channel = 'email' | 'form' | 'mypage' | 'sms' | 'phone';

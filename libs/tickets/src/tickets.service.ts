@@ -281,7 +281,7 @@ export class TicketsService {
     const fromCustomer = msg.classification === 'normal';
     let reopened = false;
     await m.update(Ticket, { id: ticket.id }, { lastActivityAt: now, unread: true, version: () => 'version + 1' } as object);
-    if (fromCustomer && ticket.state === 'handled') {
+    if (fromCustomer && (ticket.state === 'handled' || ticket.state === 'on_hold')) {
       // A customer follow-up on a handled ticket reopens it, through the ticket machine.
       const applied = await this.runner.apply(m, TICKET_WORKFLOW, ticket.id, { type: 'CUSTOMER_WROTE' }, CUSTOMER_ACTOR, { ifPossible: 'only a handled ticket the machine lets reopen is reopened by a customer mail' });
       reopened = applied.applied && applied.to === 'unhandled';

@@ -22,7 +22,7 @@ import { MergeTicketsDto } from './merge.dto';
  * along and its approval drives the ticket), then 未対応 if any of them was, then 非承認, else 対応済.
  */
 function mergedState(states: TicketState[]): TicketState {
-  for (const s of ['awaiting_approval', 'unhandled', 'rejected'] as const) if (states.includes(s)) return s;
+  for (const s of ['awaiting_approval', 'unhandled', 'rejected', 'on_hold'] as const) if (states.includes(s)) return s;
   return 'handled';
 }
 

@@ -2,7 +2,7 @@ import { MailboxApprovers, Principal, UsersService } from '@madoguchi/auth';
 import { CustomersService } from '@madoguchi/customers';
 import { Actor, APP_CONFIG, AppConfig, AuditService, ChannelKind, ChannelRegistry, Clock, Conflict, DeliveryFailure, DeliveryOutcomes, fieldError, MissingRight, NotFound, OutboxEntry, Recipient, SYSTEM_ACTOR, ValidationFailed } from '@madoguchi/core';
 import { MailboxesService, renderTemplate, TemplatesService, TemplateView } from '@madoguchi/mailboxes';
-import { DeliveryProblem, EffectContext, OutboundArticleStatus, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowHistory, WorkflowRunner } from '@madoguchi/workflow';
+import { AfterSend, DeliveryProblem, EffectContext, OutboundArticleStatus, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowHistory, WorkflowRunner } from '@madoguchi/workflow';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -49,6 +49,9 @@ export interface ReplyView {
   previous: { subject: string; text: string } | null;
   approvals: { step: number; user: { id: number; name: string }; at: Date | null }[];
   sendAt: Date | null;
+  /** What the ticket becomes once it goes out (handled / hold / open), and until when a hold lasts. */
+  afterSend: AfterSend;
+  holdUntil: Date | null;
   undoUntil: Date | null;
   articleId: number | null;
   /** The Message-ID the mail goes out with, once approved. */
@@ -83,6 +86,11 @@ const replyChannel = (ticket: Ticket): ChannelKind => (ticket.channel === 'sms' 
  * final approval writes the outbound article and its outbox row, so nothing can reach the
  * outbox before the last step approves. Nothing is sent here.
  */
+/** What the ticket becomes when this reply is approved or sent (its 送信して… choice). */
+function thenOf(reply: Reply): { then: AfterSend; holdUntil: string | null } {
+  return { then: reply.afterSend ?? 'handled', holdUntil: reply.holdUntil ? new Date(reply.holdUntil).toISOString() : null };
+}
+
 @Injectable()
 export class RepliesService implements DeliveryOutcomes {
   constructor(
@@ -138,6 +146,9 @@ export class RepliesService implements DeliveryOutcomes {
       if (!dto.to.length) throw new ValidationFailed({ to: ['at least one recipient is required'] });
       const now = this.clock.now();
       const sendAt = this.checkSendAt(dto.sendAt, now);
+      const afterSend = dto.afterSend ?? 'handled';
+      if (dto.holdUntil && afterSend !== 'hold') throw new ValidationFailed({ holdUntil: [fieldError('HOLD_UNTIL_WITHOUT_HOLD', 'holdUntil goes with afterSend: hold')] });
+      const holdUntil = afterSend === 'hold' ? this.checkHoldUntil(dto.holdUntil, now) : null;
       const attachments = await this.resolveUploads(m, dto.attachments ?? [], p);
       await this.checkTemplates(m, ticket.mailboxId, dto);
       await checkSeen(m, ticketId, p.userId, dto);
@@ -161,6 +172,8 @@ export class RepliesService implements DeliveryOutcomes {
         senderTemplateId: dto.senderTemplateId ?? null,
         signatureTemplateId: dto.signatureTemplateId ?? null,
         sendAt,
+        afterSend,
+        holdUntil,
         previousSubject: null,
         previousText: null,
         articleId: null,
@@ -184,7 +197,7 @@ export class RepliesService implements DeliveryOutcomes {
     return this.decide(replyId, p, async (m, reply, ticket) => {
       const event: ReplyApprovalEvent = { type: 'APPROVE', ...this.approver(p, reply.mailboxId), step };
       const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, event, p.actor);
-      if (applied.to === 'approved') await this.ticketEvent(m, ticket.id, { type: 'REPLY_APPROVED' }, p.actor);
+      if (applied.to === 'approved') await this.ticketEvent(m, ticket.id, { type: 'REPLY_APPROVED', ...thenOf(reply) }, p.actor);
       await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'approve', after: { state: applied.to, step: replyContext(applied.row).step } }, m);
       return applied.row;
     });
@@ -229,7 +242,7 @@ export class RepliesService implements DeliveryOutcomes {
     return this.decide(replyId, p, async (m, reply, ticket) => {
       const steps = stepsFor(await this.policy(m, ticket.mailboxId), p.groups.map((g) => g.id));
       const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'RESUBMIT', actorId: p.userId, steps }, p.actor);
-      await this.ticketEvent(m, ticket.id, applied.to === 'approved' ? { type: 'REPLY_APPROVED' } : { type: 'REPLY_RESUBMITTED' }, p.actor);
+      await this.ticketEvent(m, ticket.id, applied.to === 'approved' ? { type: 'REPLY_APPROVED', ...thenOf(reply) } : { type: 'REPLY_RESUBMITTED' }, p.actor);
       await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'resubmit', after: { state: applied.to } }, m);
       return applied.row;
     });
@@ -304,7 +317,7 @@ export class RepliesService implements DeliveryOutcomes {
       .createQueryBuilder(Article, 'a')
       .where('a.ticket_id = :t AND a.direction = :d AND a.created_at > :since', { t: row.ticketId, d: 'inbound', since: row.createdAt })
       .getCount();
-    await this.ticketEvent(m, row.ticketId, { type: 'REPLY_SENT', customerWroteAfter: newer > 0 }, SYSTEM_ACTOR);
+    await this.ticketEvent(m, row.ticketId, { type: 'REPLY_SENT', customerWroteAfter: newer > 0, ...(reply ? thenOf(reply) : {}) }, SYSTEM_ACTOR);
     await m.update(Ticket, { id: row.ticketId }, { lastActivityAt: this.clock.now() });
   }
 
@@ -415,6 +428,8 @@ export class RepliesService implements DeliveryOutcomes {
         previous: r.previousText !== null ? { subject: r.previousSubject ?? '', text: r.previousText } : null,
         approvals: c.approvals.map((a) => ({ step: a.step, user: name(a.userId)!, at: approvedAt.get(`${r.id}:${a.step}`) ?? null })),
         sendAt: r.sendAt,
+        afterSend: r.afterSend ?? 'handled',
+        holdUntil: r.holdUntil,
         undoUntil: out?.state === 'pending' && article?.status === 'queued' ? out.dueAt : null,
         articleId: r.articleId,
         messageId: article?.messageId ?? null,
@@ -655,6 +670,16 @@ export class RepliesService implements DeliveryOutcomes {
   async policy(m: EntityManager, mailboxId: number): Promise<ApprovalPolicy | null> {
     const raw = await this.mailboxes.approvalPolicyJson(mailboxId, m);
     return raw ? (JSON.parse(raw) as ApprovalPolicy) : null;
+  }
+
+  /** A hold's end: in the future and at most a year ahead; none holds until the customer writes. */
+  private checkHoldUntil(value: string | undefined, now: Date): Date | null {
+    if (!value) return null;
+    const until = new Date(value);
+    if (until.getTime() <= now.getTime() || until.getTime() > now.getTime() + 366 * 86400_000) {
+      throw new ValidationFailed({ holdUntil: [fieldError('HOLD_UNTIL_RANGE', 'holdUntil must be in the future and at most a year ahead')] });
+    }
+    return until;
   }
 
   private checkSendAt(value: string | undefined | null, now: Date): Date | null {

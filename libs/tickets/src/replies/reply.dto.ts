@@ -1,4 +1,5 @@
 import { IsId } from '@madoguchi/core';
+import { AFTER_SEND, AfterSend } from '@madoguchi/workflow';
 import { PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsPositive, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
@@ -57,6 +58,20 @@ export class CreateReplyDto extends ReplyContentDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'sendAt must be an ISO 8601 date and time' })
   sendAt?: string;
+
+  /**
+   * What the ticket becomes once the reply goes out: `handled` (送信して対応済, the default),
+   * `hold` (送信して保留: 保留 until `holdUntil`, or until the customer's next message without it)
+   * or `open` (送信のみ: it stays 未対応).
+   */
+  @IsOptional()
+  @IsIn(AFTER_SEND, { message: `afterSend must be one of: ${AFTER_SEND.join(', ')}` })
+  afterSend?: AfterSend;
+
+  /** With `afterSend: hold`: until when (ISO time, up to a year ahead). */
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'holdUntil must be an ISO 8601 date and time' })
+  holdUntil?: string;
 
   /** A sender template of the mailbox (From name/address, Reply-To). */
   @IsOptional()

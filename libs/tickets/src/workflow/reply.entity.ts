@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ReplyApprovalState } from '@madoguchi/workflow';
+import type { AfterSend, ReplyApprovalState } from '@madoguchi/workflow';
 
 const json = <T>(fallback: T) => ({
   to: (v: T | null) => (v === null || v === undefined ? null : JSON.stringify(v)),
@@ -83,6 +83,14 @@ export class Reply {
 
   @Column({ type: 'integer', nullable: true })
   articleId: number | null;
+
+  /** What the ticket becomes once this reply goes out (送信して対応済 / 送信して保留 / 送信のみ). */
+  @Column({ type: 'varchar', length: 10, default: 'handled' })
+  afterSend: AfterSend;
+
+  /** With afterSend `hold`: until when; null holds until the customer's next message. */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  holdUntil: Date | null;
 
   @Column({ type: 'datetime', precision: 3 })
   createdAt: Date;

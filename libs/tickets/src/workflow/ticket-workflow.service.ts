@@ -69,6 +69,28 @@ export class TicketWorkflowService {
     return refused;
   }
 
+  /**
+   * 保留: the ticket waits until `until` (ISO, at most a year ahead), or without it until the
+   * customer's next message; either reopens it as 未対応. Not activity: 最終更新 stays.
+   */
+  async hold(ticketId: number, until: string | undefined, p: Principal) {
+    let untilIso: string | null = null;
+    if (until) {
+      const at = new Date(until);
+      const now = this.clock.now().getTime();
+      if (at.getTime() <= now || at.getTime() > now + 366 * 86400_000) throw new ValidationFailed({ until: [fieldError('HOLD_UNTIL_RANGE', 'until must be in the future and at most a year ahead')] });
+      untilIso = at.toISOString();
+    }
+    const ticket = await this.dataSource.transaction(async (m) => {
+      await this.replyable(m, ticketId, p);
+      const applied = await this.runner.apply(m, TICKET_WORKFLOW, ticketId, { type: 'HOLD', until: untilIso }, p.actor, { reason: untilIso ? `保留期限 ${untilIso}` : null });
+      await this.audit.record(p.actor, { entity: 'ticket', entityId: ticketId, action: 'hold', before: { state: applied.from }, after: { state: applied.to, until: untilIso } }, m);
+      return applied.row;
+    });
+    this.events.changed(ticket.id, ticket.mailboxId);
+    return this.tickets.get(ticketId, p);
+  }
+
   /** 再オープン: a handled ticket goes back to 未対応. */
   async reopen(ticketId: number, p: Principal) {
     const ticket = await this.dataSource.transaction(async (m) => {

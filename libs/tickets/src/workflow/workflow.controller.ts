@@ -4,7 +4,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put,
 import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsOptional } from 'class-validator';
-import { HistoryNoteDto, MarkHandledDto } from './ticket-workflow.dto';
+import { HistoryNoteDto, HoldDto, MarkHandledDto } from './ticket-workflow.dto';
 import { ApprovalPolicyDto } from './approval-policy.dto';
 import { TicketWorkflowService } from './ticket-workflow.service';
 
@@ -44,7 +44,14 @@ export class WorkflowController {
     return this.workflow.markHandled(id, dto, p);
   }
 
-  /** A handled ticket goes back to 未対応. */
+  /** 保留: `{until?}` (ISO time); without it the ticket waits for the customer's next message. */
+  @Post('tickets/:id/hold')
+  @HttpCode(200)
+  hold(@Param('id', ParseIntPipe) id: number, @Body() dto: HoldDto, @CurrentPrincipal() p: Principal) {
+    return this.workflow.hold(id, dto.until, p);
+  }
+
+  /** A handled (or held) ticket goes back to 未対応. */
   @Post('tickets/:id/reopen')
   @HttpCode(200)
   reopen(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {

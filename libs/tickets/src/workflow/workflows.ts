@@ -15,9 +15,10 @@ import { Reply } from './reply.entity';
 export const TICKET_WORKFLOW: WorkflowDefinition<Ticket & { stateContext: string | null }, TicketLifecycleEvent> = {
   name: 'ticket',
   machine: ticketLifecycleMachine,
-  version: 1,
+  // 2: 保留 (on_hold, HOLD, RELEASE, a reply's `then`); v1 rows read the same.
+  version: 2,
   entity: Ticket,
-  initialContext: () => ({ rejectReason: null }),
+  initialContext: () => ({ rejectReason: null, holdUntil: null }),
   ticketIdOf: (t) => t.id,
   refusal: (state, _context, event) => ticketRefusal(state as Ticket['state'], event),
 };

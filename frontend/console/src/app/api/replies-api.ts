@@ -85,7 +85,13 @@ export interface NewReply {
   seenReplyId?: number;
   /** The writer has read the news and sends anyway. */
   confirmChanged?: boolean;
+  /** What the ticket becomes once it goes out: 対応済 (default), 保留, or 未対応 as it is. */
+  afterSend?: AfterSend;
+  /** With `hold`: until when (ISO); absent: until the customer writes. */
+  holdUntil?: string;
 }
+
+export type AfterSend = 'handled' | 'hold' | 'open';
 
 export type ReplyChanges = Partial<Pick<NewReply, 'to' | 'cc' | 'bcc' | 'subject' | 'text' | 'attachments'>>;
 

@@ -4,7 +4,7 @@ import { Observable } from 'rxjs';
 
 import type { TicketLabel } from './labels-api';
 
-export const TICKET_STATES = ['unhandled', 'awaiting_approval', 'rejected', 'handled'] as const;
+export const TICKET_STATES = ['unhandled', 'awaiting_approval', 'rejected', 'on_hold', 'handled'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
 export interface MailAddress {

@@ -65,6 +65,11 @@ export class WorkflowApi {
     return this.http.post<WorkflowTicket>(`/api/tickets/${ticketId}/mark-handled`, note ? { note } : {});
   }
 
+  /** 保留: until `until` (ISO), or without it until the customer writes. */
+  hold(ticketId: number, until?: string): Observable<WorkflowTicket> {
+    return this.http.post<WorkflowTicket>(`/api/tickets/${ticketId}/hold`, until ? { until } : {});
+  }
+
   reopen(ticketId: number): Observable<WorkflowTicket> {
     return this.http.post<WorkflowTicket>(`/api/tickets/${ticketId}/reopen`, {});
   }

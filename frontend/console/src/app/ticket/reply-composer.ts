@@ -13,7 +13,7 @@ import {
 } from '@angular/core';
 import { HttpErrorResponse } from '@angular/common/http';
 import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { FormControl, FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
@@ -31,7 +31,8 @@ import {
   type ComposerTemplate,
   type ComposerTemplateKind,
 } from '../api/composer-templates';
-import { RepliesApi, type NewReply, type Reply, type ReplyAttachment } from '../api/replies-api';
+import type { MessageKey } from '../i18n/ja';
+import { RepliesApi, type AfterSend, type NewReply, type Reply, type ReplyAttachment } from '../api/replies-api';
 import type { WorkflowTicket } from '../api/workflow-api';
 import { clearServerErrors, showServerErrors, validationMessage } from '../core/form-errors';
 import { Notifier } from '../core/notifier';
@@ -282,6 +283,18 @@ export class ReplyComposer {
     this.submit(null);
   }
 
+  /** 送信して対応済 / 送信して保留 / 送信のみ: what the ticket becomes once the reply goes out. */
+  protected readonly afterSend = signal<AfterSend>('handled');
+  protected readonly afterSendChoices: readonly AfterSend[] = ['handled', 'hold', 'open'];
+  /** 保留 until (a local date and time); empty: until the customer's next message. */
+  protected readonly holdUntil = new FormControl('', { nonNullable: true });
+  protected afterSendLabel(choice: AfterSend): MessageKey {
+    return `composer.afterSend.${choice}`;
+  }
+  protected sendLabel(): MessageKey {
+    return this.approvalRequired() ? 'composer.submitForApproval' : `composer.send.${this.afterSend()}`;
+  }
+
   /** Traffic cop: the writer has read what arrived and sends as before. */
   protected confirmNews(): void {
     const news = this.news();
@@ -511,6 +524,8 @@ export class ReplyComposer {
       ...(draft.form.senderTemplateId !== null ? { senderTemplateId: draft.form.senderTemplateId } : {}),
       ...(draft.signatureTemplateId !== null ? { signatureTemplateId: draft.signatureTemplateId } : {}),
       ...this.seenFields(confirmChanged),
+      ...(this.afterSend() !== 'handled' ? { afterSend: this.afterSend() } : {}),
+      ...(this.afterSend() === 'hold' && this.holdUntil.value ? { holdUntil: new Date(this.holdUntil.value).toISOString() } : {}),
     };
     clearTimeout(this.draftTimer);
     this.draftTimer = undefined;

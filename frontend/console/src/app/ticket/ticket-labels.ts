@@ -5,6 +5,7 @@ export const TICKET_STATE_LABELS: Record<TicketState, MessageKey> = {
   unhandled: 'ticketState.unhandled',
   awaiting_approval: 'ticketState.awaiting_approval',
   rejected: 'ticketState.rejected',
+  on_hold: 'ticketState.on_hold',
   handled: 'ticketState.handled',
 };
 

@@ -33,6 +33,10 @@ import { TICKET_STATE_LABELS } from './ticket-labels';
       background: var(--mat-sys-tertiary-container);
       color: var(--mat-sys-on-tertiary-container);
     }
+    :host(.on_hold) {
+      background: var(--mat-sys-secondary-container);
+      color: var(--mat-sys-on-secondary-container);
+    }
     :host(.rejected) {
       background: var(--mat-sys-error-container);
       color: var(--mat-sys-on-error-container);

@@ -269,6 +269,27 @@ export class TicketView {
       });
   }
 
+  /** 保留 until the customer's next message (a time is set from the composer's 送信して保留). */
+  protected hold(): void {
+    const ticket = this.current();
+    if (!ticket) {
+      return;
+    }
+    this.changingState.set(true);
+    this.workflowApi.hold(ticket.id).subscribe({
+      next: () => {
+        this.changingState.set(false);
+        this.notifier.success('ticket.held');
+        this.reload();
+      },
+      error: (error: unknown) => {
+        this.changingState.set(false);
+        this.notifier.error(error);
+        this.reload();
+      },
+    });
+  }
+
   protected reopen(): void {
     const ticket = this.current();
     if (!ticket) {

@@ -32,6 +32,8 @@ const EVENT_LABELS: Record<string, MessageKey> = {
   CUSTOMER_WROTE: 'workflow.event.CUSTOMER_WROTE',
   MARK_HANDLED: 'workflow.event.MARK_HANDLED',
   REOPEN: 'workflow.event.REOPEN',
+  HOLD: 'workflow.event.HOLD',
+  RELEASE: 'workflow.event.RELEASE',
   SUBMIT: 'workflow.event.SUBMIT',
   APPROVE: 'workflow.event.APPROVE',
   REJECT: 'workflow.event.REJECT',

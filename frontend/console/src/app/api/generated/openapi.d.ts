@@ -1226,6 +1226,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/tickets/{id}/hold': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['WorkflowController_hold'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/tickets/{id}/mark-handled': {
     parameters: {
       query?: never;
@@ -1578,6 +1594,7 @@ export interface components {
       website?: Record<string, never>;
     };
     HistoryNoteDto: Record<string, never>;
+    HoldDto: Record<string, never>;
     JournalDto: Record<string, never>;
     LoginDto: Record<string, never>;
     MarkHandledDto: Record<string, never>;
@@ -3871,6 +3888,29 @@ export interface operations {
     };
     responses: {
       201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  WorkflowController_hold: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['HoldDto'];
+      };
+    };
+    responses: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
