@@ -162,10 +162,11 @@ describe('inquiry forms in the browser', () => {
       await page.waitForURL(/\/settings\/forms\/\d+\/new$/);
 
       await page.getByTestId('field-name').fill('Catalog Request');
-      // The new form starts with name, email and message; add a select as the second field.
-      await expect(page.getByTestId('form-field').count()).resolves.toBe(3);
+      // The new form starts with name, email, message and the required privacy consent; add a select as the second field.
+      await expect(page.getByTestId('form-field').count()).resolves.toBe(4);
+      await expect(page.getByTestId('form-field').nth(3).getByTestId('form-field-key').inputValue()).resolves.toBe('consent');
       await page.getByTestId('form-add-field').click();
-      const added = page.getByTestId('form-field').nth(3);
+      const added = page.getByTestId('form-field').nth(4);
       await added.getByTestId('form-field-label').fill('ご希望の資料');
       await added.getByTestId('form-field-key').fill('catalog');
       await added.getByTestId('form-field-type').click();
@@ -173,7 +174,7 @@ describe('inquiry forms in the browser', () => {
       await added.getByTestId('form-field-options').fill('総合カタログ\n価格表');
       await added.getByTestId('form-field-required').locator('input').check();
       // Up twice: the card moves, so it is found by its place each time.
-      for (const at of [3, 2]) await page.getByTestId('form-field').nth(at).getByTestId('form-field-up').click();
+      for (const at of [4, 3, 2]) await page.getByTestId('form-field').nth(at).getByTestId('form-field-up').click();
       await expect(page.getByTestId('form-field').nth(1).getByTestId('form-field-key').inputValue()).resolves.toBe('catalog');
 
       await page.getByTestId('field-thankYou-body').fill('{{field.name}} 様 {{customer.name}}');
@@ -188,7 +189,8 @@ describe('inquiry forms in the browser', () => {
 
       const forms = (await admin.get(`/api/mailboxes/${mailboxId}/forms`).expect(200)).body as { slug: string; fields: { key: string; type: string; options?: string[] }[]; replyEmailField: string; thankYou: { body: string } }[];
       const saved = forms.find((x) => x.slug === 'catalog-request')!;
-      expect(saved.fields.map((x) => x.key)).toEqual(['name', 'catalog', 'email', 'body']);
+      expect(saved.fields.map((x) => x.key)).toEqual(['name', 'catalog', 'email', 'body', 'consent']);
+      expect(saved.fields[4]).toMatchObject({ type: 'checkbox', required: true, options: ['個人情報の取り扱いに同意する'] });
       expect(saved.fields[1]).toMatchObject({ type: 'select', options: ['総合カタログ', '価格表'] });
       expect(saved.replyEmailField).toBe('email');
       expect(saved.thankYou.body).toBe('{{field.name}} 様\n{{field.catalog}}');
@@ -198,6 +200,7 @@ describe('inquiry forms in the browser', () => {
       expect(new URL(popup.url()).pathname).toBe('/forms/catalog-request');
       await expect(popup.getByTestId('form-title').textContent()).resolves.toBe('Catalog Request');
       await expect(popup.getByTestId('field-catalog').locator('option').allTextContents()).resolves.toEqual(['選択してください', '総合カタログ', '価格表']);
+      await expect(popup.getByText('個人情報の取り扱いに同意する').count()).resolves.toBeGreaterThan(0);
     },
     { width: 1280, height: 900 },
   );

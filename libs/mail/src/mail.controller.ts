@@ -1,11 +1,13 @@
 import { CurrentPrincipal, Principal, RequireRights } from '@madoguchi/auth';
-import { BLOB_STORAGE, BlobStorage, Conflict, NotFound, MissingRight } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, BLOB_STORAGE, BlobStorage, Conflict, NotFound, MissingRight } from '@madoguchi/core';
 import { MailboxesService } from '@madoguchi/mailboxes';
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { DataSource, In } from 'typeorm';
 import { ConnectionTester, connectionToTest } from './connection-test.service';
 import { ConnectionTestDto } from './connection-test.dto';
@@ -21,6 +23,7 @@ export class MailController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(BLOB_STORAGE) private readonly blobs: BlobStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly mailboxes: MailboxesService,
     private readonly scheduler: MailScheduler,
     private readonly intake: IntakeService,
@@ -56,6 +59,8 @@ export class MailController {
       ...state,
       state: intake,
       endpoint: mailbox.imap ? { host: mailbox.imap.host, port: mailbox.imap.port } : null,
+      // Direct delivery (SMTP/LMTP into this server), for the empty inbox's "how mail gets in".
+      directDelivery: this.config.mail.intakeSmtp.port ? { host: this.config.mail.intakeSmtp.host, port: this.config.mail.intakeSmtp.port, lmtp: this.config.mail.intakeSmtp.lmtp } : null,
       idle: this.scheduler.isIdling(id),
       counts: {
         fetched: rows.reduce((s, r) => s + Number(r.n), 0),
@@ -94,6 +99,32 @@ export class MailController {
     const conn = connectionToTest(dto ?? {}, saved!);
     this.tester.take(p.userId);
     return this.tester.test(conn);
+  }
+
+  /**
+   * テストメール: a sample Japanese customer mail filed into the mailbox through the whole intake
+   * pipeline (parsing, threading, routing rules, customer link), as if it had arrived: it shows a
+   * new install that mail gets in and what a ticket looks like. Takes the manage right; counted
+   * against the same per-user limit as connection tests. Answers the ticket it made.
+   */
+  @Post('mailboxes/:id/test-mail')
+  @HttpCode(201)
+  async testMail(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    await this.manageable(id, p);
+    const mailbox = await this.mailboxes.get(id, p);
+    this.tester.take(p.userId);
+    const raw = await new MailComposer({
+      from: { name: '窓口 テスト', address: 'test-sender@example.invalid' },
+      to: mailbox.address,
+      subject: '【テスト】窓口へのテストメール',
+      text: 'これは窓口 Madoguchi のテストメールです。\nこのメールが受信箱に届いていれば、受信の設定は完了です。\n返信は送信されません（宛先は example.invalid です）。',
+      messageId: `<test-${randomUUID()}@madoguchi.invalid>`,
+      date: new Date(),
+    })
+      .compile()
+      .build();
+    const filed = await this.intake.ingest({ id: mailbox.id, address: mailbox.address }, raw, { kind: 'smtp' });
+    return { ticketId: filed.ticketId };
   }
 
   /** Fetch now instead of waiting for the next poll: it connects out, so it takes the manage right. */

@@ -96,6 +96,8 @@ export interface MailboxStatus {
   lastErrorCode: IntakeErrorCode | null;
   lastErrorAt: string | null;
   consecutiveFailures: number;
+  /** Direct delivery into this server (SMTP, or LMTP), when its listener is on. */
+  directDelivery?: { host: string; port: number; lmtp: boolean } | null;
   /** An IMAP IDLE connection is open, so new mail arrives within about a second. */
   idle: boolean;
   counts: { fetched: number; quarantined: number; oversized: number };
@@ -173,6 +175,11 @@ export class MailboxesApi {
 
   update(id: number, input: Partial<MailboxInput>): Observable<Mailbox> {
     return this.http.patch<Mailbox>(`/api/mailboxes/${id}`, input);
+  }
+
+  /** テストメール: a sample customer mail filed through the whole intake; answers its ticket. */
+  testMail(id: number): Observable<{ ticketId: number | null }> {
+    return this.http.post<{ ticketId: number | null }>(`/api/mailboxes/${id}/test-mail`, {});
   }
 
   status(id: number): Observable<MailboxStatus> {

@@ -247,6 +247,41 @@ export class TicketList {
       at: status.lastErrorAt,
     };
   });
+  /**
+   * A mailbox that has never held a ticket (every count 0, nothing filtered): the empty list
+   * says how mail gets in instead of only "nothing here".
+   */
+  protected readonly onboarding = computed(() => {
+    const counts = this.lastCounts();
+    const mailboxId = this.selectedMailboxId();
+    const q = this.query();
+    if (!counts || mailboxId === undefined || q.q || q.assignee || q.place.kind !== 'all' || (this.spamCount() ?? 0) > 0) return null;
+    if (Object.values(counts).some((n) => n > 0)) return null;
+    const status = this.intake.hasValue() ? this.intake.value() : null;
+    return {
+      mailboxId,
+      address: this.mailboxList().find((m) => m.id === mailboxId)?.address ?? '',
+      imap: status !== null && status.state !== 'not_configured',
+      direct: status?.directDelivery ?? null,
+    };
+  });
+  protected readonly sendingTestMail = signal(false);
+
+  protected sendTestMail(mailboxId: number): void {
+    this.sendingTestMail.set(true);
+    this.mailboxesApi.testMail(mailboxId).subscribe({
+      next: () => {
+        this.sendingTestMail.set(false);
+        this.notifier.success('onboarding.testMailSent');
+        this.reload();
+      },
+      error: (e: unknown) => {
+        this.sendingTestMail.set(false);
+        this.notifier.error(e);
+      },
+    });
+  }
+
   /** Mailbox settings are an administrator's page. */
   protected readonly canOpenSettings = computed(() => this.session.isAdmin());
   protected readonly canManage = computed(() => {

@@ -71,6 +71,9 @@ export class ArticleCard {
     return status ? articleStatusLabel(status) : null;
   });
 
+  /** An undone (cancelled) reply is folded to one line until opened. */
+  protected readonly expanded = signal(false);
+  protected readonly folded = computed(() => this.article().status === 'cancelled' && !this.expanded());
   /** The agent may prefer the plain text (a mail's HTML can be hard to read or misleading). */
   protected readonly showText = signal(false);
   protected readonly canToggle = computed(() => !!this.article().html && !!this.article().text);

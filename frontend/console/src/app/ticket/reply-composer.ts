@@ -13,6 +13,7 @@ import {
 } from '@angular/core';
 import { HttpErrorResponse } from '@angular/common/http';
 import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { RouterLink } from '@angular/router';
 import { FormControl, FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -26,6 +27,7 @@ import { catchError, of } from 'rxjs';
 import { readApiError } from '../api/api-error';
 import { DraftsApi, type ReplyDraft } from '../api/drafts-api';
 import { UnsavedChanges } from '../core/unsaved-changes';
+import { Session } from '../core/session';
 import {
   ComposerTemplates,
   type ComposerTemplate,
@@ -101,6 +103,7 @@ interface PendingSend {
 @Component({
   selector: 'mg-reply-composer',
   imports: [
+    RouterLink,
     ReactiveFormsModule,
     MatButtonModule,
     MatFormFieldModule,
@@ -122,6 +125,9 @@ export class ReplyComposer {
   private readonly templatesApi = inject(ComposerTemplates);
   private readonly notifier = inject(Notifier);
   private readonly draftsApi = inject(DraftsApi);
+  /** Templates are made in settings, an administrator's page. */
+  protected readonly isAdmin = inject(Session).isAdmin;
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly presence = inject(PresenceTracker);
   protected readonly i18n = inject(I18n);
 
@@ -602,6 +608,8 @@ export class ReplyComposer {
     if (reply.status === 'queued' && deadline !== null && deadline > Date.now()) {
       this.now.set(Date.now());
       this.pending.update((list) => [...list, { reply, deadline, draft }]);
+      // The undo bar must be seen to be used: bring it into view once it is drawn.
+      setTimeout(() => this.host.nativeElement.querySelector('[data-testid="reply-undo-bar"]')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
     } else {
       this.notifier.success('reply.queued');
     }

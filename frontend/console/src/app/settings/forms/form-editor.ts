@@ -379,6 +379,8 @@ export class FormEditor {
         { key: 'name', label: t('forms.default.name'), type: 'text', required: true },
         { key: 'email', label: t('forms.default.email'), type: 'email', required: true },
         { key: 'body', label: t('forms.default.body'), type: 'textarea', required: true },
+        // 個人情報の取り扱いに同意: offered on every new form, required (remove it if not wanted).
+        { key: 'consent', label: t('forms.default.consentLabel'), type: 'checkbox', required: true, options: [t('forms.default.consent')] },
       ],
       replyEmailField: 'email',
       thankYou: {
