@@ -196,4 +196,23 @@ describe('collision warnings in the browser', () => {
       await contextB.close();
     }
   });
+  it('shows 対応中 with the colleague\'s name on the list row while they have the ticket open', async () => {
+    const contextA = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    const contextB = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    try {
+      await openTicket(contextA, 'a@test.local');
+      const pageB = await openTicket(contextB, 'b@test.local');
+      await pageB.getByTestId('ticket-back').click();
+      await pageB.waitForURL(/\/inbox\//);
+      await pageB.getByTestId('inbox-tab-all').click();
+      const row = pageB.locator(`[data-testid="ticket-row"][data-ticket-id="${ticketId}"]`);
+      await row.getByTestId('ticket-row-working').filter({ hasText: '佐藤 花子' }).waitFor({ timeout: 10_000 });
+      // A leaves: the badge goes within a few seconds.
+      await contextA.close();
+      await row.getByTestId('ticket-row-working').waitFor({ state: 'detached', timeout: 20_000 });
+    } finally {
+      await contextA.close().catch(() => undefined);
+      await contextB.close();
+    }
+  });
 });

@@ -160,6 +160,7 @@ export const en: Record<MessageKey, string> = {
   'inbox.assignee.me': 'Mine',
   'inbox.assignee.none': 'Unassigned',
   'inbox.hasAttachment': 'Has attachments',
+  'inbox.working': 'Open by {names}',
   'bulk.actions': 'Bulk actions',
   'bulk.assignToMe': 'Assign to me',
   'bulk.assign': 'Assign to…',

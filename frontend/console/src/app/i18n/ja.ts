@@ -162,6 +162,7 @@ export const ja = {
   'inbox.assignee.me': '自分の担当',
   'inbox.assignee.none': '未割り当て',
   'inbox.hasAttachment': '添付ファイルあり',
+  'inbox.working': '対応中: {names}',
   'bulk.actions': '一括操作',
   'bulk.assignToMe': '自分に割り当て',
   'bulk.assign': '担当者を割り当て',

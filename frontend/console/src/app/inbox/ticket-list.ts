@@ -32,6 +32,7 @@ import { catchError, debounceTime, distinctUntilChanged, filter, map, of } from 
 import { readApiError } from '../api/api-error';
 import { AutomationApi, type Folder, type InboxPlace } from '../api/automation-api';
 import { EventsApi } from '../api/events-api';
+import { PresenceApi } from '../api/presence-api';
 import { MailboxesApi } from '../api/mailboxes-api';
 import { TICKET_SORTS, TicketsApi, type TicketPage, type TicketSearch, type TicketSort, type TicketSummary } from '../api/tickets-api';
 import { WorkflowApi, type TicketCounts } from '../api/workflow-api';
@@ -109,6 +110,7 @@ const INTAKE_REFRESH_MS = 60_000;
 })
 export class TicketList {
   private readonly ticketsApi = inject(TicketsApi);
+  private readonly presenceApi = inject(PresenceApi);
   private readonly workflowApi = inject(WorkflowApi);
   private readonly mailboxesApi = inject(MailboxesApi);
   private readonly router = inject(Router);
@@ -193,6 +195,22 @@ export class TicketList {
   });
   protected readonly tickets = computed(() => (this.loadError() ? [] : (this.page()?.items ?? [])));
   protected readonly total = computed(() => (this.loadError() ? 0 : (this.page()?.total ?? 0)));
+
+  /** 対応中: who else has each ticket of the page open (names), re-read when presence changes. */
+  private readonly presenceVersion = signal(0);
+  private readonly presence = rxResource({
+    params: () => ({ ids: this.tickets().map((t) => t.id), v: this.presenceVersion() }),
+    stream: ({ params }) =>
+      params.ids.length
+        ? this.presenceApi.forTickets(params.ids).pipe(
+            map((rows) => new Map(rows.filter((r) => r.users.length > 0).map((r) => [r.ticketId, r.users.map((u) => u.name).join('、')]))),
+            catchError(() => of(new Map<number, string>())),
+          )
+        : of(new Map<number, string>()),
+  });
+  protected workingOn(ticket: TicketSummary): string | null {
+    return (this.presence.hasValue() ? this.presence.value().get(ticket.id) : undefined) ?? null;
+  }
 
   /** How many tickets each state tab holds in this mailbox (whatever the search). */
   protected readonly counts = rxResource({
@@ -413,6 +431,14 @@ export class TicketList {
         takeUntilDestroyed(),
       )
       .subscribe(() => this.reload());
+    inject(EventsApi)
+      .presence()
+      .pipe(
+        filter((event) => event.type === 'resumed' || event.mailboxId === this.selectedMailboxId()),
+        debounceTime(LIVE_UPDATE_DEBOUNCE_MS),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => this.presenceVersion.update((v) => v + 1));
   }
 
   /** Null for the "all" tab and while the counts are not known. */
