@@ -7,7 +7,7 @@
  * p50/p95 per search; target p95 < 100 ms.
  */
 import 'reflect-metadata';
-import { CustomerQueryDto, CustomersService } from '@madoguchi/customers';
+import { CustomerQueryDto, CustomersService, HistoryService, HistorySettingsService } from '@madoguchi/customers';
 import { AuditService, Clock, dataSourceOptions, loadConfig, runMigrations, SequenceService } from '@madoguchi/core';
 import { createConnection } from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
@@ -68,7 +68,9 @@ async function main() {
     console.log(`Seeded ${COUNT.toLocaleString()} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const audit = new AuditService(ds, new Clock());
-    const service = new CustomersService(ds, new SequenceService(), audit, new UsersService(ds, audit, new AccessEvents()));
+    const users = new UsersService(ds, audit, new AccessEvents());
+    const clock = new Clock();
+    const service = new CustomersService(ds, new SequenceService(), audit, users, new HistoryService(ds, users, audit, clock, new HistorySettingsService(ds, audit, clock), config));
     const raw = await createConnection({ host: config.database.type === 'mysql' ? config.database.host : '', port: 3306, user: 'root', database: config.database.type === 'mysql' ? config.database.database : '' });
 
     const rows: string[][] = [];

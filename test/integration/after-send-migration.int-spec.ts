@@ -1,7 +1,5 @@
-import { dataSourceOptions, loadConfig, runMigrations } from '@madoguchi/core';
-import { createTestDatabase, DB_KINDS, TestDatabase } from '@test/support/databases';
-import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { DB_KINDS } from '@test/support/databases';
+import { migratedDatabase, MigratedDatabase } from '@test/support/migrations';
 import { DataSource } from 'typeorm';
 
 jest.setTimeout(60_000);
@@ -9,25 +7,17 @@ jest.setTimeout(60_000);
 const NOW = '2026-12-01 09:00:00.000';
 
 describe.each(DB_KINDS)('migration 1763900000023: what a reply makes of its ticket (%s)', (kind) => {
-  let db: TestDatabase;
+  let migrated: MigratedDatabase;
   let ds: DataSource;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    const config = loadConfig({ env: {}, configDir: resolve(__dirname, '../../config'), baseDir: tmpdir(), overrides: { DATABASE_URL: db.url, SECRET_KEY: 'f'.repeat(64) } });
-    await runMigrations(config.database);
-    ds = new DataSource(dataSourceOptions(config.database));
-    await ds.initialize();
+    migrated = await migratedDatabase(kind);
+    ds = migrated.ds;
   });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => migrated?.close());
 
   it('gives existing replies today\'s behaviour, keeps every reply and article, and goes back down with held tickets reopened', async () => {
-    const at = ds.migrations.findIndex((m) => m.name === 'AfterSend1763900000023');
-    expect(at).toBeGreaterThanOrEqual(0);
-    for (let i = ds.migrations.length - 1; i >= at; i--) await ds.undoLastMigration();
+    await migrated.undoTo('AfterSend1763900000023');
 
     await ds.query('INSERT INTO mailbox (name, address, created_at, updated_at) VALUES (?, ?, ?, ?)', ['移行', 'after-send@example.jp', NOW, NOW]);
     const mailboxId = Number((await ds.query("SELECT id FROM mailbox WHERE address = 'after-send@example.jp'"))[0].id);
@@ -54,7 +44,7 @@ describe.each(DB_KINDS)('migration 1763900000023: what a reply makes of its tick
     expect(Number((await ds.query('SELECT COUNT(*) AS n FROM article WHERE ticket_id = ?', [ticketId]))[0].n)).toBe(articles);
 
     await ds.query("UPDATE ticket SET state = 'on_hold' WHERE id = ?", [ticketId]);
-    await ds.undoLastMigration();
+    await migrated.undoTo('AfterSend1763900000023');
     expect((await ds.query('SELECT state FROM ticket WHERE id = ?', [ticketId]))[0].state).toBe('unhandled');
     expect((await ds.query('SELECT subject FROM reply WHERE ticket_id = ?', [ticketId]))[0].subject).toBe('Re: 件名');
     expect(Number((await ds.query('SELECT COUNT(*) AS n FROM article WHERE ticket_id = ?', [ticketId]))[0].n)).toBe(articles);

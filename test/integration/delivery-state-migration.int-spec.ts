@@ -1,7 +1,5 @@
-import { dataSourceOptions, loadConfig, runMigrations } from '@madoguchi/core';
-import { createTestDatabase, DB_KINDS, TestDatabase } from '@test/support/databases';
-import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { DB_KINDS } from '@test/support/databases';
+import { migratedDatabase, MigratedDatabase } from '@test/support/migrations';
 import { DataSource } from 'typeorm';
 
 jest.setTimeout(60_000);
@@ -9,30 +7,20 @@ jest.setTimeout(60_000);
 const NOW = '2026-12-01 09:00:00.000';
 
 describe.each(DB_KINDS)('migration 1763900000016: delivery in the reply machine (%s)', (kind) => {
-  let db: TestDatabase;
+  let migrated: MigratedDatabase;
   let ds: DataSource;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    const config = loadConfig({ env: {}, configDir: resolve(__dirname, '../../config'), baseDir: tmpdir(), overrides: { DATABASE_URL: db.url, SECRET_KEY: 'd'.repeat(64) } });
-    await runMigrations(config.database);
-    ds = new DataSource(dataSourceOptions(config.database));
-    await ds.initialize();
+    migrated = await migratedDatabase(kind);
+    ds = migrated.ds;
   });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => migrated?.close());
 
   it('moves replies whose sending failed to the failed state and adds the error code, and back', async () => {
     // Later migrations first, then this one.
-    const at = ds.migrations.findIndex((mig) => mig.name === 'DeliveryState1763900000016');
-    expect(at).toBeGreaterThanOrEqual(0);
-    const undoTo0016 = async () => {
-      for (let i = ds.migrations.length - 1; i >= at; i--) await ds.undoLastMigration();
-    };
+    const undoTo0016 = () => migrated.undoTo('DeliveryState1763900000016');
     await undoTo0016();
-    const cols = async () => ((await ds.createQueryRunner().getTable('outbox'))?.columns ?? []).map((c) => c.name);
+    const cols = () => migrated.columns('outbox');
     expect(await cols()).not.toContain('last_error_code');
 
     await ds.query('INSERT INTO mailbox (name, address, created_at, updated_at) VALUES (?, ?, ?, ?)', ['移行', 'migrate@example.jp', NOW, NOW]);

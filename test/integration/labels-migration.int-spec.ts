@@ -1,7 +1,5 @@
-import { dataSourceOptions, loadConfig, runMigrations } from '@madoguchi/core';
-import { createTestDatabase, DB_KINDS, TestDatabase } from '@test/support/databases';
-import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { DB_KINDS } from '@test/support/databases';
+import { migratedDatabase, MigratedDatabase } from '@test/support/migrations';
 import { DataSource } from 'typeorm';
 
 jest.setTimeout(60_000);
@@ -9,27 +7,17 @@ jest.setTimeout(60_000);
 const NOW = '2026-12-01 09:00:00.000';
 
 describe.each(DB_KINDS)('migration 1763900000018: a label catalogue and ticket_label rows (%s)', (kind) => {
-  let db: TestDatabase;
+  let migrated: MigratedDatabase;
   let ds: DataSource;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    const config = loadConfig({ env: {}, configDir: resolve(__dirname, '../../config'), baseDir: tmpdir(), overrides: { DATABASE_URL: db.url, SECRET_KEY: 'e'.repeat(64) } });
-    await runMigrations(config.database);
-    ds = new DataSource(dataSourceOptions(config.database));
-    await ds.initialize();
+    migrated = await migratedDatabase(kind);
+    ds = migrated.ds;
   });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => migrated?.close());
 
-  const cols = async (table: string) => ((await ds.createQueryRunner().getTable(table))?.columns ?? []).map((c) => c.name);
-  const undoTo = async (name: string) => {
-    const at = ds.migrations.findIndex((mig) => mig.name === name);
-    expect(at).toBeGreaterThanOrEqual(0);
-    for (let i = ds.migrations.length - 1; i >= at; i--) await ds.undoLastMigration();
-  };
+  const cols = (table: string) => migrated.columns(table);
+  const undoTo = (name: string) => migrated.undoTo(name);
 
   it('turns every ticket label name and rule label into catalogue labels, keeps every ticket and article, and back', async () => {
     await undoTo('Labels1763900000018');

@@ -1,7 +1,5 @@
-import { dataSourceOptions, loadConfig, runMigrations } from '@madoguchi/core';
-import { createTestDatabase, DB_KINDS, TestDatabase } from '@test/support/databases';
-import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { DB_KINDS } from '@test/support/databases';
+import { migratedDatabase, MigratedDatabase } from '@test/support/migrations';
 import { DataSource } from 'typeorm';
 
 jest.setTimeout(60_000);
@@ -13,28 +11,20 @@ const NOW = '2026-12-01 09:00:00.000';
  * it (articles, thread keys, rule log, replies) must survive the rebuild.
  */
 describe.each(DB_KINDS)('migration 1763900000019: merged tickets and blocked senders (%s)', (kind) => {
-  let db: TestDatabase;
+  let migrated: MigratedDatabase;
   let ds: DataSource;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    const config = loadConfig({ env: {}, configDir: resolve(__dirname, '../../config'), baseDir: tmpdir(), overrides: { DATABASE_URL: db.url, SECRET_KEY: 'e'.repeat(64) } });
-    await runMigrations(config.database);
-    ds = new DataSource(dataSourceOptions(config.database));
-    await ds.initialize();
+    migrated = await migratedDatabase(kind);
+    ds = migrated.ds;
   });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => migrated?.close());
 
-  const cols = async (table: string) => ((await ds.createQueryRunner().getTable(table))?.columns ?? []).map((c) => c.name);
+  const cols = (table: string) => migrated.columns(table);
   const count = async (sql: string) => Number((await ds.query(sql))[0].n);
 
   it('keeps every ticket and what points at it, adds merged_into_id and blocked_sender, and back', async () => {
-    const at = ds.migrations.findIndex((mig) => mig.name === 'MergeSpam1763900000019');
-    expect(at).toBeGreaterThanOrEqual(0);
-    for (let i = ds.migrations.length - 1; i >= at; i--) await ds.undoLastMigration();
+    await migrated.undoTo('MergeSpam1763900000019');
     expect(await cols('ticket')).not.toContain('merged_into_id');
 
     await ds.query('INSERT INTO mailbox (name, address, created_at, updated_at) VALUES (?, ?, ?, ?)', ['移行', 'merge@example.jp', NOW, NOW]);
@@ -66,7 +56,7 @@ describe.each(DB_KINDS)('migration 1763900000019: merged tickets and blocked sen
     await block();
     await expect(block()).rejects.toThrow();
 
-    for (let i = ds.migrations.length - 1; i >= at; i--) await ds.undoLastMigration();
+    await migrated.undoTo('MergeSpam1763900000019');
     expect(await cols('ticket')).not.toContain('merged_into_id');
     expect(await count(`SELECT COUNT(*) AS n FROM article WHERE ticket_id = ${Number(ticketId)}`)).toBe(1);
     await ds.runMigrations();

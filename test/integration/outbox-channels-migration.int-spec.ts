@@ -1,7 +1,5 @@
-import { dataSourceOptions, loadConfig, runMigrations } from '@madoguchi/core';
-import { createTestDatabase, DB_KINDS, TestDatabase } from '@test/support/databases';
-import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { DB_KINDS } from '@test/support/databases';
+import { migratedDatabase, MigratedDatabase } from '@test/support/migrations';
 import { DataSource } from 'typeorm';
 
 jest.setTimeout(60_000);
@@ -9,27 +7,19 @@ jest.setTimeout(60_000);
 const NOW = '2026-12-01 09:00:00.000';
 
 describe.each(DB_KINDS)('migration 1763900000017: a channel-neutral outbox (%s)', (kind) => {
-  let db: TestDatabase;
+  let migrated: MigratedDatabase;
   let ds: DataSource;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    const config = loadConfig({ env: {}, configDir: resolve(__dirname, '../../config'), baseDir: tmpdir(), overrides: { DATABASE_URL: db.url, SECRET_KEY: 'e'.repeat(64) } });
-    await runMigrations(config.database);
-    ds = new DataSource(dataSourceOptions(config.database));
-    await ds.initialize();
+    migrated = await migratedDatabase(kind);
+    ds = migrated.ds;
   });
-  afterAll(async () => {
-    await ds?.destroy();
-    await db?.drop();
-  });
+  afterAll(() => migrated?.close());
 
-  const cols = async (table: string) => ((await ds.createQueryRunner().getTable(table))?.columns ?? []).map((c) => c.name);
+  const cols = (table: string) => migrated.columns(table);
 
   it('keeps every row, makes the Message-ID the idempotency key, moves the Sent copies to mail_sent_copy, and back', async () => {
-    const at = ds.migrations.findIndex((mig) => mig.name === 'OutboxChannels1763900000017');
-    expect(at).toBeGreaterThanOrEqual(0);
-    for (let i = ds.migrations.length - 1; i >= at; i--) await ds.undoLastMigration();
+    await migrated.undoTo('OutboxChannels1763900000017');
     expect(await cols('outbox')).toEqual(expect.arrayContaining(['message_id', 'sent_copy', 'sent_copy_key']));
 
     await ds.query('INSERT INTO mailbox (name, address, created_at, updated_at) VALUES (?, ?, ?, ?)', ['移行', 'outbox@example.jp', NOW, NOW]);
@@ -61,7 +51,7 @@ describe.each(DB_KINDS)('migration 1763900000017: a channel-neutral outbox (%s)'
     ).rejects.toThrow();
 
     // Down again: every migration after 17 first, then 17 itself.
-    for (let i = ds.migrations.length - 1; i >= at; i--) await ds.undoLastMigration();
+    await migrated.undoTo('OutboxChannels1763900000017');
     const back = await ds.query('SELECT message_id, sent_copy, sent_copy_key, sent_copy_attempts FROM outbox ORDER BY id');
     expect(back.map((r: { message_id: string; sent_copy: string | null; sent_copy_key: string | null; sent_copy_attempts: number }) => [r.message_id, r.sent_copy, r.sent_copy_key, Number(r.sent_copy_attempts)])).toEqual([
       ['plain@example.jp', null, null, 0],

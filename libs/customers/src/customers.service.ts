@@ -7,6 +7,7 @@ import { CustomerAssignee } from './customer-assignee.entity';
 import { CreateCustomerDto, CustomerFieldsDto, CustomerQueryDto, UpdateCustomerDto } from './customer.dto';
 import { Customer, ListFlag, RegistrationState } from './customer.entity';
 import { buildSearchText } from './search/customer-search-text';
+import { HistoryService } from './history/history.service';
 import { CustomerSearch } from './search/customer-search.entity';
 import { normalizeForSearch, normalizeKana, parsePhone, phoneDigits } from './search/normalize';
 
@@ -81,6 +82,7 @@ export class CustomersService {
     private readonly sequences: SequenceService,
     private readonly audit: AuditService,
     private readonly users: UsersService,
+    private readonly history: HistoryService,
   ) {}
 
   /**
@@ -150,6 +152,42 @@ export class CustomersService {
     }
   }
 
+  /**
+   * The customers named (those that exist) or matching the search, in id order and in batches,
+   * each with its first 担当 by user id (null when it has none): what 一括登録 writes for.
+   */
+  async *idsWithFirstAssignee(
+    source: { ids: number[] } | { query: Omit<CustomerQueryDto, 'page' | 'pageSize'> },
+    batchSize = 2000,
+  ): AsyncGenerator<{ id: number; assigneeId: number | null }[]> {
+    const ids = 'ids' in source ? [...new Set(source.ids)].sort((a, b) => a - b) : null;
+    let afterId = 0;
+    for (let start = 0; ; start += batchSize) {
+      let found: number[];
+      if (ids) {
+        const chunk = ids.slice(start, start + batchSize);
+        if (!chunk.length) return;
+        found = (await this.dataSource.getRepository(Customer).find({ select: { id: true }, where: { id: In(chunk) }, order: { id: 'ASC' } })).map((c) => c.id);
+      } else {
+        const qb = this.filtered('query' in source ? source.query : {}).select('c.id', 'id').andWhere('c.id > :afterId', { afterId }).orderBy('c.id', 'ASC').limit(batchSize);
+        found = (await qb.getRawMany<{ id: number | string }>()).map((r) => Number(r.id));
+        if (!found.length) return;
+        afterId = found[found.length - 1];
+      }
+      if (!found.length) continue;
+      const firsts = await this.dataSource
+        .getRepository(CustomerAssignee)
+        .createQueryBuilder('ca')
+        .select('ca.customer_id', 'customerId')
+        .addSelect('MIN(ca.user_id)', 'userId')
+        .where('ca.customer_id IN (:...found)', { found })
+        .groupBy('ca.customer_id')
+        .getRawMany<{ customerId: number | string; userId: number | string }>();
+      const first = new Map(firsts.map((r) => [Number(r.customerId), Number(r.userId)]));
+      yield found.map((id) => ({ id, assigneeId: first.get(id) ?? null }));
+    }
+  }
+
   async get(id: number): Promise<CustomerView> {
     const c = await this.dataSource.getRepository(Customer).findOneBy({ id });
     if (!c) throw new NotFound('customer', id);
@@ -175,6 +213,7 @@ export class CustomersService {
       await this.replaceAssignees(m, saved.id, dto.assigneeIds ?? []);
       const view = (await this.withAssignees(m, [saved]))[0];
       await this.audit.record(actor, { entity: 'customer', entityId: saved.id, action: 'create', after: view }, m);
+      await this.history.recordAuto(m, 'customer_registered', { customerId: saved.id, eventKey: `customer:${saved.id}`, authorId: actor.userId, staffId: actor.userId, values: { name: saved.lastName } });
       return view;
     });
   }
@@ -254,6 +293,7 @@ export class CustomersService {
     const saved = await repo.save(c);
     if (created) await m.getRepository(CustomerSearch).insert({ customerId: saved.id, text: buildSearchText(saved) });
     else await m.getRepository(CustomerSearch).update({ customerId: saved.id }, { text: buildSearchText(saved) });
+    if (created) await this.history.recordAuto(m, 'customer_registered', { customerId: saved.id, eventKey: `customer:${saved.id}`, values: { name: saved.lastName } });
     if (created || Object.keys(fill).length) {
       await this.audit.record(actor, { entity: 'customer', entityId: saved.id, action: created ? 'create_from_inquiry' : 'update_from_inquiry', before, after: fill }, m);
     }

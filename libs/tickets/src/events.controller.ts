@@ -1,4 +1,5 @@
 import { AuthedRequest, AuthService, CurrentPrincipal, Principal } from '@madoguchi/auth';
+import { CallPopUp, CtiEvents } from '@madoguchi/customers';
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -12,11 +13,13 @@ export class EventsController {
     private readonly events: TicketEvents,
     private readonly auth: AuthService,
     private readonly presence: PresenceEvents,
+    private readonly calls: CtiEvents,
   ) {}
 
   /**
    * Server-sent events: `{"type":"ticket","ticketId","mailboxId"}` whenever a ticket the user may
-   * see changes, `{"type":"presence",…}` when who has it open (or writes a reply there) changes.
+   * see changes, `{"type":"presence",…}` when who has it open (or writes a reply there) changes,
+   * `{"type":"call","entryId","customerIds","phone","event"}` for an incoming call (to those who may read customers).
    * Rights are those of now, not of when the stream opened: when the user's access
    * changes, events are held until it has been read again, and the stream ends with the session.
    */
@@ -26,12 +29,14 @@ export class EventsController {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(': connected\n\n');
     let principal = p;
-    let held: (TicketChanged | PresenceChanged)[] | null = null;
-    const send = (e: TicketChanged | PresenceChanged) => {
-      if (principal.can(e.mailboxId, 'view')) res.write(`data: ${JSON.stringify(e)}\n\n`);
+    let held: (TicketChanged | PresenceChanged | CallPopUp)[] | null = null;
+    const send = (e: TicketChanged | PresenceChanged | CallPopUp) => {
+      const allowed = e.type === 'call' ? principal.has('customers.read') : principal.can(e.mailboxId, 'view');
+      if (allowed) res.write(`data: ${JSON.stringify(e)}\n\n`);
     };
     const unsubscribeTickets = this.events.subscribe((e) => (held ? held.push(e) : send(e)));
     const unsubscribePresence = this.presence.subscribe((e) => (held ? held.push(e) : send(e)));
+    const unsubscribeCalls = this.calls.subscribe((e) => (held ? held.push(e) : send(e)));
     const stopWatching = this.auth.watch(req, {
       stale: () => (held ??= []),
       fresh: (next) => {
@@ -51,6 +56,7 @@ export class EventsController {
       clearInterval(keepAlive);
       unsubscribeTickets();
       unsubscribePresence();
+      unsubscribeCalls();
       stopWatching();
     };
     const end = () => {

@@ -1,5 +1,5 @@
 import { GroupsService, Principal, UsersService } from '@madoguchi/auth';
-import { CustomersService } from '@madoguchi/customers';
+import { CustomersService, HistoryService } from '@madoguchi/customers';
 import { AuditService, Clock, escapeLike, fieldError, hasControlCharacter, insertRows, MissingRight, NotFound, OutboxEntry, SequenceService, ValidationFailed } from '@madoguchi/core';
 import { WorkflowRunner } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
@@ -158,6 +158,7 @@ export class TicketsService {
     private readonly events: TicketEvents,
     private readonly blockedSenders: BlockedSendersService,
     private readonly labels: LabelsService,
+    private readonly history: HistoryService,
   ) {}
 
   /**
@@ -219,6 +220,7 @@ export class TicketsService {
       inRun.clear();
       const tickets = await this.openTickets(m, batch.map((k) => ({ msg: msgs[k], mentions: null })), await context());
       const articleIds = await this.addArticles(m, batch.map((k, i) => ({ msg: msgs[k], ticketId: tickets[i].id })));
+      await this.recordInquiries(m, tickets, articleIds, batch.map((k) => msgs[k]));
       batch.forEach((k, i) => {
         results[indices[k]] = delivered(tickets[i], articleIds[i], { createdTicket: true });
         remember(k, tickets[i].id, articleIds[i]);
@@ -275,6 +277,7 @@ export class TicketsService {
     if (!ticket) {
       const [created] = await this.openTickets(m, [{ msg, mentions }], await context());
       const [articleId] = await this.addArticles(m, [{ msg, ticketId: created.id }]);
+      await this.recordInquiries(m, [created], [articleId], [msg]);
       return delivered(created, articleId, { createdTicket: true });
     }
     const now = msg.receivedAt;
@@ -343,6 +346,25 @@ export class TicketsService {
     await this.automation.afterCreate(m, automation, tickets.map((ticket, i) => ({ ticket, outcome: outcomes[i], inquiry: inquiries[i] })));
     await this.blockedSenders.logFiled(m, tickets.flatMap((t, i) => (blockedBy[i] ? [{ ticketId: t.id, pattern: blockedBy[i]! }] : [])));
     return tickets;
+  }
+
+  /**
+   * 自動履歴 of new inquiries, in the filing transaction: one entry per new ticket of a known
+   * customer (mail or form), keyed by its article so a redelivery writes none. Spam, automatic
+   * replies, bounces and loops write nothing.
+   */
+  private async recordInquiries(m: EntityManager, tickets: Ticket[], articleIds: number[], msgs: InboundMessage[]): Promise<void> {
+    for (const [i, t] of tickets.entries()) {
+      if (t.customerId === null || t.spam || msgs[i].classification !== 'normal') continue;
+      await this.history.recordAuto(m, t.channel === 'form' ? 'inquiry_form' : 'inquiry_mail', {
+        customerId: t.customerId,
+        eventKey: `article:${articleIds[i]}`,
+        ticketId: t.id,
+        articleId: articleIds[i],
+        createdAt: msgs[i].receivedAt,
+        values: { subject: t.subject, code: t.code },
+      });
+    }
   }
 
   /** The messages' articles, attachments, thread keys and dedupe keys, one INSERT per table. */
@@ -558,6 +580,8 @@ export class TicketsService {
     const before = Object.fromEntries(keys.map((k) => [k, t[k]]));
     const after = Object.fromEntries(keys.map((k) => [k, patch[k]]));
     await m.update(Ticket, { id: t.id }, after);
+    // The ticket's response history (its notes) moves to the karte of the customer it now belongs to.
+    if ('customerId' in after) await this.history.followTicketCustomer(m, t.id, t.customerId, patch.customerId ?? null);
     Object.assign(t, after);
     await this.audit.record(p.actor, { entity: 'ticket', entityId: t.id, action: 'edit', before, after }, m);
     return true;

@@ -7,7 +7,7 @@ import { assertAcceptablePassword } from '../passwords/password-policy';
 import { AuthedRequest } from '../permissions/decorators';
 import { Principal } from '../permissions/principal';
 import { PrincipalLoader } from '../permissions/principal.loader';
-import { ApiToken } from '../tokens/api-token.entity';
+import { ApiToken, TokenScope } from '../tokens/api-token.entity';
 import { newSecretToken, sha256Hex } from '../tokens/secret-token';
 import { StaffUser } from '../users/staff-user.entity';
 import { AccessEvents } from './access-events.service';
@@ -146,11 +146,14 @@ export class AuthService {
     return { principal, session };
   }
 
-  /** The principal behind a bearer token, or null when it is unknown or revoked; throws when it expired. */
+  /**
+   * The principal behind a bearer token, or null when it is unknown or revoked, or a scoped
+   * token (CTI) that signs nobody in; throws when it expired.
+   */
   async fromBearer(token: string): Promise<{ principal: Principal; tokenId: number } | null> {
     const repo = this.dataSource.getRepository(ApiToken);
     const row = await repo.findOneBy({ tokenHash: sha256Hex(token), revokedAt: IsNull() });
-    if (!row) return null;
+    if (!row || row.scope !== null) return null;
     const now = this.clock.now();
     if (row.expiresAt && row.expiresAt <= now) throw new Unauthenticated('The bearer token has expired; make a new one');
     const principal = await this.principals.load(row.userId, 'token');
@@ -159,6 +162,23 @@ export class AuthService {
       await repo.update({ id: row.id }, { lastUsedAt: now });
     }
     return { principal, tokenId: row.id };
+  }
+
+  /** What scope a live bearer token has (null: an ordinary token), or undefined when it is unknown or revoked. */
+  async bearerScope(token: string): Promise<TokenScope | null | undefined> {
+    const row = await this.dataSource.getRepository(ApiToken).findOne({ select: { id: true, scope: true }, where: { tokenHash: sha256Hex(token), revokedAt: IsNull() } });
+    return row ? row.scope : undefined;
+  }
+
+  /** The CTI token behind a bearer header's text: its id, 'other' for a live token of another kind, null when unknown or revoked. */
+  async fromCtiToken(token: string): Promise<{ tokenId: number } | 'other' | null> {
+    const repo = this.dataSource.getRepository(ApiToken);
+    const row = await repo.findOneBy({ tokenHash: sha256Hex(token), revokedAt: IsNull() });
+    if (!row) return null;
+    if (row.scope !== 'cti') return 'other';
+    const now = this.clock.now();
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) await repo.update({ id: row.id }, { lastUsedAt: now });
+    return { tokenId: row.id };
   }
 
   /**

@@ -19,6 +19,16 @@ export interface TokenView {
   expired: boolean;
 }
 
+/** A CTI token as the settings list shows it: never its text. */
+export interface CtiTokenView {
+  id: number;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  createdBy: string;
+  lastUsedAt: Date | null;
+}
+
 @Injectable()
 export class TokensService {
   constructor(
@@ -59,7 +69,7 @@ export class TokensService {
   async list(principal: Principal): Promise<TokenView[]> {
     const now = this.clock.now();
     const rows = await this.dataSource.getRepository(ApiToken).find({
-      where: principal.isAdmin ? { revokedAt: IsNull() } : { revokedAt: IsNull(), userId: principal.userId },
+      where: principal.isAdmin ? { revokedAt: IsNull(), scope: IsNull() } : { revokedAt: IsNull(), scope: IsNull(), userId: principal.userId },
       relations: { user: true },
       order: { id: 'DESC' },
     });
@@ -78,10 +88,46 @@ export class TokensService {
 
   async revoke(id: number, principal: Principal): Promise<void> {
     const repo = this.dataSource.getRepository(ApiToken);
-    const row = await repo.findOneBy({ id, revokedAt: IsNull() });
+    const row = await repo.findOneBy({ id, revokedAt: IsNull(), scope: IsNull() });
     if (!row || (!principal.isAdmin && row.userId !== principal.userId)) throw new NotFound('token', id);
     await repo.update({ id }, { revokedAt: this.clock.now() });
     await this.audit.record(principal.actor, { entity: 'api_token', entityId: id, action: 'revoke', before: { name: row.name } });
     this.access.changed([row.userId]);
+  }
+
+  /**
+   * A token for the phone system's webhook (`POST /api/cti/calls` and nothing else). It belongs
+   * to the administrator who made it only as a record: it never signs anyone in, so it carries
+   * no rights, and it does not expire (an administrator deletes it).
+   */
+  async createCti(name: string, principal: Principal): Promise<{ id: number; name: string; token: string }> {
+    const token = newSecretToken('mdg_cti_');
+    const row = await this.dataSource.getRepository(ApiToken).save({
+      userId: principal.userId,
+      name,
+      tokenHash: sha256Hex(token),
+      prefix: token.slice(0, 16),
+      scope: 'cti' as const,
+      createdAt: this.clock.now(),
+      lastUsedAt: null,
+      revokedAt: null,
+      expiresAt: null,
+    });
+    await this.audit.record(principal.actor, { entity: 'cti_token', entityId: row.id, action: 'create', after: { name } });
+    return { id: row.id, name, token };
+  }
+
+  async listCti(): Promise<CtiTokenView[]> {
+    const rows = await this.dataSource.getRepository(ApiToken).find({ where: { revokedAt: IsNull(), scope: 'cti' }, relations: { user: true }, order: { id: 'DESC' } });
+    return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.createdAt, createdBy: r.user.email, lastUsedAt: r.lastUsedAt }));
+  }
+
+  /** Deleting a CTI token revokes it: the row stays (its audit trail names it), the text stops working at once. */
+  async revokeCti(id: number, principal: Principal): Promise<void> {
+    const repo = this.dataSource.getRepository(ApiToken);
+    const row = await repo.findOneBy({ id, revokedAt: IsNull(), scope: 'cti' });
+    if (!row) throw new NotFound('CTI token', id);
+    await repo.update({ id }, { revokedAt: this.clock.now() });
+    await this.audit.record(principal.actor, { entity: 'cti_token', entityId: id, action: 'delete', before: { name: row.name } });
   }
 }

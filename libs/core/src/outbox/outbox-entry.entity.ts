@@ -7,6 +7,9 @@ import type { ChannelKind } from '../channels/channel-adapter';
  */
 export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
+export const OUTBOX_PURPOSES = ['reply', 'form_thanks', 'journal', 'notification', 'test'] as const;
+export type OutboxPurpose = (typeof OUTBOX_PURPOSES)[number];
+
 /**
  * Every outgoing message of every channel is a row here first; the dispatcher hands it to its
  * channel's adapter. Nothing channel-shaped: the adapter's own payload, and its idempotency key.
@@ -35,6 +38,14 @@ export class OutboxEntry {
 
   @Column({ type: 'varchar', length: 20 })
   state: OutboxState;
+
+  /** What it is for: `reply`, `form_thanks`, `journal`, `notification`, `test` (null: written before this was kept). */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  purpose: OutboxPurpose | null;
+
+  /** Its subject line, for lists (the karte's sent mail). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  subject: string | null;
 
   /** What the channel needs to send (JSON), written and read only by its adapter. */
   @Column({ type: 'text' })

@@ -192,6 +192,7 @@ export class FormSubmissionsService {
         attachments: [],
       },
       ctx.now,
+      'form_thanks',
     );
     await m.insert(OutboxEntry, row);
     // A reply to the thank-you lands on the submission's ticket.

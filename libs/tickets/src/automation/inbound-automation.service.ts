@@ -176,6 +176,6 @@ export class InboundAutomation {
       ].join('\n'),
       attachments: [],
     };
-    return this.outbound.standalone(sender, draft, now).row;
+    return this.outbound.standalone(sender, draft, now, 'journal').row;
   }
 }

@@ -1,4 +1,5 @@
 import { Principal } from '@madoguchi/auth';
+import { HistoryService } from '@madoguchi/customers';
 import { AuditService, Clock, fieldError, MissingRight, NotFound, OutboxEntry, SequenceService, ValidationFailed } from '@madoguchi/core';
 import { WorkflowHistory, WorkflowRunner } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
@@ -61,6 +62,7 @@ export class MergeService {
     private readonly clock: Clock,
     private readonly labels: LabelsService,
     private readonly drafts: DraftsService,
+    private readonly customerHistory: HistoryService,
   ) {}
 
   /**
@@ -99,6 +101,7 @@ export class MergeService {
     const before = { target: { id: target.id, state: target.state }, sources: sources.map((s) => ({ id: s.id, code: s.code, state: s.state })) };
     const replyIds = (await m.find(Reply, { select: { id: true }, where: { ticketId: In(ids) } })).map((r) => r.id);
     await m.update(Article, { ticketId: In(ids) }, { ticketId: target.id });
+    await this.customerHistory.moveTickets(m, ids, target.id);
     await m.update(ThreadKey, { ticketId: In(ids) }, { ticketId: target.id });
     await m.update(Reply, { ticketId: In(ids) }, { ticketId: target.id });
     await this.history.moveToTicket(m, 'reply', replyIds, target.id);
@@ -176,6 +179,7 @@ export class MergeService {
         }),
       );
       await m.update(Article, { id: article.id }, { ticketId: created.id });
+      await this.customerHistory.moveArticle(m, article.id, created.id);
       await m.update(ThreadKey, { mailboxId: ticket.mailboxId, articleId: article.id }, { ticketId: created.id });
       await this.tickets.addSystemNote(m, ticket.id, `メッセージを ${created.code} に分割しました（${p.name}）`, now);
       await this.tickets.addSystemNote(m, created.id, `${ticket.code} から分割しました（${p.name}）`, now);

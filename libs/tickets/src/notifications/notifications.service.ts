@@ -56,6 +56,7 @@ export class NotificationsService {
             attachments: [],
           },
           now,
+          'notification',
         ).row,
     );
     if (rows.length) await m.insert(OutboxEntry, rows);

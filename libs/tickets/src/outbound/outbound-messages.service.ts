@@ -1,4 +1,4 @@
-import { ChannelAdapter, ChannelKind, ChannelRegistry, DomainError, fieldError, OutboundDraft, OutboxEntry, PreparedMessage, Recipient } from '@madoguchi/core';
+import { ChannelAdapter, ChannelKind, ChannelRegistry, DomainError, fieldError, OutboundDraft, OutboxEntry, OutboxPurpose, PreparedMessage, Recipient } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 
 /** A mailbox's channel account, ready to prepare messages for. */
@@ -51,11 +51,18 @@ export class OutboundMessages {
   }
 
   /** The outbox row of a prepared message. */
-  row(sender: OutboundSender, prepared: PreparedMessage, o: { ticketId: number | null; articleId: number | null; dueAt: Date; cancelOnCustomerReply?: boolean; now: Date }): OutboxRow {
+  row(
+    sender: OutboundSender,
+    prepared: PreparedMessage,
+    o: { purpose: OutboxPurpose; subject: string | null; ticketId: number | null; articleId: number | null; dueAt: Date; cancelOnCustomerReply?: boolean; now: Date },
+  ): OutboxRow {
     return {
+      purpose: o.purpose,
+      subject: o.subject ? o.subject.slice(0, 255) : null,
       channel: sender.kind,
       mailboxId: sender.mailboxId,
-      target: prepared.target ? prepared.target.slice(0, 320) : null,
+      // Lower case, as customers' addresses are kept: the karte finds a customer's mail by it.
+      target: prepared.target ? prepared.target.toLowerCase().slice(0, 320) : null,
       ticketId: o.ticketId,
       articleId: o.articleId,
       state: 'pending',
@@ -73,8 +80,8 @@ export class OutboundMessages {
    * A message on no ticket's timeline (journal mail, a thank-you, notifications): due now, never
    * cancelled by a customer's reply, so sending it never moves a ticket.
    */
-  standalone(sender: OutboundSender, draft: OutboundDraft, now: Date): { prepared: PreparedMessage; row: OutboxRow } {
+  standalone(sender: OutboundSender, draft: OutboundDraft, now: Date, purpose: OutboxPurpose): { prepared: PreparedMessage; row: OutboxRow } {
     const prepared = this.prepare(sender, draft);
-    return { prepared, row: this.row(sender, prepared, { ticketId: null, articleId: null, dueAt: now, now }) };
+    return { prepared, row: this.row(sender, prepared, { purpose, subject: draft.subject, ticketId: null, articleId: null, dueAt: now, now }) };
   }
 }

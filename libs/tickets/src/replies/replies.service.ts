@@ -1,5 +1,5 @@
 import { MailboxApprovers, Principal, UsersService } from '@madoguchi/auth';
-import { CustomersService } from '@madoguchi/customers';
+import { CustomersService, HistoryService } from '@madoguchi/customers';
 import { Actor, APP_CONFIG, AppConfig, AuditService, ChannelKind, ChannelRegistry, Clock, Conflict, DeliveryFailure, DeliveryOutcomes, fieldError, MissingRight, NotFound, OutboxEntry, Recipient, SYSTEM_ACTOR, ValidationFailed } from '@madoguchi/core';
 import { MailboxesService, renderTemplate, TemplatesService, TemplateView } from '@madoguchi/mailboxes';
 import { AfterSend, DeliveryProblem, EffectContext, OutboundArticleStatus, ReplyApprovalEvent, TicketLifecycleEvent, WorkflowHistory, WorkflowRunner } from '@madoguchi/workflow';
@@ -13,6 +13,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { OutboundMessages, OutboundSender } from '../outbound/outbound-messages.service';
 import { CreateReplyDto, UpdateReplyDto } from './reply.dto';
 import { checkSeen } from './send-guard';
+import { futureTime } from '../workflow/future-time';
 import { discardDraft } from '../drafts/drafts.service';
 import { ThreadKey } from '../thread-key.entity';
 import { replySubject } from '../ticket-code';
@@ -104,6 +105,7 @@ export class RepliesService implements DeliveryOutcomes {
     private readonly runner: WorkflowRunner,
     private readonly notifications: NotificationsService,
     private readonly approvers: MailboxApprovers,
+    private readonly customerHistory: HistoryService,
     private readonly uploads: UploadsService,
     private readonly outbound: OutboundMessages,
     private readonly templates: TemplatesService,
@@ -145,10 +147,10 @@ export class RepliesService implements DeliveryOutcomes {
       await this.outbound.senderOrFail(ticket.mailboxId, replyChannel(ticket));
       if (!dto.to.length) throw new ValidationFailed({ to: ['at least one recipient is required'] });
       const now = this.clock.now();
-      const sendAt = this.checkSendAt(dto.sendAt, now);
+      const sendAt = futureTime(dto.sendAt, now, 'sendAt', 'SEND_AT_RANGE');
       const afterSend = dto.afterSend ?? 'handled';
       if (dto.holdUntil && afterSend !== 'hold') throw new ValidationFailed({ holdUntil: [fieldError('HOLD_UNTIL_WITHOUT_HOLD', 'holdUntil goes with afterSend: hold')] });
-      const holdUntil = afterSend === 'hold' ? this.checkHoldUntil(dto.holdUntil, now) : null;
+      const holdUntil = afterSend === 'hold' ? futureTime(dto.holdUntil, now, 'holdUntil', 'HOLD_UNTIL_RANGE') : null;
       const attachments = await this.resolveUploads(m, dto.attachments ?? [], p);
       await this.checkTemplates(m, ticket.mailboxId, dto);
       await checkSeen(m, ticketId, p.userId, dto);
@@ -212,6 +214,16 @@ export class RepliesService implements DeliveryOutcomes {
       await m.update(Reply, { id: reply.id }, { previousSubject: reply.subject, previousText: reply.bodyText, updatedAt: this.clock.now() });
       await this.ticketEvent(m, ticket.id, { type: 'REPLY_REJECTED', reason: reason.trim() }, p.actor, reason.trim());
       await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'reject', after: { reason: reason.trim() } }, m);
+      // 自動履歴: the reply's version is new with every transition, so each rejection is one event.
+      await this.customerHistory.recordAuto(m, 'reply_rejected', {
+        customerId: ticket.customerId,
+        eventKey: `reply:${reply.id}:v${applied.row.version}`,
+        ticketId: ticket.id,
+        staffId: reply.authorId,
+        authorId: p.userId,
+        values: { subject: reply.subject, reason: reason.trim() },
+        details: [{ content: reason.trim().slice(0, 2000), staffId: p.userId, workedAt: this.clock.now() }],
+      });
       return { ...applied.row, previousSubject: reply.subject, previousText: reply.bodyText };
     });
   }
@@ -230,7 +242,7 @@ export class RepliesService implements DeliveryOutcomes {
       if (dto.subject !== undefined) patch.subject = replySubject(dto.subject.trim() || ticket.subject, ticket.code);
       if (dto.text !== undefined) patch.bodyText = dto.text;
       if (dto.attachments !== undefined) patch.attachmentsJson = await this.resolveUploads(m, dto.attachments, p, reply.attachmentsJson);
-      if (dto.sendAt !== undefined) patch.sendAt = dto.sendAt === null ? null : this.checkSendAt(dto.sendAt, this.clock.now());
+      if (dto.sendAt !== undefined) patch.sendAt = dto.sendAt === null ? null : futureTime(dto.sendAt, this.clock.now(), 'sendAt', 'SEND_AT_RANGE');
       await m.update(Reply, { id: reply.id }, patch);
       await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'edit', before: { subject: reply.subject, text: reply.bodyText }, after: { subject: patch.subject, text: patch.bodyText } }, m);
       return Object.assign(applied.row, patch);
@@ -319,6 +331,19 @@ export class RepliesService implements DeliveryOutcomes {
       .getCount();
     await this.ticketEvent(m, row.ticketId, { type: 'REPLY_SENT', customerWroteAfter: newer > 0, ...(reply ? thenOf(reply) : {}) }, SYSTEM_ACTOR);
     await m.update(Ticket, { id: row.ticketId }, { lastActivityAt: this.clock.now() });
+    if (reply) {
+      // 自動履歴, once per reply: a delivery reported twice (a retry, a send recovered from the Sent folder) finds the key.
+      const ticket = await m.findOne(Ticket, { select: { id: true, customerId: true, subject: true }, where: { id: row.ticketId } });
+      await this.customerHistory.recordAuto(m, 'reply_sent', {
+        customerId: ticket?.customerId ?? null,
+        eventKey: `reply:${reply.id}`,
+        ticketId: row.ticketId,
+        articleId: row.articleId,
+        staffId: reply.authorId,
+        authorId: reply.authorId,
+        values: { subject: reply.subject ?? ticket?.subject ?? '' },
+      });
+    }
   }
 
   /** After the outcome committed: the consoles showing the ticket reload it. */
@@ -584,6 +609,8 @@ export class RepliesService implements DeliveryOutcomes {
     await m.insert(
       OutboxEntry,
       this.outbound.row(sender, prepared, {
+        purpose: 'reply',
+        subject: reply.subject,
         ticketId: ticket.id,
         articleId: article.id,
         dueAt: sendAt ?? new Date(now.getTime() + this.config.mail.undoSeconds * 1000),
@@ -673,24 +700,6 @@ export class RepliesService implements DeliveryOutcomes {
   }
 
   /** A hold's end: in the future and at most a year ahead; none holds until the customer writes. */
-  private checkHoldUntil(value: string | undefined, now: Date): Date | null {
-    if (!value) return null;
-    const until = new Date(value);
-    if (until.getTime() <= now.getTime() || until.getTime() > now.getTime() + 366 * 86400_000) {
-      throw new ValidationFailed({ holdUntil: [fieldError('HOLD_UNTIL_RANGE', 'holdUntil must be in the future and at most a year ahead')] });
-    }
-    return until;
-  }
-
-  private checkSendAt(value: string | undefined | null, now: Date): Date | null {
-    if (!value) return null;
-    const sendAt = new Date(value);
-    if (sendAt.getTime() <= now.getTime() || sendAt.getTime() > now.getTime() + 366 * 86400_000) {
-      throw new ValidationFailed({ sendAt: [fieldError('SEND_AT_RANGE', 'sendAt must be in the future and at most a year ahead')] });
-    }
-    return sendAt;
-  }
-
   /** Uploads the caller made (or that the reply already had), in the order given. */
   private async resolveUploads(m: EntityManager, ids: string[], p: Principal, existing: ReplyAttachment[] = []): Promise<ReplyAttachment[]> {
     if (!ids.length) return [];

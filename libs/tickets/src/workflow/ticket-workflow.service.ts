@@ -1,4 +1,5 @@
 import { GroupsService, Principal, UsersService } from '@madoguchi/auth';
+import { detailChunks, firstLine, HistoryService, NOTE_HISTORY_KINDS, NOTE_KIND_LABELS } from '@madoguchi/customers';
 import { MailboxesService } from '@madoguchi/mailboxes';
 import { AuditService, Clock, DomainError, NotFound, ValidationFailed, MissingRight, fieldError, FieldProblem } from '@madoguchi/core';
 import { WorkflowHistory, WorkflowRunner } from '@madoguchi/workflow';
@@ -13,6 +14,7 @@ import { TicketsService } from '../tickets.service';
 import { ApprovalPolicy } from './approval-policy';
 import { ApprovalPolicyDto } from './approval-policy.dto';
 import { TICKET_WORKFLOW } from './workflows';
+import { futureTime } from './future-time';
 
 /** Ticket transitions that are not replies: mark handled, reopen; response-history notes; the story. */
 @Injectable()
@@ -28,6 +30,7 @@ export class TicketWorkflowService {
     private readonly groups: GroupsService,
     private readonly users: UsersService,
     private readonly history: WorkflowHistory,
+    private readonly customerHistory: HistoryService,
   ) {}
 
   /** 対応済にする: no mail, optionally with a response-history note. */
@@ -74,13 +77,7 @@ export class TicketWorkflowService {
    * customer's next message; either reopens it as 未対応. Not activity: 最終更新 stays.
    */
   async hold(ticketId: number, until: string | undefined, p: Principal) {
-    let untilIso: string | null = null;
-    if (until) {
-      const at = new Date(until);
-      const now = this.clock.now().getTime();
-      if (at.getTime() <= now || at.getTime() > now + 366 * 86400_000) throw new ValidationFailed({ until: [fieldError('HOLD_UNTIL_RANGE', 'until must be in the future and at most a year ahead')] });
-      untilIso = at.toISOString();
-    }
+    const untilIso = futureTime(until, this.clock.now(), 'until', 'HOLD_UNTIL_RANGE')?.toISOString() ?? null;
     const ticket = await this.dataSource.transaction(async (m) => {
       await this.replyable(m, ticketId, p);
       const applied = await this.runner.apply(m, TICKET_WORKFLOW, ticketId, { type: 'HOLD', until: untilIso }, p.actor, { reason: untilIso ? `保留期限 ${untilIso}` : null });
@@ -227,6 +224,20 @@ export class TicketWorkflowService {
       }),
     );
     await this.audit.record(p.actor, { entity: 'article', entityId: article.id, action: 'history_note', after: { ticketId: ticket.id, kind: dto.kind } }, m);
+    // The same note on the customer's karte (対応履歴), committed with the article.
+    await this.customerHistory.recordAuto(m, 'ticket_note', {
+      customerId: ticket.customerId,
+      withoutCustomer: true,
+      eventKey: `article:${article.id}`,
+      ticketId: ticket.id,
+      articleId: article.id,
+      kind: NOTE_HISTORY_KINDS[dto.kind] ?? 'note',
+      authorId: p.userId,
+      staffId: p.userId,
+      createdAt: article.createdAt,
+      values: { kind: NOTE_KIND_LABELS[dto.kind] ?? NOTE_KIND_LABELS.other, note: firstLine(dto.text), subject: ticket.subject },
+      details: detailChunks(dto.text).map((content) => ({ content, workedAt: article.createdAt, staffId: p.userId })),
+    });
     return article;
   }
 

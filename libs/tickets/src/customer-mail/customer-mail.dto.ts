@@ -1,0 +1,11 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export const CUSTOMER_MAIL_KINDS = ['reply', 'form_thanks'] as const;
+export type CustomerMailKind = (typeof CUSTOMER_MAIL_KINDS)[number];
+
+export class CustomerMailQueryDto {
+  @IsOptional() @IsIn(CUSTOMER_MAIL_KINDS, { message: `kind must be one of ${CUSTOMER_MAIL_KINDS.join(', ')}` }) kind?: CustomerMailKind;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+}
