@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchBrowser, screenshotOnFailure } from '@test/support/browser';
+import { launchBrowser, screenshotOnFailure, waitUntil } from '@test/support/browser';
 import { rawMail } from '@test/support/mail-builder';
 import { SmtpSink, startSmtpSink } from '@test/support/smtp-sink';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
@@ -15,14 +15,6 @@ jest.setTimeout(180_000);
 const PASSWORD = 'ui-approval-pass-1';
 
 /** Polls until `check` holds; says what it last saw when it never does. */
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function waitForText(locator: Locator, text: string, timeoutMs?: number): Promise<void> {
   let seen = '';
   await waitUntil(

@@ -2,18 +2,10 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Browser } from 'playwright-core';
-import { launchBrowser, screenshotOnFailure } from '@test/support/browser';
+import { launchBrowser, screenshotOnFailure, waitUntil } from '@test/support/browser';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
 
 jest.setTimeout(120_000);
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** What a first-time agent ran into (issue 13 point 11): the empty inbox says how mail gets in; 保留 has its tab. */
 describe('a new install in the browser', () => {
@@ -53,17 +45,17 @@ describe('a new install in the browser', () => {
       await page.getByTestId('inbox-onboarding').waitFor();
       expect(await page.getByTestId('onboarding-settings').count()).toBe(1);
       await page.getByTestId('onboarding-test-mail').click();
-      await waitFor('the test mail in the list', async () => (await page.getByTestId('ticket-row').count()) === 1);
+      await waitUntil('the test mail in the list', async () => (await page.getByTestId('ticket-row').count()) === 1);
       expect(await page.getByTestId('inbox-onboarding').count()).toBe(0);
 
       await page.getByTestId('ticket-row').first().click();
       await page.getByTestId('ticket-hold').click();
-      await waitFor('保留', async () => (await page.getByTestId('ticket-state').getAttribute('data-state')) === 'on_hold');
+      await waitUntil('保留', async () => (await page.getByTestId('ticket-state').getAttribute('data-state')) === 'on_hold');
       const ticket = (await admin.get('/api/tickets').query({ mailboxId, state: 'on_hold' }).expect(200)).body;
       expect(ticket.total).toBe(1);
       await page.getByTestId('ticket-back').click();
       await page.getByTestId('inbox-tab-on_hold').click();
-      await waitFor('one held row', async () => (await page.getByTestId('ticket-row').count()) === 1);
+      await waitUntil('one held row', async () => (await page.getByTestId('ticket-row').count()) === 1);
       expect(await page.getByTestId('inbox-count-on_hold').textContent()).toContain('1');
     } catch (e) {
       await screenshotOnFailure(page, 'onboarding');

@@ -4,19 +4,11 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Browser } from 'playwright-core';
-import { launchBrowser, screenshotOnFailure } from '@test/support/browser';
+import { launchBrowser, screenshotOnFailure, waitUntil } from '@test/support/browser';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
 import { DataSource } from 'typeorm';
 
 jest.setTimeout(120_000);
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Issue 13 point 9: the documented shortcuts, keyboard alone, with visible focus. */
 describe('keyboard shortcuts in the browser', () => {
@@ -68,7 +60,7 @@ describe('keyboard shortcuts in the browser', () => {
       await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
       await page.getByTestId('login-submit').click();
       await page.waitForURL(/\/inbox/);
-      await waitFor('3 rows', async () => (await page.getByTestId('ticket-row').count()) === 3);
+      await waitUntil('3 rows', async () => (await page.getByTestId('ticket-row').count()) === 3);
 
       await page.keyboard.press('?');
       await page.getByTestId('shortcuts-help').waitFor();
@@ -101,7 +93,7 @@ describe('keyboard shortcuts in the browser', () => {
       await page.waitForURL(new RegExp(`/tickets/${ids[2]}$`));
       await page.getByTestId('ticket-assign-me').waitFor();
       await page.keyboard.press('a');
-      await waitFor('assigned to me', async () => ((await page.getByTestId('ticket-assignee-name').textContent().catch(() => '')) ?? '').length > 0);
+      await waitUntil('assigned to me', async () => ((await page.getByTestId('ticket-assignee-name').textContent().catch(() => '')) ?? '').length > 0);
       const ticket = (await admin.get(`/api/tickets/${ids[2]}`).expect(200)).body;
       expect(ticket.assignee).not.toBeNull();
 

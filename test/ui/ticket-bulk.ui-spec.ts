@@ -4,19 +4,11 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotOnFailure } from '@test/support/browser';
+import { launchBrowser, screenshotOnFailure, waitUntil } from '@test/support/browser';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
 import { DataSource } from 'typeorm';
 
 jest.setTimeout(120_000);
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Issue 13 points 6–7 in the browser: shift-click ranges, select all matching, bulk actions with progress, sorting, saved views. */
 describe('bulk actions and saved views in the browser', () => {
@@ -79,7 +71,7 @@ describe('bulk actions and saved views in the browser', () => {
     await page.getByTestId('login-submit').click();
     await page.waitForURL(/\/inbox/);
     await page.goto(`${base}/inbox/${mailboxId}?pageSize=10`);
-    await waitFor('10 rows', async () => (await page.getByTestId('ticket-row').count()) === 10);
+    await waitUntil('10 rows', async () => (await page.getByTestId('ticket-row').count()) === 10);
   };
 
   it('selects a range with shift-click, marks it read, then marks everything matching handled with one note', async () => {
@@ -90,12 +82,12 @@ describe('bulk actions and saved views in the browser', () => {
       const boxes = page.getByTestId('ticket-select');
       await boxes.nth(1).click();
       await boxes.nth(3).click({ modifiers: ['Shift'] });
-      await waitFor('3 selected', async () => ((await page.getByTestId('inbox-selection-count').textContent().catch(() => '')) ?? '').includes('3')).catch(async (e) => {
+      await waitUntil('3 selected', async () => ((await page.getByTestId('inbox-selection-count').textContent().catch(() => '')) ?? '').includes('3')).catch(async (e) => {
         throw new Error(`${(e as Error).message}: the bar says ${await page.getByTestId('inbox-selection-count').textContent().catch(() => 'nothing')}`);
       });
       await page.getByTestId('bulk-more').click();
       await page.getByTestId('bulk-read').click();
-      await waitFor('3 rows read', async () => (await page.locator('[data-testid="ticket-row"][data-unread="false"]').count()) === 3);
+      await waitUntil('3 rows read', async () => (await page.locator('[data-testid="ticket-row"][data-unread="false"]').count()) === 3);
       const read = (await admin.get('/api/tickets').query({ mailboxId, unread: 'false' }).expect(200)).body.total;
       expect(read).toBe(3);
 
@@ -109,7 +101,7 @@ describe('bulk actions and saved views in the browser', () => {
       await page.getByTestId('mark-handled-kind-phone').click();
       await page.getByTestId('mark-handled-text').fill('電話で一括回答しました');
       await page.getByTestId('mark-handled-confirm').click();
-      await waitFor('the 未対応 tab to empty', async () => (await page.getByTestId('ticket-row').count()) === 0);
+      await waitUntil('the 未対応 tab to empty', async () => (await page.getByTestId('ticket-row').count()) === 0);
       const handled = (await admin.get('/api/tickets').query({ mailboxId, state: 'handled' }).expect(200)).body;
       expect(handled.total).toBe(12);
       const one = (await admin.get(`/api/tickets/${handled.items[0].id}`).expect(200)).body;
@@ -128,11 +120,11 @@ describe('bulk actions and saved views in the browser', () => {
     try {
       await signIn(page).catch(async () => undefined);
       await page.goto(`${base}/inbox/${mailboxId}?state=handled`);
-      await waitFor('12 rows', async () => (await page.getByTestId('ticket-row').count()) === 12);
+      await waitUntil('12 rows', async () => (await page.getByTestId('ticket-row').count()) === 12);
       await page.getByTestId('inbox-sort').click();
       await page.getByTestId('inbox-sort-created_asc').click();
       await page.waitForURL(/sort=created_asc/);
-      await waitFor('the oldest first', async () => ((await page.getByTestId('ticket-row').first().textContent()) ?? '').includes('問い合わせ1'));
+      await waitUntil('the oldest first', async () => ((await page.getByTestId('ticket-row').first().textContent()) ?? '').includes('問い合わせ1'));
 
       await page.getByTestId('saved-view-save').click();
       await page.getByTestId('saved-view-name').fill('対応済の一括');
@@ -142,10 +134,10 @@ describe('bulk actions and saved views in the browser', () => {
       expect(await view.getByTestId('saved-view-count').textContent()).toContain('12');
       // Elsewhere, the view brings its filter back.
       await page.getByTestId('inbox-tab-unhandled').click();
-      await waitFor('the empty 未対応 tab', async () => (await page.getByTestId('ticket-row').count()) === 0);
+      await waitUntil('the empty 未対応 tab', async () => (await page.getByTestId('ticket-row').count()) === 0);
       await view.click();
       await page.waitForURL(/state=handled/);
-      await waitFor('12 rows again', async () => (await page.getByTestId('ticket-row').count()) === 12);
+      await waitUntil('12 rows again', async () => (await page.getByTestId('ticket-row').count()) === 12);
       expect((await admin.get('/api/views').expect(200)).body.map((v: { name: string }) => v.name)).toEqual(['対応済の一括']);
     } catch (e) {
       await screenshotOnFailure(page, 'bulk-views');

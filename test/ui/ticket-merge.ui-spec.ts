@@ -3,19 +3,11 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotOnFailure } from '@test/support/browser';
+import { launchBrowser, screenshotOnFailure, waitUntil } from '@test/support/browser';
 import { rawMail } from '@test/support/mail-builder';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
 
 jest.setTimeout(120_000);
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Issue 13 points 4 and 5 in the browser: 統合 two tickets (asking first), a merged ticket's URL, 迷惑メール with blocking, the blocked list. */
 describe('merge and spam in the browser', () => {
@@ -66,7 +58,7 @@ describe('merge and spam in the browser', () => {
       await page.getByTestId('login-submit').click();
       await page.waitForURL(/\/inbox|\/tickets/);
       await page.goto(`${base}/tickets/${survivor.id}`);
-      await waitFor('the ticket', async () => (await emails(page)) === 1);
+      await waitUntil('the ticket', async () => (await emails(page)) === 1);
 
       await page.getByTestId('ticket-merge').click();
       await page.getByTestId('merge-codes').fill('IQ999999');
@@ -82,7 +74,7 @@ describe('merge and spam in the browser', () => {
       expect(confirmText).toContain(survivor.code);
       expect((await admin.get(`/api/tickets/${merged.id}`).expect(200)).body.mergedInto).toBeNull();
       await page.getByTestId('merge-confirm').click();
-      await waitFor('both mails on the survivor', async () => (await emails(page)) === 2);
+      await waitUntil('both mails on the survivor', async () => (await emails(page)) === 2);
       expect((await admin.get(`/api/tickets/${merged.id}`).expect(200)).body.mergedInto).toEqual(survivor);
 
       await page.goto(`${base}/tickets/${merged.id}`);
@@ -128,7 +120,7 @@ describe('merge and spam in the browser', () => {
 
       await row.getByTestId('blocked-sender-remove').click();
       await page.getByTestId('confirm-ok').click();
-      await waitFor('the block removed', async () => (await row.count()) === 0);
+      await waitUntil('the block removed', async () => (await row.count()) === 0);
       const list = (await admin.get(`/api/mailboxes/${mailboxId}/blocked-senders`).expect(200)).body as { pattern: string }[];
       expect(list.map((b) => b.pattern)).toEqual(['taro@example.net']);
 

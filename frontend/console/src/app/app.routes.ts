@@ -32,7 +32,11 @@ export const routes: Routes = [
         loadComponent: () => import('./ticket/ticket-view').then((m) => m.TicketView),
       },
       { path: 'mypage', title: 'nav.mypage', data: { feature: 'nav.mypage' }, loadComponent: notAvailable },
-      { path: 'work', title: 'nav.work', data: { feature: 'nav.work' }, loadComponent: notAvailable },
+      {
+        path: 'work',
+        title: 'work.title',
+        loadComponent: () => import('./work/work-list').then((m) => m.WorkList),
+      },
       { path: 'sms', title: 'nav.sms', data: { feature: 'nav.sms' }, loadComponent: notAvailable },
       {
         path: 'customers',

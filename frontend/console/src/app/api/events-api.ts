@@ -20,6 +20,18 @@ export interface PresenceChanged {
   mailboxId: number;
 }
 
+/** An incoming call (CTI) the user may see: pop up, or update, its card. */
+export interface CallArrived {
+  type: 'call';
+  /** Null when automatic history of incoming calls is switched off (nothing to link). */
+  entryId: number | null;
+  /** One matched customer, several candidates, or none (an unknown number). */
+  customerIds: number[];
+  /** The caller's number, digits only. */
+  phone: string;
+  event: 'ringing' | 'answered' | 'ended';
+}
+
 export type ServerEvent = TicketChanged | StreamResumed;
 
 /** After EventSource gives up (it only retries by itself after network errors, not after an HTTP error). */
@@ -31,7 +43,7 @@ const RECONNECT_DELAYS_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
  */
 @Injectable({ providedIn: 'root' })
 export class EventsApi {
-  private readonly events$ = new Observable<ServerEvent | PresenceChanged>((subscriber) => {
+  private readonly events$ = new Observable<ServerEvent | PresenceChanged | CallArrived>((subscriber) => {
     let source: EventSource | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let failures = 0;
@@ -71,22 +83,40 @@ export class EventsApi {
     };
   }).pipe(share());
 
-  /** Ticket changes (and resumption), not presence: views re-fetch on these. */
+  /** Ticket changes (and resumption), not presence or calls: views re-fetch on these. */
   events(): Observable<ServerEvent> {
-    return this.events$.pipe(filter((e): e is ServerEvent => e.type !== 'presence'));
+    return this.events$.pipe(filter((e): e is ServerEvent => e.type === 'ticket' || e.type === 'resumed'));
   }
 
   /** Who has a ticket open changed (and resumption, after which presence should be fetched again). */
   presence(): Observable<PresenceChanged | StreamResumed> {
-    return this.events$.pipe(filter((e): e is PresenceChanged | StreamResumed => e.type !== 'ticket'));
+    return this.events$.pipe(filter((e): e is PresenceChanged | StreamResumed => e.type === 'presence' || e.type === 'resumed'));
+  }
+
+  /** Incoming calls, for the pop-up card. */
+  calls(): Observable<CallArrived> {
+    return this.events$.pipe(filter((e): e is CallArrived => e.type === 'call'));
   }
 }
 
-function parseTicketChanged(data: string): TicketChanged | PresenceChanged | null {
+const CALL_EVENTS: readonly string[] = ['ringing', 'answered', 'ended'];
+
+function parseCall(value: Record<string, unknown>): CallArrived | null {
+  const { entryId, customerIds, phone, event } = value;
+  const idsOk = Array.isArray(customerIds) && customerIds.every((id) => typeof id === 'number');
+  return (entryId === null || typeof entryId === 'number') && idsOk && typeof phone === 'string' && typeof event === 'string' && CALL_EVENTS.includes(event)
+    ? { type: 'call', entryId, customerIds: customerIds as number[], phone, event: event as CallArrived['event'] }
+    : null;
+}
+
+function parseTicketChanged(data: string): TicketChanged | PresenceChanged | CallArrived | null {
   try {
     const value: unknown = JSON.parse(data);
     if (typeof value !== 'object' || value === null) {
       return null;
+    }
+    if ((value as Record<string, unknown>)['type'] === 'call') {
+      return parseCall(value as Record<string, unknown>);
     }
     const { type, ticketId, mailboxId } = value as Record<string, unknown>;
     return (type === 'ticket' || type === 'presence') && typeof ticketId === 'number' && typeof mailboxId === 'number'

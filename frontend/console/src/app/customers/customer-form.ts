@@ -47,6 +47,9 @@ import {
   fullName,
 } from './customer-labels';
 import { CustomerListMemory } from './customer-list-query';
+import { CustomerHistory } from './customer-history';
+import { CustomerScheduledMail } from './customer-scheduled-mail';
+import { CustomerSentMail } from './customer-sent-mail';
 import { CustomerTickets } from './customer-tickets';
 
 /** Katakana, full or half width (with ー, ・), and spaces; hiragana is converted on blur. */
@@ -90,7 +93,11 @@ const PATTERN_MESSAGES: Partial<Record<CustomerField, MessageKey>> = {
 
 @Component({
   selector: 'mg-customer-form',
-  imports: [CustomerTickets, 
+  imports: [
+    CustomerHistory,
+    CustomerScheduledMail,
+    CustomerSentMail,
+    CustomerTickets,
     ReactiveFormsModule,
     MatButtonModule,
     MatCheckboxModule,
@@ -117,6 +124,10 @@ export class CustomerForm {
 
   /** The `:id` route param; absent on `/customers/new`. */
   readonly id = input<string>();
+  /** `?entry=ID`: the history entry to select (作業管理 links here). */
+  readonly entry = input<string>();
+  /** `?tel=NUMBER` on `/customers/new`: the caller's number from the incoming-call card. */
+  readonly tel = input<string>();
 
   protected readonly isNew = computed(() => this.id() === undefined);
   protected readonly customerId = computed(() => {
@@ -124,6 +135,10 @@ export class CustomerForm {
     return Number.isInteger(id) && id > 0 ? id : undefined;
   });
   protected readonly canWrite = computed(() => this.session.can('customers.write'));
+  protected readonly entryId = computed(() => {
+    const id = Number(this.entry());
+    return Number.isInteger(id) && id > 0 ? id : undefined;
+  });
 
   protected readonly customer = rxResource({
     params: () => this.customerId(),
@@ -163,6 +178,13 @@ export class CustomerForm {
       const customer = this.current();
       if (customer) {
         untracked(() => this.fillForm(customer));
+      }
+    });
+    effect(() => {
+      const tel = this.tel()?.trim().slice(0, 30);
+      if (this.isNew() && tel) {
+        // 070/080/090 (and 060) numbers are mobiles in Japan; anything else goes to TEL.
+        untracked(() => this.form.controls[/^0[6-9]0\d{8}$/.test(tel) ? 'mobile' : 'tel'].setValue(tel));
       }
     });
     effect(() => {

@@ -6,11 +6,14 @@ import {
   effect,
   inject,
   linkedSignal,
+  signal,
   untracked,
 } from '@angular/core';
 import { rxResource, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { FormControl, NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatDialog } from '@angular/material/dialog';
 import { MatExpansionModule } from '@angular/material/expansion';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
@@ -36,6 +39,7 @@ import { Session } from '../core/session';
 import { DateTimePipe } from '../i18n/date-time-pipe';
 import type { MessageKey } from '../i18n/ja';
 import { TranslatePipe } from '../i18n/translate-pipe';
+import { HistoryBatchDialog, type HistoryBatchDialogData, type HistoryBatchDialogResult } from './history-batch-dialog';
 import {
   LIST_FLAGS,
   LIST_FLAG_LABELS,
@@ -63,12 +67,15 @@ const TEXT_FILTERS: readonly { key: TextFilter; label: MessageKey }[] = [
   { key: 'branch', label: 'customer.branch' },
 ];
 
+const COLUMNS = ['code', 'name', 'kana', 'email', 'tel', 'mobile', 'branch', 'registrationState', 'updatedAt'];
+
 @Component({
   selector: 'mg-customer-list',
   imports: [
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,
+    MatCheckboxModule,
     MatExpansionModule,
     MatFormFieldModule,
     MatIconModule,
@@ -92,18 +99,14 @@ export class CustomerList {
   private readonly memory = inject(CustomerListMemory);
   private readonly session = inject(Session);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly dialog = inject(MatDialog);
 
-  protected readonly columns = [
-    'code',
-    'name',
-    'kana',
-    'email',
-    'tel',
-    'mobile',
-    'branch',
-    'registrationState',
-    'updatedAt',
-  ];
+  protected readonly canBulk = computed(() => this.session.can('history.bulk'));
+  protected readonly columns = computed(() => [...(this.canBulk() ? ['select'] : []), ...COLUMNS]);
+  /** Customers ticked for 一括登録; kept across pages, cleared when the search changes. */
+  protected readonly ticked = signal<ReadonlySet<number>>(new Set());
+  protected readonly allTicked = computed(() => this.customers().length > 0 && this.customers().every((c) => this.ticked().has(c.id)));
+  protected readonly someTicked = computed(() => !this.allTicked() && this.customers().some((c) => this.ticked().has(c.id)));
   protected readonly pageSizes = [...PAGE_SIZES];
   protected readonly textFilters = TEXT_FILTERS;
   protected readonly registrationStates = REGISTRATION_STATES;
@@ -192,6 +195,47 @@ export class CustomerList {
     this.host.nativeElement.scrollIntoView({ block: 'start' });
   }
 
+  protected toggleTicked(customer: Customer, checked: boolean): void {
+    const next = new Set(this.ticked());
+    if (checked) {
+      next.add(customer.id);
+    } else {
+      next.delete(customer.id);
+    }
+    this.ticked.set(next);
+  }
+
+  protected toggleAllTicked(checked: boolean): void {
+    const next = new Set(this.ticked());
+    for (const c of this.customers()) {
+      if (checked) {
+        next.add(c.id);
+      } else {
+        next.delete(c.id);
+      }
+    }
+    this.ticked.set(next);
+  }
+
+  /** 一括登録 for the ticked customers or every customer matching the search. */
+  protected registerBatch(): void {
+    const query = this.query();
+    const data: HistoryBatchDialogData = {
+      ticked: [...this.ticked()],
+      search: { ...(query.q ? { q: query.q } : {}), ...query.filters },
+      matching: this.total(),
+    };
+    this.dialog
+      .open<HistoryBatchDialog, HistoryBatchDialogData, HistoryBatchDialogResult>(HistoryBatchDialog, { data, width: '600px' })
+      .afterClosed()
+      .subscribe((result) => {
+        if (result) {
+          this.ticked.set(new Set());
+          this.notifier.success('historyBatch.done', { count: result.count });
+        }
+      });
+  }
+
   protected stateLabel(customer: Customer): MessageKey {
     return REGISTRATION_STATE_LABELS[customer.registrationState];
   }
@@ -207,6 +251,8 @@ export class CustomerList {
     if (next.q === current.q && sameFilters(next.filters, current.filters) && current.page === 1) {
       return;
     }
+    // Ticks belong to one search's result.
+    this.ticked.set(new Set());
     this.navigate(next, replaceUrl);
   }
 

@@ -7,6 +7,11 @@ export const customersRoutes: Routes = [
     loadComponent: () => import('./customer-list').then((m) => m.CustomerList),
   },
   {
+    path: 'batches',
+    title: 'historyBatch.listTitle',
+    loadComponent: () => import('./history-batches').then((m) => m.HistoryBatches),
+  },
+  {
     path: 'new',
     title: 'customer.newTitle',
     loadComponent: () => import('./customer-form').then((m) => m.CustomerForm),

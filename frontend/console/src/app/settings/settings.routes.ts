@@ -84,9 +84,19 @@ export const settingsRoutes: Routes = [
         loadComponent: () => import('./forms/form-editor').then((m) => m.FormEditor),
       },
       {
+        path: 'history',
+        title: 'settings.history.title',
+        loadComponent: () => import('./history/history-settings').then((m) => m.HistorySettings),
+      },
+      {
         path: 'tokens',
         title: 'settings.tokens',
         loadComponent: () => import('./tokens/token-list').then((m) => m.TokenList),
+      },
+      {
+        path: 'cti-tokens',
+        title: 'cti.tokens.title',
+        loadComponent: () => import('./cti-tokens/cti-token-list').then((m) => m.CtiTokenList),
       },
     ],
   },

@@ -11,7 +11,9 @@ const TABS: readonly { path: string; label: MessageKey }[] = [
   { path: 'mailboxes', label: 'settings.mailboxes' },
   { path: 'templates', label: 'templates.title' },
   { path: 'forms', label: 'forms.title' },
+  { path: 'history', label: 'settings.history.title' },
   { path: 'tokens', label: 'settings.tokens' },
+  { path: 'cti-tokens', label: 'cti.tokens.title' },
 ];
 
 /** Administration: one tab per sub-route. */

@@ -17,6 +17,7 @@ import type { MessageKey } from '../i18n/ja';
 import { LanguageSwitch } from '../i18n/language-switch';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { Shortcuts } from '../core/shortcuts';
+import { CallPopUps } from '../cti/call-pop-ups';
 import { ChangePasswordDialog } from './change-password-dialog';
 import { NotificationBell } from './notification-bell';
 
@@ -58,6 +59,7 @@ const NAV_ITEMS: readonly NavItem[] = [
     MatToolbarModule,
     LanguageSwitch,
     NotificationBell,
+    CallPopUps,
     TranslatePipe,
   ],
   templateUrl: './shell.html',

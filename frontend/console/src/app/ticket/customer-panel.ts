@@ -9,17 +9,21 @@ import { RouterLink } from '@angular/router';
 import { catchError, debounceTime, distinctUntilChanged, map, of, switchMap } from 'rxjs';
 
 import { CustomersApi, type Customer } from '../api/customers-api';
+import { HistoryApi } from '../api/history-api';
 import { StaffApi } from '../api/staff-api';
 import { TicketsApi, type TicketDetail } from '../api/tickets-api';
 import { Notifier } from '../core/notifier';
 import { Session } from '../core/session';
 import { REGISTRATION_STATE_LABELS, fullName } from '../customers/customer-labels';
+import { HISTORY_STATE_LABELS } from '../customers/history-labels';
 import { DateTimePipe } from '../i18n/date-time-pipe';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { TicketStateChip } from './ticket-state-chip';
 
 /** How many of the customer's other tickets the panel lists. */
 const OTHER_TICKETS = 5;
+/** How many of the customer's latest response-history entries it shows. */
+const RECENT_HISTORY = 3;
 
 /**
  * The ticket's customer beside the conversation: the linked customer's card (name, code, phones,
@@ -66,6 +70,18 @@ const OTHER_TICKETS = 5;
             </li>
           } @empty {
             <li class="muted">{{ 'customerPanel.noOtherTickets' | t }}</li>
+          }
+        </ul>
+        <h3>{{ 'customerPanel.recentHistory' | t }}</h3>
+        <ul class="others" data-testid="customer-recent-history">
+          @for (entry of recentHistory(); track entry.id) {
+            <li>
+              <a [routerLink]="['/customers', c.id]" [queryParams]="{ entry: entry.id }" data-testid="customer-history-entry">{{ entry.title }}</a>
+              <span class="state">{{ historyStates[entry.state] | t }}</span>
+              <span class="muted">{{ entry.createdAt | dateTime }}</span>
+            </li>
+          } @empty {
+            <li class="muted">{{ 'customerPanel.noHistory' | t }}</li>
           }
         </ul>
         @if (canLink()) {
@@ -152,6 +168,7 @@ export class CustomerPanel {
   private readonly customersApi = inject(CustomersApi);
   private readonly ticketsApi = inject(TicketsApi);
   private readonly staffApi = inject(StaffApi);
+  private readonly historyApi = inject(HistoryApi);
   private readonly session = inject(Session);
   private readonly notifier = inject(Notifier);
 
@@ -160,6 +177,7 @@ export class CustomerPanel {
   readonly changed = output<void>();
 
   protected readonly registrationLabels = REGISTRATION_STATE_LABELS;
+  protected readonly historyStates = HISTORY_STATE_LABELS;
   protected readonly canRead = computed(() => this.session.can('customers.read'));
   protected readonly canWrite = computed(() => this.session.can('customers.write'));
   protected readonly canLink = computed(() => this.canRead() && this.session.canOnMailbox(this.ticket().mailboxId, 'reply'));
@@ -180,6 +198,19 @@ export class CustomerPanel {
       ),
   });
   protected readonly otherTickets = computed(() => (this.othersResource.hasValue() ? this.othersResource.value() : []));
+
+  /** The customer's latest 対応履歴 (reloaded with the ticket, so a note just written shows). */
+  private readonly historyResource = rxResource({
+    params: () => (this.customer() ? { customerId: this.customer()!.id, ticket: this.ticket() } : undefined),
+    stream: ({ params }) =>
+      this.historyApi
+        .search(params.customerId, { createdFrom: '', createdTo: '', nextFrom: '', nextTo: '', staffId: null, state: '', kind: '', q: '', openOnly: false, page: 1, pageSize: RECENT_HISTORY })
+        .pipe(
+          map((page) => page.items),
+          catchError(() => of([])),
+        ),
+  });
+  protected readonly recentHistory = computed(() => (this.historyResource.hasValue() ? this.historyResource.value() : []));
 
   private readonly staff = rxResource({ stream: () => this.staffApi.list().pipe(catchError(() => of([]))) });
 

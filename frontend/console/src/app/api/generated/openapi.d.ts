@@ -266,6 +266,22 @@ export interface paths {
     patch: operations['CommentsController_update'];
     trace?: never;
   };
+  '/api/cti/calls': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CtiController_call'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/customers': {
     parameters: {
       query?: never;
@@ -296,6 +312,70 @@ export interface paths {
     options?: never;
     head?: never;
     patch: operations['CustomersController_update'];
+    trace?: never;
+  };
+  '/api/customers/{id}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['HistoryController_search'];
+    put?: never;
+    post: operations['HistoryController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/{id}/history.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['HistoryController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/{id}/scheduled-mail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CustomerMailController_scheduled'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/{id}/sent-mail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CustomerMailController_sent'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/customers/export.csv': {
@@ -389,6 +469,102 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/history/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['HistoryController_get'];
+    put?: never;
+    post?: never;
+    delete: operations['HistoryController_remove'];
+    options?: never;
+    head?: never;
+    patch: operations['HistoryController_update'];
+    trace?: never;
+  };
+  '/api/history/{id}/details': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['HistoryController_addDetail'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/history/{id}/details/{detailId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['HistoryController_removeDetail'];
+    options?: never;
+    head?: never;
+    patch: operations['HistoryController_updateDetail'];
+    trace?: never;
+  };
+  '/api/history/{id}/link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['HistoryController_link'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/history/batches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['HistoryBatchesController_list'];
+    put?: never;
+    post: operations['HistoryBatchesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/history/batches/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['HistoryBatchesController_remove'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1043,6 +1219,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/settings/auto-history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['HistoryController_autoHistory'];
+    put: operations['HistoryController_setAutoHistory'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/settings/cti-tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CtiController_listTokens'];
+    put?: never;
+    post: operations['CtiController_createToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/settings/cti-tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['CtiController_deleteToken'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/settings/history-phrases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['HistoryController_phrases'];
+    put: operations['HistoryController_setPhrases'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/staff': {
     parameters: {
       query?: never;
@@ -1514,6 +1754,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/work': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['HistoryController_work'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/forms/{slug}': {
     parameters: {
       query?: never;
@@ -1537,11 +1793,28 @@ export interface components {
   schemas: {
     ApprovalPolicyDto: Record<string, never>;
     ApproveReplyDto: Record<string, never>;
+    AutoHistoryDto: {
+      /** @enum {string} */
+      events:
+        | 'inquiry_mail'
+        | 'inquiry_form'
+        | 'reply_sent'
+        | 'reply_rejected'
+        | 'ticket_note'
+        | 'incoming_call'
+        | 'customer_registered'
+        | 'customers_merged'
+        | 'mypage_customer_post'
+        | 'mypage_staff_post'
+        | 'sms_sent'
+        | 'sms_received';
+    };
     BlockedSenderDto: Record<string, never>;
     BulkTicketsDto: Record<string, never>;
     ChangePasswordDto: Record<string, never>;
     CommentDto: Record<string, never>;
     ConnectionTestDto: Record<string, never>;
+    CreateCtiTokenDto: Record<string, never>;
     CreateCustomerDto: Record<string, never>;
     CreateFolderDto: Record<string, never>;
     CreateFormDto: {
@@ -1558,6 +1831,22 @@ export interface components {
       thankYou?: components['schemas']['ThankYouDto'];
     };
     CreateGroupDto: Record<string, never>;
+    CreateHistoryBatchDto: Record<string, never>;
+    CreateHistoryEntryDto: {
+      /** Format: date-time */
+      createdAt?: string;
+      details?: components['schemas']['HistoryDetailDto'][];
+      /** @enum {string} */
+      kind?: 'note' | 'call' | 'visit' | 'fax' | 'mail' | 'form' | 'mypage' | 'sms' | 'system';
+      /** Format: date-time */
+      nextScheduledAt?: string | null;
+      requestedToId?: number | null;
+      staffId?: number | null;
+      /** @enum {string} */
+      state: 'waiting' | 'in_progress' | 'done';
+      ticketId?: number | null;
+      title: string;
+    };
     CreateLabelDto: {
       /** @example #e53935 */
       color?: string;
@@ -1575,6 +1864,7 @@ export interface components {
     CreateUserDto: {
       branch?: Record<string, never>;
     };
+    CtiCallDto: Record<string, never>;
     CustomerLinkDto: Record<string, never>;
     FormCheckDto: {
       fields: {
@@ -1609,9 +1899,25 @@ export interface components {
       /** @description Honeypot: must be absent or empty */
       website?: Record<string, never>;
     };
+    HistoryDetailDto: {
+      content: string;
+      /** Format: date-time */
+      scheduledAt?: string | null;
+      staffId?: number | null;
+      /** @enum {string|null} */
+      state?: 'waiting' | 'in_progress' | 'done' | null;
+      /** Format: date-time */
+      workedAt?: string | null;
+    };
     HistoryNoteDto: Record<string, never>;
+    HistoryPhrasesDto: {
+      phrases: string[];
+    };
     HoldDto: Record<string, never>;
     JournalDto: Record<string, never>;
+    LinkHistoryDto: {
+      customerId: number;
+    };
     LoginDto: Record<string, never>;
     MarkHandledDto: Record<string, never>;
     MarkSpamDto: Record<string, never>;
@@ -1646,6 +1952,29 @@ export interface components {
       thankYou?: components['schemas']['ThankYouDto'];
     };
     UpdateGroupDto: Record<string, never>;
+    UpdateHistoryDetailDto: {
+      content?: string;
+      /** Format: date-time */
+      scheduledAt?: string | null;
+      staffId?: number | null;
+      /** @enum {string|null} */
+      state?: 'waiting' | 'in_progress' | 'done' | null;
+      /** Format: date-time */
+      workedAt?: string | null;
+    };
+    UpdateHistoryEntryDto: {
+      /** Format: date-time */
+      createdAt?: string;
+      /** @enum {string} */
+      kind?: 'note' | 'call' | 'visit' | 'fax' | 'mail' | 'form' | 'mypage' | 'sms' | 'system';
+      /** Format: date-time */
+      nextScheduledAt?: string | null;
+      requestedToId?: number | null;
+      staffId?: number | null;
+      /** @enum {string} */
+      state?: 'waiting' | 'in_progress' | 'done';
+      title?: string;
+    };
     UpdateLabelDto: {
       /** @example #1e88e5 */
       color?: string;
@@ -2017,6 +2346,49 @@ export interface operations {
       };
     };
   };
+  CtiController_call: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CtiCallDto'];
+      };
+    };
+    responses: {
+      /** @description {entryId, customerIds}: a later event of a callId already seen */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description {entryId, customerIds}: the first event of this callId */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No CTI token, or an unknown or deleted one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description CTI_TOKEN_REQUIRED: an API token or a session instead of a CTI token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   CustomersController_search: {
     parameters: {
       query?: never;
@@ -2107,6 +2479,129 @@ export interface operations {
         'application/json': components['schemas']['UpdateCustomerDto'];
       };
     };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_search: {
+    parameters: {
+      query?: {
+        createdFrom?: string;
+        createdTo?: string;
+        kind?: 'note' | 'call' | 'visit' | 'fax' | 'mail' | 'form' | 'mypage' | 'sms' | 'system';
+        nextFrom?: string;
+        nextTo?: string;
+        openOnly?: boolean;
+        page?: number;
+        pageSize?: number;
+        q?: string;
+        staffId?: number;
+        state?: 'waiting' | 'in_progress' | 'done';
+      };
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateHistoryEntryDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_export: {
+    parameters: {
+      query?: {
+        createdFrom?: string;
+        createdTo?: string;
+        kind?: 'note' | 'call' | 'visit' | 'fax' | 'mail' | 'form' | 'mypage' | 'sms' | 'system';
+        nextFrom?: string;
+        nextTo?: string;
+        openOnly?: boolean;
+        page?: number;
+        pageSize?: number;
+        q?: string;
+        staffId?: number;
+        state?: 'waiting' | 'in_progress' | 'done';
+      };
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CustomerMailController_scheduled: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CustomerMailController_sent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
     responses: {
       200: {
         headers: {
@@ -2276,6 +2771,214 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateHistoryEntryDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_addDetail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['HistoryDetailDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_removeDetail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        detailId: number;
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_updateDetail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        detailId: number;
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateHistoryDetailDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_link: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LinkHistoryDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryBatchesController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryBatchesController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateHistoryBatchDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryBatchesController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
         headers: {
           [name: string]: unknown;
         };
@@ -3524,6 +4227,140 @@ export interface operations {
       };
     };
   };
+  HistoryController_autoHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_setAutoHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AutoHistoryDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CtiController_listTokens: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CtiController_createToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCtiTokenDto'];
+      };
+    };
+    responses: {
+      /** @description {id, name, token} */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CtiController_deleteToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_phrases: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_setPhrases: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['HistoryPhrasesDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   StaffController_list: {
     parameters: {
       query?: never;
@@ -4395,6 +5232,31 @@ export interface operations {
     requestBody?: never;
     responses: {
       204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  HistoryController_work: {
+    parameters: {
+      query?: {
+        nextFrom?: string;
+        nextTo?: string;
+        overdue?: boolean;
+        page?: number;
+        pageSize?: number;
+        staffId?: number;
+        state?: 'waiting' | 'in_progress' | 'done' | 'open' | 'all';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
