@@ -5,7 +5,6 @@ import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatMenuModule } from '@angular/material/menu';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { MatSelectModule } from '@angular/material/select';
@@ -23,6 +22,7 @@ import { I18n, type Message } from '../i18n/i18n';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { fromTokyoLocal } from '../ticket/reply-timing';
 import { HISTORY_STATE_LABELS, toTokyoLocal } from './history-labels';
+import { HistoryTitleField } from './history-title-field';
 
 export interface HistoryBatchDialogData {
   /** The customers ticked on the list (may be none). */
@@ -45,12 +45,12 @@ export interface HistoryBatchDialogResult {
 @Component({
   selector: 'mg-history-batch-dialog',
   imports: [
+    HistoryTitleField,
     ReactiveFormsModule,
     MatButtonModule,
     MatDialogModule,
     MatFormFieldModule,
     MatInputModule,
-    MatMenuModule,
     MatProgressBarModule,
     MatRadioModule,
     MatSelectModule,
@@ -80,41 +80,7 @@ export interface HistoryBatchDialogResult {
             {{ 'historyBatch.targetSearch' | t: { count: data.matching } }}
           </mat-radio-button>
         </mat-radio-group>
-        <div class="title-row">
-          <mat-form-field class="title">
-            <mat-label>{{ 'history.field.title' | t }}</mat-label>
-            <input
-              matInput
-              formControlName="title"
-              required
-              autocomplete="off"
-              data-testid="history-batch-title"
-            />
-            <mat-hint align="end">{{ form.controls.title.value.length }} / {{ titleMax }}</mat-hint>
-            <mat-error>{{ errorText('title') }}</mat-error>
-          </mat-form-field>
-          <button
-            mat-stroked-button
-            type="button"
-            [matMenuTriggerFor]="phraseMenu"
-            [disabled]="phrases().length === 0"
-            data-testid="history-batch-phrases"
-          >
-            {{ 'history.phrases' | t }}
-          </button>
-          <mat-menu #phraseMenu="matMenu">
-            @for (phrase of phrases(); track $index) {
-              <button
-                mat-menu-item
-                type="button"
-                (click)="usePhrase(phrase)"
-                data-testid="history-batch-phrase"
-              >
-                {{ phrase }}
-              </button>
-            }
-          </mat-menu>
-        </div>
+        <mg-history-title-field [control]="form.controls.title" [phrases]="phrases()" testId="history-batch" />
         <div class="pair">
           <mat-form-field>
             <mat-label>{{ 'history.field.createdAt' | t }}</mat-label>
@@ -190,17 +156,6 @@ export interface HistoryBatchDialogResult {
       gap: 4px 16px;
       margin-bottom: 12px;
     }
-    .title-row {
-      display: flex;
-      gap: 8px;
-      align-items: flex-start;
-    }
-    .title-row .title {
-      flex: 1 1 auto;
-    }
-    .title-row button {
-      margin-top: 8px;
-    }
     .pair {
       display: grid;
       grid-template-columns: 1fr 1fr;
@@ -223,7 +178,6 @@ export class HistoryBatchDialog {
   protected readonly data = inject<HistoryBatchDialogData>(MAT_DIALOG_DATA);
   protected readonly states = HISTORY_STATES;
   protected readonly stateLabels = HISTORY_STATE_LABELS;
-  protected readonly titleMax = TITLE_MAX;
 
   protected readonly phrases = toSignal(
     inject(HistoryApi)
@@ -263,11 +217,6 @@ export class HistoryBatchDialog {
     return validationMessage(this.form.controls[field], this.i18n);
   }
 
-  /** 定型文: the phrase becomes the title. */
-  protected usePhrase(phrase: string): void {
-    this.form.controls.title.setValue(phrase);
-    this.form.controls.title.markAsDirty();
-  }
 
   protected register(): void {
     this.formError.set(null);

@@ -4,7 +4,6 @@ import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatMenuModule } from '@angular/material/menu';
 import { MatSelectModule } from '@angular/material/select';
 
 import {
@@ -22,6 +21,7 @@ import { clearServerErrors, saveErrorMessage, validationMessage } from '../core/
 import { I18n, type Message } from '../i18n/i18n';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { fromTokyoLocal } from '../ticket/reply-timing';
+import { HistoryTitleField } from './history-title-field';
 import { HISTORY_KIND_LABELS, HISTORY_STATE_LABELS, toTokyoLocal } from './history-labels';
 
 export interface HistoryEntryDialogData {
@@ -38,12 +38,12 @@ export interface HistoryEntryDialogData {
 @Component({
   selector: 'mg-history-entry-dialog',
   imports: [
+    HistoryTitleField,
     ReactiveFormsModule,
     MatButtonModule,
     MatDialogModule,
     MatFormFieldModule,
     MatInputModule,
-    MatMenuModule,
     MatSelectModule,
     TranslatePipe,
   ],
@@ -51,41 +51,7 @@ export interface HistoryEntryDialogData {
     <h2 mat-dialog-title>{{ (isNew ? 'history.newEntry' : 'history.editEntry') | t }}</h2>
     <form [formGroup]="form" (ngSubmit)="save()" novalidate>
       <mat-dialog-content class="dialog-form">
-        <div class="title-row">
-          <mat-form-field class="title">
-            <mat-label>{{ 'history.field.title' | t }}</mat-label>
-            <input
-              matInput
-              formControlName="title"
-              required
-              autocomplete="off"
-              data-testid="history-entry-title"
-            />
-            <mat-hint align="end">{{ form.controls.title.value.length }} / {{ titleMax }}</mat-hint>
-            <mat-error>{{ errorText('title') }}</mat-error>
-          </mat-form-field>
-          <button
-            mat-stroked-button
-            type="button"
-            [matMenuTriggerFor]="phraseMenu"
-            [disabled]="data.phrases.length === 0"
-            data-testid="history-entry-phrases"
-          >
-            {{ 'history.phrases' | t }}
-          </button>
-          <mat-menu #phraseMenu="matMenu">
-            @for (phrase of data.phrases; track $index) {
-              <button
-                mat-menu-item
-                type="button"
-                (click)="usePhrase(phrase)"
-                data-testid="history-entry-phrase"
-              >
-                {{ phrase }}
-              </button>
-            }
-          </mat-menu>
-        </div>
+        <mg-history-title-field [control]="form.controls.title" [phrases]="data.phrases" testId="history-entry" />
         <div class="pair">
           <mat-form-field>
             <mat-label>{{ 'history.field.state' | t }}</mat-label>
@@ -166,17 +132,6 @@ export interface HistoryEntryDialogData {
     </form>
   `,
   styles: `
-    .title-row {
-      display: flex;
-      gap: 8px;
-      align-items: flex-start;
-    }
-    .title-row .title {
-      flex: 1 1 auto;
-    }
-    .title-row button {
-      margin-top: 8px;
-    }
     .pair {
       display: grid;
       grid-template-columns: 1fr 1fr;
@@ -195,7 +150,6 @@ export class HistoryEntryDialog {
   protected readonly kinds = HISTORY_KINDS;
   protected readonly stateLabels = HISTORY_STATE_LABELS;
   protected readonly kindLabels = HISTORY_KIND_LABELS;
-  protected readonly titleMax = TITLE_MAX;
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     title: [this.data.entry?.title ?? '', [Validators.required, Validators.maxLength(TITLE_MAX)]],
@@ -213,11 +167,6 @@ export class HistoryEntryDialog {
     return validationMessage(this.form.controls[field], this.i18n);
   }
 
-  /** 定型文: the phrase becomes the title. */
-  protected usePhrase(phrase: string): void {
-    this.form.controls.title.setValue(phrase);
-    this.form.controls.title.markAsDirty();
-  }
 
   protected save(): void {
     this.formError.set(null);
