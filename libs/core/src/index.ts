@@ -15,6 +15,7 @@ export * from './database/snake-naming.strategy';
 export * from './database/sqlite-serializer';
 export * from './database/timestamped.entity';
 export * from './errors/domain-exception.filter';
+export * from './events/polled-relay';
 export * from './errors/domain.error';
 export * from './errors/id-param.pipe';
 export * from './errors/text-hygiene.pipe';
