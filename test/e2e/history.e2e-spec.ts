@@ -296,6 +296,13 @@ describe.each(DB_KINDS)('response history on %s', (kind) => {
     expect(ranged.filter((x: number) => [overdue, next, undated, farther].includes(x))).toEqual([next, farther]);
     expect((await agent.get('/api/work').query({ staffId: adminId }).expect(200)).body.items.map((e: Entry) => e.title)).toContain('他人の作業');
     await agent.get('/api/work').query({ state: 'soon' }).expect(400);
+    // Work nobody has (no 担当, no 依頼先): its own view, so an unassigned call is not lost.
+    const nobodys = await mk(b, { title: '誰のものでもない作業', state: 'waiting', staffId: null, nextScheduledAt: soon });
+    const unassigned = (await agent.get('/api/work').query({ unassigned: true }).expect(200)).body as { items: Entry[]; total: number };
+    expect(unassigned.items.map((e) => e.id)).toContain(nobodys);
+    expect(unassigned.items.every((e) => e.staffId === null && e.requestedToId === null && e.state !== 'done')).toBe(true);
+    expect(unassigned.total).toBe(unassigned.items.length);
+    expect((await agent.get('/api/work').expect(200)).body.items.map((e: Entry) => e.id)).not.toContain(nobodys);
 
     // Completing an entry takes it off the list.
     await agent.patch(`/api/history/${overdue}`, { state: 'done' }).expect(200);

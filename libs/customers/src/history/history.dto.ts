@@ -131,6 +131,9 @@ export class HistoryQueryDto {
 export class WorkQueryDto {
   @ApiPropertyOptional({ type: Number })
   @IsOptional() @Type(() => Number) @IsId() staffId?: number;
+  /** Work nobody has: neither 担当 nor 依頼先 (an unknown caller's call, an inquiry of an unassigned customer). */
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional() @bool() @IsBoolean({ message: 'unassigned must be true or false' }) unassigned?: boolean;
   @ApiPropertyOptional({ enum: [...HISTORY_STATES, 'open', 'all'] })
   @IsOptional() @IsIn([...HISTORY_STATES, 'open', 'all'], { message: `state must be one of ${[...HISTORY_STATES, 'open', 'all'].join(', ')}` }) state?: HistoryState | 'open' | 'all';
   @ApiPropertyOptional({ type: String, format: 'date-time' })

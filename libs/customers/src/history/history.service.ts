@@ -537,12 +537,23 @@ export class HistoryService {
       return qb;
     };
     const want = page * pageSize;
+    if (query.unassigned) {
+      // One range of the 担当 index (staff_id IS NULL), those without a 依頼先 either.
+      const nobody = base().andWhere('h.staff_id IS NULL').andWhere('h.requested_to_id IS NULL');
+      const [rows, total] = await Promise.all([nobody.clone().orderBy('h.work_due_at', 'ASC').addOrderBy('h.id', 'ASC').skip((page - 1) * pageSize).take(pageSize).getMany(), nobody.getCount()]);
+      return { items: await this.workItems(rows.map((r) => r.id), now), total, page, pageSize };
+    }
     const asStaff = base().andWhere('h.staff_id = :staffId', { staffId });
     const asRequested = base().andWhere('h.requested_to_id = :staffId', { staffId }).andWhere('(h.staff_id IS NULL OR h.staff_id <> :staffId)', { staffId });
     const ordered = (qb: SelectQueryBuilder<HistoryEntry>) => qb.orderBy('h.work_due_at', 'ASC').addOrderBy('h.id', 'ASC').take(want).getMany();
     const [a, b, countA, countB] = await Promise.all([ordered(asStaff.clone()), ordered(asRequested.clone()), asStaff.getCount(), asRequested.getCount()]);
     const merged = [...a, ...b].sort((x, y) => x.workDueAt.getTime() - y.workDueAt.getTime() || x.id - y.id).slice((page - 1) * pageSize, want);
-    const ids = merged.map((r) => r.id);
+    const items = await this.workItems(merged.map((r) => r.id), now);
+    return { items, total: countA + countB, page, pageSize };
+  }
+
+  /** The page's entries in the order given, each with its customer and whether it is overdue. */
+  private async workItems(ids: number[], now: Date): Promise<WorkItemView[]> {
     const rows = ids.length ? await this.dataSource.getRepository(HistoryEntry).findBy({ id: In(ids) }) : [];
     const position = new Map(ids.map((id, i) => [id, i]));
     rows.sort((x, y) => position.get(x.id)! - position.get(y.id)!);
@@ -552,12 +563,11 @@ export class HistoryService {
       ? await this.dataSource.getRepository(Customer).find({ select: { id: true, code: true, lastName: true, firstName: true }, where: { id: In(customerIds) } })
       : [];
     const byId = new Map(customers.map((c) => [c.id, { id: c.id, code: c.code, name: `${c.lastName}${c.firstName ? ` ${c.firstName}` : ''}` }]));
-    const items = views.map((v) => ({
+    return views.map((v) => ({
       ...v,
       customer: v.customerId ? (byId.get(v.customerId) ?? null) : null,
       overdue: v.state !== 'done' && v.nextScheduledAt !== null && v.nextScheduledAt.getTime() < now.getTime(),
     }));
-    return { items, total: countA + countB, page, pageSize };
   }
 
   /** Staff names by id, for the CSV's 担当 columns. */

@@ -116,8 +116,11 @@ export interface WorkItem extends HistoryEntry {
 
 export type WorkState = HistoryState | 'open' | 'all';
 
+/** The 作業管理 staff filter's "担当なし" (no user has id 0). */
+export const UNASSIGNED = 0;
+
 export interface WorkSearch {
-  /** null: me. */
+  /** null: me; UNASSIGNED: work nobody has (neither 担当 nor 依頼先). */
   staffId: number | null;
   state: WorkState;
   nextFrom: string;
@@ -211,7 +214,9 @@ export class HistoryApi {
       .set('state', search.state)
       .set('page', search.page)
       .set('pageSize', search.pageSize);
-    if (search.staffId !== null) {
+    if (search.staffId === UNASSIGNED) {
+      params = params.set('unassigned', true);
+    } else if (search.staffId !== null) {
       params = params.set('staffId', search.staffId);
     }
     if (search.nextFrom) {

@@ -1249,6 +1249,7 @@ export const en: Record<MessageKey, string> = {
   'fieldName.phrases': 'Fixed phrases',
   'work.title': 'Work management',
   'work.filter.staff': 'Staff or requested to',
+  'work.filter.unassigned': 'Nobody',
   'work.state.open': 'Not done (waiting, in progress)',
   'work.column.customer': 'Customer',
   'work.column.staff': 'Staff / requested to',

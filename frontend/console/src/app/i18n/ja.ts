@@ -1253,6 +1253,7 @@ export const ja = {
   'fieldName.phrases': '定型文',
   'work.title': '作業管理',
   'work.filter.staff': '担当・依頼先',
+  'work.filter.unassigned': '担当なし',
   'work.state.open': '未完了（作業待ち・作業中）',
   'work.column.customer': '顧客',
   'work.column.staff': '担当 / 依頼先',

@@ -27,6 +27,7 @@ import {
   type WorkItem,
   type WorkSearch,
   type WorkState,
+  UNASSIGNED,
 } from '../api/history-api';
 import { StaffApi } from '../api/staff-api';
 import { Notifier } from '../core/notifier';
@@ -72,6 +73,7 @@ export class WorkList {
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   protected readonly i18n = inject(I18n);
   private readonly me = inject(Session).user()?.id ?? null;
+  protected readonly unassigned = UNASSIGNED;
 
   protected readonly columns = ['customer', 'title', 'state', 'kind', 'staff', 'next'];
   protected readonly pageSizes = [...PAGE_SIZES];
