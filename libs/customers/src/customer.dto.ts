@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsId } from '@madoguchi/core';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -30,6 +31,7 @@ export class CustomerFieldsDto {
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @Matches(/^\d{1,20}$/, { message: 'code must be digits only (up to 20)' })
+  @ApiPropertyOptional({ type: String, nullable: true })
   code?: string | null;
 
   @IsOptional()
@@ -37,6 +39,7 @@ export class CustomerFieldsDto {
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @MaxLength(50)
+  @ApiPropertyOptional({ type: String, maxLength: 50, nullable: true })
   firstName?: string | null;
 
   @IsOptional()
@@ -45,6 +48,7 @@ export class CustomerFieldsDto {
   @IsString()
   @MaxLength(50)
   @Matches(/^[\u3040-\u30ff\uff66-\uff9f\s]+$/, { message: 'lastNameKana must be written in kana' })
+  @ApiPropertyOptional({ type: String, maxLength: 50, nullable: true })
   lastNameKana?: string | null;
 
   @IsOptional()
@@ -53,6 +57,7 @@ export class CustomerFieldsDto {
   @IsString()
   @MaxLength(50)
   @Matches(/^[\u3040-\u30ff\uff66-\uff9f\s]+$/, { message: 'firstNameKana must be written in kana' })
+  @ApiPropertyOptional({ type: String, maxLength: 50, nullable: true })
   firstNameKana?: string | null;
 
   @IsOptional()
@@ -60,6 +65,7 @@ export class CustomerFieldsDto {
   @ValidateIf((_, v) => v !== null)
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
+  @ApiPropertyOptional({ type: String, maxLength: 254, nullable: true })
   email?: string | null;
 
   @IsOptional()
@@ -67,6 +73,7 @@ export class CustomerFieldsDto {
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @MaxLength(30)
+  @ApiPropertyOptional({ type: String, maxLength: 30, nullable: true })
   tel?: string | null;
 
   @IsOptional()
@@ -74,6 +81,7 @@ export class CustomerFieldsDto {
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @MaxLength(30)
+  @ApiPropertyOptional({ type: String, maxLength: 30, nullable: true })
   mobile?: string | null;
 
   @IsOptional()
@@ -81,6 +89,7 @@ export class CustomerFieldsDto {
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @Matches(/^(\d{3}-?\d{4}|[０-９]{3}[-－]?[０-９]{4})$/, { message: 'postalCode must look like 123-4567' })
+  @ApiPropertyOptional({ type: String, nullable: true })
   postalCode?: string | null;
 
   @IsOptional()
@@ -88,6 +97,7 @@ export class CustomerFieldsDto {
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @MaxLength(200)
+  @ApiPropertyOptional({ type: String, maxLength: 200, nullable: true })
   address?: string | null;
 
   @IsOptional()
@@ -95,20 +105,24 @@ export class CustomerFieldsDto {
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @MaxLength(100)
+  @ApiPropertyOptional({ type: String, maxLength: 100, nullable: true })
   branch?: string | null;
 
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
   @IsInt({ each: true })
+  @ApiPropertyOptional({ type: [Number] })
   assigneeIds?: number[];
 
   @IsOptional()
   @IsIn(REGISTRATION_STATES, { message: `registrationState must be one of: ${REGISTRATION_STATES.join(', ')}` })
+  @ApiPropertyOptional({ enum: REGISTRATION_STATES })
   registrationState?: RegistrationState;
 
   @IsOptional()
   @IsIn(LIST_FLAGS, { message: `listFlag must be one of: ${LIST_FLAGS.join(', ')}` })
+  @ApiPropertyOptional({ enum: LIST_FLAGS })
   listFlag?: ListFlag;
 
   @IsOptional()
@@ -116,6 +130,7 @@ export class CustomerFieldsDto {
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @MaxLength(2000)
+  @ApiPropertyOptional({ type: String, maxLength: 2000, nullable: true })
   comment?: string | null;
 
   @IsOptional()
@@ -123,10 +138,12 @@ export class CustomerFieldsDto {
   @ValidateIf((_, v) => v !== null)
   @IsISO8601({ strict: true }, { message: 'birthday must be a date (YYYY-MM-DD)' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthday must be a date (YYYY-MM-DD)' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   birthday?: string | null;
 
   @IsOptional()
   @IsBoolean()
+  @ApiPropertyOptional({ type: Boolean })
   smsConsent?: boolean;
 }
 
@@ -135,6 +152,7 @@ export class CreateCustomerDto extends CustomerFieldsDto {
   @IsString({ message: 'lastName is required' })
   @MinLength(1, { message: 'lastName is required' })
   @MaxLength(50)
+  @ApiProperty({ type: String, maxLength: 50 })
   lastName: string;
 }
 
@@ -144,25 +162,42 @@ export class UpdateCustomerDto extends CustomerFieldsDto {
   @IsString()
   @MinLength(1, { message: 'lastName cannot be empty' })
   @MaxLength(50)
+  @ApiPropertyOptional({ type: String, maxLength: 50 })
   lastName?: string;
 }
 
 /** Query of GET /api/customers and the CSV export: q searches every field; the rest narrow to one. */
 export class CustomerQueryDto {
+  @ApiPropertyOptional({ type: String, maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 20 })
   @IsOptional() @IsString() @MaxLength(20) code?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 100 })
   @IsOptional() @IsString() @MaxLength(100) name?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 100 })
   @IsOptional() @IsString() @MaxLength(100) kana?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 254 })
   @IsOptional() @IsString() @MaxLength(254) email?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 30 })
   @IsOptional() @IsString() @MaxLength(30) tel?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 10 })
   @IsOptional() @IsString() @MaxLength(10) postalCode?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200) address?: string;
+  @ApiPropertyOptional({ type: String, maxLength: 100 })
   @IsOptional() @IsString() @MaxLength(100) branch?: string;
+  @ApiPropertyOptional({ enum: REGISTRATION_STATES })
   @IsOptional() @IsIn(REGISTRATION_STATES) registrationState?: RegistrationState;
+  @ApiPropertyOptional({ enum: LIST_FLAGS })
   @IsOptional() @IsIn(LIST_FLAGS) listFlag?: ListFlag;
+  @ApiPropertyOptional({ type: Number })
   @IsOptional() @Type(() => Number) @IsId() assigneeId?: number;
+  @ApiPropertyOptional({ enum: ['code', 'name', 'kana', 'createdAt', 'updatedAt'] })
   @IsOptional() @IsIn(['code', 'name', 'kana', 'createdAt', 'updatedAt']) sort?: 'code' | 'name' | 'kana' | 'createdAt' | 'updatedAt';
+  @ApiPropertyOptional({ enum: ['asc', 'desc'] })
   @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
+  @ApiPropertyOptional({ type: Number })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
+  @ApiPropertyOptional({ type: Number })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }

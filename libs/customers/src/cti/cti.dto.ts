@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
@@ -17,6 +18,7 @@ export class CtiCallDto {
   @Matches(/^[\x21-\x7e]+$/, {
     message: 'callId must be visible ASCII characters (letters, digits, - _ . : …)',
   })
+  @ApiProperty({ type: String, maxLength: 100 })
   callId: string;
 
   /** The caller's number, as the phone system has it: 090-4169-1658, 09041691658, +81 90 4169 1658. */
@@ -24,6 +26,7 @@ export class CtiCallDto {
   @IsString({ message: 'from is required' })
   @MinLength(1, { message: 'from is required' })
   @MaxLength(30, { message: 'from must be at most 30 characters' })
+  @ApiProperty({ type: String, maxLength: 30 })
   from: string;
 
   /** The number or extension that was called. */
@@ -31,10 +34,12 @@ export class CtiCallDto {
   @trim()
   @IsString()
   @MaxLength(30, { message: 'to must be at most 30 characters' })
+  @ApiPropertyOptional({ type: String, maxLength: 30 })
   to?: string;
 
   /** `ringing` writes the history entry and pops up the console's card; `answered` and `ended` update it. */
   @IsIn(CALL_EVENTS, { message: `event must be one of ${CALL_EVENTS.join(', ')}` })
+  @ApiProperty({ enum: CALL_EVENTS })
   event: CallEvent;
 
   /** With `answered`: who took the call (an extension, a name), as the phone system knows them. */
@@ -42,11 +47,13 @@ export class CtiCallDto {
   @trim()
   @IsString()
   @MaxLength(100, { message: 'answeredBy must be at most 100 characters' })
+  @ApiPropertyOptional({ type: String, maxLength: 100 })
   answeredBy?: string;
 
   /** When the event happened (ISO 8601); the time it arrived if left out. */
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date and time' })
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   at?: string;
 }
 
@@ -56,5 +63,6 @@ export class CreateCtiTokenDto {
   @IsString({ message: 'name is required' })
   @MinLength(1, { message: 'name is required' })
   @MaxLength(100, { message: 'name must be at most 100 characters' })
+  @ApiProperty({ type: String, maxLength: 100 })
   name: string;
 }

@@ -1,5 +1,5 @@
 import { IsId } from '@madoguchi/core';
-import { OmitType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -34,10 +34,12 @@ export class HistoryBatchSearchDto extends OmitType(CustomerQueryDto, ['page', '
 /** 担当 of the entries: one fixed staff member, or each customer's own 担当 (the first by user id; none → no 担当). */
 export class HistoryBatchStaffDto {
   @IsIn(['fixed', 'assignee'], { message: 'staff.mode must be fixed or assignee' })
+  @ApiProperty({ enum: ['fixed', 'assignee'] })
   mode: 'fixed' | 'assignee';
 
   @ValidateIf((o: HistoryBatchStaffDto) => o.mode === 'fixed')
   @IsId()
+  @ApiPropertyOptional({ type: Number })
   staffId?: number;
 }
 
@@ -52,28 +54,36 @@ export class CreateHistoryBatchDto {
   @ArrayMaxSize(MAX_BATCH_IDS, { message: `at most ${MAX_BATCH_IDS} customer ids per batch: give the search instead` })
   @IsInt({ each: true, message: 'customerIds must be customer ids' })
   @Min(1, { each: true, message: 'customerIds must be customer ids' })
+  @ApiPropertyOptional({ type: [Number] })
   customerIds?: number[];
 
+  @ApiPropertyOptional({ type: () => HistoryBatchSearchDto })
   @IsOptional() @ValidateNested() @Type(() => HistoryBatchSearchDto) search?: HistoryBatchSearchDto;
 
   @trim()
   @IsString({ message: 'title is required' })
   @MinLength(1, { message: 'title is required' })
   @MaxLength(100, { message: 'title must be at most 100 characters' })
+  @ApiProperty({ type: String, maxLength: 100 })
   title: string;
 
   @IsDefined({ message: 'state is required' })
   @IsIn(HISTORY_STATES, { message: `state must be one of ${HISTORY_STATES.join(', ')}` })
+  @ApiProperty({ enum: HISTORY_STATES })
   state: HistoryState;
 
   @IsDefined({ message: 'createdAt is required' })
   @IsISO8601({ strict: true }, { message: 'createdAt must be an ISO 8601 date and time' })
+  @ApiProperty({ type: String, format: 'date-time' })
   createdAt: string;
 
+  @ApiProperty({ type: () => HistoryBatchStaffDto })
   @IsDefined({ message: 'staff is required' }) @ValidateNested() @Type(() => HistoryBatchStaffDto) staff: HistoryBatchStaffDto;
 }
 
 export class HistoryBatchQueryDto {
+  @ApiPropertyOptional({ type: Number })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
+  @ApiPropertyOptional({ type: Number })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
 }

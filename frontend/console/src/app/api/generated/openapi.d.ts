@@ -1814,8 +1814,31 @@ export interface components {
     ChangePasswordDto: Record<string, never>;
     CommentDto: Record<string, never>;
     ConnectionTestDto: Record<string, never>;
-    CreateCtiTokenDto: Record<string, never>;
-    CreateCustomerDto: Record<string, never>;
+    CreateCtiTokenDto: {
+      name: string;
+    };
+    CreateCustomerDto: {
+      address?: string | null;
+      assigneeIds?: number[];
+      /** Format: date-time */
+      birthday?: string | null;
+      branch?: string | null;
+      code?: string | null;
+      comment?: string | null;
+      email?: string | null;
+      firstName?: string | null;
+      firstNameKana?: string | null;
+      lastName: string;
+      lastNameKana?: string | null;
+      /** @enum {string} */
+      listFlag?: 'normal' | 'grey' | 'black';
+      mobile?: string | null;
+      postalCode?: string | null;
+      /** @enum {string} */
+      registrationState?: 'provisional' | 'registered';
+      smsConsent?: boolean;
+      tel?: string | null;
+    };
     CreateFolderDto: Record<string, never>;
     CreateFormDto: {
       active?: boolean;
@@ -1831,7 +1854,16 @@ export interface components {
       thankYou?: components['schemas']['ThankYouDto'];
     };
     CreateGroupDto: Record<string, never>;
-    CreateHistoryBatchDto: Record<string, never>;
+    CreateHistoryBatchDto: {
+      /** Format: date-time */
+      createdAt: string;
+      customerIds?: number[];
+      search?: components['schemas']['HistoryBatchSearchDto'];
+      staff: components['schemas']['HistoryBatchStaffDto'];
+      /** @enum {string} */
+      state: 'waiting' | 'in_progress' | 'done';
+      title: string;
+    };
     CreateHistoryEntryDto: {
       /** Format: date-time */
       createdAt?: string;
@@ -1864,7 +1896,16 @@ export interface components {
     CreateUserDto: {
       branch?: Record<string, never>;
     };
-    CtiCallDto: Record<string, never>;
+    CtiCallDto: {
+      answeredBy?: string;
+      /** Format: date-time */
+      at?: string;
+      callId: string;
+      /** @enum {string} */
+      event: 'ringing' | 'answered' | 'ended';
+      from: string;
+      to?: string;
+    };
     CustomerLinkDto: Record<string, never>;
     FormCheckDto: {
       fields: {
@@ -1898,6 +1939,27 @@ export interface components {
       };
       /** @description Honeypot: must be absent or empty */
       website?: Record<string, never>;
+    };
+    HistoryBatchSearchDto: {
+      address?: string;
+      assigneeId?: number;
+      branch?: string;
+      code?: string;
+      email?: string;
+      kana?: string;
+      /** @enum {string} */
+      listFlag?: 'normal' | 'grey' | 'black';
+      name?: string;
+      postalCode?: string;
+      q?: string;
+      /** @enum {string} */
+      registrationState?: 'provisional' | 'registered';
+      tel?: string;
+    };
+    HistoryBatchStaffDto: {
+      /** @enum {string} */
+      mode: 'fixed' | 'assignee';
+      staffId?: number;
     };
     HistoryDetailDto: {
       content: string;
@@ -1940,7 +2002,28 @@ export interface components {
       /** @example 【{{form.name}}】お問い合わせありがとうございます */
       subject: string;
     };
-    UpdateCustomerDto: Record<string, never>;
+    UpdateCustomerDto: {
+      address?: string | null;
+      assigneeIds?: number[];
+      /** Format: date-time */
+      birthday?: string | null;
+      branch?: string | null;
+      code?: string | null;
+      comment?: string | null;
+      email?: string | null;
+      firstName?: string | null;
+      firstNameKana?: string | null;
+      lastName?: string;
+      lastNameKana?: string | null;
+      /** @enum {string} */
+      listFlag?: 'normal' | 'grey' | 'black';
+      mobile?: string | null;
+      postalCode?: string | null;
+      /** @enum {string} */
+      registrationState?: 'provisional' | 'registered';
+      smsConsent?: boolean;
+      tel?: string | null;
+    };
     UpdateFolderDto: Record<string, never>;
     UpdateFormDto: {
       active?: boolean;
@@ -2391,7 +2474,24 @@ export interface operations {
   };
   CustomersController_search: {
     parameters: {
-      query?: never;
+      query?: {
+        address?: string;
+        assigneeId?: number;
+        branch?: string;
+        code?: string;
+        email?: string;
+        kana?: string;
+        listFlag?: 'normal' | 'grey' | 'black';
+        name?: string;
+        order?: 'asc' | 'desc';
+        page?: number;
+        pageSize?: number;
+        postalCode?: string;
+        q?: string;
+        registrationState?: 'provisional' | 'registered';
+        sort?: 'code' | 'name' | 'kana' | 'createdAt' | 'updatedAt';
+        tel?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -2594,7 +2694,11 @@ export interface operations {
   };
   CustomerMailController_sent: {
     parameters: {
-      query?: never;
+      query?: {
+        kind?: 'reply' | 'form_thanks';
+        page?: number;
+        pageSize?: number;
+      };
       header?: never;
       path: {
         id: number;
@@ -2613,7 +2717,24 @@ export interface operations {
   };
   CustomersController_export: {
     parameters: {
-      query?: never;
+      query?: {
+        address?: string;
+        assigneeId?: number;
+        branch?: string;
+        code?: string;
+        email?: string;
+        kana?: string;
+        listFlag?: 'normal' | 'grey' | 'black';
+        name?: string;
+        order?: 'asc' | 'desc';
+        page?: number;
+        pageSize?: number;
+        postalCode?: string;
+        q?: string;
+        registrationState?: 'provisional' | 'registered';
+        sort?: 'code' | 'name' | 'kana' | 'createdAt' | 'updatedAt';
+        tel?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -2931,7 +3052,10 @@ export interface operations {
   };
   HistoryBatchesController_list: {
     parameters: {
-      query?: never;
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -5249,6 +5373,7 @@ export interface operations {
         pageSize?: number;
         staffId?: number;
         state?: 'waiting' | 'in_progress' | 'done' | 'open' | 'all';
+        unassigned?: boolean;
       };
       header?: never;
       path?: never;
