@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigError, DomainError, loadConfig, runMigrations } from '@madoguchi/core';
 import { UsersService } from '@madoguchi/auth';
-import { Logger } from '@nestjs/common';
+import { SearchIndex } from '@madoguchi/tickets';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createApp } from './app.factory';
 import { AppModule } from './app.module';
@@ -12,13 +13,36 @@ async function main(): Promise<void> {
   if (command === 'migrate') {
     const applied = await runMigrations(config.database);
     console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'The database is up to date.');
+    // A migration may queue tickets for the search index (0028 queues them all): fill it now, with progress.
+    await withContext(config, (app) => app.get(SearchIndex).fill((line) => console.log(line)));
     return;
   }
   if (command === 'admin-reset') return adminReset(config, process.argv.slice(3));
-  if (command !== 'serve') throw new Error(`Unknown command "${command}" (use: serve, migrate, admin-reset)`);
+  if (command === 'search:rebuild') return searchRebuild(config);
+  if (command !== 'serve') throw new Error(`Unknown command "${command}" (use: serve, migrate, admin-reset, search:rebuild)`);
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   new Logger('Madoguchi').log(`Console and API on ${config.http.publicUrl} (listening on ${config.http.host}:${config.http.port}, database ${config.database.type})`);
+}
+
+/** The application without its web, worker and SMTP roles: for one-off commands. */
+async function withContext<T>(config: AppConfig, run: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const quiet: AppConfig = { ...config, roles: { web: false, worker: false }, mail: { ...config.mail, intakeSmtp: { ...config.mail.intakeSmtp, port: 0 } } };
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(quiet), { logger: ['error', 'warn'] });
+  try {
+    return await run(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * `npm run search:rebuild`: writes every ticket's search document again (docs/search.md), into a
+ * new table with the best engine the database has now, with a progress line per 10,000 tickets.
+ */
+async function searchRebuild(config: AppConfig): Promise<void> {
+  if (config.database.migrate) await runMigrations(config.database);
+  await withContext(config, (app) => app.get(SearchIndex).rebuild((line) => console.log(line)));
 }
 
 /**

@@ -24,3 +24,4 @@ export * from './presence/presence-events.service';
 export * from './labels/label.entity';
 export * from './labels/labels.service';
 export * from './presence/ticket-presence.entity';
+export * from './search/search-index.service';

@@ -38,7 +38,7 @@ export class TicketQueryDto {
   @Min(1, { each: true, message: 'label must be label ids' })
   @Max(MAX_ID, { each: true, message: 'label must be label ids' })
   label?: number[];
-  /** Code, subject, sender or body; every word must match. */
+  /** The same search as GET /api/search (code, subject, sender, customer, body, attachment names); every word must match. */
   @IsOptional() @IsString() @MaxLength(200) q?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;

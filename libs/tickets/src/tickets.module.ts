@@ -62,11 +62,14 @@ import { BlockedSender } from './spam/blocked-sender.entity';
 import { BlockedSendersService } from './spam/blocked-senders.service';
 import { SpamController } from './spam/spam.controller';
 import { SpamService } from './spam/spam.service';
+import { SearchController } from './search/search.controller';
+import { SearchIndex } from './search/search-index.service';
+import { SearchService } from './search/search.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog, RoutingRule, SavedView, TicketPresence, ReplyDraft, Label, TicketLabel, BlockedSender]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
-  controllers: [BulkController, TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, RemoteImagesController, CommentsController, SavedViewsController, PresenceController, DraftsController, LabelsController, MergeController, SpamController, CustomerMailController],
-  providers: [TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, HoldReleaseJob, OutboundMessages, CommentsService, SavedViewsService, BulkTicketsService, PresenceService, PresenceEvents, DraftsService, LabelsService, MergeService, SpamService, BlockedSendersService, CustomerMailService],
-  exports: [SpamService, TicketsService, RepliesService, OutboundMessages, TicketEvents, TicketWorkflowService, UploadsService, LabelsService],
+  controllers: [SearchController, BulkController, TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, RemoteImagesController, CommentsController, SavedViewsController, PresenceController, DraftsController, LabelsController, MergeController, SpamController, CustomerMailController],
+  providers: [SearchIndex, SearchService, TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, HoldReleaseJob, OutboundMessages, CommentsService, SavedViewsService, BulkTicketsService, PresenceService, PresenceEvents, DraftsService, LabelsService, MergeService, SpamService, BlockedSendersService, CustomerMailService],
+  exports: [SearchIndex, SpamService, TicketsService, RepliesService, OutboundMessages, TicketEvents, TicketWorkflowService, UploadsService, LabelsService],
 })
 export class TicketsModule {}

@@ -1,11 +1,11 @@
 import { GroupsService, Principal, UsersService } from '@madoguchi/auth';
 import { CustomersService, HistoryService } from '@madoguchi/customers';
-import { AuditService, Clock, escapeLike, fieldError, hasControlCharacter, insertRows, MissingRight, NotFound, OutboxEntry, SequenceService, ValidationFailed } from '@madoguchi/core';
+import { AuditService, Clock, fieldError, hasControlCharacter, insertRows, MissingRight, NotFound, OutboxEntry, SequenceService, ValidationFailed } from '@madoguchi/core';
 import { WorkflowRunner } from '@madoguchi/workflow';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { Article, MailAddress } from './article.entity';
 import { Attachment } from './attachment.entity';
 import { Delivered, ForwardedMail, InboundMessage, InboundSession } from './inbound';
@@ -20,6 +20,8 @@ import { Reply } from './workflow/reply.entity';
 import { BlockedSendersService } from './spam/blocked-senders.service';
 import { LabelRef, LabelsService } from './labels/labels.service';
 import { REPLY_WORKFLOW, TICKET_WORKFLOW } from './workflow/workflows';
+import { SearchIndex } from './search/search-index.service';
+import { queryTerms } from './search/search-text';
 
 /** A new ticket's first message, as routing rules and the journal see it. */
 function inquiryOf(msg: InboundMessage): NewInquiry {
@@ -159,6 +161,7 @@ export class TicketsService {
     private readonly blockedSenders: BlockedSendersService,
     private readonly labels: LabelsService,
     private readonly history: HistoryService,
+    private readonly searchIndex: SearchIndex,
   ) {}
 
   /**
@@ -437,6 +440,7 @@ export class TicketsService {
   async list(query: TicketQueryDto, p: Principal): Promise<{ items: TicketListItem[]; total: number; page: number; pageSize: number }> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
+    await this.searchReady(query);
     const qb = this.filtered(query, p);
     if (!qb) return { items: [], total: 0, page, pageSize };
     const total = await qb.getCount();
@@ -445,6 +449,14 @@ export class TicketsService {
       .take(pageSize)
       .getMany();
     return { items: await this.listItems(rows), total, page, pageSize };
+  }
+
+  /**
+   * A filter with `q` answers from the search index: this puts every article committed so far into
+   * it first (SearchIndex.flush). Callers of `filtered()` with a `q` await it before querying.
+   */
+  async searchReady(filter: Pick<TicketFilter, 'q'>): Promise<void> {
+    if (filter.q?.trim()) await this.searchIndex.flush();
   }
 
   /**
@@ -472,25 +484,14 @@ export class TicketsService {
     if (query.assigneeGroup !== undefined) qb.andWhere('t.assignee_group_id = :assigneeGroupId', { assigneeGroupId: query.assigneeGroup });
     // Every label named: one semi-join per label on ticket_label's (label_id, ticket_id) index.
     for (const [i, labelId] of [...new Set(query.label ?? [])].entries()) qb.andWhere(`t.id IN (SELECT tl${i}.ticket_id FROM ticket_label tl${i} WHERE tl${i}.label_id = :label${i})`, { [`label${i}`]: labelId });
-    for (const [i, word] of (query.q ?? '').split(/[\s\u3000]+/).filter(Boolean).entries()) {
-      // Stored text holds no control characters, and SQLite would end the bound pattern at a NUL.
-      if (hasControlCharacter(word)) {
-        qb.andWhere('1 = 0');
-        continue;
+    if (query.q?.trim()) {
+      // Stored text holds no control characters, and SQLite would end a bound string at a NUL.
+      const terms = hasControlCharacter(query.q) ? [] : queryTerms(query.q);
+      if (!terms.length) qb.andWhere('1 = 0');
+      else {
+        const cond = this.searchIndex.condition(terms);
+        qb.andWhere(cond.sql, cond.params);
       }
-      const like = `%${escapeLike(word.normalize('NFKC'))}%`;
-      const param = `q${i}`;
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where(`t.code LIKE :${param} ESCAPE '!'`)
-            .orWhere(`t.subject LIKE :${param} ESCAPE '!'`)
-            .orWhere(`t.contact_address LIKE :${param} ESCAPE '!'`)
-            .orWhere(`t.contact_name LIKE :${param} ESCAPE '!'`)
-            .orWhere(`EXISTS (SELECT 1 FROM article a WHERE a.ticket_id = t.id AND (a.body_text LIKE :${param} ESCAPE '!' OR a.subject LIKE :${param} ESCAPE '!'))`),
-        ),
-        { [param]: like },
-      );
     }
     return qb;
   }

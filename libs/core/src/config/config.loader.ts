@@ -102,6 +102,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     forms: { thankYouPerAddressPerHour: raw.FORM_THANK_YOU_PER_ADDRESS_PER_HOUR },
     instanceId: raw.INSTANCE_ID || `${hostname()}-${process.pid}`,
     web: { apiDocsPublic: raw.API_DOCS_PUBLIC, remoteImageAllowedHosts: raw.REMOTE_IMAGE_ALLOWED_HOSTS },
+    search: { engine: raw.SEARCH_ENGINE },
   };
 }
 

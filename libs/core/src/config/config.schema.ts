@@ -46,6 +46,8 @@ export const rawConfigSchema = z.object({
   /** Length only here; the first start also refuses a common password (libs/auth password policy). */
   MADOGUCHI_ADMIN_PASSWORD: z.union([z.literal(''), z.string().min(10, 'must be at least 10 characters').max(128, 'must be at most 128 characters')]),
   DEMO_DATA: bool,
+  /** `auto`: the database's full-text engine (Mroonga, FTS5) when it has one; `scan` forces the plain scan (docs/search.md). */
+  SEARCH_ENGINE: z.enum(['auto', 'scan']),
   SESSION_TTL_HOURS: int(1, 24 * 90),
   /** auto: Secure whenever the request came over HTTPS (PUBLIC_URL https, or X-Forwarded-Proto from a trusted proxy). */
   COOKIE_SECURE: z.union([z.literal('auto'), bool]),
@@ -147,6 +149,7 @@ export interface AppConfig {
   forms: { thankYouPerAddressPerHour: number };
   instanceId: string;
   web: { apiDocsPublic: boolean; remoteImageAllowedHosts: string[] };
+  search: { engine: 'auto' | 'scan' };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

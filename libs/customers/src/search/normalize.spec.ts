@@ -7,6 +7,8 @@ describe('search normalisation', () => {
     expect(normalizeForSearch('ﾀﾅｶ')).toBe('タナカ');
     expect(normalizeForSearch('たなか')).toBe('タナカ');
     expect(normalizeForSearch('田中 太郎')).toBe('田中太郎');
+    expect(normalizeForSearch('髙橋')).toBe(normalizeForSearch('高橋'));
+    expect(normalizeForSearch('山﨑 渡邉 齋藤 濱田 澤 櫻井')).toBe('山崎渡辺斎藤浜田沢桜井');
   });
 
   it('drops separators between digits, so every way of writing a phone number is the same', () => {

@@ -110,6 +110,7 @@ export class BulkTicketsService {
   /** The selected ticket ids, in id order: the ids given (once each), or what the filter selects now. */
   private async selection(dto: BulkTicketsDto, p: Principal): Promise<number[]> {
     if (dto.ids) return [...new Set(dto.ids)];
+    await this.tickets.searchReady(dto.filter!);
     const qb = this.tickets.filtered(dto.filter!, p);
     if (!qb) return [];
     const total = await qb.getCount();

@@ -70,6 +70,7 @@ export class SavedViewsService {
   }
 
   private async count(filter: TicketFilter, p: Principal): Promise<number> {
+    await this.tickets.searchReady(filter);
     const qb = this.tickets.filtered(filter, p);
     return qb ? qb.getCount() : 0;
   }

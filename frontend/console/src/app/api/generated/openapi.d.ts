@@ -1219,6 +1219,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SearchController_find'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/settings/auto-history': {
     parameters: {
       query?: never;
@@ -4337,6 +4353,43 @@ export interface operations {
   RepliesController_mine: {
     parameters: {
       query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SearchController_find: {
+    parameters: {
+      query: {
+        /** @description `me`, `none` or a user id */
+        assignee?: string;
+        /** @description Tickets created at or after this time (ISO 8601; a bare date is midnight UTC) */
+        from?: string;
+        /** @description Only tickets that carry every one of these labels: label=1&label=2, label=1,2 or both */
+        label?: number[];
+        /** @description Only this mailbox */
+        mailboxId?: number;
+        page?: number;
+        /** @description Default 20 */
+        pageSize?: number;
+        /** @description Words to find (every word must match): a code, a Message-ID, an address, a name, any part of a subject, body or attachment name */
+        q: string;
+        /** @description `relevance` (the default; by last activity where the engine does not rank) or `activity` */
+        sort?: 'relevance' | 'activity';
+        /** @description Only this state (counts still cover every state) */
+        state?: 'unhandled' | 'awaiting_approval' | 'rejected' | 'on_hold' | 'handled';
+        /** @description Tickets created before this time (ISO 8601; a bare date means the end of that day, UTC) */
+        to?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;

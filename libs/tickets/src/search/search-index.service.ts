@@ -1,0 +1,229 @@
+import { CustomersService } from '@madoguchi/customers';
+import { APP_CONFIG, AppConfig, INNODB_DOC_TABLE, MROONGA_DOC_TABLE, SQLITE_DOC_TABLE } from '@madoguchi/core';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Fts5Engine, MroongaEngine, ScanEngine, SearchEngine } from './search-engine';
+import { documentText } from './search-text';
+
+/** Queue rows turned into documents per round: one read of tickets, articles and attachments each. */
+const BATCH = 500;
+/** How often the worker drains the queue: a new article is searchable within a second even before anyone searches. */
+const SWEEP_MS = 1000;
+
+/**
+ * The ticket search index (docs/search.md): one normalised document per ticket, derived from the
+ * queue the database's triggers fill in the article's own transaction (migration 0028), by
+ * `flush()` — before every search, so an answer never misses a committed article, and in the
+ * worker's sweep. The engine is chosen once at start: Mroonga or FTS5 when the document table
+ * has one, else a scan of the documents, said once in the log.
+ */
+@Injectable()
+export class SearchIndex implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Search');
+  private engineInUse: SearchEngine = new ScanEngine(false);
+  private flushing: Promise<number> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly customers: CustomersService,
+  ) {}
+
+  get engine(): SearchEngine {
+    return this.engineInUse;
+  }
+
+  private get sqlite(): boolean {
+    return this.dataSource.options.type !== 'mysql' && this.dataSource.options.type !== 'mariadb';
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.engineInUse = await this.detect();
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.roles.worker) return;
+    const tick = () => {
+      this.flush().catch((e: unknown) => this.logger.error(`indexing queued tickets failed: ${(e as Error).message}`));
+    };
+    this.timer = setInterval(tick, SWEEP_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Which engine the document table can use; without one the server still starts and scans. */
+  private async detect(): Promise<SearchEngine> {
+    const m = this.dataSource.manager;
+    if (this.sqlite) {
+      if (this.config.search.engine === 'scan') return this.fallback('SEARCH_ENGINE=scan', true);
+      const rows = (await m.query(`SELECT sql FROM sqlite_master WHERE name = 'ticket_search_doc'`)) as { sql: string }[];
+      return rows[0] && /fts5/i.test(rows[0].sql) ? new Fts5Engine() : this.fallback('the ticket_search_doc table is not an FTS5 table (run npm run search:rebuild)', true);
+    }
+    if (this.config.search.engine === 'scan') return this.fallback('SEARCH_ENGINE=scan', false);
+    if (!(await this.mroongaAvailable(m))) return this.fallback('the Mroonga plugin is not installed (see docs/search.md: apt-get install mariadb-plugin-mroonga; INSTALL SONAME \'ha_mroonga\')', false);
+    const [t] = (await m.query(`SELECT ENGINE AS engine FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ticket_search_doc'`)) as { engine: string }[];
+    if (!t || t.engine.toLowerCase() !== 'mroonga') return this.fallback('Mroonga is installed but ticket_search_doc was created without it (run npm run search:rebuild)', false);
+    return new MroongaEngine();
+  }
+
+  private fallback(why: string, sqlite: boolean): SearchEngine {
+    this.logger.warn(`Ticket search scans every document: ${why}.`);
+    return new ScanEngine(sqlite);
+  }
+
+  private async mroongaAvailable(m: EntityManager): Promise<boolean> {
+    const engines = (await m.query('SHOW ENGINES')) as { Engine: string; Support: string }[];
+    return engines.some((e) => e.Engine.toLowerCase() === 'mroonga' && ['YES', 'DEFAULT'].includes(e.Support));
+  }
+
+  /** The SQL that keeps tickets whose documents hold every term (normalised): `t.id IN (…)`. */
+  condition(terms: string[]): { sql: string; params: Record<string, string> } {
+    const match = this.engineInUse.match(terms);
+    return { sql: `t.id IN (SELECT ticket_search_doc.${this.engineInUse.idColumn} FROM ticket_search_doc WHERE ${match.where})`, params: match.params };
+  }
+
+  /**
+   * Turns every queued ticket into its document and takes its queue rows: each round reads at most
+   * BATCH queue rows. Concurrent callers share one run. Answers how many tickets were indexed.
+   */
+  flush(): Promise<number> {
+    if (!this.flushing) this.flushing = this.drain().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  private async drain(progress?: (done: number) => void): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const first = (await this.dataSource.query('SELECT id, ticket_id AS ticketId FROM ticket_search_pending ORDER BY id LIMIT ?', [BATCH])) as { id: number | string; ticketId: number | string }[];
+      if (!first.length) return done;
+      const ids = [...new Set(first.map((r) => Number(r.ticketId)))];
+      // Every committed queue row of these tickets (a ticket and each of its articles queue one):
+      // all were committed before the documents are read below, so the documents cover them.
+      const rows = (await this.dataSource.query(`SELECT id FROM ticket_search_pending WHERE ticket_id IN (${ids.map(() => '?').join(',')})`, ids)) as { id: number | string }[];
+      // Documents first, queue rows after: a crash in between leaves the queue rows, and writing a
+      // document again is harmless. Only the rows read are taken: a write committed meanwhile
+      // queued its own row, which the next round reads.
+      await this.dataSource.transaction(async (m) => {
+        await this.engineInUse.write((sql, params) => m.query(sql, params), await this.documents(m, ids));
+        await m.query(`DELETE FROM ticket_search_pending WHERE id IN (${rows.map(() => '?').join(',')})`, rows.map((r) => Number(r.id)));
+      });
+      done += ids.length;
+      progress?.(done);
+    }
+  }
+
+  /**
+   * The documents of these tickets: code, subject, sender and customer of the ticket, then each
+   * article's subject, sender, body and attachment names, one normalised line each. A ticket that
+   * is gone or merged into another gets an empty document (its row is removed): a merged ticket
+   * is only a pointer, its articles now belong to the survivor.
+   */
+  async documents(m: EntityManager, ids: number[]): Promise<{ ticketId: number; body: string }[]> {
+    if (!ids.length) return [];
+    const marks = ids.map(() => '?').join(',');
+    const tickets = (await m.query(`SELECT id, code, subject, contact_name AS contactName, contact_address AS contactAddress, customer_id AS customerId, merged_into_id AS mergedIntoId FROM ticket WHERE id IN (${marks})`, ids)) as {
+      id: number | string;
+      code: string;
+      subject: string;
+      contactName: string | null;
+      contactAddress: string | null;
+      customerId: number | string | null;
+      mergedIntoId: number | string | null;
+    }[];
+    const articles = (await m.query(`SELECT ticket_id AS ticketId, subject, from_name AS fromName, from_address AS fromAddress, body_text AS bodyText FROM article WHERE ticket_id IN (${marks}) ORDER BY id`, ids)) as {
+      ticketId: number | string;
+      subject: string | null;
+      fromName: string | null;
+      fromAddress: string | null;
+      bodyText: string | Buffer | null;
+    }[];
+    const files = (await m.query(`SELECT a.ticket_id AS ticketId, x.filename FROM attachment x JOIN article a ON a.id = x.article_id WHERE a.ticket_id IN (${marks}) ORDER BY x.id`, ids)) as { ticketId: number | string; filename: string }[];
+    const customerNames = new Map<number, string[]>();
+    for (const cid of new Set(tickets.flatMap((t) => (t.customerId !== null ? [Number(t.customerId)] : [])))) {
+      const c = await this.customers.nameAndCode(cid, m);
+      if (c) customerNames.set(cid, [c.code, `${c.lastName}${c.firstName ?? ''}`]);
+    }
+    const parts = new Map<number, (string | null)[]>();
+    for (const t of tickets) {
+      if (t.mergedIntoId !== null) continue;
+      parts.set(Number(t.id), [t.code, t.subject, t.contactName, t.contactAddress, ...(t.customerId !== null ? (customerNames.get(Number(t.customerId)) ?? []) : [])]);
+    }
+    for (const a of articles) parts.get(Number(a.ticketId))?.push(a.subject, a.fromName, a.fromAddress, a.bodyText === null ? null : String(a.bodyText));
+    for (const f of files) parts.get(Number(f.ticketId))?.push(f.filename);
+    return ids.map((id) => ({ ticketId: id, body: parts.has(id) ? documentText(parts.get(id)!) : '' }));
+  }
+
+  /**
+   * `npm run search:rebuild`: every ticket's document written again into a new table, built with
+   * the best engine the database has now (so a MariaDB that gained Mroonga converts its InnoDB
+   * table), then swapped in. Searches meanwhile answer from the old table; writes meanwhile queue
+   * their tickets, which the drain at the end indexes into the new one.
+   */
+  async rebuild(progress: (line: string) => void = () => undefined): Promise<{ tickets: number; engine: string; ms: number }> {
+    const started = Date.now();
+    const m = this.dataSource.manager;
+    const next = 'ticket_search_doc_next';
+    let engine: SearchEngine;
+    if (this.sqlite) {
+      await m.query(`DROP TABLE IF EXISTS "${next}"`);
+      await m.query(SQLITE_DOC_TABLE(next));
+      engine = this.config.search.engine === 'scan' ? new ScanEngine(true) : new Fts5Engine();
+    } else {
+      await m.query(`DROP TABLE IF EXISTS \`${next}\``);
+      const mroonga = await this.mroongaAvailable(m);
+      await m.query(mroonga ? MROONGA_DOC_TABLE(next) : INNODB_DOC_TABLE(next));
+      engine = mroonga && this.config.search.engine !== 'scan' ? new MroongaEngine() : new ScanEngine(false);
+    }
+    const [{ n }] = (await m.query('SELECT COUNT(*) AS n FROM ticket')) as { n: number | string }[];
+    const total = Number(n);
+    progress(`Rebuilding the ticket search index (${engine.kind}): ${total} tickets.`);
+    let done = 0;
+    let last = 0;
+    for (;;) {
+      const rows = (await m.query('SELECT id FROM ticket WHERE id > ? ORDER BY id LIMIT ?', [last, BATCH])) as { id: number | string }[];
+      if (!rows.length) break;
+      const ids = rows.map((r) => Number(r.id));
+      last = ids[ids.length - 1];
+      await engine.write((sql, params) => m.query(sql, params), await this.documents(m, ids), next);
+      done += ids.length;
+      if (done % 10_000 < BATCH || done === total) progress(`  ${done} / ${total}`);
+    }
+    if (this.sqlite) {
+      await this.dataSource.transaction(async (t) => {
+        await t.query('DROP TABLE "ticket_search_doc"');
+        await t.query(`ALTER TABLE "${next}" RENAME TO "ticket_search_doc"`);
+      });
+    } else {
+      await m.query(`RENAME TABLE \`ticket_search_doc\` TO \`ticket_search_doc_old\`, \`${next}\` TO \`ticket_search_doc\``);
+      await m.query('DROP TABLE `ticket_search_doc_old`');
+    }
+    this.engineInUse = await this.detect();
+    const queued = await this.flush();
+    const ms = Date.now() - started;
+    progress(`Done in ${(ms / 1000).toFixed(1)} s (${queued} tickets changed meanwhile, indexed too); engine ${this.engineInUse.kind}.`);
+    return { tickets: done, engine: this.engineInUse.kind, ms };
+  }
+
+  /** The whole queue, with progress (after `migrate`, which queues every existing ticket). */
+  async fill(progress: (line: string) => void = () => undefined): Promise<number> {
+    const [{ n }] = (await this.dataSource.query('SELECT COUNT(DISTINCT ticket_id) AS n FROM ticket_search_pending')) as { n: number | string }[];
+    if (!Number(n)) return 0;
+    progress(`Indexing ${Number(n)} tickets for search…`);
+    let next = 10_000;
+    // A ticket queued by several rows (its insert, each article's) may come up in two rounds: the
+    // count of rounds' tickets is a progress figure, the distinct count the answer.
+    await this.drain((d) => {
+      if (d >= next) {
+        progress(`  ${Math.min(d, Number(n))} / ${Number(n)}`);
+        next += 10_000;
+      }
+    });
+    progress(`Indexed ${Number(n)} tickets.`);
+    return Number(n);
+  }
+}
