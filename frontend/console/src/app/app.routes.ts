@@ -27,6 +27,11 @@ export const routes: Routes = [
         loadComponent: () => import('./approvals/approval-queue').then((m) => m.ApprovalQueue),
       },
       {
+        path: 'search',
+        title: 'search.title',
+        loadComponent: () => import('./search/search-results').then((m) => m.SearchResults),
+      },
+      {
         path: 'tickets/:id',
         title: 'ticket.title',
         loadComponent: () => import('./ticket/ticket-view').then((m) => m.TicketView),

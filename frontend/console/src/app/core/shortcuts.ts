@@ -100,7 +100,9 @@ export class Shortcuts {
   /** Does what the shortcut says; false when there is nothing to do here (the key then does what it would). */
   private run(action: string): boolean {
     const [kind, name] = action.split(':');
-    const marked = () => this.document.querySelector<HTMLElement>(`[data-shortcut="${name}"]`);
+    // The last usable one: a page's own control (the inbox's search) comes after the toolbar's.
+    const marked = () =>
+      Array.from(this.document.querySelectorAll<HTMLElement>(`[data-shortcut="${name}"]`)).filter(usable).pop() ?? null;
     switch (kind) {
       case 'help':
         this.dialog.open(ShortcutsHelp, { width: '520px', maxWidth: '95vw' });

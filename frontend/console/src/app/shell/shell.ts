@@ -18,6 +18,7 @@ import { LanguageSwitch } from '../i18n/language-switch';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { Shortcuts } from '../core/shortcuts';
 import { CallPopUps } from '../cti/call-pop-ups';
+import { SearchBox } from '../search/search-box';
 import { ChangePasswordDialog } from './change-password-dialog';
 import { NotificationBell } from './notification-bell';
 
@@ -33,9 +34,12 @@ interface NavItem {
   alsoActiveUnder?: string;
   /** Shows the number of replies waiting for the user's approval. */
   pendingCount?: boolean;
+  /** Only on a phone, where the toolbar has no room for the search box. */
+  handsetOnly?: boolean;
 }
 
 const NAV_ITEMS: readonly NavItem[] = [
+  { path: 'search', label: 'search.title', handsetOnly: true },
   { path: 'inbox', label: 'nav.inbox', alsoActiveUnder: '/tickets/' },
   { path: 'approvals', label: 'approvals.nav', pendingCount: true },
   { path: 'mypage', label: 'nav.mypage' },
@@ -60,6 +64,7 @@ const NAV_ITEMS: readonly NavItem[] = [
     LanguageSwitch,
     NotificationBell,
     CallPopUps,
+    SearchBox,
     TranslatePipe,
   ],
   templateUrl: './shell.html',
@@ -85,8 +90,10 @@ export class Shell {
     ),
     { initialValue: this.router.url },
   );
+  /** The search page has its own box (with the query in it): the toolbar's would be a second one. */
+  protected readonly onSearchPage = computed(() => this.url().startsWith('/search'));
   protected readonly navItems = computed(() =>
-    NAV_ITEMS.filter((item) => !item.adminOnly || this.session.isAdmin()),
+    NAV_ITEMS.filter((item) => (!item.adminOnly || this.session.isAdmin()) && (!item.handsetOnly || this.handset())),
   );
 
   constructor() {
