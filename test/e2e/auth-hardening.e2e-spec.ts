@@ -1,4 +1,5 @@
 import { UsersService } from '@madoguchi/auth';
+import { cookieOf } from '@test/support/sse';
 import { Clock } from '@madoguchi/core';
 import { TicketEvents } from '@madoguchi/tickets';
 import { DB_KINDS } from '@test/support/databases';
@@ -34,12 +35,6 @@ async function openStream(port: number, cookie: string): Promise<Stream> {
     req.on('error', (e) => (s.closed ? undefined : reject(e)));
     s.stop = () => req.destroy();
   });
-}
-
-/** Logs in through supertest and returns the raw Cookie header, for connections made by hand. */
-async function cookieOf(t: TestApp, email: string, password: string): Promise<string> {
-  const res = await t.http.post('/api/auth/login').send({ email, password }).expect(200);
-  return ([] as string[]).concat(res.headers['set-cookie']).map((c) => c.split(';')[0]).join('; ');
 }
 
 function sessionCookie(res: { headers: Record<string, unknown> }): string {

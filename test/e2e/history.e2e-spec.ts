@@ -120,6 +120,14 @@ describe.each(DB_KINDS)('response history on %s', (kind) => {
     await agent.post('/api/customers/999999/history', { title: '件名', state: 'done' }).expect(404);
     await agent.get('/api/history/999999').expect(404);
     await agent.patch(`/api/history/${entry.id}/details/999999`, { content: 'x' }).expect(404);
+    await agent.get('/api/history/abc').expect(400);
+    await agent.get('/api/customers/999999/history.csv').expect(404);
+    // Moving an entry onto a customer: the customer must exist, the id must be one.
+    await agent.post(`/api/history/${entry.id}/link`, { customerId: 999999 }).expect(404);
+    expect((await agent.post(`/api/history/${entry.id}/link`, { customerId: 'x' }).expect(400)).body.message).toBeDefined();
+    await agent.post('/api/history/999999/link', { customerId }).expect(404);
+    await reader.post(`/api/history/${entry.id}/link`, { customerId }).expect(403);
+    expect((await agent.post(`/api/history/${entry.id}/link`, { customerId }).expect(200)).body.customerId).toBe(customerId);
 
     // Rights: reading follows customers.read, writing needs customers.write.
     await reader.post(`/api/customers/${customerId}/history`, { title: '閲覧者の記録', state: 'done' }).expect(403);

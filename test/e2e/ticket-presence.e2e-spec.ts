@@ -1,59 +1,17 @@
 import { IntakeService } from '@madoguchi/mail';
+import { cookieOf, listen, openStream as openSse, Stream as SseStream } from '@test/support/sse';
 import { PresenceEvents, TicketPresence } from '@madoguchi/tickets';
 import { DB_KINDS } from '@test/support/databases';
 import { rawMail } from '@test/support/mail-builder';
 import { Session, startTestApp, TestApp } from '@test/support/test-app';
-import { get, IncomingMessage } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 
 jest.setTimeout(120_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A real SSE connection: the events received so far. */
-interface Stream {
-  events: { type: string; ticketId: number; mailboxId: number }[];
-  stop(): void;
-}
-
-function listen(t: TestApp): Promise<number> {
-  const server = t.app.getHttpServer();
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
-}
-
-function openStream(port: number, cookie: string): Promise<Stream> {
-  return new Promise((resolve, reject) => {
-    const s: Stream = { events: [], stop: () => undefined };
-    const req = get(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/api/events',
-        headers: { Cookie: cookie, Accept: 'text/event-stream' },
-      },
-      (res: IncomingMessage) => {
-        if (res.statusCode !== 200) return reject(new Error(`stream answered ${res.statusCode}`));
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          for (const line of chunk.split('\n'))
-            if (line.startsWith('data: ')) s.events.push(JSON.parse(line.slice(6)));
-          if (chunk.includes(': connected')) resolve(s);
-        });
-      },
-    );
-    req.on('error', () => undefined);
-    s.stop = () => req.destroy();
-  });
-}
-
-async function cookieOf(t: TestApp, email: string, password: string): Promise<string> {
-  const res = await t.http.post('/api/auth/login').send({ email, password }).expect(200);
-  return ([] as string[])
-    .concat(res.headers['set-cookie'])
-    .map((c) => c.split(';')[0])
-    .join('; ');
-}
+type Stream = SseStream<{ type: string; ticketId: number; mailboxId: number }>;
+const openStream = (port: number, cookie: string) => openSse<{ type: string; ticketId: number; mailboxId: number }>(port, cookie);
 
 /** Waits up to `ms` for the stream to have a presence event of the ticket; answers whether it came. */
 async function presenceSeen(s: Stream, ticketId: number, ms: number, from = 0): Promise<boolean> {

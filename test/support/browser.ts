@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -49,4 +49,33 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Waits until the locator's first element contains `expected`; the error says what it showed instead. */
+export async function waitForText(locator: Locator, expected: string, timeoutMs?: number): Promise<void> {
+  let seen = '';
+  await waitUntil(
+    `"${expected}"`,
+    async () => {
+      seen = (await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : '(absent)';
+      return seen.includes(expected);
+    },
+    timeoutMs,
+  ).catch(() => {
+    throw new Error(`expected "${expected}", saw "${seen.trim()}"`);
+  });
+}
+
+/** The open dialog, once its first field (by test id) has the focus: typing before that loses keys. */
+export async function dialogReady(page: Page, firstField: string): Promise<Locator> {
+  const dialog = page.locator('mat-dialog-container');
+  await dialog.waitFor();
+  await waitUntil(`${firstField} to take the focus`, () =>
+    page.evaluate(
+      (id) =>
+        (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid') === id,
+      firstField,
+    ),
+  );
+  return dialog;
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launchBrowser, screenshotOnFailure, waitUntil } from '@test/support/browser';
+import { launchBrowser, screenshotOnFailure, waitUntil, waitForText } from '@test/support/browser';
 import { rawMail } from '@test/support/mail-builder';
 import { SmtpSink, startSmtpSink } from '@test/support/smtp-sink';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
@@ -15,20 +15,6 @@ jest.setTimeout(180_000);
 const PASSWORD = 'ui-approval-pass-1';
 
 /** Polls until `check` holds; says what it last saw when it never does. */
-async function waitForText(locator: Locator, text: string, timeoutMs?: number): Promise<void> {
-  let seen = '';
-  await waitUntil(
-    `"${text}"`,
-    async () => {
-      seen = (await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : '(absent)';
-      return seen.includes(text);
-    },
-    timeoutMs,
-  ).catch(() => {
-    throw new Error(`expected "${text}", saw "${seen.trim()}"`);
-  });
-}
-
 async function waitForCount(locator: Locator, n: number, timeoutMs?: number): Promise<void> {
   await waitUntil(`${n} elements`, async () => (await locator.count()) === n, timeoutMs).catch(async () => {
     throw new Error(`expected ${n} elements, saw ${await locator.count()}`);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, screenshotOnFailure, waitUntil } from '@test/support/browser';
+import { launchBrowser, screenshotOnFailure, waitUntil, waitForText, dialogReady } from '@test/support/browser';
 import { rawMail } from '@test/support/mail-builder';
 import { SmtpSink, startSmtpSink } from '@test/support/smtp-sink';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
@@ -18,16 +18,6 @@ async function waitForCount(locator: Locator, n: number): Promise<void> {
   });
 }
 
-async function waitForText(locator: Locator, expected: string): Promise<void> {
-  let seen = '';
-  await waitUntil(`"${expected}"`, async () => {
-    seen = (await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : '(absent)';
-    return seen.includes(expected);
-  }).catch(() => {
-    throw new Error(`expected "${expected}", saw "${seen}"`);
-  });
-}
-
 /** Opens a mat-select (through its form field, whose label lies over it), picks one option, and waits for it to close. */
 async function pick(page: Page, select: Locator, option: string): Promise<void> {
   await select.locator('xpath=ancestor::mat-form-field').click();
@@ -36,23 +26,6 @@ async function pick(page: Page, select: Locator, option: string): Promise<void> 
 }
 
 /** A dialog focuses its first field once its opening animation ends; typing before then would go elsewhere. */
-async function dialogReady(page: Page, firstField: string): Promise<Locator> {
-  const dialog = page.locator('mat-dialog-container');
-  await dialog.waitFor();
-  await waitUntil(`${firstField} to take the focus`, () =>
-    page.evaluate(
-      (id) =>
-        (
-          globalThis as unknown as {
-            document: { activeElement: { getAttribute(n: string): string | null } | null };
-          }
-        ).document.activeElement?.getAttribute('data-testid') === id,
-      firstField,
-    ),
-  );
-  return dialog;
-}
-
 /** Issue 12 points 2, 3 and 8 in the browser: fixed phrases set in settings, then the karte's 対応履歴. */
 describe('response history on the karte', () => {
   let t: TestApp;

@@ -2,37 +2,10 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, screenshotOnFailure, waitUntil } from '@test/support/browser';
+import { launchBrowser, screenshotOnFailure, waitUntil, waitForText, dialogReady } from '@test/support/browser';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
 
 jest.setTimeout(180_000);
-
-async function waitForText(locator: Locator, expected: string): Promise<void> {
-  let seen = '';
-  await waitUntil(`"${expected}"`, async () => {
-    seen = (await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : '(absent)';
-    return seen.includes(expected);
-  }).catch(() => {
-    throw new Error(`expected "${expected}", saw "${seen}"`);
-  });
-}
-
-async function dialogReady(page: Page, firstField: string): Promise<Locator> {
-  const dialog = page.locator('mat-dialog-container');
-  await dialog.waitFor();
-  await waitUntil(`${firstField} to take the focus`, () =>
-    page.evaluate(
-      (id) =>
-        (
-          globalThis as unknown as {
-            document: { activeElement: { getAttribute(n: string): string | null } | null };
-          }
-        ).document.activeElement?.getAttribute('data-testid') === id,
-      firstField,
-    ),
-  );
-  return dialog;
-}
 
 /** Issue 12 point 6 in the browser: my open work, overdue marked, opened on the karte, completed, gone. */
 describe('作業管理 in the browser', () => {
