@@ -444,10 +444,11 @@ export class TicketsService {
     const qb = this.filtered(query, p);
     if (!qb) return { items: [], total: 0, page, pageSize };
     const total = await qb.getCount();
-    const rows = await orderTickets(qb, query.sort)
-      .skip((page - 1) * pageSize)
-      .take(pageSize)
-      .getMany();
+    // The page's ids first, then their rows: the sort carries ids, not whole rows (a label's or a
+    // broad filter's thousands of tickets are ordered in a temporary table; docs/performance.md).
+    const ids = ((await orderTickets(qb.clone(), query.sort).select('t.id', 'id').offset((page - 1) * pageSize).limit(pageSize).getRawMany()) as { id: number | string }[]).map((r) => Number(r.id));
+    const byId = new Map(ids.length ? (await this.dataSource.getRepository(Ticket).findBy({ id: In(ids) })).map((t) => [t.id, t]) : []);
+    const rows = ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
     return { items: await this.listItems(rows), total, page, pageSize };
   }
 

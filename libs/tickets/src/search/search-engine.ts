@@ -15,8 +15,24 @@ export interface SearchEngine {
    * expression to order by, higher first.
    */
   match(terms: string[]): { where: string; params: Record<string, string>; score: string | null };
-  /** Writes (replacing) the documents of these tickets. */
+  /** Writes (replacing) the documents of these tickets, with their attributes where the engine keeps them. */
   write(run: (sql: string, params: unknown[]) => Promise<unknown>, docs: { ticketId: number; body: string }[], table?: string): Promise<void>;
+  /**
+   * Copies the ticket's attributes (mailbox, state, spam, last activity: SEARCH_ATTRIBUTES) onto
+   * these tickets' documents, where the engine keeps them (MariaDB); a no-op elsewhere.
+   */
+  attributes(run: (sql: string, params: unknown[]) => Promise<unknown>, ticketIds: number[], table?: string): Promise<void>;
+}
+
+/** One statement per batch: the document table's attribute columns from the ticket rows (MariaDB). */
+async function copyAttributes(run: (sql: string, params: unknown[]) => Promise<unknown>, ticketIds: number[], table: string): Promise<void> {
+  for (let i = 0; i < ticketIds.length; i += 500) {
+    const ids = ticketIds.slice(i, i + 500);
+    await run(
+      `UPDATE \`${table}\` d JOIN \`ticket\` t ON t.\`id\` = d.\`ticket_id\` SET d.\`mailbox_id\` = t.\`mailbox_id\`, d.\`state\` = t.\`state\`, d.\`spam\` = t.\`spam\`, d.\`last_activity_at\` = t.\`last_activity_at\` WHERE d.\`ticket_id\` IN (${ids.map(() => '?').join(',')})`,
+      ids,
+    );
+  }
 }
 
 /** A phrase for Mroonga's boolean mode: only `"` and `\` mean anything inside quotes. */
@@ -46,8 +62,12 @@ export class MroongaEngine implements SearchEngine {
   match(terms: string[]) {
     return { where: 'MATCH(ticket_search_doc.body) AGAINST(:search IN BOOLEAN MODE)', params: { search: terms.map(mroongaPhrase).join(' ') }, score: 'MATCH(ticket_search_doc.body) AGAINST(:search IN BOOLEAN MODE)' };
   }
-  write(run: (sql: string, params: unknown[]) => Promise<unknown>, docs: { ticketId: number; body: string }[], table = 'ticket_search_doc') {
-    return replaceDocs(run, docs, table, (n) => `\`${n}\``, '`ticket_id`');
+  async write(run: (sql: string, params: unknown[]) => Promise<unknown>, docs: { ticketId: number; body: string }[], table = 'ticket_search_doc') {
+    await replaceDocs(run, docs, table, (n) => `\`${n}\``, '`ticket_id`');
+    await copyAttributes(run, docs.filter((d) => d.body).map((d) => d.ticketId), table);
+  }
+  attributes(run: (sql: string, params: unknown[]) => Promise<unknown>, ticketIds: number[], table = 'ticket_search_doc') {
+    return copyAttributes(run, ticketIds, table);
   }
 }
 
@@ -78,6 +98,9 @@ export class Fts5Engine implements SearchEngine {
   write(run: (sql: string, params: unknown[]) => Promise<unknown>, docs: { ticketId: number; body: string }[], table = 'ticket_search_doc') {
     return replaceDocs(run, docs, table, (n) => `"${n}"`, 'rowid');
   }
+  async attributes(): Promise<void> {
+    // The FTS5 table holds only the text: SQLite joins the ticket row in-process.
+  }
 }
 
 /** No full-text engine (MariaDB without Mroonga, or SEARCH_ENGINE=scan): every document is read. */
@@ -95,7 +118,12 @@ export class ScanEngine implements SearchEngine {
     });
     return { where: where.join(' AND '), params, score: null };
   }
-  write(run: (sql: string, params: unknown[]) => Promise<unknown>, docs: { ticketId: number; body: string }[], table = 'ticket_search_doc') {
-    return this.sqlite ? replaceDocs(run, docs, table, (n) => `"${n}"`, 'rowid') : replaceDocs(run, docs, table, (n) => `\`${n}\``, '`ticket_id`');
+  async write(run: (sql: string, params: unknown[]) => Promise<unknown>, docs: { ticketId: number; body: string }[], table = 'ticket_search_doc') {
+    if (this.sqlite) return replaceDocs(run, docs, table, (n) => `"${n}"`, 'rowid');
+    await replaceDocs(run, docs, table, (n) => `\`${n}\``, '`ticket_id`');
+    await copyAttributes(run, docs.filter((d) => d.body).map((d) => d.ticketId), table);
+  }
+  async attributes(run: (sql: string, params: unknown[]) => Promise<unknown>, ticketIds: number[], table = 'ticket_search_doc') {
+    if (!this.sqlite) await copyAttributes(run, ticketIds, table);
   }
 }

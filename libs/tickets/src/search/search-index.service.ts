@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig, INNODB_DOC_TABLE, MROONGA_DOC_TABLE, SQLITE_DOC_
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { GroongaAnswer, GroongaSearch, parseSelect, selectCommand } from './groonga-select';
 import { Fts5Engine, MroongaEngine, ScanEngine, SearchEngine } from './search-engine';
 import { documentText } from './search-text';
 
@@ -23,6 +24,8 @@ export class SearchIndex implements OnModuleInit, OnApplicationBootstrap, OnModu
   private readonly logger = new Logger('Search');
   private engineInUse: SearchEngine = new ScanEngine(false);
   private flushing: Promise<number> | null = null;
+  /** Whether Mroonga's `mroonga_command()` answers: then counts and pages come from Groonga's select (groonga-select.ts). */
+  private groongaCommand = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -41,6 +44,54 @@ export class SearchIndex implements OnModuleInit, OnApplicationBootstrap, OnModu
 
   async onModuleInit(): Promise<void> {
     this.engineInUse = await this.detect();
+    this.groongaCommand = this.engineInUse.kind === 'mroonga' && (await this.commandAvailable());
+  }
+
+  /** True when searches can ask Groonga itself (Mroonga with its `mroonga_command` function). */
+  get answersFromIndex(): boolean {
+    return this.groongaCommand;
+  }
+
+  /**
+   * `mroonga_command()` is a function the plugin ships but `INSTALL SONAME` does not declare:
+   * declared here when the database user may (a server-wide, idempotent statement), else the
+   * search counts and orders through SQL, said once in the log.
+   */
+  private async commandAvailable(): Promise<boolean> {
+    const m = this.dataSource.manager;
+    const works = async () => {
+      try {
+        await m.query(`SELECT mroonga_command('status') AS r`);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (await works()) return true;
+    try {
+      await m.query(`CREATE FUNCTION IF NOT EXISTS mroonga_command RETURNS STRING SONAME 'ha_mroonga.so'`);
+    } catch (e) {
+      this.logger.warn(`Ticket search counts through SQL (slower on large mailboxes): mroonga_command() is not declared and could not be (${(e as Error).message}); see docs/search.md.`);
+      return false;
+    }
+    return works();
+  }
+
+  /**
+   * Counts and one page straight from the index (groonga-select.ts), or null when Groonga did not
+   * answer (the function was dropped meanwhile…): then the caller asks SQL, and from now on.
+   */
+  async fromIndex(search: Omit<GroongaSearch, 'table'>): Promise<GroongaAnswer | null> {
+    if (!this.groongaCommand) return null;
+    try {
+      const [row] = (await this.dataSource.query('SELECT mroonga_command(?) AS r', [selectCommand({ ...search, table: 'ticket_search_doc' })])) as { r: string | Buffer | null }[];
+      if (row?.r === null || row?.r === undefined) throw new Error('no answer');
+      return parseSelect(String(row.r));
+    } catch (e) {
+      this.groongaCommand = false;
+      this.logger.warn(`Ticket search counts through SQL from now on: Groonga's select failed (${(e as Error).message}).`);
+      return null;
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -104,12 +155,19 @@ export class SearchIndex implements OnModuleInit, OnApplicationBootstrap, OnModu
       const ids = [...new Set(first.map((r) => Number(r.ticketId)))];
       // Every committed queue row of these tickets (a ticket and each of its articles queue one):
       // all were committed before the documents are read below, so the documents cover them.
-      const rows = (await this.dataSource.query(`SELECT id FROM ticket_search_pending WHERE ticket_id IN (${ids.map(() => '?').join(',')})`, ids)) as { id: number | string }[];
+      const rows = (await this.dataSource.query(`SELECT id, ticket_id AS ticketId, part FROM ticket_search_pending WHERE ticket_id IN (${ids.map(() => '?').join(',')})`, ids)) as { id: number | string; ticketId: number | string; part: string }[];
+      // A ticket whose text changed gets its whole document; one whose state, mailbox, spam flag or
+      // activity alone changed only gets those columns copied (no articles read).
+      const whole = new Set(rows.filter((r) => r.part !== 'attrs').map((r) => Number(r.ticketId)));
+      const docIds = ids.filter((id) => whole.has(id));
+      const attrIds = ids.filter((id) => !whole.has(id));
       // Documents first, queue rows after: a crash in between leaves the queue rows, and writing a
       // document again is harmless. Only the rows read are taken: a write committed meanwhile
       // queued its own row, which the next round reads.
       await this.dataSource.transaction(async (m) => {
-        await this.engineInUse.write((sql, params) => m.query(sql, params), await this.documents(m, ids));
+        const run = (sql: string, params: unknown[]) => m.query(sql, params);
+        await this.engineInUse.write(run, await this.documents(m, docIds));
+        await this.engineInUse.attributes(run, attrIds);
         await m.query(`DELETE FROM ticket_search_pending WHERE id IN (${rows.map(() => '?').join(',')})`, rows.map((r) => Number(r.id)));
       });
       done += ids.length;
@@ -203,6 +261,7 @@ export class SearchIndex implements OnModuleInit, OnApplicationBootstrap, OnModu
       await m.query('DROP TABLE `ticket_search_doc_old`');
     }
     this.engineInUse = await this.detect();
+    this.groongaCommand = this.engineInUse.kind === 'mroonga' && (await this.commandAvailable());
     const queued = await this.flush();
     const ms = Date.now() - started;
     progress(`Done in ${(ms / 1000).toFixed(1)} s (${queued} tickets changed meanwhile, indexed too); engine ${this.engineInUse.kind}.`);

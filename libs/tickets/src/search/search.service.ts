@@ -29,6 +29,12 @@ export interface SearchAnswer {
   direct: { ticketId: number } | null;
 }
 
+/** What either way of searching found: counts per state for the query and the page's ticket ids, in order. */
+interface Found {
+  counts: Map<string, number>;
+  pageIds: number[];
+}
+
 /** A Message-ID as mail clients show it, with or without the angle brackets. */
 const MESSAGE_ID_QUERY = /^<?([^\s<>@]{1,200}@[^\s<>@]{1,200})>?$/;
 
@@ -56,40 +62,72 @@ export class SearchService {
     const page = dto.page ?? 1;
     const pageSize = dto.pageSize ?? 20;
     const counts = Object.fromEntries(TICKET_STATES.map((s) => [s, 0])) as Record<TicketState, number>;
-    const empty: SearchAnswer = { items: [], total: 0, counts, direct: null };
     const filter = { mailboxId: dto.mailboxId, assignee: dto.assignee, label: dto.label };
-    const base = () => {
-      const qb = this.tickets.filtered(filter, p);
-      if (!qb) return null;
-      // A join on the document (one row per ticket, so no ticket repeats): the engine's index
-      // drives the query and each hit looks its ticket up by primary key.
-      const match = this.index.engine.match(terms);
-      qb.innerJoin('ticket_search_doc', 'ticket_search_doc', `ticket_search_doc.${this.index.engine.idColumn} = t.id`).andWhere(match.where, match.params);
-      if (dto.from) qb.andWhere('t.created_at >= :from', { from: new Date(dto.from) });
-      if (dto.to) qb.andWhere('t.created_at < :to', { to: endOf(dto.to) });
-      return qb;
-    };
-    const countQb = base();
-    if (!countQb) return empty;
-    const perState = (await countQb.select('t.state', 'state').addSelect('COUNT(*)', 'n').groupBy('t.state').getRawMany()) as { state: TicketState; n: number | string }[];
-    for (const r of perState) if (r.state in counts) counts[r.state] = Number(r.n);
-    const total = dto.state ? counts[dto.state] : Object.values(counts).reduce((a, b) => a + b, 0);
+    const sort = dto.sort ?? 'relevance';
     const direct = await this.direct(q, p);
-    if (!total) return { ...empty, direct };
-    const pageQb = base()!;
-    if (dto.state) pageQb.andWhere('t.state = :state', { state: dto.state });
-    const score = this.index.engine.match(terms).score;
-    // Relevance orders by the engine's score; ties and unranked engines go by last activity.
-    if ((dto.sort ?? 'relevance') === 'relevance' && score) {
-      pageQb.orderBy(score, 'DESC').addOrderBy('t.last_activity_at', 'DESC');
-    } else {
-      pageQb.orderBy('t.last_activity_at', 'DESC');
-    }
-    pageQb.addOrderBy('t.id', 'DESC');
-    const rows = await pageQb.offset((page - 1) * pageSize).limit(pageSize).getMany();
+    const found = (await this.fromIndex(dto, terms, p, page, pageSize, sort)) ?? (await this.bySql(dto, terms, p, page, pageSize, sort));
+    if (!found) return { items: [], total: 0, counts, direct };
+    for (const [state, n] of found.counts) if (state in counts) counts[state as TicketState] = n;
+    const total = dto.state ? counts[dto.state] : Object.values(counts).reduce((a, b) => a + b, 0);
+    if (!found.pageIds.length) return { items: [], total, counts, direct };
+    // The page's rows under the list's own filters and rights: the index's attributes narrow, the
+    // ticket row decides (a ticket changed a moment ago is never shown where it no longer belongs).
+    const qb = this.tickets.filtered(filter, p)!.andWhere('t.id IN (:...pageIds)', { pageIds: found.pageIds });
+    const byId = new Map((await qb.getMany()).map((t) => [t.id, t]));
+    const rows = found.pageIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
     const items = await this.tickets.listItems(rows);
     const snippets = await this.snippets(rows, terms);
     return { items: items.map((ticket) => ({ ticket, ...snippets.get(ticket.id)! })), total, counts, direct };
+  }
+
+  /**
+   * Counts and the page from the index alone (Mroonga, through Groonga's select): when the search
+   * is narrowed only by mailbox and state, which the document carries. Null otherwise, or when
+   * Groonga does not answer.
+   */
+  private async fromIndex(dto: SearchQueryDto, terms: string[], p: Principal, page: number, pageSize: number, sort: 'relevance' | 'activity'): Promise<Found | null> {
+    if (!this.index.answersFromIndex || dto.assignee !== undefined || dto.label?.length || dto.from || dto.to) return null;
+    const visible = p.visibleMailboxIds();
+    let mailboxIds: number[] | null = visible;
+    if (dto.mailboxId !== undefined) mailboxIds = visible === null || visible.includes(dto.mailboxId) ? [dto.mailboxId] : [];
+    if (mailboxIds !== null && !mailboxIds.length) return { counts: new Map(), pageIds: [] };
+    const search = { terms, mailboxIds, sort, offset: (page - 1) * pageSize, limit: pageSize };
+    const all = await this.index.fromIndex({ ...search, drilldown: true, ...(dto.state ? { limit: 0 } : {}) });
+    if (!all) return null;
+    if (!dto.state) return { counts: all.counts, pageIds: all.ids };
+    const one = await this.index.fromIndex({ ...search, state: dto.state, drilldown: false });
+    return one ? { counts: all.counts, pageIds: one.ids } : null;
+  }
+
+  /**
+   * Counts and the page through SQL, in one pass: every match's id, state, activity (and score)
+   * on the list's query joined to the documents; counted and ordered here. Null when the caller
+   * may view no mailbox.
+   */
+  private async bySql(dto: SearchQueryDto, terms: string[], p: Principal, page: number, pageSize: number, sort: 'relevance' | 'activity'): Promise<Found | null> {
+    const qb = this.tickets.filtered({ mailboxId: dto.mailboxId, assignee: dto.assignee, label: dto.label }, p);
+    if (!qb) return null;
+    // A join on the document (one row per ticket, so no ticket repeats): the engine's index
+    // drives the query and each hit looks its ticket up by primary key.
+    const match = this.index.engine.match(terms);
+    qb.innerJoin('ticket_search_doc', 'ticket_search_doc', `ticket_search_doc.${this.index.engine.idColumn} = t.id`).andWhere(match.where, match.params);
+    if (dto.from) qb.andWhere('t.created_at >= :from', { from: new Date(dto.from) });
+    if (dto.to) qb.andWhere('t.created_at < :to', { to: endOf(dto.to) });
+    qb.select('t.id', 'id').addSelect('t.state', 'state').addSelect('t.last_activity_at', 'at');
+    const ranked = sort === 'relevance' && match.score !== null;
+    if (ranked) qb.addSelect(match.score!, 'score');
+    const hits = ((await qb.getRawMany()) as { id: number | string; state: string; at: Date | string; score?: number | string }[]).map((r) => ({
+      id: Number(r.id),
+      state: r.state,
+      at: new Date(r.at).getTime(),
+      score: ranked ? Number(r.score) : 0,
+    }));
+    const counts = new Map<string, number>();
+    for (const h of hits) counts.set(h.state, (counts.get(h.state) ?? 0) + 1);
+    // Relevance orders by the engine's score; ties and unranked engines go by last activity.
+    const inState = dto.state ? hits.filter((h) => h.state === dto.state) : hits;
+    inState.sort((a, b) => b.score - a.score || b.at - a.at || b.id - a.id);
+    return { counts, pageIds: inState.slice((page - 1) * pageSize, page * pageSize).map((h) => h.id) };
   }
 
   /**

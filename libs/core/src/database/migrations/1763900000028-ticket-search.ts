@@ -31,7 +31,7 @@ export class TicketSearch1763900000028 implements MigrationInterface {
       await qr.query('CREATE TABLE `ticket_search_pending` (`id` int NOT NULL AUTO_INCREMENT, `ticket_id` int NOT NULL, PRIMARY KEY (`id`), KEY `IDX_ticket_search_pending_ticket` (`ticket_id`)) ENGINE=InnoDB');
       const engines = (await qr.query('SHOW ENGINES')) as { Engine: string; Support: string }[];
       const mroonga = engines.some((e) => e.Engine.toLowerCase() === 'mroonga' && ['YES', 'DEFAULT'].includes(e.Support));
-      await qr.query(mroonga ? MROONGA_DOC_TABLE('ticket_search_doc') : INNODB_DOC_TABLE('ticket_search_doc'));
+      await qr.query(mroonga ? MROONGA_DOC_TABLE_0028 : INNODB_DOC_TABLE_0028);
       // Only the columns a document is made of queue the ticket; state, folder, mailbox and spam are
       // read from the ticket row at search time, so those changes never wait for the index.
       await qr.query('CREATE TRIGGER `trg_search_ticket_ins` AFTER INSERT ON `ticket` FOR EACH ROW INSERT INTO `ticket_search_pending` (`ticket_id`) VALUES (NEW.`id`)');
@@ -55,7 +55,7 @@ export class TicketSearch1763900000028 implements MigrationInterface {
     }
     await qr.query('CREATE TABLE "ticket_search_pending" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "ticket_id" integer NOT NULL)');
     await qr.query('CREATE INDEX "IDX_ticket_search_pending_ticket" ON "ticket_search_pending" ("ticket_id")');
-    await qr.query(SQLITE_DOC_TABLE('ticket_search_doc'));
+    await qr.query(`CREATE VIRTUAL TABLE "ticket_search_doc" USING fts5("body", tokenize = 'trigram')`);
     const q = (ticket: string) => `INSERT INTO "ticket_search_pending" ("ticket_id") VALUES (${ticket})`;
     await qr.query(`CREATE TRIGGER "trg_search_ticket_ins" AFTER INSERT ON "ticket" BEGIN ${q('NEW."id"')}; END`);
     await qr.query(
@@ -86,14 +86,7 @@ export class TicketSearch1763900000028 implements MigrationInterface {
   }
 }
 
-/**
- * The document tables, shared with the search service's rebuild (which builds a fresh one under
- * another name and swaps it in). `TokenBigramSplitSymbolAlphaDigit`: `TokenBigram` keeps a run
- * of letters and digits as one token, so `012345` would not find `IQ012345` nor `example` an
- * address; split, every character pair is a token and a one-character query is a prefix search.
- */
-export const MROONGA_DOC_TABLE = (name: string) =>
-  `CREATE TABLE \`${name}\` (\`ticket_id\` int NOT NULL, \`body\` longtext NOT NULL, PRIMARY KEY (\`ticket_id\`), FULLTEXT INDEX \`FT_${name}\` (\`body\`) COMMENT 'tokenizer "TokenBigramSplitSymbolAlphaDigit", normalizer "NormalizerAuto"') ENGINE=Mroonga DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`;
-export const INNODB_DOC_TABLE = (name: string) =>
-  `CREATE TABLE \`${name}\` (\`ticket_id\` int NOT NULL, \`body\` longtext NOT NULL, PRIMARY KEY (\`ticket_id\`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`;
-export const SQLITE_DOC_TABLE = (name: string) => `CREATE VIRTUAL TABLE "${name}" USING fts5("body", tokenize = 'trigram')`;
+/** The document tables as this migration made them (migration 0033 gives them their attributes). */
+const MROONGA_DOC_TABLE_0028 =
+  `CREATE TABLE \`ticket_search_doc\` (\`ticket_id\` int NOT NULL, \`body\` longtext NOT NULL, PRIMARY KEY (\`ticket_id\`), FULLTEXT INDEX \`FT_ticket_search_doc\` (\`body\`) COMMENT 'tokenizer "TokenBigramSplitSymbolAlphaDigit", normalizer "NormalizerAuto"') ENGINE=Mroonga DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`;
+const INNODB_DOC_TABLE_0028 = `CREATE TABLE \`ticket_search_doc\` (\`ticket_id\` int NOT NULL, \`body\` longtext NOT NULL, PRIMARY KEY (\`ticket_id\`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`;
