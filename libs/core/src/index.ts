@@ -30,4 +30,4 @@ export * from './sequences/sequence.entity';
 export * from './sequences/sequence.service';
 export * from './storage/blob-storage';
 export * from './storage/local-blob-storage';
-export { INNODB_DOC_TABLE, MROONGA_DOC_TABLE, SQLITE_DOC_TABLE } from './database/migrations/1763900000033-search-attributes';
+export { INNODB_DOC_TABLE, MROONGA_DOC_TABLE, SEARCH_ATTRIBUTES, SQLITE_DOC_TABLE } from './database/migrations/1763900000033-search-attributes';

@@ -52,7 +52,9 @@ async function replaceDocs(run: (sql: string, params: unknown[]) => Promise<unkn
   // Batches keep each statement well under max_allowed_packet and SQLite's parameter limit.
   for (let i = 0; i < withText.length; i += 200) {
     const batch = withText.slice(i, i + 200);
-    await run(`INSERT INTO ${quote(table)} (${idColumn}, ${quote('body')}) VALUES ${batch.map(() => '(?, ?)').join(',')}`, batch.flatMap((d) => [d.ticketId, d.body]));
+    // REPLACE on MariaDB: Mroonga is not transactional, so another process draining the same
+    // ticket at the same moment may have put its row back between this DELETE and this write.
+    await run(`${idColumn === 'rowid' ? 'INSERT' : 'REPLACE'} INTO ${quote(table)} (${idColumn}, ${quote('body')}) VALUES ${batch.map(() => '(?, ?)').join(',')}`, batch.flatMap((d) => [d.ticketId, d.body]));
   }
 }
 

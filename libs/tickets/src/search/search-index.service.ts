@@ -1,5 +1,5 @@
 import { CustomersService } from '@madoguchi/customers';
-import { APP_CONFIG, AppConfig, INNODB_DOC_TABLE, MROONGA_DOC_TABLE, SQLITE_DOC_TABLE } from '@madoguchi/core';
+import { APP_CONFIG, AppConfig, INNODB_DOC_TABLE, MROONGA_DOC_TABLE, SEARCH_ATTRIBUTES, SQLITE_DOC_TABLE } from '@madoguchi/core';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -217,55 +217,54 @@ export class SearchIndex implements OnModuleInit, OnApplicationBootstrap, OnModu
   }
 
   /**
-   * `npm run search:rebuild`: every ticket's document written again into a new table, built with
-   * the best engine the database has now (so a MariaDB that gained Mroonga converts its InnoDB
-   * table), then swapped in. Searches meanwhile answer from the old table; writes meanwhile queue
-   * their tickets, which the drain at the end indexes into the new one.
+   * `npm run search:rebuild`: every ticket's document written again, through the queue — every
+   * ticket queued, then drained (by this process with progress, and by a running server's sweep
+   * alike), so a change committed meanwhile queues its own row after its ticket's and is never
+   * lost, whichever process drains it. Documents are replaced in place: searches meanwhile answer
+   * from the documents there. When the table must change (a MariaDB that gained Mroonga, an
+   * SQLite table that is not FTS5, a table without the attribute columns) it is made anew and
+   * empty first, and fills as the queue drains. Documents of tickets that are gone are removed.
    */
   async rebuild(progress: (line: string) => void = () => undefined): Promise<{ tickets: number; engine: string; ms: number }> {
     const started = Date.now();
     const m = this.dataSource.manager;
-    const next = 'ticket_search_doc_next';
-    let engine: SearchEngine;
-    if (this.sqlite) {
-      await m.query(`DROP TABLE IF EXISTS "${next}"`);
-      await m.query(SQLITE_DOC_TABLE(next));
-      engine = this.config.search.engine === 'scan' ? new ScanEngine(true) : new Fts5Engine();
-    } else {
-      await m.query(`DROP TABLE IF EXISTS \`${next}\``);
-      const mroonga = await this.mroongaAvailable(m);
-      await m.query(mroonga ? MROONGA_DOC_TABLE(next) : INNODB_DOC_TABLE(next));
-      engine = mroonga && this.config.search.engine !== 'scan' ? new MroongaEngine() : new ScanEngine(false);
-    }
-    const [{ n }] = (await m.query('SELECT COUNT(*) AS n FROM ticket')) as { n: number | string }[];
-    const total = Number(n);
-    progress(`Rebuilding the ticket search index (${engine.kind}): ${total} tickets.`);
-    let done = 0;
-    let last = 0;
-    for (;;) {
-      const rows = (await m.query('SELECT id FROM ticket WHERE id > ? ORDER BY id LIMIT ?', [last, BATCH])) as { id: number | string }[];
-      if (!rows.length) break;
-      const ids = rows.map((r) => Number(r.id));
-      last = ids[ids.length - 1];
-      await engine.write((sql, params) => m.query(sql, params), await this.documents(m, ids), next);
-      done += ids.length;
-      if (done % 10_000 < BATCH || done === total) progress(`  ${done} / ${total}`);
-    }
-    if (this.sqlite) {
+    const q = (n: string) => (this.sqlite ? `"${n}"` : `\`${n}\``);
+    if (!(await this.tableIsCurrent())) {
+      progress('The search table is made anew for the engine this database has now.');
       await this.dataSource.transaction(async (t) => {
-        await t.query('DROP TABLE "ticket_search_doc"');
-        await t.query(`ALTER TABLE "${next}" RENAME TO "ticket_search_doc"`);
+        await t.query(`DROP TABLE IF EXISTS ${q('ticket_search_doc')}`);
+        if (this.sqlite) await t.query(SQLITE_DOC_TABLE('ticket_search_doc'));
+        else await t.query((await this.mroongaAvailable(t)) ? MROONGA_DOC_TABLE('ticket_search_doc') : INNODB_DOC_TABLE('ticket_search_doc'));
       });
-    } else {
-      await m.query(`RENAME TABLE \`ticket_search_doc\` TO \`ticket_search_doc_old\`, \`${next}\` TO \`ticket_search_doc\``);
-      await m.query('DROP TABLE `ticket_search_doc_old`');
     }
     this.engineInUse = await this.detect();
     this.groongaCommand = this.engineInUse.kind === 'mroonga' && (await this.commandAvailable());
-    const queued = await this.flush();
+    await m.query(`INSERT INTO ${q('ticket_search_pending')} (${q('ticket_id')}) SELECT ${q('id')} FROM ${q('ticket')} ORDER BY ${q('id')}`);
+    const id = this.engineInUse.idColumn === 'rowid' ? 'rowid' : q('ticket_id');
+    await m.query(`DELETE FROM ${q('ticket_search_doc')} WHERE ${id} NOT IN (SELECT ${q('id')} FROM ${q('ticket')} WHERE ${q('merged_into_id')} IS NULL)`);
+    const [{ n }] = (await m.query('SELECT COUNT(*) AS n FROM ticket')) as { n: number | string }[];
+    const total = Number(n);
+    progress(`Rebuilding the ticket search index (${this.engineInUse.kind}): ${total} tickets.`);
+    await this.fill((line) => progress(`  ${line.trim()}`));
     const ms = Date.now() - started;
-    progress(`Done in ${(ms / 1000).toFixed(1)} s (${queued} tickets changed meanwhile, indexed too); engine ${this.engineInUse.kind}.`);
-    return { tickets: done, engine: this.engineInUse.kind, ms };
+    progress(`Done in ${(ms / 1000).toFixed(1)} s; engine ${this.engineInUse.kind}.`);
+    return { tickets: total, engine: this.engineInUse.kind, ms };
+  }
+
+  /** Whether the document table is what the best engine available now wants (else the rebuild makes it anew). */
+  private async tableIsCurrent(): Promise<boolean> {
+    const m = this.dataSource.manager;
+    const scan = this.config.search.engine === 'scan';
+    if (this.sqlite) {
+      const rows = (await m.query(`SELECT sql FROM sqlite_master WHERE name = 'ticket_search_doc'`)) as { sql: string }[];
+      return !!rows[0] && (scan || /fts5/i.test(rows[0].sql));
+    }
+    const [t] = (await m.query(`SELECT ENGINE AS engine FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ticket_search_doc'`)) as { engine: string }[];
+    if (!t) return false;
+    const cols = (await m.query(`SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ticket_search_doc'`)) as { name: string }[];
+    if (!SEARCH_ATTRIBUTES.every((c) => cols.some((x) => x.name === c))) return false;
+    const mroonga = await this.mroongaAvailable(m);
+    return t.engine.toLowerCase() === (mroonga ? 'mroonga' : 'innodb') || (scan && t.engine.toLowerCase() === 'mroonga');
   }
 
   /** The whole queue, with progress (after `migrate`, which queues every existing ticket). */
@@ -274,14 +273,17 @@ export class SearchIndex implements OnModuleInit, OnApplicationBootstrap, OnModu
     if (!Number(n)) return 0;
     progress(`Indexing ${Number(n)} tickets for search…`);
     let next = 10_000;
+    // One drain at a time in this process: the sweep's flush and this share the queue.
+    while (this.flushing) await this.flushing.catch(() => undefined);
     // A ticket queued by several rows (its insert, each article's) may come up in two rounds: the
     // count of rounds' tickets is a progress figure, the distinct count the answer.
-    await this.drain((d) => {
+    this.flushing = this.drain((d) => {
       if (d >= next) {
         progress(`  ${Math.min(d, Number(n))} / ${Number(n)}`);
         next += 10_000;
       }
-    });
+    }).finally(() => (this.flushing = null));
+    await this.flushing;
     progress(`Indexed ${Number(n)} tickets.`);
     return Number(n);
   }
