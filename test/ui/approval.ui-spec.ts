@@ -417,7 +417,7 @@ describe('reply approval in the browser', () => {
 
       // Approval by everyone, but no approvers named: the server refuses and says why.
       await panel.getByTestId('approval-policy-mode-all').click();
-      await panel.getByTestId('approval-policy-save').click();
+      await settings.page.getByTestId('mailbox-save').click();
       await panel.getByTestId('approval-policy-error').waitFor();
       expect(
         (
@@ -434,7 +434,7 @@ describe('reply approval in the browser', () => {
       await panel.getByTestId('approval-policy-add-step').click();
       await settings.pick(panel.getByTestId('approval-policy-step-groups-2'), '最終承認者');
       await panel.getByTestId('approval-policy-notify').click();
-      await panel.getByTestId('approval-policy-save').click();
+      await settings.page.getByTestId('mailbox-save').click();
       await waitUntil('the policy to be saved', async () => {
         const policy = await settings.page.request
           .get(`${base}/api/mailboxes/${noApproval.id}/approval-policy`)
@@ -452,7 +452,7 @@ describe('reply approval in the browser', () => {
       expect(saved.groupIds).toHaveLength(1);
       // Back to no approval for the rest of this case.
       await panel.getByTestId('approval-policy-mode-off').click();
-      await panel.getByTestId('approval-policy-save').click();
+      await settings.page.getByTestId('mailbox-save').click();
       await waitUntil(
         'approval off',
         async () =>
@@ -545,6 +545,10 @@ describe('reply approval in the browser', () => {
       await agent.page.getByTestId('composer-sender').locator('xpath=ancestor::mat-form-field').click();
       await agent.page.getByTestId(`composer-sender-${sender}`).click();
       await agent.page.getByTestId('reply-send').click();
+      // An attachment was added: the 誤送信防止 check asks first.
+      await agent.page.getByTestId('misdelivery-dialog').waitFor();
+      await agent.page.getByTestId('misdelivery-confirm').locator('input').check();
+      await agent.page.getByTestId('misdelivery-send').click();
       await waitForCount(agent.page.getByTestId('composer-attachment'), 0);
       await dispatch();
       const [sent] = await sink.waitFor(1);

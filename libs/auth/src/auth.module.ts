@@ -16,12 +16,13 @@ import { Session } from './sessions/session.entity';
 import { ApiToken } from './tokens/api-token.entity';
 import { TokensService } from './tokens/tokens.service';
 import { StaffUser } from './users/staff-user.entity';
+import { SignatureController, SignatureService } from './users/signature.controller';
 import { StaffController, UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([StaffUser, PermissionGroup, GroupMailboxRight, Session, LoginAttempt, ApiToken])],
-  controllers: [AuthController, UsersController, StaffController, GroupsController],
+  controllers: [AuthController, UsersController, StaffController, GroupsController, SignatureController],
   providers: [
     AccessEvents,
     AuthService,
@@ -30,6 +31,7 @@ import { UsersService } from './users/users.service';
     TokensService,
     UsersService,
     GroupsService,
+    SignatureService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [AccessEvents, AuthService, UsersService, GroupsService, TokensService, PrincipalLoader, MailboxApprovers],

@@ -89,4 +89,8 @@ export class Article {
 
   @Column({ type: 'datetime', precision: 3 })
   createdAt: Date;
+
+  /** When a 社内メモ was last edited by its author; null: never edited (and for every other kind). */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  editedAt: Date | null;
 }

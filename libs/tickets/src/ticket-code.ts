@@ -19,3 +19,13 @@ export function replySubject(subject: string, code: string): string {
   s = s.replace(codeRe, ' ').trim();
   return `Re: [#${code}] ${s}`.trim();
 }
+
+/** A new mail's subject (新規メール作成): the code first, no `Re:`; an answer that loses its headers still finds the ticket. */
+export function newMailSubject(subject: string, code: string): string {
+  return `[#${code}] ${subject.trim()}`.trim();
+}
+
+/** Whether a subject is in the new-mail form of `newMailSubject` (a reply's always starts with `Re: `). */
+export function isNewMailSubject(subject: string, code: string): boolean {
+  return subject.startsWith(`[#${code}] `);
+}

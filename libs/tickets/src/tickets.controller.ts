@@ -57,6 +57,12 @@ export class TicketsController {
     return this.tickets.assignable(id, p);
   }
 
+  /** Groups with a right on the mailbox (or admin groups), by name: which groups its tickets may be assigned to. */
+  @Get('mailboxes/:id/assignable-groups')
+  assignableGroups(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    return this.tickets.assignableGroups(id, p);
+  }
+
   @Post('tickets/:id/read')
   @HttpCode(204)
   async read(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {

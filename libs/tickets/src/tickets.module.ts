@@ -31,6 +31,8 @@ import { Ticket } from './ticket.entity';
 import { TicketsController } from './tickets.controller';
 import { TicketsService } from './tickets.service';
 import { Notification } from './notifications/notification.entity';
+import { NotificationPreference } from './notifications/notification-preference.entity';
+import { NotificationPreferencesController } from './notifications/notification-preferences.controller';
 import { NotificationsController } from './notifications/notifications.controller';
 import { NotificationsService } from './notifications/notifications.service';
 import { Upload } from './uploads/upload.entity';
@@ -58,6 +60,8 @@ import { LabelsController } from './labels/labels.controller';
 import { LabelsService } from './labels/labels.service';
 import { MergeController } from './merge/merge.controller';
 import { MergeService } from './merge/merge.service';
+import { NewMailController } from './new-mail/new-mail.controller';
+import { NewMailService } from './new-mail/new-mail.service';
 import { BlockedSender } from './spam/blocked-sender.entity';
 import { BlockedSendersService } from './spam/blocked-senders.service';
 import { SpamController } from './spam/spam.controller';
@@ -67,9 +71,9 @@ import { SearchIndex } from './search/search-index.service';
 import { SearchService } from './search/search.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, Upload, TicketRuleLog, RoutingRule, SavedView, TicketPresence, ReplyDraft, Label, TicketLabel, BlockedSender]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
-  controllers: [SearchController, BulkController, TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, UploadsController, TicketAutomationController, RemoteImagesController, CommentsController, SavedViewsController, PresenceController, DraftsController, LabelsController, MergeController, SpamController, CustomerMailController],
-  providers: [SearchIndex, SearchService, TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, HoldReleaseJob, OutboundMessages, CommentsService, SavedViewsService, BulkTicketsService, PresenceService, PresenceEvents, DraftsService, LabelsService, MergeService, SpamService, BlockedSendersService, CustomerMailService],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, NotificationPreference, Upload, TicketRuleLog, RoutingRule, SavedView, TicketPresence, ReplyDraft, Label, TicketLabel, BlockedSender]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
+  controllers: [NewMailController, SearchController, BulkController, TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, NotificationPreferencesController, UploadsController, TicketAutomationController, RemoteImagesController, CommentsController, SavedViewsController, PresenceController, DraftsController, LabelsController, MergeController, SpamController, CustomerMailController],
+  providers: [SearchIndex, SearchService, TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, HoldReleaseJob, OutboundMessages, CommentsService, SavedViewsService, BulkTicketsService, PresenceService, PresenceEvents, DraftsService, LabelsService, MergeService, SpamService, BlockedSendersService, CustomerMailService, NewMailService],
   exports: [SearchIndex, SpamService, TicketsService, RepliesService, OutboundMessages, TicketEvents, TicketWorkflowService, UploadsService, LabelsService],
 })
 export class TicketsModule {}

@@ -115,6 +115,8 @@ export interface ArticleView {
   authorId: number | null;
   attachments: { id: number; filename: string; size: number; contentType: string; inline: boolean; contentId: string | null; forwarded: ForwardedMail | null }[];
   createdAt: Date;
+  /** When a 社内メモ was last edited; null: never. */
+  editedAt: Date | null;
 }
 
 /**
@@ -549,6 +551,16 @@ export class TicketsService {
     return (await this.users.withMailboxView(mailboxId)).map((u) => ({ id: u.id, name: u.name, branch: u.branch }));
   }
 
+  /** Groups a ticket of this mailbox may be assigned to: admin groups and groups with any right on it, by name. */
+  async assignableGroups(mailboxId: number, p: Principal): Promise<{ id: number; name: string }[]> {
+    if (!p.can(mailboxId, 'view')) throw new NotFound('mailbox', mailboxId);
+    const groups = await this.groups.list();
+    return groups
+      .filter((g) => g.rights.includes('admin') || g.mailboxRights.some((r) => r.mailboxId === mailboxId && (r.view || r.reply || r.approve || r.manage)))
+      .map((g) => ({ id: g.id, name: g.name }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'ja'));
+  }
+
   /**
    * The subject, customer link and folder of an agent's PATCH, in its transaction: the reply
    * right on the mailbox for any of them; linking a customer also takes customers.read (an
@@ -739,6 +751,7 @@ export class TicketsService {
       authorId: a.authorId,
       attachments: attachments.map((x) => ({ id: x.id, filename: x.filename, size: x.size, contentType: x.contentType, inline: x.inline, contentId: x.contentId, forwarded: x.forwarded ?? null })),
       createdAt: a.createdAt,
+      editedAt: a.editedAt ?? null,
     };
   }
 

@@ -33,18 +33,20 @@ const EVENTS: Record<string, ReplyApprovalEvent> = {
   GAVE_UP: { type: 'SEND_FAILED', code: 'SMTP_HOST_NOT_FOUND', detail: 'Host not found', attempts: 3, retryAt: null },
   RETRY: { type: 'RETRY' },
   CANCEL: { type: 'CANCEL' },
+  // Nobody approved the table's rows: an undo of an approval is refused everywhere there.
+  UNDO_APPROVAL: { type: 'UNDO_APPROVAL', actorId: APPROVER_2, hasApproveRight: true },
 };
 const STATES: ReplyApprovalState[] = ['draft', 'awaiting_approval', 'approved', 'rejected', 'sent', 'failed', 'cancelled'];
 // awaiting_approval is taken at step 1 of 2 for this table.
 const NONE = { SEND_FAILED: null, GAVE_UP: null, RETRY: null } as const;
 const TABLE: Record<ReplyApprovalState, Record<keyof typeof EVENTS, ReplyApprovalState | null>> = {
-  draft: { SUBMIT: 'awaiting_approval', SUBMIT_NO_POLICY: 'approved', APPROVE: null, REJECT: null, EDIT: 'draft', RESUBMIT: null, WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE },
-  awaiting_approval: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: 'awaiting_approval', REJECT: 'rejected', EDIT: null, RESUBMIT: null, WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE },
-  approved: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: 'sent', CANCEL: 'cancelled', SEND_FAILED: 'approved', GAVE_UP: 'failed', RETRY: null },
-  failed: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: 'sent', CANCEL: 'cancelled', SEND_FAILED: null, GAVE_UP: null, RETRY: 'approved' },
-  rejected: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: 'rejected', RESUBMIT: 'awaiting_approval', WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE },
-  sent: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: null, CANCEL: null, ...NONE },
-  cancelled: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: null, CANCEL: null, ...NONE },
+  draft: { SUBMIT: 'awaiting_approval', SUBMIT_NO_POLICY: 'approved', APPROVE: null, REJECT: null, EDIT: 'draft', RESUBMIT: null, WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE, UNDO_APPROVAL: null },
+  awaiting_approval: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: 'awaiting_approval', REJECT: 'rejected', EDIT: null, RESUBMIT: null, WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE, UNDO_APPROVAL: null },
+  approved: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: 'sent', CANCEL: 'cancelled', SEND_FAILED: 'approved', GAVE_UP: 'failed', RETRY: null, UNDO_APPROVAL: null },
+  failed: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: 'sent', CANCEL: 'cancelled', SEND_FAILED: null, GAVE_UP: null, RETRY: 'approved', UNDO_APPROVAL: null },
+  rejected: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: 'rejected', RESUBMIT: 'awaiting_approval', WITHDRAW: 'cancelled', SENT: null, CANCEL: null, ...NONE, UNDO_APPROVAL: null },
+  sent: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: null, CANCEL: null, ...NONE, UNDO_APPROVAL: null },
+  cancelled: { SUBMIT: null, SUBMIT_NO_POLICY: null, APPROVE: null, REJECT: null, EDIT: null, RESUBMIT: null, WITHDRAW: null, SENT: null, CANCEL: null, ...NONE, UNDO_APPROVAL: null },
 };
 
 describe('reply approval machine', () => {
@@ -187,5 +189,26 @@ describe('reply approval machine', () => {
     const [s, actions] = transition(replyApprovalMachine, at('approved'), EVENTS.CANCEL);
     expect(s.value).toBe('cancelled');
     expect(effects(actions)).toEqual([{ type: 'cancelDelivery', params: {} }, { type: 'setArticleStatus', params: { status: 'cancelled' } }]);
+  });
+
+  it('undoes the final approval only for its approver, back to that step, and withdraws the delivery', () => {
+    const approved = at('approved', { step: 0, approvals: [{ step: 1, userId: APPROVER_1 }, { step: 2, userId: APPROVER_2 }] });
+    const [s, actions] = transition(replyApprovalMachine, approved, EVENTS.UNDO_APPROVAL);
+    expect(s.value).toBe('awaiting_approval');
+    expect(s.context).toMatchObject({ step: 2, approvals: [{ step: 1, userId: APPROVER_1 }] });
+    expect(effects(actions)).toEqual([{ type: 'withdrawDelivery', params: {} }]);
+    // Step 1's approver, the author, and the final approver without the right any more: refused.
+    for (const event of [
+      { type: 'UNDO_APPROVAL', actorId: APPROVER_1, hasApproveRight: true },
+      { type: 'UNDO_APPROVAL', actorId: AUTHOR, hasApproveRight: true },
+      { type: 'UNDO_APPROVAL', actorId: APPROVER_2, hasApproveRight: false },
+    ] as ReplyApprovalEvent[]) {
+      expect(approved.can(event)).toBe(false);
+      expect(replyRefusal('approved', approved.context, event)).toMatch(/approv/);
+    }
+    // A reply that needed no approval has no approval to undo.
+    expect(at('approved', { steps: [] }).can(EVENTS.UNDO_APPROVAL)).toBe(false);
+    // Once sent, too late.
+    expect(at('sent', approved.context).can(EVENTS.UNDO_APPROVAL)).toBe(false);
   });
 });

@@ -50,7 +50,9 @@ export type ReplyApprovalEvent =
   | { type: 'SENT'; captured?: boolean }
   | ({ type: 'SEND_FAILED' } & DeliveryProblem)
   | { type: 'RETRY' }
-  | { type: 'CANCEL'; reason?: string };
+  | { type: 'CANCEL'; reason?: string }
+  /** The final approver takes their approval back within the undo window: back to their step, nothing sent. */
+  | { type: 'UNDO_APPROVAL'; actorId: number; hasApproveRight: boolean };
 
 export type ReplyApprovalState = 'draft' | 'awaiting_approval' | 'approved' | 'rejected' | 'sent' | 'failed' | 'cancelled';
 
@@ -66,7 +68,8 @@ export type ReplyApprovalAction =
   | { type: 'setArticleStatus'; params: { status: OutboundArticleStatus } }
   | { type: 'notifyAuthorSendFailed'; params: { code: string; final: boolean } }
   | { type: 'cancelDelivery'; params: Record<string, never> }
-  | { type: 'requeueDelivery'; params: Record<string, never> };
+  | { type: 'requeueDelivery'; params: Record<string, never> }
+  | { type: 'withdrawDelivery'; params: Record<string, never> };
 
 const isApprover = (c: ReplyApprovalContext, e: Approver & { step?: number }): boolean => {
   if (!e.hasApproveRight) return false; // a place in the policy is not the right itself
@@ -101,6 +104,13 @@ export const replyApprovalMachine = setup({
     hasReason: ({ event }) => event.type === 'REJECT' && event.reason.trim().length > 0,
     willRetry: ({ event }) => event.type === 'SEND_FAILED' && event.retryAt !== null,
     firstFailure: ({ context }) => !context.delivery,
+    // Only the one who gave the last approval takes it back, while they still hold the approve right.
+    isFinalApprover: ({ context, event }) =>
+      event.type === 'UNDO_APPROVAL' &&
+      event.hasApproveRight &&
+      context.steps.length > 0 &&
+      context.approvals.length === context.steps.length &&
+      context.approvals[context.approvals.length - 1].userId === event.actorId,
   },
   actions: {
     notifyApprovers: (_, _params: { step: number }) => {},
@@ -111,6 +121,11 @@ export const replyApprovalMachine = setup({
     notifyAuthorSendFailed: (_, _params: { code: string; final: boolean }) => {},
     cancelDelivery: () => {},
     requeueDelivery: () => {},
+    withdrawDelivery: () => {},
+    reopenLastStep: assign(({ context }) => ({
+      approvals: context.approvals.slice(0, -1),
+      step: context.approvals[context.approvals.length - 1]?.step ?? context.steps.length,
+    })),
     recordDeliveryProblem: assign(({ event }) =>
       event.type === 'SEND_FAILED' ? { delivery: { code: event.code, detail: event.detail, attempts: event.attempts, retryAt: event.retryAt } } : {},
     ),
@@ -140,7 +155,7 @@ export const replyApprovalMachine = setup({
   },
 }).createMachine({
   id: 'replyApproval',
-  version: '2',
+  version: '3',
   initial: 'draft',
   context: ({ input }) => ({ authorId: input.authorId, steps: [], step: 0, approvals: [], rejectReason: null, rejectedBy: null }),
   states: {
@@ -224,6 +239,8 @@ export const replyApprovalMachine = setup({
           },
         ],
         CANCEL: { target: 'cancelled', actions: ['cancelDelivery', { type: 'setArticleStatus', params: { status: 'cancelled' } }] },
+        // Undo of the final approval (the runner's effect checks the window and that nothing went out yet).
+        UNDO_APPROVAL: { guard: 'isFinalApprover', target: 'awaiting_approval', actions: ['reopenLastStep', 'withdrawDelivery'] },
       },
     },
     failed: {
@@ -274,5 +291,9 @@ export function replyRefusal(state: ReplyApprovalState, context: ReplyApprovalCo
       return `Only a reply whose sending failed can be sent again (it is ${state.replace('_', ' ')})`;
     case 'CANCEL':
       return `Only a reply waiting in the outbox or given up on can be cancelled (it is ${state.replace('_', ' ')})`;
+    case 'UNDO_APPROVAL':
+      if (state !== 'approved') return `Only an approved reply waiting to be sent can have its approval undone (it is ${state.replace('_', ' ')})`;
+      if (!event.hasApproveRight) return missingRightMessage(['approve'], 'mailbox', 'to undo an approval');
+      return 'Only the approver who gave the last approval can undo it';
   }
 }

@@ -48,6 +48,19 @@ export const routes: Routes = [
         loadChildren: () => import('./customers/customers.routes').then((m) => m.customersRoutes),
       },
       {
+        // 個人設定 is every user's own, so it sits beside the administrators' settings, not behind their guard.
+        path: 'settings/profile',
+        title: 'profile.title',
+        loadComponent: () => import('./settings/profile/profile-settings').then((m) => m.ProfileSettings),
+      },
+      // Personal settings: every signed-in user, so outside the admin-only settings area.
+      {
+        path: 'settings/notifications',
+        title: 'notificationSettings.title',
+        loadComponent: () =>
+          import('./settings/notifications/notification-settings').then((m) => m.NotificationSettings),
+      },
+      {
         path: 'settings',
         canActivate: [adminGuard],
         loadChildren: () => import('./settings/settings.routes').then((m) => m.settingsRoutes),

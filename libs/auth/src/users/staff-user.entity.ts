@@ -23,6 +23,10 @@ export class StaffUser extends Timestamped {
   @Column({ type: 'varchar', length: 100, nullable: true })
   branch: string | null;
 
+  /** The user's own signature (text, at most 2,000 characters), put below a new reply by the console. */
+  @Column({ type: 'varchar', length: 2000, nullable: true, select: false })
+  signature: string | null;
+
   @ManyToMany(() => PermissionGroup, { cascade: false })
   @JoinTable({
     name: 'staff_user_group',

@@ -22,6 +22,8 @@ export interface OutboundDraft {
   bcc: Recipient[];
   subject: string;
   text: string;
+  /** A rich text message's (sanitised) HTML, sent beside the text where the channel can (email: multipart/alternative). */
+  html?: string | null;
   attachments: { filename: string; contentType: string; blobKey: string }[];
   /** The message this answers, as the channel identified it when it came in (for threading). */
   answers?: { externalId: string | null; ancestry: string[] } | null;

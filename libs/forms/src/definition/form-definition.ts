@@ -38,6 +38,8 @@ export interface FormDefinition {
   replyEmailField: string;
   thankYou: ThankYouMail;
   active: boolean;
+  /** The ticket's subject, with the thank-you mail's placeholders; null or absent: made as before (subjectOf). */
+  subjectTemplate?: string | null;
 }
 
 /** How a checkbox field's choices are joined into one value (so no option may contain it). */
@@ -154,6 +156,9 @@ export function formDefinitionProblems(def: FormDefinition): Record<string, Fiel
   for (const part of ['subject', 'body'] as const) {
     for (const problem of findUnknownFormPlaceholders(t[part], keys)) fail(`thankYou.${part}`, describeFormPlaceholderProblem(problem, keys), problem.kind === 'unknown' ? 'UNKNOWN_PLACEHOLDER' : 'UNCLOSED_PLACEHOLDER', { token: problem.token });
   }
+  const st = def.subjectTemplate ?? '';
+  if (st.length > FORM_LIMITS.subject) fail('subjectTemplate', `subjectTemplate must be at most ${FORM_LIMITS.subject} characters`, 'MAX_LENGTH', { max: FORM_LIMITS.subject });
+  for (const problem of findUnknownFormPlaceholders(st, keys)) fail('subjectTemplate', describeFormPlaceholderProblem(problem, keys), problem.kind === 'unknown' ? 'UNKNOWN_PLACEHOLDER' : 'UNCLOSED_PLACEHOLDER', { token: problem.token });
   return errors;
 }
 

@@ -70,6 +70,10 @@ export class CreateFormDto {
   /** false: the public page and submissions answer 404 (default true). */
   @ApiPropertyOptional()
   @IsOptional() @IsBoolean() active?: boolean;
+
+  /** The ticket's subject: `{{form.name}}` and `{{field.<key>}}` (≤ 200); null or empty: `<form name>` or `<form name>: <subject field>`. */
+  @ApiPropertyOptional({ type: String, nullable: true, example: '{{form.name}}: {{field.topic}}（{{field.name}}）' })
+  @IsOptional() @IsString() @MaxLength(FORM_LIMITS.subject) subjectTemplate?: string | null;
 }
 
 /** Any subset; `fields` replaces the whole list. The mailbox cannot be changed. */
@@ -94,4 +98,8 @@ export class UpdateFormDto {
 
   @ApiPropertyOptional()
   @IsOptional() @IsBoolean() active?: boolean;
+
+  /** The ticket's subject: `{{form.name}}` and `{{field.<key>}}` (≤ 200); null or empty: `<form name>` or `<form name>: <subject field>`. */
+  @ApiPropertyOptional({ type: String, nullable: true, example: '{{form.name}}: {{field.topic}}（{{field.name}}）' })
+  @IsOptional() @IsString() @MaxLength(FORM_LIMITS.subject) subjectTemplate?: string | null;
 }

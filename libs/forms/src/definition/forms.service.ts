@@ -19,6 +19,8 @@ export interface FormView {
   replyEmailField: string;
   thankYou: ThankYouMail;
   active: boolean;
+  /** The ticket subject's template, or null for the default. */
+  subjectTemplate: string | null;
   /** Where the public page is, on this server (`/forms/<slug>`) and as customers reach it. */
   path: string;
   publicUrl: string;
@@ -93,6 +95,7 @@ export class FormsService {
         replyEmailField: dto.replyEmailField?.trim() ?? '',
         thankYou: dto.thankYou ?? NO_THANK_YOU,
         active: dto.active ?? true,
+        subjectTemplate: dto.subjectTemplate?.trim() || null,
       };
       const errors = formDefinitionProblems(def);
       if (!errors.slug && given && (await this.slugTaken(m, given))) errors.slug = [fieldError('TAKEN', `slug "${given}" is already used by another form`)];
@@ -120,6 +123,7 @@ export class FormsService {
         replyEmailField: dto.replyEmailField !== undefined ? dto.replyEmailField.trim() : row.replyEmailField,
         thankYou: dto.thankYou ?? row.thankYouJson,
         active: dto.active ?? row.active,
+        subjectTemplate: dto.subjectTemplate !== undefined ? dto.subjectTemplate?.trim() || null : row.subjectTemplate,
       };
       const errors = formDefinitionProblems(def);
       if (!errors.slug && slug !== row.slug && (await this.slugTaken(m, slug))) errors.slug = [fieldError('TAKEN', `slug "${slug}" is already used by another form`)];
@@ -159,6 +163,7 @@ export class FormsService {
       replyEmailField: r.replyEmailField,
       thankYou: r.thankYouJson,
       active: r.active,
+      subjectTemplate: r.subjectTemplate ?? null,
       path,
       publicUrl: `${this.config.http.publicUrl.replace(/\/+$/, '')}${path}`,
       createdAt: r.createdAt,
@@ -176,6 +181,7 @@ export class FormsService {
       replyEmailField: def.replyEmailField,
       thankYouJson: { enabled: t.enabled, subject: t.subject.trim(), body: t.body },
       active: def.active,
+      subjectTemplate: def.subjectTemplate ?? null,
     };
   }
 

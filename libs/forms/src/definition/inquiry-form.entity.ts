@@ -40,4 +40,8 @@ export class InquiryForm extends Timestamped {
   /** An inactive form's page and submissions answer 404. */
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  /** The ticket subject's template (thank-you placeholders); null: `<form name>[: <subject field>]`. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  subjectTemplate: string | null;
 }

@@ -49,6 +49,23 @@ export function subjectOf(formName: string, fields: SubmittedField[]): string {
   return (topic ? `${formName}: ${topic.value}` : formName).slice(0, 250);
 }
 
+/** C0/C1 controls, direction controls and zero-width characters: never in a ticket's one-line subject. */
+const SUBJECT_UNSAFE = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/gu;
+
+/**
+ * The ticket's subject: the form's template filled in with the submission (one line, controls
+ * removed, at most 250 characters), or `subjectOf` when the form has no template or it renders
+ * empty (every field it names left blank).
+ */
+export function ticketSubjectOf(form: { name: string; subjectTemplate?: string | null }, fields: SubmittedField[]): string {
+  if (form.subjectTemplate) {
+    const vars = { formName: form.name, fields: Object.fromEntries(fields.map((f) => [f.key, f.value])) };
+    const subject = renderFormMail(form.subjectTemplate, vars).replace(SUBJECT_UNSAFE, ' ').replace(/\s+/g, ' ').trim().slice(0, 250).trim();
+    if (subject) return subject;
+  }
+  return subjectOf(form.name, fields);
+}
+
 /** The value of a name-like text field (key `name`, or a label with 名前/氏名 that is not the reading in kana). */
 export function senderNameOf(fields: SubmittedField[]): string | null {
   const text = fields.filter((f) => f.type === 'text' && f.value);
@@ -117,7 +134,7 @@ export class FormSubmissionsService {
         mailboxId: form.mailboxId,
         formId: form.id,
         formName: form.name,
-        subject: subjectOf(form.name, fields),
+        subject: ticketSubjectOf(form, fields),
         fields: fields.map(({ key, label, type, value }) => ({ key, label, type, value })),
         replyEmail,
         senderName,

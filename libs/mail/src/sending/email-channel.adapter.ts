@@ -107,6 +107,7 @@ export class EmailChannelAdapter implements ChannelAdapter<MailboxConnection, Em
       bcc: draft.bcc.map(lower),
       subject: draft.subject,
       text: draft.text,
+      ...(draft.html ? { html: draft.html } : {}),
       inReplyTo,
       references,
       charset: channel.outgoingCharset,

@@ -9,6 +9,8 @@ export interface EmailPayload {
   replyTo?: Recipient | null;
   subject: string;
   text: string;
+  /** The HTML part (sanitised by whoever wrote the message); the mail is multipart/alternative with it. */
+  html?: string;
   inReplyTo: string | null;
   references: string[];
   charset: 'utf-8' | 'iso-2022-jp';

@@ -82,3 +82,16 @@ describe('EmailSender.build', () => {
     if (charset === 'iso-2022-jp') expect([...raw].every((b) => b < 0x80)).toBe(true);
   });
 });
+
+describe('EmailSender.build with an HTML part', () => {
+  const sender = new EmailSender({ mail: { capture: false } } as never, {} as never);
+
+  it.each(['utf-8', 'iso-2022-jp'] as const)('writes multipart/alternative with both parts decoding back (%s)', async (charset) => {
+    const raw = await sender.build({ ...payload(charset), html: '<p><b>山田様</b></p><p>お見積りをお送りします。①</p>' }, 'abc@example.jp');
+    expect(raw.toString('latin1')).toMatch(/Content-Type: multipart\/alternative/i);
+    const parsed = await simpleParser(raw);
+    expect(parsed.text).toContain('お見積りをお送りします。');
+    expect(parsed.html).toContain('<b>山田様</b>');
+    expect(parsed.html).toContain('お見積りをお送りします。①');
+  });
+});

@@ -72,9 +72,14 @@ export function encodeIso2022jpBody(text: string, limit = 990): Buffer {
 }
 const CRLF = Buffer.from('\r\n');
 
+/** A sanitised HTML fragment as a whole document, its charset named for mail software that reads the meta tag. */
+function htmlDocument(fragment: string, charset: string): string {
+  return `<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset=${charset}"></head><body>\n${fragment}\n</body></html>`;
+}
+
 /** ISO-2022-JP has no emoji and few non-Japanese letters: such a message goes out as UTF-8 instead of with `?`s. */
 function representableInIso2022jp(p: EmailPayload): boolean {
-  const texts = [p.subject, p.text, p.from.name, p.replyTo?.name ?? '', ...p.to.map((a) => a.name), ...p.cc.map((a) => a.name)];
+  const texts = [p.subject, p.text, p.html ?? '', p.from.name, p.replyTo?.name ?? '', ...p.to.map((a) => a.name), ...p.cc.map((a) => a.name)];
   return texts.every((t) => {
     const back = Encoding.codeToString(Encoding.convert(Array.from(encodeIso2022jp(t)), { to: 'UNICODE', from: 'JIS' }));
     return back === t;
@@ -134,8 +139,20 @@ export class EmailSender {
         ...(common.references ? [`References: ${common.references.split(' ').join('\r\n ')}`] : []),
         'MIME-Version: 1.0',
       ];
-      const textHeaders = ['Content-Type: text/plain; charset=ISO-2022-JP', 'Content-Transfer-Encoding: 7bit'];
-      const body = encodeIso2022jpBody(payload.text);
+      let textHeaders = ['Content-Type: text/plain; charset=ISO-2022-JP', 'Content-Transfer-Encoding: 7bit'];
+      let body = encodeIso2022jpBody(payload.text);
+      if (payload.html) {
+        // A rich reply: multipart/alternative, the text part first (the one a plain reader shows), both in ISO-2022-JP.
+        const alt = `${boundary}_alt`;
+        body = Buffer.concat([
+          Buffer.from(`--${alt}\r\n${textHeaders.join('\r\n')}\r\n\r\n`, 'ascii'),
+          body,
+          Buffer.from(`--${alt}\r\nContent-Type: text/html; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n`, 'ascii'),
+          encodeIso2022jpBody(htmlDocument(payload.html, 'ISO-2022-JP')),
+          Buffer.from(`--${alt}--\r\n`, 'ascii'),
+        ]);
+        textHeaders = [`Content-Type: multipart/alternative; boundary="${alt}"`];
+      }
       if (!files.length) return Buffer.concat([Buffer.from([...lines, ...textHeaders, '', ''].join('\r\n'), 'ascii'), body]);
       // With attachments: multipart/mixed, the text part first; file names as RFC 2231 UTF-8.
       const parts: Buffer[] = [
@@ -163,6 +180,8 @@ export class EmailSender {
       replyTo: payload.replyTo ? { name: payload.replyTo.name, address: payload.replyTo.address } : undefined,
       subject: payload.subject,
       text: payload.text,
+      // With an HTML part nodemailer writes multipart/alternative (text first, then HTML).
+      ...(payload.html ? { html: htmlDocument(payload.html, 'UTF-8') } : {}),
       textEncoding: 'base64',
       attachments: files.length ? files : undefined,
     });

@@ -79,7 +79,8 @@ export class CommentsService {
       const { article, ticket } = await this.own(m, id, p);
       const before = article.bodyText ?? '';
       article.bodyText = dto.body;
-      await m.update(Article, { id: article.id }, { bodyText: dto.body });
+      article.editedAt = this.clock.now();
+      await m.update(Article, { id: article.id }, { bodyText: dto.body, editedAt: article.editedAt });
       await this.audit.record(
         p.actor,
         {

@@ -2,9 +2,22 @@ import { Principal, UsersService } from '@madoguchi/auth';
 import { APP_CONFIG, AppConfig, Clock, NotFound, OutboxEntry } from '@madoguchi/core';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { OutboundMessages } from '../outbound/outbound-messages.service';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { OutboundMessages, OutboundSender } from '../outbound/outbound-messages.service';
+import { Ticket } from '../ticket.entity';
+import { NotificationPreference } from './notification-preference.entity';
 import { Notification, NotificationKind } from './notification.entity';
+
+/** The notices a user may choose to have by mail too, and the preference that says so. */
+const MAIL_BY_CHOICE: Partial<Record<NotificationKind, 'mailOnAssign' | 'mailOnMention'>> = {
+  ticket_assigned: 'mailOnAssign',
+  comment_mention: 'mailOnMention',
+};
+
+export interface NotificationPreferences {
+  mailOnAssign: boolean;
+  mailOnMention: boolean;
+}
 
 export interface NotificationInput {
   kind: NotificationKind;
@@ -28,7 +41,13 @@ export class NotificationsService {
     private readonly staff: UsersService,
   ) {}
 
-  /** Written in the caller's transaction; `mailFromMailboxId` also mails each user from that mailbox. */
+  /**
+   * Written in the caller's transaction; `mailFromMailboxId` also mails each user from that
+   * mailbox. Assignment and mention notices go by mail to the users who chose it
+   * (`notification_preference`), from the ticket's mailbox. Each mail is one outbox row written
+   * with its notice, so a rollback sends nothing, and the row's key (fixed before the first
+   * attempt) makes the dispatcher's retries the same message, never a second one.
+   */
   async notify(m: EntityManager, userIds: number[], n: NotificationInput, mailFromMailboxId: number | null): Promise<void> {
     const ids = [...new Set(userIds)];
     if (!ids.length) return;
@@ -37,29 +56,55 @@ export class NotificationsService {
       Notification,
       ids.map((userId) => ({ userId, kind: n.kind, ticketId: n.ticketId, replyId: n.replyId, text: n.text.slice(0, 1000), createdAt: now, readAt: null })),
     );
-    if (mailFromMailboxId === null) return;
+    let mailTo = ids;
+    const ticket: Ticket | null = n.ticketId ? await m.findOneBy(Ticket, { id: n.ticketId }) : null;
+    const choice = MAIL_BY_CHOICE[n.kind];
+    if (mailFromMailboxId === null && choice && ticket) {
+      const chosen = await m.find(NotificationPreference, { where: { userId: In(ids), [choice]: true } });
+      mailTo = chosen.map((c) => c.userId);
+      mailFromMailboxId = ticket.mailboxId;
+    }
+    if (mailFromMailboxId === null || !mailTo.length) return;
     const sender = await this.outbound.sender(mailFromMailboxId);
     if (!sender) return;
-    const users = await this.staff.activeContacts(ids, m);
-    const link = n.ticketId ? `${this.config.http.publicUrl}/tickets/${n.ticketId}` : this.config.http.publicUrl;
-    const rows = users.map(
-      (u) =>
-        this.outbound.standalone(
-          sender,
-          {
-            from: { address: sender.identity.address, name: `${sender.identity.name} (Madoguchi)` },
-            to: [{ address: u.email, name: u.name }],
-            cc: [],
-            bcc: [],
-            subject: `[Madoguchi] ${n.text.split('\n')[0].slice(0, 120)}`,
-            text: `${u.name} 様\n\n${n.text}\n\n${link}\n\n-- \nこのメールは Madoguchi が自動で送信しています。`,
-            attachments: [],
-          },
-          now,
-          'notification',
-        ).row,
-    );
+    const users = await this.staff.activeContacts(mailTo, m);
+    const rows = users.map((u) => this.mail(sender, u, n, ticket, now));
     if (rows.length) await m.insert(OutboxEntry, rows);
+  }
+
+  /** A short Japanese notice: whom it is for by name, what happened, the ticket and a link to it. */
+  private mail(sender: OutboundSender, u: { email: string; name: string }, n: NotificationInput, ticket: Ticket | null, now: Date) {
+    const base = this.config.http.publicUrl.replace(/\/+$/, '');
+    const link = n.ticketId ? `${base}/tickets/${n.ticketId}` : base;
+    const about = ticket ? `\n\n問い合わせ: ${ticket.code} ${ticket.subject}` : '';
+    const settings = MAIL_BY_CHOICE[n.kind] ? `\n通知メールの設定: ${base}/settings/notifications` : '';
+    return this.outbound.standalone(
+      sender,
+      {
+        from: { address: sender.identity.address, name: `${sender.identity.name} (Madoguchi)` },
+        to: [{ address: u.email, name: u.name }],
+        cc: [],
+        bcc: [],
+        subject: `[Madoguchi] ${n.text.split('\n')[0].slice(0, 120)}`,
+        text: `${u.name} 様\n\n${n.text}${about}\n${link}\n\n-- \nこのメールは Madoguchi が自動で送信しています。${settings}`,
+        attachments: [],
+      },
+      now,
+      'notification',
+    ).row;
+  }
+
+  /** A user's choice of mail notices; nothing by mail until they choose it. */
+  async preferences(userId: number): Promise<NotificationPreferences> {
+    const row = await this.dataSource.getRepository(NotificationPreference).findOneBy({ userId });
+    return { mailOnAssign: row?.mailOnAssign ?? false, mailOnMention: row?.mailOnMention ?? false };
+  }
+
+  async setPreferences(userId: number, prefs: NotificationPreferences): Promise<NotificationPreferences> {
+    await this.dataSource
+      .getRepository(NotificationPreference)
+      .upsert({ userId, mailOnAssign: prefs.mailOnAssign, mailOnMention: prefs.mailOnMention, updatedAt: this.clock.now() }, ['userId']);
+    return this.preferences(userId);
   }
 
   async list(p: Principal) {

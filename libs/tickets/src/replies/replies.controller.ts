@@ -64,6 +64,17 @@ export class RepliesController {
     return this.replies.approve(id, dto.step, p);
   }
 
+  /**
+   * Undo of the final approval within the undo window (`approvalUndo` on the reply says until
+   * when), by the approver who gave it: back to 承認待ち at that step, nothing sent. 409
+   * `UNDO_WINDOW_OVER` after the window, `TOO_LATE` once it is being sent; 403 without the approve right.
+   */
+  @Post('replies/:id/undo-approval')
+  @HttpCode(200)
+  undoApproval(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    return this.replies.undoApproval(id, p);
+  }
+
   /** Rejects the reply with a reason; it goes back to its author and the ticket shows 非承認. */
   @Post('replies/:id/reject')
   @HttpCode(200)

@@ -13,10 +13,11 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { OutboundMessages, OutboundSender } from '../outbound/outbound-messages.service';
 import { CreateReplyDto, UpdateReplyDto } from './reply.dto';
 import { checkSeen } from './send-guard';
+import { replyHtmlToText, sanitizeReplyHtml } from './rich-text';
 import { futureTime } from '../workflow/future-time';
 import { discardDraft } from '../drafts/drafts.service';
 import { ThreadKey } from '../thread-key.entity';
-import { replySubject } from '../ticket-code';
+import { isNewMailSubject, newMailSubject, replySubject } from '../ticket-code';
 import { TicketEvents } from '../ticket-events.service';
 import { Ticket } from '../ticket.entity';
 import { TicketsService } from '../tickets.service';
@@ -44,6 +45,8 @@ export interface ReplyView {
   bcc: string[];
   subject: string;
   text: string;
+  /** A rich text reply's sanitised HTML; null for plain text. */
+  html: string | null;
   senderTemplateId: number | null;
   signatureTemplateId: number | null;
   attachments: { uploadId: string; filename: string; contentType: string; size: number }[];
@@ -54,6 +57,8 @@ export interface ReplyView {
   afterSend: AfterSend;
   holdUntil: Date | null;
   undoUntil: Date | null;
+  /** Set while the caller (the final approver) may still undo the approval: until when, and how long that is from this answer. */
+  approvalUndo: { until: Date; remainingMs: number } | null;
   articleId: number | null;
   /** The Message-ID the mail goes out with, once approved. */
   messageId: string | null;
@@ -87,6 +92,21 @@ const replyChannel = (ticket: Ticket): ChannelKind => (ticket.channel === 'sms' 
  * final approval writes the outbound article and its outbox row, so nothing can reach the
  * outbox before the last step approves. Nothing is sent here.
  */
+/**
+ * The text and (for a rich reply) the sanitised HTML a reply is stored with: the text is the
+ * writer's when given, else derived from the sanitised HTML. HTML that sanitises to nothing
+ * readable is refused like an empty text.
+ */
+function replyBody(dto: { text?: string; bodyHtml?: string }): { text: string; html: string | null } {
+  if (dto.bodyHtml === undefined) return { text: dto.text ?? '', html: null };
+  const html = sanitizeReplyHtml(dto.bodyHtml);
+  const derived = replyHtmlToText(html);
+  const text = dto.text !== undefined && dto.text !== '' ? dto.text : derived;
+  if (!derived.trim() || !text.trim()) throw new ValidationFailed({ bodyHtml: [fieldError('REQUIRED', 'the reply has no text')] });
+  if (text.length > 100_000) throw new ValidationFailed({ bodyHtml: [fieldError('MAX_LENGTH', 'the reply is too long', { max: 100_000 })] });
+  return { text, html: html || null };
+}
+
 /** What the ticket becomes when this reply is approved or sent (its 送信して… choice). */
 function thenOf(reply: Reply): { then: AfterSend; holdUntil: string | null } {
   return { then: reply.afterSend ?? 'handled', holdUntil: reply.holdUntil ? new Date(reply.holdUntil).toISOString() : null };
@@ -136,6 +156,7 @@ export class RepliesService implements DeliveryOutcomes {
       },
       cancelDelivery: (m, e) => this.cancelDelivery(m, e),
       requeueDelivery: (m, e) => this.requeueDelivery(m, e),
+      withdrawDelivery: (m, e) => this.withdrawDelivery(m, e),
     });
   }
 
@@ -143,55 +164,67 @@ export class RepliesService implements DeliveryOutcomes {
   async reply(ticketId: number, dto: CreateReplyDto, p: Principal): Promise<ReplyView> {
     const { reply, ticket } = await this.dataSource.transaction(async (m) => {
       const ticket = await this.lockTicket(m, ticketId, p);
-      if (!p.can(ticket.mailboxId, 'reply')) throw new MissingRight('reply');
-      await this.outbound.senderOrFail(ticket.mailboxId, replyChannel(ticket));
-      if (!dto.to.length) throw new ValidationFailed({ to: ['at least one recipient is required'] });
-      const now = this.clock.now();
-      const sendAt = futureTime(dto.sendAt, now, 'sendAt', 'SEND_AT_RANGE');
-      const afterSend = dto.afterSend ?? 'handled';
-      if (dto.holdUntil && afterSend !== 'hold') throw new ValidationFailed({ holdUntil: [fieldError('HOLD_UNTIL_WITHOUT_HOLD', 'holdUntil goes with afterSend: hold')] });
-      const holdUntil = afterSend === 'hold' ? futureTime(dto.holdUntil, now, 'holdUntil', 'HOLD_UNTIL_RANGE') : null;
-      const attachments = await this.resolveUploads(m, dto.attachments ?? [], p);
-      await this.checkTemplates(m, ticket.mailboxId, dto);
-      await checkSeen(m, ticketId, p.userId, dto);
-      await discardDraft(m, ticketId, p.userId);
-
-      const row = m.create(Reply, {
-        ticketId,
-        mailboxId: ticket.mailboxId,
-        authorId: p.userId,
-        state: 'draft',
-        stateContext: null,
-        stateVersion: REPLY_WORKFLOW.version,
-        stateChangedAt: now,
-        version: 1,
-        toJson: dto.to.map((a) => a.trim()),
-        ccJson: (dto.cc ?? []).map((a) => a.trim()),
-        bccJson: (dto.bcc ?? []).map((a) => a.trim()),
-        subject: replySubject(dto.subject?.trim() || ticket.subject, ticket.code),
-        bodyText: dto.text,
-        attachmentsJson: attachments,
-        senderTemplateId: dto.senderTemplateId ?? null,
-        signatureTemplateId: dto.signatureTemplateId ?? null,
-        sendAt,
-        afterSend,
-        holdUntil,
-        previousSubject: null,
-        previousText: null,
-        articleId: null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      const reply = await m.save(row);
-      const steps = stepsFor(await this.policy(m, ticket.mailboxId), p.groups.map((g) => g.id));
-      const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'SUBMIT', actorId: p.userId, steps }, p.actor);
-      if (applied.to === 'awaiting_approval') await this.ticketEvent(m, ticket.id, { type: 'REPLY_SUBMITTED' }, p.actor);
-      await m.update(Ticket, { id: ticketId }, { lastActivityAt: now });
-      await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'submit', after: { ticketId, to: dto.to, subject: reply.subject, status: applied.to } }, m);
-      return { reply: applied.row, ticket };
+      return { reply: await this.submitIn(m, ticket, dto, p), ticket };
     });
     this.events.changed(ticket.id, ticket.mailboxId);
     return this.view(reply, p);
+  }
+
+  /**
+   * Writes and submits a reply on a ticket the caller's transaction has locked: the one path of
+   * every first outbound mail (a reply, and a new mail's first article, whose `subject` is given
+   * as it goes out instead of `Re: …`). Nothing reaches the outbox before the last approval.
+   */
+  async submitIn(m: EntityManager, ticket: Ticket, dto: CreateReplyDto, p: Principal, subject?: string): Promise<Reply> {
+    const ticketId = ticket.id;
+    if (!p.can(ticket.mailboxId, 'reply')) throw new MissingRight('reply');
+    await this.outbound.senderOrFail(ticket.mailboxId, replyChannel(ticket));
+    if (!dto.to.length) throw new ValidationFailed({ to: ['at least one recipient is required'] });
+    const now = this.clock.now();
+    const sendAt = futureTime(dto.sendAt, now, 'sendAt', 'SEND_AT_RANGE');
+    const afterSend = dto.afterSend ?? 'handled';
+    if (dto.holdUntil && afterSend !== 'hold') throw new ValidationFailed({ holdUntil: [fieldError('HOLD_UNTIL_WITHOUT_HOLD', 'holdUntil goes with afterSend: hold')] });
+    const holdUntil = afterSend === 'hold' ? futureTime(dto.holdUntil, now, 'holdUntil', 'HOLD_UNTIL_RANGE') : null;
+    const body = replyBody(dto);
+    const attachments = await this.resolveUploads(m, dto.attachments ?? [], p);
+    await this.checkTemplates(m, ticket.mailboxId, dto);
+    await checkSeen(m, ticketId, p.userId, dto);
+    await discardDraft(m, ticketId, p.userId);
+
+    const row = m.create(Reply, {
+      ticketId,
+      mailboxId: ticket.mailboxId,
+      authorId: p.userId,
+      state: 'draft',
+      stateContext: null,
+      stateVersion: REPLY_WORKFLOW.version,
+      stateChangedAt: now,
+      version: 1,
+      toJson: dto.to.map((a) => a.trim()),
+      ccJson: (dto.cc ?? []).map((a) => a.trim()),
+      bccJson: (dto.bcc ?? []).map((a) => a.trim()),
+      subject: subject ?? replySubject(dto.subject?.trim() || ticket.subject, ticket.code),
+      bodyText: body.text,
+      bodyHtml: body.html,
+      attachmentsJson: attachments,
+      senderTemplateId: dto.senderTemplateId ?? null,
+      signatureTemplateId: dto.signatureTemplateId ?? null,
+      sendAt,
+      afterSend,
+      holdUntil,
+      previousSubject: null,
+      previousText: null,
+      articleId: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const reply = await m.save(row);
+    const steps = stepsFor(await this.policy(m, ticket.mailboxId), p.groups.map((g) => g.id));
+    const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, { type: 'SUBMIT', actorId: p.userId, steps }, p.actor);
+    if (applied.to === 'awaiting_approval') await this.ticketEvent(m, ticket.id, { type: 'REPLY_SUBMITTED' }, p.actor);
+    await m.update(Ticket, { id: ticketId }, { lastActivityAt: now });
+    await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'submit', after: { ticketId, to: dto.to, subject: reply.subject, status: applied.to } }, m);
+    return applied.row;
   }
 
   /** Approves the current step (send `step` to make sure it is the one you looked at). */
@@ -201,6 +234,24 @@ export class RepliesService implements DeliveryOutcomes {
       const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, event, p.actor);
       if (applied.to === 'approved') await this.ticketEvent(m, ticket.id, { type: 'REPLY_APPROVED', ...thenOf(reply) }, p.actor);
       await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'approve', after: { state: applied.to, step: replyContext(applied.row).step } }, m);
+      return applied.row;
+    });
+  }
+
+  /**
+   * Undo of the final approval, within the undo window, by the approver who gave it: the reply is
+   * back at that step (承認待ち), its outbound article and outbox row are gone, nothing is sent.
+   * The outbox row's state decides a race with the dispatcher: one it already took answers 409.
+   */
+  async undoApproval(replyId: number, p: Principal): Promise<ReplyView> {
+    return this.decide(replyId, p, async (m, reply, ticket) => {
+      const event: ReplyApprovalEvent = { type: 'UNDO_APPROVAL', actorId: p.userId, hasApproveRight: this.approver(p, reply.mailboxId).hasApproveRight };
+      // Gone out (or given up on after trying): the window is over, whoever asks.
+      if (reply.state === 'sent' || reply.state === 'failed') throw new Conflict('UNDO_WINDOW_OVER', 'The time to undo this approval is over');
+      const articleId = reply.articleId;
+      const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, event, p.actor, { reason: 'approval undone' });
+      await this.ticketEvent(m, ticket.id, { type: 'REPLY_SUBMITTED' }, p.actor, 'approval undone');
+      await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'undo_approval', before: { state: 'approved', articleId }, after: { state: applied.to, step: replyContext(applied.row).step } }, m);
       return applied.row;
     });
   }
@@ -239,8 +290,19 @@ export class RepliesService implements DeliveryOutcomes {
       }
       if (dto.cc !== undefined) patch.ccJson = dto.cc.map((a) => a.trim());
       if (dto.bcc !== undefined) patch.bccJson = dto.bcc.map((a) => a.trim());
-      if (dto.subject !== undefined) patch.subject = replySubject(dto.subject.trim() || ticket.subject, ticket.code);
-      if (dto.text !== undefined) patch.bodyText = dto.text;
+      if (dto.subject !== undefined) {
+        // A new mail's first article keeps its form (no `Re:`) through edits.
+        const subject = dto.subject.trim() || ticket.subject;
+        patch.subject = isNewMailSubject(reply.subject, ticket.code) ? newMailSubject(subject, ticket.code) : replySubject(subject, ticket.code);
+      }
+      if (dto.bodyHtml !== undefined) {
+        const body = replyBody({ text: dto.text ?? '', bodyHtml: dto.bodyHtml });
+        patch.bodyText = dto.text !== undefined ? dto.text : body.text;
+        patch.bodyHtml = body.html;
+      } else if (dto.text !== undefined) {
+        patch.bodyText = dto.text;
+        patch.bodyHtml = null;
+      }
       if (dto.attachments !== undefined) patch.attachmentsJson = await this.resolveUploads(m, dto.attachments, p, reply.attachmentsJson);
       if (dto.sendAt !== undefined) patch.sendAt = dto.sendAt === null ? null : futureTime(dto.sendAt, this.clock.now(), 'sendAt', 'SEND_AT_RANGE');
       await m.update(Reply, { id: reply.id }, patch);
@@ -447,6 +509,7 @@ export class RepliesService implements DeliveryOutcomes {
         bcc: r.bccJson,
         subject: r.subject,
         text: r.bodyText,
+        html: r.bodyHtml ?? null,
         senderTemplateId: r.senderTemplateId,
         signatureTemplateId: r.signatureTemplateId,
         attachments: r.attachmentsJson.map(({ uploadId, filename, contentType, size }) => ({ uploadId, filename, contentType, size })),
@@ -456,6 +519,7 @@ export class RepliesService implements DeliveryOutcomes {
         afterSend: r.afterSend ?? 'handled',
         holdUntil: r.holdUntil,
         undoUntil: out?.state === 'pending' && article?.status === 'queued' ? out.dueAt : null,
+        approvalUndo: this.approvalUndo(r, c, out, p),
         articleId: r.articleId,
         messageId: article?.messageId ?? null,
         error: out && out.state !== 'cancelled' && out.state !== 'sent' ? out.lastError : null,
@@ -469,17 +533,29 @@ export class RepliesService implements DeliveryOutcomes {
     });
   }
 
+  private approvalUndo(r: Reply, c: ReturnType<typeof replyContext>, out: OutboxEntry | undefined, p: Principal): ReplyView['approvalUndo'] {
+    if (r.state !== 'approved' || !out || out.state !== 'pending' || out.attempts > 0) return null;
+    const snapshot = REPLY_WORKFLOW.machine.resolveState({ value: r.state, context: c });
+    if (!snapshot.can({ type: 'UNDO_APPROVAL', actorId: p.userId, hasApproveRight: p.can(r.mailboxId, 'approve') })) return null;
+    const until = this.approvalUndoEnd(out);
+    const remainingMs = until.getTime() - this.clock.now().getTime();
+    return remainingMs > 0 ? { until, remainingMs } : null;
+  }
+
   /** When each step was approved, from the transition log. */
   private async approvalTimes(replyIds: number[]): Promise<Map<string, Date>> {
-    const rows = await this.history.ofEntities('reply', replyIds, 'APPROVE');
-    const counts = new Map<number, number>();
-    const out = new Map<string, Date>();
+    const rows = await this.history.ofEntities('reply', replyIds);
+    // Replayed: a (re)submission starts again at step 1, an undone approval takes its step back.
+    const times = new Map<number, Date[]>();
     for (const row of rows) {
-      // Approvals after a resubmission start again at step 1; later rows overwrite earlier ones.
-      const n = (counts.get(row.entityId) ?? 0) + 1;
-      counts.set(row.entityId, n);
-      out.set(`${row.entityId}:${n}`, new Date(row.createdAt));
+      const list = times.get(row.entityId) ?? [];
+      if (row.event === 'SUBMIT' || row.event === 'RESUBMIT') list.length = 0;
+      else if (row.event === 'APPROVE') list.push(new Date(row.createdAt));
+      else if (row.event === 'UNDO_APPROVAL') list.pop();
+      times.set(row.entityId, list);
     }
+    const out = new Map<string, Date>();
+    for (const [id, list] of times) list.forEach((at, i) => out.set(`${id}:${i + 1}`, at));
     return out;
   }
 
@@ -548,6 +624,30 @@ export class RepliesService implements DeliveryOutcomes {
     if (out && out.state !== 'cancelled') throw new Conflict('TOO_LATE', 'This message is already being sent or was sent; it can no longer be cancelled');
   }
 
+  /** Until when the final approval of a reply in the outbox can be undone: its row's birth plus the undo window. */
+  private approvalUndoEnd(out: OutboxEntry): Date {
+    return new Date(new Date(out.createdAt).getTime() + this.config.mail.undoSeconds * 1000);
+  }
+
+  /**
+   * The undo of the final approval: the outbox row (only while pending and never tried, so the
+   * dispatcher's claim and this delete exclude each other on the row), the outbound article with
+   * its files' rows and thread key. Past the window, or once taken: 409, and the event rolls back.
+   */
+  private async withdrawDelivery(m: EntityManager, { row }: EffectContext<Reply>): Promise<void> {
+    const articleId = row.articleId;
+    const out = articleId ? await m.findOneBy(OutboxEntry, { articleId }) : null;
+    if (!articleId || !out) throw new Conflict('NOT_QUEUED', 'This reply is not in the outbox');
+    if (this.clock.now().getTime() >= this.approvalUndoEnd(out).getTime()) throw new Conflict('UNDO_WINDOW_OVER', 'The time to undo this approval is over');
+    const res = await m.delete(OutboxEntry, { id: out.id, state: 'pending', attempts: 0 });
+    if (!res.affected) throw new Conflict('TOO_LATE', 'This message is already being sent or was sent; it can no longer be cancelled');
+    await m.delete(Attachment, { articleId });
+    await m.delete(ThreadKey, { articleId });
+    await m.delete(Article, { id: articleId });
+    row.articleId = null;
+    await m.update(Reply, { id: row.id }, { articleId: null });
+  }
+
   private async requeueDelivery(m: EntityManager, { row }: EffectContext<Reply>): Promise<void> {
     if (!row.articleId) return;
     const now = this.clock.now();
@@ -569,6 +669,7 @@ export class RepliesService implements DeliveryOutcomes {
       bcc: reply.bccJson.map(addr),
       subject: reply.subject,
       text: reply.bodyText,
+      html: reply.bodyHtml ?? null,
       attachments: reply.attachmentsJson.map(({ filename, contentType, blobKey }) => ({ filename, contentType, blobKey })),
       answers: last ? { externalId: last.messageId, ancestry: last.references ?? [] } : null,
     });
@@ -590,7 +691,7 @@ export class RepliesService implements DeliveryOutcomes {
         bccJson: reply.bccJson.map(addr),
         subject: reply.subject,
         bodyText: reply.bodyText,
-        bodyHtml: null,
+        bodyHtml: reply.bodyHtml ?? null,
         status: sendAt ? 'scheduled' : 'queued',
         authorId: reply.authorId,
         rawMessageId: null,

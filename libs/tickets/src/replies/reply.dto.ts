@@ -1,6 +1,6 @@
 import { IsId } from '@madoguchi/core';
 import { AFTER_SEND, AfterSend } from '@madoguchi/workflow';
-import { PartialType } from '@nestjs/swagger';
+import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsPositive, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
@@ -37,10 +37,23 @@ export class ReplyContentDto {
   @MaxLength(500)
   subject?: string;
 
+  /** The plain text (the whole reply, or with `bodyHtml` its plain-text part; left out, it is derived from `bodyHtml`). */
+  @ValidateIf((o: ReplyContentDto) => o.bodyHtml === undefined || o.text !== undefined)
   @IsString()
   @MinLength(1, { message: 'text is required' })
   @MaxLength(100_000)
   text: string;
+
+  /**
+   * A rich text reply: its HTML, sanitised on the server (an allow-list of tags; no scripts,
+   * styles, event handlers or javascript: links; links get rel=noopener) and sent as the HTML
+   * part of a multipart/alternative mail beside the text.
+   */
+  @ApiPropertyOptional({ maxLength: 200_000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200_000)
+  bodyHtml?: string;
 
   /** Ids from `POST /api/uploads` (each file at most 10 MB). */
   @IsOptional()

@@ -62,6 +62,10 @@ export class Reply {
   @Column({ type: 'text' })
   bodyText: string;
 
+  /** A rich text reply's sanitised HTML (sent as the HTML part beside `bodyText`); null: plain text. */
+  @Column({ type: 'text', nullable: true })
+  bodyHtml: string | null;
+
   @Column({ type: 'text', nullable: true, transformer: json<ReplyAttachment[]>([]) })
   attachmentsJson: ReplyAttachment[];
 

@@ -27,8 +27,8 @@ export const TICKET_WORKFLOW: WorkflowDefinition<Ticket & { stateContext: string
 export const REPLY_WORKFLOW: WorkflowDefinition<Reply, ReplyApprovalEvent> = {
   name: 'reply',
   machine: replyApprovalMachine,
-  // 2: delivery in the machine (failed, SEND_FAILED, RETRY); v1 rows read the same.
-  version: 2,
+  // 2: delivery in the machine (failed, SEND_FAILED, RETRY); 3: UNDO_APPROVAL; older rows read the same.
+  version: 3,
   entity: Reply,
   initialContext: (r): ReplyApprovalContext => ({ authorId: r.authorId ?? 0, steps: [], step: 0, approvals: [], rejectReason: null, rejectedBy: null }),
   ticketIdOf: (r) => r.ticketId,

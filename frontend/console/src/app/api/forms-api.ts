@@ -63,6 +63,8 @@ export interface InquiryForm {
   replyEmailField: string;
   thankYou: ThankYouMail;
   active: boolean;
+  /** The ticket's subject with `{{form.name}}`/`{{field.<key>}}`; null: the form's name (and its subject field). */
+  subjectTemplate: string | null;
   path: string;
   publicUrl: string;
   createdAt: string;
@@ -78,6 +80,7 @@ export interface InquiryFormInput {
   replyEmailField: string;
   thankYou: ThankYouMail;
   active: boolean;
+  subjectTemplate: string | null;
 }
 
 @Injectable({ providedIn: 'root' })

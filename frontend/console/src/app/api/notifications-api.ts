@@ -36,3 +36,22 @@ export class NotificationsApi {
     return this.http.post<void>('/api/notifications/read-all', {});
   }
 }
+
+/** The signed-in user's choice of notices by mail (`/api/me/notification-preferences`). */
+export interface NotificationPreferences {
+  mailOnAssign: boolean;
+  mailOnMention: boolean;
+}
+
+@Injectable({ providedIn: 'root' })
+export class NotificationPreferencesApi {
+  private readonly http = inject(HttpClient);
+
+  get(): Observable<NotificationPreferences> {
+    return this.http.get<NotificationPreferences>('/api/me/notification-preferences');
+  }
+
+  save(prefs: NotificationPreferences): Observable<NotificationPreferences> {
+    return this.http.put<NotificationPreferences>('/api/me/notification-preferences', prefs);
+  }
+}

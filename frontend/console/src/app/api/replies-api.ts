@@ -45,6 +45,8 @@ export interface Reply {
   bcc: string[];
   subject: string;
   text: string;
+  /** A rich text reply's sanitised HTML; null: plain text. */
+  html?: string | null;
   senderTemplateId: number | null;
   signatureTemplateId: number | null;
   attachments: ReplyAttachment[];
@@ -72,7 +74,10 @@ export interface NewReply {
   cc: string[];
   bcc: string[];
   subject: string;
-  text: string;
+  /** Left out with `bodyHtml`: the server derives the plain part from the HTML. */
+  text?: string;
+  /** A rich text reply (sanitised on the server; sent as multipart/alternative). */
+  bodyHtml?: string;
   /** Upload ids. */
   attachments: string[];
   /** ISO instant; absent: as soon as the undo window (or the approval) allows. */

@@ -119,6 +119,8 @@ export interface Article {
   /** The staff member who wrote it (replies, notes, 社内メモ). */
   authorId?: number | null;
   createdAt: string;
+  /** When a 社内メモ was last edited; null or absent: never. */
+  editedAt?: string | null;
 }
 
 export interface TicketDetail extends TicketSummary {
@@ -215,6 +217,11 @@ export class TicketsApi {
   /** Whom the mailbox's tickets may be assigned to, by name. */
   assignable(mailboxId: number): Observable<Assignable[]> {
     return this.http.get<Assignable[]>(`/api/mailboxes/${mailboxId}/assignable`);
+  }
+
+  /** Which groups the mailbox's tickets may be assigned to (groups with a right on it), by name. */
+  assignableGroups(mailboxId: number): Observable<{ id: number; name: string }[]> {
+    return this.http.get<{ id: number; name: string }[]>(`/api/mailboxes/${mailboxId}/assignable-groups`);
   }
 
   get(id: number, limit?: number): Observable<TicketDetail> {

@@ -51,6 +51,7 @@ import { CustomerHistory } from './customer-history';
 import { CustomerScheduledMail } from './customer-scheduled-mail';
 import { CustomerSentMail } from './customer-sent-mail';
 import { CustomerTickets } from './customer-tickets';
+import { openNewMailDialog } from '../compose/new-mail-dialog';
 
 /** Katakana, full or half width (with ー, ・), and spaces; hiragana is converted on blur. */
 const KATAKANA = /^[\u30A0-\u30FF\uFF66-\uFF9F\u3000 ]*$/;
@@ -152,6 +153,11 @@ export class CustomerForm {
     return error ? { text: this.notifier.describe(readApiError(error)) } : null;
   });
   protected readonly current = computed(() => (this.customer.hasValue() ? this.customer.value() : undefined));
+
+  /** 新規メール作成 to this customer: the ticket is theirs, their address is the To. */
+  protected writeNewMail(customer: { id: number; email: string | null }): void {
+    openNewMailDialog(this.dialog, { customerId: customer.id, to: customer.email ?? '' });
+  }
 
   private readonly staffApi = inject(StaffApi);
   private readonly staffList = rxResource({ stream: () => this.staffApi.list() });

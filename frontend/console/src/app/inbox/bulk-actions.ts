@@ -47,6 +47,16 @@ import { MarkHandledDialog, type MarkHandledFor } from '../ticket/mark-handled-d
         <button mat-menu-item type="button" (click)="run({ type: 'assign', assigneeId: null })" data-testid="bulk-unassign">
           {{ 'bulk.unassign' | t }}
         </button>
+        @for (group of assignableGroups(); track group.id) {
+          <button mat-menu-item type="button" (click)="run({ type: 'assign', assigneeGroupId: group.id })" data-testid="bulk-assign-group" [attr.data-group-id]="group.id">
+            {{ 'ticket.groupPrefix' | t }}{{ group.name }}
+          </button>
+        }
+        @if (assignableGroups().length) {
+          <button mat-menu-item type="button" (click)="run({ type: 'assign', assigneeGroupId: null })" data-testid="bulk-unassign-group">
+            {{ 'ticket.unassignGroup' | t }}
+          </button>
+        }
       </mat-menu>
       <button
         mat-stroked-button
@@ -169,6 +179,7 @@ export class BulkActions {
   readonly done = output<void>();
 
   protected readonly assignable = signal<readonly Assignable[]>([]);
+  protected readonly assignableGroups = signal<readonly { id: number; name: string }[]>([]);
   protected readonly labels = signal<readonly CatalogueLabel[]>([]);
   protected readonly running = signal(false);
   protected readonly progress = signal<{ done: number; failed: number; total: number } | null>(null);
@@ -177,6 +188,10 @@ export class BulkActions {
   protected loadAssignable(): void {
     this.ticketsApi.assignable(this.mailboxId()).subscribe({
       next: (users) => this.assignable.set(users),
+      error: (e: unknown) => this.notifier.error(e),
+    });
+    this.ticketsApi.assignableGroups(this.mailboxId()).subscribe({
+      next: (groups) => this.assignableGroups.set(groups),
       error: (e: unknown) => this.notifier.error(e),
     });
   }

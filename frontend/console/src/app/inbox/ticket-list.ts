@@ -27,6 +27,8 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTabsModule } from '@angular/material/tabs';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { MatDialog } from '@angular/material/dialog';
+import { openNewMailDialog } from '../compose/new-mail-dialog';
 import { catchError, debounceTime, distinctUntilChanged, filter, map, of } from 'rxjs';
 
 import { readApiError } from '../api/api-error';
@@ -121,6 +123,12 @@ export class TicketList {
   private readonly automationApi = inject(AutomationApi);
   private readonly session = inject(Session);
   private readonly i18n = inject(I18n);
+  private readonly dialog = inject(MatDialog);
+
+  /** 新規メール作成, from the mailbox on screen when the user may reply there. */
+  protected writeNewMail(): void {
+    openNewMailDialog(this.dialog, { mailboxId: this.selectedMailboxId() });
+  }
 
   /** The `:mailboxId` route param; absent on `/inbox`, which goes to the last mailbox used. */
   readonly mailboxId = input<string>();

@@ -4,7 +4,7 @@ import { MatBadgeModule } from '@angular/material/badge';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatMenuModule } from '@angular/material/menu';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { debounceTime, merge, timer } from 'rxjs';
 
 import { EventsApi } from '../api/events-api';
@@ -30,7 +30,7 @@ const KIND_LABELS: Record<string, MessageKey> = {
 /** The bell in the toolbar: unread count, the list, each linking to its ticket. */
 @Component({
   selector: 'mg-notification-bell',
-  imports: [MatBadgeModule, MatButtonModule, MatIconModule, MatMenuModule, DateTimePipe, TranslatePipe],
+  imports: [MatBadgeModule, MatButtonModule, MatIconModule, MatMenuModule, RouterLink, DateTimePipe, TranslatePipe],
   template: `
     <button
       mat-icon-button
@@ -56,6 +56,9 @@ const KIND_LABELS: Record<string, MessageKey> = {
       <div class="menu-head" (click)="$event.stopPropagation()" (keydown)="$event.stopPropagation()">
         <strong>{{ 'notifications.title' | t }}</strong>
         <span class="spacer"></span>
+        <a mat-button routerLink="/settings/notifications" data-testid="notifications-settings-link">
+          {{ 'notificationSettings.link' | t }}
+        </a>
         @if (unread() > 0) {
           <button mat-button type="button" (click)="markAllRead()" data-testid="notifications-read-all">
             {{ 'notifications.markAllRead' | t }}

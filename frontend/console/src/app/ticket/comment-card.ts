@@ -31,6 +31,11 @@ import { CommentForm } from './comment-form';
       <span class="label" data-testid="comment-label">{{ 'comments.label' | t }}</span>
       <strong data-testid="comment-author">{{ article().from.name | visibleControls }}</strong>
       <span class="muted">{{ article().createdAt | dateTime }}</span>
+      @if (article().editedAt; as editedAt) {
+        <span class="muted edited" data-testid="comment-edited" [attr.title]="editedAt | dateTime">
+          {{ 'comments.edited' | t: { at: (editedAt | dateTime) } }}
+        </span>
+      }
       <span class="spacer"></span>
       @if (mine() && !editing()) {
         <button mat-button type="button" (click)="editing.set(true)" data-testid="comment-edit">

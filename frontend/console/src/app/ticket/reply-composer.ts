@@ -16,6 +16,7 @@ import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
 import { FormControl, FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -46,6 +47,10 @@ import { AttachmentPicker } from './attachment-picker';
 import { PresenceTracker } from './presence-tracker';
 import { fromTokyoLocal, undoDeadline } from './reply-timing';
 import { TrafficCop, type TicketNews } from './traffic-cop';
+import { SignatureApi } from '../api/signature-api';
+import { checkMisdelivery } from './misdelivery-check';
+import { MisdeliveryDialog, type MisdeliveryDialogData } from './misdelivery-dialog';
+import { RichTextEditor, textToEditorHtml } from './rich-text-editor';
 
 export const MAX_REPLY_LENGTH = 100_000;
 /** A server draft is saved this long after the last keystroke (and at once when focus leaves the form). */
@@ -71,6 +76,8 @@ function buildForm(fb: NonNullableFormBuilder) {
     bcc: ['', addressListValidator],
     subject: ['', Validators.maxLength(500)],
     text: ['', [notBlankValidator, Validators.maxLength(MAX_REPLY_LENGTH)]],
+    /** The rich text editor's HTML (rich mode only; the text above then follows what it shows). */
+    html: [''],
     senderTemplateId: fb.control<number | null>(null),
   });
 }
@@ -84,6 +91,7 @@ interface SentDraft {
   form: ComposerDraft;
   attachments: readonly ReplyAttachment[];
   signatureTemplateId: number | null;
+  rich: boolean;
 }
 
 /** A reply the server holds back for its undo window. */
@@ -113,6 +121,7 @@ interface PendingSend {
     MatProgressBarModule,
     MatSelectModule,
     AttachmentPicker,
+    RichTextEditor,
     TrafficCop,
     TranslatePipe,
   ],
@@ -140,7 +149,16 @@ export class ReplyComposer {
   protected readonly maxLength = MAX_REPLY_LENGTH;
   protected readonly form = buildForm(inject(NonNullableFormBuilder));
   private readonly formDirective = viewChild.required(FormGroupDirective);
-  private readonly textArea = viewChild.required<ElementRef<HTMLTextAreaElement>>('textArea');
+  private readonly textArea = viewChild<ElementRef<HTMLTextAreaElement>>('textArea');
+  private readonly richEditor = viewChild(RichTextEditor);
+  private readonly dialog = inject(MatDialog);
+  private readonly signatureApi = inject(SignatureApi);
+  /** The writer's own signature (個人設定), put once below the text of a new reply. */
+  private personalSignature = '';
+  /** Rich text mode: the body is written in the editor and sent as HTML with a plain part. */
+  protected readonly richMode = signal(false);
+  /** The recipients and files the writer confirmed in the 誤送信防止 check (asked again if they change). */
+  private misdeliveryConfirmed: string | null = null;
 
   protected readonly attachments = signal<readonly ReplyAttachment[]>([]);
   protected readonly uploading = signal(false);
@@ -198,7 +216,19 @@ export class ReplyComposer {
     // Typed but not yet in the server draft (the first second after a keystroke, or a draft in
     // conflict with another device): leaving asks first. Once saved, the draft comes back anyway.
     inject(UnsavedChanges).watch(() => !this.sending() && (this.draftUnsaved || this.draftConflict() !== undefined));
+    this.form.controls.html.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.syncRichText());
     this.form.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.edited());
+    this.signatureApi.get().subscribe({
+      next: (signature) => {
+        this.personalSignature = signature;
+        // A new reply not yet touched and no draft restored: the signature goes in now, once.
+        if (signature && !this.form.dirty && !this.draftRestored() && this.form.controls.text.value === '') {
+          this.form.reset(this.defaults(this.ticket()));
+        }
+      },
+      // Without a signature the composer works as before.
+      error: () => undefined,
+    });
     let filledFor: number | null = null;
     effect(() => {
       const ticket = this.ticket();
@@ -246,7 +276,35 @@ export class ReplyComposer {
   }
 
   protected rememberCaret(): void {
-    this.caret = this.textArea().nativeElement.selectionEnd;
+    this.caret = this.textArea()?.nativeElement.selectionEnd ?? null;
+  }
+
+  /** Plain ⇄ rich: the text becomes the editor's lines, or the editor's text becomes plain text (its marks are dropped). */
+  protected toggleRichText(): void {
+    const controls = this.form.controls;
+    if (this.richMode()) {
+      const text = (this.richEditor()?.text() ?? controls.text.value).replace(/\n$/, '');
+      this.richMode.set(false);
+      controls.html.setValue('', { emitEvent: false });
+      controls.text.setValue(text);
+    } else {
+      this.richMode.set(true);
+      controls.html.setValue(textToEditorHtml(controls.text.value));
+    }
+    this.caret = null;
+  }
+
+  /** In rich mode the text control holds what the editor shows: validation, the count and drafts use it. */
+  private syncRichText(): void {
+    if (!this.richMode()) return;
+    const editor = this.richEditor();
+    if (!editor) return;
+    this.form.controls.text.setValue(editor.text().replace(/\n$/, ''), { emitEvent: false });
+    this.form.controls.text.markAsDirty();
+  }
+
+  private signatureBlock(): string {
+    return this.personalSignature ? `\n\n${this.personalSignature}` : '';
   }
 
   /** The template's text, filled in for this ticket, goes where the cursor was in the body. */
@@ -254,7 +312,9 @@ export class ReplyComposer {
     this.render(template, (text) => {
       const control = this.form.controls.text;
       const body = control.value;
-      const at = this.caret === null ? body.length : Math.min(this.caret, body.length);
+      const block = this.signatureBlock();
+      const end = block && body.endsWith(block) ? body.length - block.length : body.length;
+      const at = this.caret === null ? end : Math.min(this.caret, body.length);
       const before = body.slice(0, at);
       const glue = before === '' || before.endsWith('\n') ? '' : '\n';
       control.setValue(before + glue + text + body.slice(at));
@@ -421,6 +481,7 @@ export class ReplyComposer {
       bcc: draft.bcc.join(', '),
       ...(draft.subject ? { subject: draft.subject } : {}),
       text: draft.body,
+      html: this.richMode() ? textToEditorHtml(draft.body) : '',
     });
     this.draftVersion = draft.version;
     this.draftRestored.set(true);
@@ -518,13 +579,16 @@ export class ReplyComposer {
       form: this.form.getRawValue(),
       attachments: this.attachments(),
       signatureTemplateId: this.signatureTemplateId(),
+      rich: this.richMode(),
     };
+    if (!this.misdeliveryChecked(draft, () => this.submit(sendAt, confirmChanged))) return;
     const input: NewReply = {
       to: splitAddresses(draft.form.to),
       cc: splitAddresses(draft.form.cc),
       bcc: splitAddresses(draft.form.bcc),
       subject: draft.form.subject.trim(),
-      text: draft.form.text,
+      // Rich: the HTML only; the server sanitises it and derives the plain part from what is left.
+      ...(draft.rich ? { bodyHtml: this.form.controls.html.value } : { text: draft.form.text }),
       attachments: draft.attachments.map((a) => a.uploadId),
       ...(sendAt ? { sendAt } : {}),
       ...(draft.form.senderTemplateId !== null ? { senderTemplateId: draft.form.senderTemplateId } : {}),
@@ -556,6 +620,7 @@ export class ReplyComposer {
         this.signatureTemplateId.set(null);
         this.appendedSignature = null;
         this.caret = null;
+        this.misdeliveryConfirmed = null;
         this.changed.emit();
       },
       error: (error: unknown) => {
@@ -572,6 +637,35 @@ export class ReplyComposer {
         );
       },
     });
+  }
+
+  /**
+   * 誤送信防止: true when nothing needs confirming (or the writer confirmed these very recipients
+   * and files); otherwise the check dialog opens and `proceed` runs once the writer confirms.
+   */
+  private misdeliveryChecked(draft: SentDraft, proceed: () => void): boolean {
+    const ticket = this.ticket();
+    const check = checkMisdelivery({
+      customerAddress: ticket.contact?.address,
+      to: splitAddresses(draft.form.to),
+      cc: splitAddresses(draft.form.cc),
+      bcc: splitAddresses(draft.form.bcc),
+      proposed: { cc: splitAddresses(this.defaults(ticket).cc), bcc: splitAddresses(this.defaults(ticket).bcc) },
+      attachmentNames: draft.attachments.map((a) => a.filename),
+    });
+    if (check.reasons.length === 0) return true;
+    const key = JSON.stringify([check.recipients, draft.attachments.map((a) => a.uploadId)]);
+    if (this.misdeliveryConfirmed === key) return true;
+    const data: MisdeliveryDialogData = { check, approval: this.approvalRequired() };
+    this.dialog
+      .open<MisdeliveryDialog, MisdeliveryDialogData, boolean>(MisdeliveryDialog, { data, autoFocus: 'first-tabbable', maxWidth: '560px', width: '100%' })
+      .afterClosed()
+      .subscribe((confirmed) => {
+        if (!confirmed) return;
+        this.misdeliveryConfirmed = key;
+        proceed();
+      });
+    return false;
   }
 
   /** What the composer had seen, for the traffic cop; nothing is checked once the writer confirmed. */
@@ -647,9 +741,11 @@ export class ReplyComposer {
     this.caret = null;
     this.scheduling.set(false);
     this.sendAtControl.reset('');
+    this.misdeliveryConfirmed = null;
   }
 
   private restore(draft: SentDraft): void {
+    this.richMode.set(draft.rich);
     this.form.reset(draft.form);
     this.attachments.set(draft.attachments);
     this.signatureTemplateId.set(draft.signatureTemplateId);
@@ -661,7 +757,8 @@ export class ReplyComposer {
       cc: '',
       bcc: '',
       subject: ticket.replySubject ?? '',
-      text: '',
+      text: this.signatureBlock(),
+      html: this.richMode() ? textToEditorHtml(this.signatureBlock()) : '',
       senderTemplateId: this.form.controls.senderTemplateId.value,
     };
   }

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDividerModule } from '@angular/material/divider';
 import { MatMenuModule } from '@angular/material/menu';
 
 import { TicketsApi, type Assignable, type TicketSummary } from '../api/tickets-api';
@@ -15,7 +16,7 @@ import { TranslatePipe } from '../i18n/translate-pipe';
  */
 @Component({
   selector: 'mg-ticket-assignee',
-  imports: [MatButtonModule, MatMenuModule, TranslatePipe, VisibleControlsPipe],
+  imports: [MatButtonModule, MatDividerModule, MatMenuModule, TranslatePipe, VisibleControlsPipe],
   template: `
     <div class="assignee" data-testid="ticket-assignee">
       <span class="label">{{ 'ticket.assignee' | t }}</span>
@@ -26,7 +27,7 @@ import { TranslatePipe } from '../i18n/translate-pipe';
           <span class="muted">{{ 'ticket.unassigned' | t }}</span>
         }
         @if (ticket().assigneeGroup; as group) {
-          <span class="muted" data-testid="ticket-assignee-group">{{ group.name | visibleControls }}</span>
+          <span class="muted" data-testid="ticket-assignee-group">{{ 'ticket.groupPrefix' | t }}{{ group.name | visibleControls }}</span>
         }
       </span>
       @if (canAssign()) {
@@ -67,7 +68,34 @@ import { TranslatePipe } from '../i18n/translate-pipe';
               }
             </button>
           }
+          @if (groups().length) {
+            <mat-divider />
+            <span class="menu-heading muted" mat-menu-item disabled>{{ 'ticket.assignGroupHeading' | t }}</span>
+            @for (group of groups(); track group.id) {
+              <button
+                mat-menu-item
+                type="button"
+                [disabled]="ticket().assigneeGroupId === group.id"
+                (click)="assignGroup(group.id)"
+                data-testid="ticket-assign-group"
+                [attr.data-group-id]="group.id"
+              >
+                {{ group.name | visibleControls }}
+              </button>
+            }
+          }
         </mat-menu>
+        @if (ticket().assigneeGroupId !== null) {
+          <button
+            mat-button
+            type="button"
+            [disabled]="saving()"
+            (click)="assignGroup(null)"
+            data-testid="ticket-unassign-group"
+          >
+            {{ 'ticket.unassignGroup' | t }}
+          </button>
+        }
         @if (ticket().assigneeId !== null) {
           <button
             mat-button
@@ -112,6 +140,7 @@ export class TicketAssignee {
 
   protected readonly saving = signal(false);
   protected readonly users = signal<readonly Assignable[]>([]);
+  protected readonly groups = signal<readonly { id: number; name: string }[]>([]);
   protected readonly me = computed(() => this.session.user()?.id ?? null);
   protected readonly assignedToMe = computed(
     () => this.me() !== null && this.ticket().assigneeId === this.me(),
@@ -121,6 +150,30 @@ export class TicketAssignee {
     this.api.assignable(this.ticket().mailboxId).subscribe({
       next: (users) => this.users.set(users),
       error: (error: unknown) => this.notifier.error(error),
+    });
+    this.api.assignableGroups(this.ticket().mailboxId).subscribe({
+      next: (groups) => this.groups.set(groups),
+      error: (error: unknown) => this.notifier.error(error),
+    });
+  }
+
+  /** The group keeps the user, and the user the group: each is set on its own. */
+  protected assignGroup(assigneeGroupId: number | null): void {
+    this.saving.set(true);
+    this.api.update(this.ticket().id, { assigneeGroupId }).subscribe({
+      next: (ticket) => {
+        this.saving.set(false);
+        if (ticket.assigneeGroup) {
+          this.notifier.success('ticket.assignedGroup', { name: ticket.assigneeGroup.name });
+        } else {
+          this.notifier.success('ticket.unassignedGroupDone');
+        }
+        this.changed.emit(ticket);
+      },
+      error: (error: unknown) => {
+        this.saving.set(false);
+        this.notifier.error(error);
+      },
     });
   }
 

@@ -650,6 +650,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/mailboxes/{id}/assignable-groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['TicketsController_assignableGroups'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/mailboxes/{id}/blocked-senders': {
     parameters: {
       query?: never;
@@ -960,6 +976,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/me/notification-preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['NotificationPreferencesController_get'];
+    put: operations['NotificationPreferencesController_put'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/signature': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['SignatureController_get'];
+    put: operations['SignatureController_put'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/notifications': {
     parameters: {
       query?: never;
@@ -1181,6 +1229,22 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['RepliesController_resubmit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/replies/{id}/undo-approval': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['RepliesController_undoApproval'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1690,6 +1754,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/tickets/outbound': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Write a new mail to a customer (a ticket born outbound) */
+    post: operations['NewMailController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/uploads': {
     parameters: {
       query?: never;
@@ -1866,6 +1947,8 @@ export interface components {
       replyEmailField: string;
       /** @example contact */
       slug?: Record<string, never>;
+      /** @example {{form.name}}: {{field.topic}}（{{field.name}}） */
+      subjectTemplate?: string | null;
       /** @description Absent: no thank-you mail */
       thankYou?: components['schemas']['ThankYouDto'];
     };
@@ -1902,7 +1985,39 @@ export interface components {
       name: string;
     };
     CreateMailboxDto: Record<string, never>;
-    CreateReplyDto: Record<string, never>;
+    CreateNewMailDto: {
+      /**
+       * @description What the ticket becomes once the mail goes out (default handled)
+       * @enum {string}
+       */
+      afterSend?: 'handled' | 'hold' | 'open';
+      /** @description Ids from POST /api/uploads (each file at most 10 MB) */
+      attachments?: string[];
+      bcc?: string[];
+      /** @description Same as `text` */
+      body?: string;
+      cc?: string[];
+      /** @description The customer the ticket belongs to; without it, the one customer whose email is the first To address (needs customers.read) */
+      customerId?: number;
+      /** @description With afterSend: hold — until when (ISO time, up to a year ahead) */
+      holdUntil?: string;
+      /** @description The mailbox the mail is sent from (needs its reply right) */
+      mailboxId: number;
+      /** @description Send later: an ISO time up to a year ahead */
+      sendAt?: string;
+      /** @description A sender template of the mailbox (From name/address, Reply-To) */
+      senderTemplateId?: number;
+      /** @description The signature template the text was written with (recorded only) */
+      signatureTemplateId?: number;
+      subject: string;
+      /** @description The body (plain text). `body` is taken as the same field. */
+      text?: string;
+      /** @description Recipients (1–50); the first one is the ticket’s contact */
+      to: string[];
+    };
+    CreateReplyDto: {
+      bodyHtml?: string;
+    };
     CreateRuleDto: Record<string, never>;
     CreateTemplateDto: {
       /** @enum {string} */
@@ -2001,12 +2116,33 @@ export interface components {
     MarkSpamDto: Record<string, never>;
     MergeTicketsDto: Record<string, never>;
     MoveTicketsDto: Record<string, never>;
+    NewMailCreatedDto: {
+      /** @example IQ000123 */
+      code: string;
+      /** @description The reply as GET /api/replies/:id answers it (status queued or awaiting_approval, undoUntil, …) */
+      reply: Record<string, never>;
+      replyId: number;
+      ticketId: number;
+    };
+    NotificationPreferencesDto: {
+      /** @description Also mail me when a ticket is assigned to me */
+      mailOnAssign: boolean;
+      /** @description Also mail me when an internal comment mentions me */
+      mailOnMention: boolean;
+    };
     PresenceDto: Record<string, never>;
     PutDraftDto: Record<string, never>;
     ReapplyRulesDto: Record<string, never>;
     RejectReplyDto: Record<string, never>;
     RenderTemplateDto: Record<string, never>;
     SavedViewDto: Record<string, never>;
+    SignatureDto: {
+      /**
+       * @example 株式会社まどぐち
+       *     サポート 山田 太郎
+       */
+      signature: string;
+    };
     ThankYouDto: {
       /**
        * @example {{field.name}} 様
@@ -2048,6 +2184,8 @@ export interface components {
       name?: string;
       replyEmailField?: string;
       slug?: string;
+      /** @example {{form.name}}: {{field.topic}}（{{field.name}}） */
+      subjectTemplate?: string | null;
       thankYou?: components['schemas']['ThankYouDto'];
     };
     UpdateGroupDto: Record<string, never>;
@@ -2081,7 +2219,9 @@ export interface components {
       name?: string;
     };
     UpdateMailboxDto: Record<string, never>;
-    UpdateReplyDto: Record<string, never>;
+    UpdateReplyDto: {
+      bodyHtml?: string;
+    };
     UpdateRuleDto: Record<string, never>;
     UpdateTemplateDto: {
       /** @enum {string} */
@@ -3309,6 +3449,25 @@ export interface operations {
       };
     };
   };
+  TicketsController_assignableGroups: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   SpamController_list: {
     parameters: {
       query?: never;
@@ -3994,6 +4153,90 @@ export interface operations {
       };
     };
   };
+  NotificationPreferencesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPreferencesDto'];
+        };
+      };
+    };
+  };
+  NotificationPreferencesController_put: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NotificationPreferencesDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPreferencesDto'];
+        };
+      };
+    };
+  };
+  SignatureController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignatureDto'];
+        };
+      };
+    };
+  };
+  SignatureController_put: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SignatureDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignatureDto'];
+        };
+      };
+    };
+  };
   NotificationsController_list: {
     parameters: {
       query?: never;
@@ -4313,6 +4556,25 @@ export interface operations {
     };
   };
   RepliesController_resubmit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RepliesController_undoApproval: {
     parameters: {
       query?: never;
       header?: never;
@@ -5248,6 +5510,50 @@ export interface operations {
     };
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  NewMailController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateNewMailDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NewMailCreatedDto'];
+        };
+      };
+      /** @description VALIDATION_FAILED (to, subject, text, customerId, …) or MAILBOX_CANNOT_SEND */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description RIGHT_REQUIRED: the reply right on the mailbox (customers.read to name a customer) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description MAILBOX_NOT_FOUND: no such mailbox, or hidden from the user */
+      404: {
         headers: {
           [name: string]: unknown;
         };

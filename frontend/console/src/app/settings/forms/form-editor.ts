@@ -157,6 +157,7 @@ export class FormEditor {
     name: ['', [Validators.required, Validators.maxLength(FORM_LIMITS.name)]],
     slug: ['', [Validators.pattern(SLUG_PATTERN), Validators.maxLength(FORM_LIMITS.slug)]],
     description: ['', Validators.maxLength(FORM_LIMITS.description)],
+    subjectTemplate: ['', Validators.maxLength(FORM_LIMITS.subject)],
     active: [true],
     fields: this.fb.array<FieldGroup>([]),
     replyEmailField: [''],
@@ -182,6 +183,11 @@ export class FormEditor {
       .fields.filter((f) => KEY_PATTERN.test(f.key.trim()))
       .map((f) => ({ token: `{{field.${f.key.trim()}}}`, label: f.label.trim() || f.key.trim() })),
   ]);
+  protected readonly placeholderTokens = computed(() =>
+    this.placeholders()
+      .map((p) => p.token)
+      .join(' '),
+  );
   protected readonly thankYouOn = computed(() => this.value().thankYou.enabled);
 
   protected readonly saving = signal(false);
@@ -355,6 +361,7 @@ export class FormEditor {
       name: form.name,
       slug: form.slug,
       description: form.description ?? '',
+      subjectTemplate: form.subjectTemplate ?? '',
       active: form.active,
       fields: form.fields.map((f) => ({
         ...f,
@@ -375,6 +382,7 @@ export class FormEditor {
       name: '',
       slug: '',
       description: null,
+      subjectTemplate: null,
       fields: [
         { key: 'name', label: t('forms.default.name'), type: 'text', required: true },
         { key: 'email', label: t('forms.default.email'), type: 'email', required: true },
@@ -420,6 +428,8 @@ export class FormEditor {
       name: v.name.trim(),
       ...(v.slug.trim() ? { slug: v.slug.trim() } : {}),
       description: v.description.trim() || null,
+      // Empty: the server's default (the form's name, or 「名前: 件名の項目」).
+      subjectTemplate: v.subjectTemplate.trim() || null,
       fields,
       replyEmailField: v.replyEmailField,
       thankYou: { enabled: v.thankYou.enabled, subject: v.thankYou.subject, body: v.thankYou.body },

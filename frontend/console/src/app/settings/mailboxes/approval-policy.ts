@@ -9,6 +9,7 @@ import {
   untracked,
 } from '@angular/core';
 import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { catchError, finalize, map, of, type Observable } from 'rxjs';
 import { FormArray, NonNullableFormBuilder, ReactiveFormsModule, type FormControl } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
@@ -125,7 +126,18 @@ export class ApprovalPolicyPanel {
     return typeof error === 'string' ? error : null;
   }
 
+  /** Enter in the panel: saves the policy alone. */
   protected save(): void {
+    this.saveChanges().subscribe((ok) => {
+      if (ok) this.notifier.success('approvals.policy.saved');
+    });
+  }
+
+  /**
+   * Saved by the mailbox page's one 保存 button (after the mailbox itself). Answers false when
+   * the server refused it; its messages then show under the fields, and nothing was saved.
+   */
+  saveChanges(): Observable<boolean> {
     this.formError.set(null);
     clearServerErrors(this.form);
     const value = this.form.getRawValue();
@@ -136,17 +148,17 @@ export class ApprovalPolicyPanel {
       notifyByMail: value.notifyByMail,
     };
     this.saving.set(true);
-    this.approvalsApi.savePolicy(this.mailboxId(), policy).subscribe({
-      next: (saved) => {
-        this.saving.set(false);
+    return this.approvalsApi.savePolicy(this.mailboxId(), policy).pipe(
+      map((saved) => {
         this.fill(saved);
-        this.notifier.success('approvals.policy.saved');
-      },
-      error: (error: unknown) => {
-        this.saving.set(false);
+        return true;
+      }),
+      catchError((error: unknown) => {
         this.formError.set(saveErrorMessage(this.form, error, this.i18n, withStepPaths));
-      },
-    });
+        return of(false);
+      }),
+      finalize(() => this.saving.set(false)),
+    );
   }
 
   private fill(policy: ApprovalPolicy): void {

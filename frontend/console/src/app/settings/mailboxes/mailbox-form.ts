@@ -7,6 +7,7 @@ import {
   input,
   signal,
   untracked,
+  viewChild,
 } from '@angular/core';
 import { rxResource, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators, type FormControl } from '@angular/forms';
@@ -19,7 +20,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { Router } from '@angular/router';
-import { distinctUntilChanged, map, startWith } from 'rxjs';
+import { distinctUntilChanged, map, of, startWith, switchMap } from 'rxjs';
 
 import { readApiError } from '../../api/api-error';
 import {
@@ -177,6 +178,8 @@ export class MailboxForm {
     return control ? validationMessage(control, this.i18n, patternKey) : '';
   }
 
+  private readonly policyPanel = viewChild(ApprovalPolicyPanel);
+
   protected save(): void {
     this.formError.set(null);
     clearServerErrors(this.form);
@@ -188,10 +191,15 @@ export class MailboxForm {
     const input = toInput(this.form.getRawValue(), this.current());
     const id = this.mailboxId();
     this.saving.set(true);
-    (id === undefined ? this.api.create(input) : this.api.update(id, input)).subscribe({
-      next: (saved) => {
+    // One 保存 for the page: the mailbox, then its approval policy (shown for a saved mailbox).
+    const policy = this.policyPanel();
+    (id === undefined ? this.api.create(input) : this.api.update(id, input))
+      .pipe(switchMap((saved) => (policy ? policy.saveChanges() : of(true)).pipe(map((policySaved) => ({ saved, policySaved })))))
+      .subscribe({
+      next: ({ saved, policySaved }) => {
         this.saving.set(false);
-        this.notifier.success('settings.mailboxSaved');
+        if (policySaved) this.notifier.success('settings.mailboxSaved');
+        else this.formError.set({ key: 'approvals.policy.notSaved' });
         if (id === undefined) {
           void this.router.navigate(['/settings/mailboxes', saved.id], { replaceUrl: true });
         } else {
