@@ -74,6 +74,17 @@ describe('new mail in the browser', () => {
       await page.getByTestId('confirm-cancel').click();
       expect(await dialog.getByTestId('new-mail-subject').inputValue()).toBe('新商品のご案内');
 
+      // 誤送信防止: a Cc outside the customer's domain asks first; going back keeps the mail.
+      await dialog.getByTestId('new-mail-cc').fill('partner@other.example.com');
+      await dialog.getByTestId('new-mail-send').click();
+      const check = page.getByTestId('misdelivery-dialog');
+      await check.waitFor();
+      expect(await page.getByTestId('misdelivery-recipient').filter({ hasText: 'partner@other.example.com' }).getAttribute('data-outside')).toBe('true');
+      await page.keyboard.press('Escape');
+      await check.waitFor({ state: 'detached' });
+      expect(await dialog.getByTestId('new-mail-cc').inputValue()).toBe('partner@other.example.com');
+      await dialog.getByTestId('new-mail-cc').fill('');
+
       await dialog.getByTestId('new-mail-send').click();
       await page.waitForURL(/\/tickets\/\d+$/);
       await waitForText(page.getByTestId('ticket-subject'), '新商品のご案内');

@@ -36,6 +36,11 @@ export class ApprovalsApi {
     return this.http.post<Reply>(`/api/replies/${replyId}/approve`, step === null ? {} : { step });
   }
 
+  /** Takes back one's own final approval within the undo window: the reply waits for approval again. */
+  undoApproval(replyId: number): Observable<Reply> {
+    return this.http.post<Reply>(`/api/replies/${replyId}/undo-approval`, {});
+  }
+
   /** Like approve, `step` guards against deciding a step someone else already decided. */
   reject(replyId: number, reason: string, step: number | null = null): Observable<Reply> {
     return this.http.post<Reply>(`/api/replies/${replyId}/reject`, step === null ? { reason } : { reason, step });

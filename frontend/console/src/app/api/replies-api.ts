@@ -66,6 +66,8 @@ export interface Reply {
   canEdit: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Set for the one who gave the final approval, while they may still undo it (server clock). */
+  approvalUndo?: { until: string; remainingMs: number } | null;
   ticket: { id: number; code: string; subject: string };
 }
 

@@ -10,12 +10,14 @@ import { DateTimePipe } from '../i18n/date-time-pipe';
 import { FileSizePipe } from '../i18n/file-size-pipe';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { ApprovalActions } from './approval-actions';
+import { ApprovalContext } from './approval-context';
 import { TextDiff } from './text-diff';
 
 /** One reply waiting for the viewer's approval: what would be sent, and what changed since it was sent back. */
 @Component({
   selector: 'mg-approval-card',
   imports: [
+    ApprovalContext,
     MatButtonModule,
     MatButtonToggleModule,
     MatIconModule,

@@ -1,3 +1,5 @@
+import { checkMisdelivery } from '../ticket/misdelivery-check';
+import { MisdeliveryDialog, type MisdeliveryDialogData } from '../ticket/misdelivery-dialog';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
@@ -181,6 +183,8 @@ export class NewMailDialog {
   protected readonly uploading = signal(false);
   protected readonly sending = signal(false);
   private sent = false;
+  private misdeliveryConfirmed: string | null = null;
+  private readonly matDialog = inject(MatDialog);
   protected readonly formError = signal<Message | null>(null);
 
   constructor() {
@@ -196,6 +200,36 @@ export class NewMailDialog {
       if (control.value !== null || allowed.length === 0) return;
       control.setValue((allowed.find((m) => m.id === this.data.mailboxId) ?? allowed[0]).id);
     });
+  }
+
+  /**
+   * 誤送信防止, as the reply composer checks: the customer's domain is the karte's address (or the
+   * first To); an outside recipient, a file or any Cc/Bcc asks first. True when nothing needs
+   * confirming or these very recipients and files were confirmed.
+   */
+  private misdeliveryChecked(proceed: () => void): boolean {
+    const v = this.form.getRawValue();
+    const to = splitAddresses(v.to);
+    const check = checkMisdelivery({
+      customerAddress: this.data.to ?? to[0],
+      to,
+      cc: splitAddresses(v.cc),
+      bcc: splitAddresses(v.bcc),
+      proposed: { cc: [], bcc: [] },
+      attachmentNames: this.attachments().map((a) => a.filename),
+    });
+    if (check.reasons.length === 0) return true;
+    const key = JSON.stringify([check.recipients, this.attachments().map((a) => a.uploadId)]);
+    if (this.misdeliveryConfirmed === key) return true;
+    this.matDialog
+      .open<MisdeliveryDialog, MisdeliveryDialogData, boolean>(MisdeliveryDialog, { data: { check, approval: false }, autoFocus: 'first-tabbable', maxWidth: '560px', width: '100%' })
+      .afterClosed()
+      .subscribe((confirmed) => {
+        if (!confirmed) return;
+        this.misdeliveryConfirmed = key;
+        proceed();
+      });
+    return false;
   }
 
   protected afterSendLabel(choice: AfterSend): MessageKey {
@@ -225,6 +259,7 @@ export class NewMailDialog {
       this.form.markAllAsTouched();
       return;
     }
+    if (!this.misdeliveryChecked(() => this.send())) return;
     const v = this.form.getRawValue();
     this.sending.set(true);
     this.api
