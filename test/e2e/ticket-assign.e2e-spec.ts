@@ -176,6 +176,16 @@ describe.each(DB_KINDS)('ticket assignment on %s', (kind) => {
     await agent.get('/api/tickets').query({ assigneeGroup: 'x' }).expect(400);
   });
 
+  it('lists the groups a ticket may go to only for a mailbox the caller can view: 404 alike for hidden and unknown, 400 for a bad id, 401 without sign-in', async () => {
+    const names = ((await agent.get(`/api/mailboxes/${mailboxId}/assignable-groups`).expect(200)).body as { id: number; name: string }[]).map((g) => g.name);
+    expect(names).toEqual(expect.arrayContaining([`担当者-${kind}`, `閲覧者-${kind}`]));
+    const hiddenBox = await agent.get(`/api/mailboxes/${otherMailboxId}/assignable-groups`).expect(404);
+    const unknownBox = await agent.get('/api/mailboxes/999999/assignable-groups').expect(404);
+    expect(hiddenBox.body.error).toBe(unknownBox.body.error);
+    await agent.get('/api/mailboxes/abc/assignable-groups').expect(400);
+    await t.http.get(`/api/mailboxes/${mailboxId}/assignable-groups`).expect(401);
+  });
+
   it('needs the reply right, answers 404 for a hidden ticket as for an unknown one, 401 without sign-in', async () => {
     const forbidden = await viewer.patch(`/api/tickets/${first}`, { assigneeId: viewerId }).expect(403);
     expect(forbidden.body.error).toBe('RIGHT_REQUIRED');
