@@ -91,6 +91,10 @@ describe.each(DB_KINDS)('undo of an approval on %s', (kind) => {
     // Only the one who approved is offered the undo.
     expect((await approver2.get(`/api/replies/${reply.id}`).expect(200)).body.approvalUndo).toBeNull();
     expect((await agent.get(`/api/replies/${reply.id}`).expect(200)).body.approvalUndo).toBeNull();
+    // Taking it out of the outbox is its author's (or a manager's), not the approver's: the composer offers its undo bar only then.
+    expect((await agent.get(`/api/replies/${reply.id}`).expect(200)).body.canCancel).toBe(true);
+    expect((await approver.get(`/api/replies/${reply.id}`).expect(200)).body.canCancel).toBe(false);
+    expect((await admin.get(`/api/replies/${reply.id}`).expect(200)).body.canCancel).toBe(true);
 
     // The worker does not hand it over inside the window.
     await dispatch();
@@ -107,6 +111,10 @@ describe.each(DB_KINDS)('undo of an approval on %s', (kind) => {
     expect(queue.find((r) => r.id === reply.id)).toMatchObject({ canApprove: true });
     // A second undo has nothing to undo.
     expect((await approver.post(`/api/replies/${reply.id}/undo-approval`).expect(409)).body.error).toBe('TRANSITION_NOT_ALLOWED');
+    // The author, told it was approved, is told it was taken back: once, naming the approver.
+    const notices = (await agent.get('/api/notifications').expect(200)).body.items.filter((n: { replyId: number; kind: string }) => n.replyId === reply.id && n.kind === 'reply_approval_undone');
+    expect(notices).toHaveLength(1);
+    expect(notices[0].text).toContain('承認が取り消されました');
 
     await sleep(UNDO_SECONDS * 1000 + 300);
     await dispatch();

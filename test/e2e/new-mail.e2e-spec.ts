@@ -198,4 +198,24 @@ describe.each(DB_KINDS)('new mail to a customer on %s', (kind) => {
     expect(anonymous.body.error).toBe('UNAUTHENTICATED');
     expect(await ticketCount()).toBe(count);
   });
+
+  it('fills a template for the mail being written: the customer chosen, the subject typed, the agent; no ticket code yet', async () => {
+    const body = (await admin
+      .post('/api/templates', { mailboxId, kind: 'body', name: `新規-${kind}`, body: '{{customer.name}}様\n件名: {{ticket.subject}}\n番号: [{{ticket.code}}]\n担当: {{agent.name}}（{{mailbox.name}}）' })
+      .expect(201)).body.id as number;
+    const other = (await admin.post('/api/templates', { mailboxId: hiddenMailboxId, kind: 'body', name: `人事-${kind}`, body: 'x' }).expect(201)).body.id as number;
+    const rendered = (await agent.post(`/api/templates/${body}/render`, { mailboxId, customerId, subject: 'ご注文の件' }).expect(200)).body;
+    expect(rendered.text).toBe('田中 一郎様\n件名: ご注文の件\n番号: []\n担当: 佐藤 担当（営業）');
+    // Without a customer the name is empty, not an error.
+    expect((await agent.post(`/api/templates/${body}/render`, { mailboxId }).expect(200)).body.text).toMatch(/^様\n/);
+    // Rights: the mailbox must be one the user may reply from; the customer needs customers.read.
+    expect((await viewer.post(`/api/templates/${body}/render`, { mailboxId }).expect(403)).body.error).toBe('RIGHT_REQUIRED');
+    await approver.post(`/api/templates/${body}/render`, { mailboxId, customerId }).expect(403);
+    expect((await agent.post(`/api/templates/${other}/render`, { mailboxId: hiddenMailboxId }).expect(404)).body.error).toBe('TEMPLATE_NOT_FOUND');
+    expect((await admin.post(`/api/templates/${other}/render`, { mailboxId }).expect(400)).body.error).toBe('VALIDATION_FAILED');
+    expect((await admin.post(`/api/templates/${body}/render`, { mailboxId, customerId: 99_999_999 }).expect(400)).body.error).toBe('VALIDATION_FAILED');
+    await admin.post(`/api/templates/${body}/render`, {}).expect(400);
+    await admin.post(`/api/templates/${body}/render`, { mailboxId, subject: 'x'.repeat(501) }).expect(400);
+    await t.http.post(`/api/templates/${body}/render`).send({ mailboxId }).expect(401);
+  });
 });

@@ -234,6 +234,29 @@ describe.each(DB_KINDS)('reply templates on %s', (kind) => {
     await admin.post(`/api/templates/${shared.body.id}/render`, {}).expect(400);
   });
 
+  it('previews a template as it is being written, before it is saved, for a ticket the user can see', async () => {
+    const ticket = await deliver(support, { address: `saburo-${kind}@example.jp`, name: '田中 三郎' }, '納期の確認', 'preview1');
+    const templateCount = async () => (await admin.get('/api/templates').query({ mailboxId: support }).expect(200)).body.length as number;
+    const before = await templateCount();
+    const preview = await admin.post('/api/templates/preview', { ticketId: ticket.id, mailboxId: support, body: '{{customer.name}}様\n{{ticket.code}} {{ticket.subject}}' }).expect(200);
+    expect(preview.body).toEqual({ text: `田中 三郎様\n${ticket.code} 納期の確認`, fromName: null, fromAddress: null, replyTo: null });
+    // A shared template (no mailbox) fits every ticket; a sender's name is filled in too.
+    const sender = await admin.post('/api/templates/preview', { ticketId: ticket.id, fromName: '{{mailbox.name}} {{agent.name}}' }).expect(200);
+    expect(sender.body.fromName).toMatch(/^サポート窓口 /);
+    expect(sender.body.text).toBe('');
+    // Nothing is saved.
+    expect(await templateCount()).toBe(before);
+
+    const salesTicket = await deliver(sales, { address: `shiro-${kind}@example.jp`, name: '佐藤 四郎' }, '見積', 'preview2');
+    expect((await admin.post('/api/templates/preview', { ticketId: salesTicket.id, mailboxId: support, body: 'x' }).expect(400)).body.fields.ticketId[0]).toMatch(/another mailbox/);
+    const viewer = await t.login('viewer@test.local', 'template-pass-1');
+    await viewer.post('/api/templates/preview', { ticketId: salesTicket.id, body: 'x' }).expect(404);
+    await viewer.post('/api/templates/preview', { ticketId: 999_999, body: 'x' }).expect(404);
+    await admin.post('/api/templates/preview', { body: 'x' }).expect(400);
+    await admin.post('/api/templates/preview', { ticketId: ticket.id, body: 'x'.repeat(20_001) }).expect(400);
+    await t.http.post('/api/templates/preview').send({ ticketId: ticket.id, body: 'x' }).expect(401);
+  });
+
   it('deletes a mailbox’s templates with the mailbox', async () => {
     const ds = t.app.get(DataSource);
     const box = (await admin.post('/api/mailboxes', { name: '一時', address: `temp-${kind}@example.jp` }).expect(201)).body.id;

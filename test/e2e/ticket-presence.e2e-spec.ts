@@ -351,6 +351,24 @@ describe.each(DB_KINDS)('presence, drafts and the send guard on %s', (kind) => {
       expect(gone.body).toMatchObject({ error: 'DRAFT_VERSION_CONFLICT', current: null });
     });
 
+    it('keeps a rich draft\'s formatting, sanitised, and a plain save clears it', async () => {
+      const rich = (
+        await alice
+          .put(`/api/tickets/${ticket}/draft`, {
+            body: '太字の下書き',
+            bodyHtml: '<p><strong>太字</strong>の下書き</p><script>alert(1)</script><img src=x onerror="alert(1)">',
+          })
+          .expect(200)
+      ).body;
+      expect(rich.bodyHtml).toContain('<strong>太字</strong>');
+      expect(rich.bodyHtml).not.toMatch(/script|onerror/);
+      expect((await alice.get(`/api/tickets/${ticket}/draft`).expect(200)).body.bodyHtml).toBe(rich.bodyHtml);
+      const plain = (await alice.put(`/api/tickets/${ticket}/draft`, { body: '平文', version: rich.version }).expect(200)).body;
+      expect(plain.bodyHtml).toBeNull();
+      await alice.put(`/api/tickets/${ticket}/draft`, { body: 'x', bodyHtml: 'x'.repeat(200_001), version: plain.version }).expect(400);
+      await alice.delete(`/api/tickets/${ticket}/draft`).expect(204);
+    });
+
     it('needs the reply right, answers 404 for a hidden ticket, refuses bad input', async () => {
       expect((await viewer.get(`/api/tickets/${ticket}/draft`).expect(403)).body.error).toBe(
         'RIGHT_REQUIRED',

@@ -79,3 +79,16 @@ export async function dialogReady(page: Page, firstField: string): Promise<Locat
   );
   return dialog;
 }
+
+/**
+ * Opens `path` on the console and signs in on the login page it is sent to, then waits until the
+ * console has come back to where it was going (`landing`, by default the path itself).
+ */
+export async function signIn(page: Page, base: string, email: string, password: string, path = '/inbox', landing?: RegExp): Promise<void> {
+  await page.goto(`${base}${path}`);
+  await page.waitForURL(/\/login/);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(landing ?? new RegExp(path.split('?')[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+}

@@ -3,6 +3,7 @@ import { Clock, MissingRight } from '@madoguchi/core';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { sanitizeReplyHtml } from '../replies/rich-text';
 import { TicketsService } from '../tickets.service';
 import { PutDraftDto } from './reply-draft.dto';
 import { ReplyDraft } from './reply-draft.entity';
@@ -10,6 +11,8 @@ import { ReplyDraft } from './reply-draft.entity';
 export interface DraftView {
   ticketId: number;
   body: string;
+  /** The rich text draft's (sanitised) HTML; null for plain text. */
+  bodyHtml: string | null;
   subject: string | null;
   to: string[];
   cc: string[];
@@ -60,6 +63,7 @@ export class DraftsService {
       const expected = dto.version ?? 0;
       const fields = {
         body: dto.body,
+        bodyHtml: dto.bodyHtml ? sanitizeReplyHtml(dto.bodyHtml) : null,
         subject: dto.subject ?? null,
         toJson: dto.to ?? [],
         ccJson: dto.cc ?? [],
@@ -124,6 +128,7 @@ function view(r: ReplyDraft): DraftView {
   return {
     ticketId: r.ticketId,
     body: r.body,
+    bodyHtml: r.bodyHtml ?? null,
     subject: r.subject,
     to: r.toJson,
     cc: r.ccJson,

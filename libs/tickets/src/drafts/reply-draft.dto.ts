@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /**
@@ -8,6 +9,13 @@ export class PutDraftDto {
   @IsString({ message: 'body must be text' })
   @MaxLength(100_000, { message: 'body must be at most 100,000 characters' })
   body: string;
+
+  /** A rich text draft's HTML, kept (sanitised like a reply's) so a reload shows its formatting; left out: a plain text draft. */
+  @ApiPropertyOptional({ maxLength: 200_000, nullable: true })
+  @IsOptional()
+  @IsString({ message: 'bodyHtml must be text' })
+  @MaxLength(200_000, { message: 'bodyHtml must be at most 200,000 characters' })
+  bodyHtml?: string | null;
 
   @IsOptional()
   @IsString({ message: 'subject must be text' })

@@ -21,6 +21,10 @@ export class ReplyDraft {
   @Column({ type: 'text' })
   body: string;
 
+  /** A rich text draft's HTML (sanitised on save); null: a plain text draft. */
+  @Column({ type: 'text', nullable: true })
+  bodyHtml: string | null;
+
   @Column({ type: 'varchar', length: 500, nullable: true })
   subject: string | null;
 

@@ -68,6 +68,8 @@ export interface ReplyView {
   delivery: { code: string; attempts: number; retryAt: Date | null } | null;
   canApprove: boolean;
   canEdit: boolean;
+  /** The caller may take it out of the outbox now (its author, or a manager of the mailbox, while it waits). */
+  canCancel: boolean;
   createdAt: Date;
   updatedAt: Date;
   ticket: { id: number; code: string; subject: string };
@@ -252,6 +254,10 @@ export class RepliesService implements DeliveryOutcomes {
       const applied = await this.runner.apply(m, REPLY_WORKFLOW, reply.id, event, p.actor, { reason: 'approval undone' });
       await this.ticketEvent(m, ticket.id, { type: 'REPLY_SUBMITTED' }, p.actor, 'approval undone');
       await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'undo_approval', before: { state: 'approved', articleId }, after: { state: applied.to, step: replyContext(applied.row).step } }, m);
+      // The author was told 「承認されました」: they hear that it was taken back (not when they undid it themselves).
+      if (reply.authorId && reply.authorId !== p.userId) {
+        await this.notifications.notify(m, [reply.authorId], { kind: 'reply_approval_undone', ticketId: ticket.id, replyId: reply.id, text: `承認が取り消されました: ${ticket.code} ${reply.subject}（${p.name}）— 承認待ちに戻りました` }, null);
+      }
       return applied.row;
     });
   }
@@ -526,6 +532,7 @@ export class RepliesService implements DeliveryOutcomes {
         delivery: this.delivery(r, c.delivery ?? null, out),
         canApprove: r.state === 'awaiting_approval' && snapshot.can({ type: 'APPROVE', actorId: p.userId, groupIds, isAdmin: p.isAdmin, hasApproveRight: p.can(r.mailboxId, 'approve') }),
         canEdit: (r.state === 'draft' || r.state === 'rejected') && r.authorId === p.userId,
+        canCancel: (r.state === 'approved' || r.state === 'failed') && r.articleId !== null && this.mayUndo(r.authorId, r.mailboxId, p),
         createdAt: r.createdAt,
         updatedAt: r.updatedAt,
         ticket: { id: r.ticketId, code: t?.code ?? '', subject: t?.subject ?? '' },

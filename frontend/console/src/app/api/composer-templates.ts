@@ -32,4 +32,9 @@ export class ComposerTemplates {
   render(templateId: number, ticketId: number): Observable<RenderedTemplate> {
     return this.http.post<RenderedTemplate>(`/api/templates/${templateId}/render`, { ticketId });
   }
+
+  /** 新規メール作成: no ticket yet, so the mailbox, the customer (if chosen) and the subject typed so far. */
+  renderForNewMail(templateId: number, input: { mailboxId: number; customerId?: number; subject?: string }): Observable<RenderedTemplate> {
+    return this.http.post<RenderedTemplate>(`/api/templates/${templateId}/render`, input);
+  }
 }

@@ -6,6 +6,8 @@ import { Observable, map } from 'rxjs';
 export interface ReplyDraft {
   ticketId: number;
   body: string;
+  /** A rich text draft's HTML (sanitised by the server); null for plain text. */
+  bodyHtml: string | null;
   subject: string | null;
   to: string[];
   cc: string[];
@@ -16,6 +18,8 @@ export interface ReplyDraft {
 
 export interface DraftInput {
   body: string;
+  /** Rich mode: the editor's HTML, so a reload keeps the formatting. */
+  bodyHtml?: string | null;
   subject?: string;
   to?: string[];
   cc?: string[];

@@ -2,7 +2,7 @@ import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
 
-export type NotificationKind = 'approval_requested' | 'reply_rejected' | 'reply_approved' | 'reply_send_failed' | 'ticket_assigned' | 'comment_mention';
+export type NotificationKind = 'approval_requested' | 'reply_rejected' | 'reply_approved' | 'reply_approval_undone' | 'reply_send_failed' | 'ticket_assigned' | 'comment_mention';
 
 export interface AppNotification {
   id: number;

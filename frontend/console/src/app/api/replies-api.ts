@@ -64,6 +64,8 @@ export interface Reply {
   canApprove: boolean;
   /** The caller is the author and the reply is a draft or rejected. */
   canEdit: boolean;
+  /** The caller may take it out of the outbox (its author, or a manager of the mailbox). */
+  canCancel: boolean;
   createdAt: string;
   updatedAt: string;
   /** Set for the one who gave the final approval, while they may still undo it (server clock). */

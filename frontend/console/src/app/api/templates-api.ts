@@ -85,6 +85,11 @@ export class TemplatesApi {
     return this.http.post<RenderedTemplate>(`/api/templates/${id}/render`, { ticketId });
   }
 
+  /** A template as it is being written (not saved), filled in for the ticket; nothing is stored. */
+  preview(draft: { ticketId: number; mailboxId: number | null; body: string | null; fromName: string | null }): Observable<RenderedTemplate> {
+    return this.http.post<RenderedTemplate>('/api/templates/preview', draft);
+  }
+
   /** Tickets to preview with: code, subject, sender or body matching `q`, newest activity first. */
   findTickets(q: string, mailboxId: number | null, pageSize = 10): Observable<TicketSummary[]> {
     let params = new HttpParams().set('q', q).set('pageSize', pageSize);

@@ -1,17 +1,19 @@
 import { checkMisdelivery } from '../ticket/misdelivery-check';
 import { MisdeliveryDialog, type MisdeliveryDialogData } from '../ticket/misdelivery-dialog';
-import { ChangeDetectionStrategy, Component, computed, effect, inject, signal } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, viewChild, type ElementRef } from '@angular/core';
+import { rxResource, toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialog, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
-import { Router } from '@angular/router';
+import { MatMenuModule } from '@angular/material/menu';
+import { Router, RouterLink } from '@angular/router';
 import { catchError, of } from 'rxjs';
 
 import { readApiError } from '../api/api-error';
+import { ComposerTemplates, type ComposerTemplate, type ComposerTemplateKind } from '../api/composer-templates';
 import { MailboxesApi, type Mailbox } from '../api/mailboxes-api';
 import type { ReplyAttachment } from '../api/replies-api';
 import { clearServerErrors, showServerErrors, validationMessage } from '../core/form-errors';
@@ -61,6 +63,8 @@ export function openNewMailDialog(dialog: MatDialog, data: NewMailDialogData = {
     MatFormFieldModule,
     MatInputModule,
     MatSelectModule,
+    MatMenuModule,
+    RouterLink,
     TranslatePipe,
     AttachmentPicker,
   ],
@@ -105,9 +109,46 @@ export function openNewMailDialog(dialog: MatDialog, data: NewMailDialogData = {
           <input matInput formControlName="subject" required maxlength="500" autocomplete="off" data-testid="new-mail-subject" />
           <mat-error data-testid="new-mail-error-subject">{{ errorText('subject') }}</mat-error>
         </mat-form-field>
+        <div class="tools">
+          @if (bodyTemplates.value().length === 0) {
+            <!-- No template yet: the button is still here, and says where templates are made. -->
+            <button mat-stroked-button type="button" [matMenuTriggerFor]="noTemplateMenu" data-testid="new-mail-template">
+              {{ 'composer.insertTemplate' | t }}
+            </button>
+            <mat-menu #noTemplateMenu="matMenu">
+              <p class="menu-note" data-testid="new-mail-no-templates">{{ 'composer.noTemplates' | t }}</p>
+              @if (isAdmin()) {
+                <a mat-menu-item routerLink="/settings/templates" data-testid="new-mail-templates-link">{{ 'composer.openTemplates' | t }}</a>
+              }
+            </mat-menu>
+          } @else {
+            <button mat-stroked-button type="button" [matMenuTriggerFor]="bodyMenu" [disabled]="inserting()" data-testid="new-mail-template">
+              {{ 'composer.insertTemplate' | t }}
+            </button>
+            <mat-menu #bodyMenu="matMenu">
+              @for (template of bodyTemplates.value(); track template.id) {
+                <button mat-menu-item type="button" (click)="insertTemplate(template)" [attr.data-testid]="'new-mail-template-' + template.id">
+                  {{ template.name }}
+                </button>
+              }
+            </mat-menu>
+          }
+          @if (signatureTemplates.value().length > 0) {
+            <button mat-stroked-button type="button" [matMenuTriggerFor]="signatureMenu" [disabled]="inserting()" data-testid="new-mail-signature">
+              {{ 'composer.addSignature' | t }}
+            </button>
+            <mat-menu #signatureMenu="matMenu">
+              @for (template of signatureTemplates.value(); track template.id) {
+                <button mat-menu-item type="button" (click)="appendSignature(template)" [attr.data-testid]="'new-mail-signature-' + template.id">
+                  {{ template.name }}
+                </button>
+              }
+            </mat-menu>
+          }
+        </div>
         <mat-form-field>
           <mat-label>{{ 'reply.text' | t }}</mat-label>
-          <textarea matInput formControlName="text" required rows="10" data-testid="new-mail-text"></textarea>
+          <textarea #body matInput formControlName="text" required rows="10" (blur)="rememberCaret()" data-testid="new-mail-text"></textarea>
           <mat-error data-testid="new-mail-error-text">{{ errorText('text') }}</mat-error>
         </mat-form-field>
         <mg-attachment-picker [(attachments)]="attachments" [(busy)]="uploading" [disabled]="sending()" />
@@ -139,6 +180,16 @@ export function openNewMailDialog(dialog: MatDialog, data: NewMailDialogData = {
     </form>
   `,
   styles: `
+    .tools {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 8px;
+      margin-bottom: 12px;
+    }
+    .menu-note {
+      margin: 8px 16px;
+      max-width: 280px;
+    }
     .pair {
       display: grid;
       grid-template-columns: 1fr 1fr;
@@ -187,6 +238,19 @@ export class NewMailDialog {
   private readonly matDialog = inject(MatDialog);
   protected readonly formError = signal<Message | null>(null);
 
+  private readonly templatesApi = inject(ComposerTemplates);
+  /** Templates are made in settings, an administrator's page. */
+  protected readonly isAdmin = this.session.isAdmin;
+  private readonly mailboxId = toSignal(this.form.controls.mailboxId.valueChanges, { initialValue: this.form.controls.mailboxId.value });
+  protected readonly bodyTemplates = this.templates('body');
+  protected readonly signatureTemplates = this.templates('signature');
+  protected readonly inserting = signal(false);
+  private readonly bodyArea = viewChild<ElementRef<HTMLTextAreaElement>>('body');
+  /** Where the cursor was in the body when it lost focus (to a template menu); null: the end. */
+  private caret: number | null = null;
+  /** The signature last appended, replaced when another is chosen. */
+  private appendedSignature: string | null = null;
+
   constructor() {
     const unsaved = inject(UnsavedChanges);
     const dirty = () => !this.sent && (this.form.dirty || this.attachments().length > 0);
@@ -230,6 +294,66 @@ export class NewMailDialog {
         proceed();
       });
     return false;
+  }
+
+  private templates(kind: ComposerTemplateKind) {
+    return rxResource({
+      params: () => this.mailboxId() ?? undefined,
+      // No templates only means nothing to pick from.
+      stream: ({ params: mailboxId }) => this.templatesApi.list(mailboxId, kind).pipe(catchError(() => of([] as ComposerTemplate[]))),
+      defaultValue: [],
+    });
+  }
+
+  protected rememberCaret(): void {
+    this.caret = this.bodyArea()?.nativeElement.selectionEnd ?? null;
+  }
+
+  /** A template filled in for this customer goes where the cursor was (else at the end, before a signature). */
+  protected insertTemplate(template: ComposerTemplate): void {
+    this.render(template, (text) => {
+      const control = this.form.controls.text;
+      const body = control.value;
+      const end = this.appendedSignature && body.endsWith(this.appendedSignature) ? body.length - this.appendedSignature.length : body.length;
+      const at = this.caret === null ? end : Math.min(this.caret, body.length);
+      const before = body.slice(0, at);
+      const glue = before === '' || before.endsWith('\n') ? '' : '\n';
+      control.setValue(before + glue + text + body.slice(at));
+      control.markAsDirty();
+      this.caret = at + glue.length + text.length;
+    });
+  }
+
+  /** A signature goes at the end, replacing the one chosen before if it is still there. */
+  protected appendSignature(template: ComposerTemplate): void {
+    this.render(template, (text) => {
+      const control = this.form.controls.text;
+      let body = control.value;
+      if (this.appendedSignature !== null && body.endsWith(this.appendedSignature)) body = body.slice(0, body.length - this.appendedSignature.length);
+      const glue = body === '' ? '' : body.endsWith('\n') ? '\n' : '\n\n';
+      control.setValue(body + glue + text);
+      control.markAsDirty();
+      this.appendedSignature = glue + text;
+    });
+  }
+
+  private render(template: ComposerTemplate, use: (text: string) => void): void {
+    const mailboxId = this.form.controls.mailboxId.value;
+    if (mailboxId === null) return;
+    this.inserting.set(true);
+    const subject = this.form.controls.subject.value.trim();
+    this.templatesApi
+      .renderForNewMail(template.id, { mailboxId, ...(this.data.customerId ? { customerId: this.data.customerId } : {}), ...(subject ? { subject } : {}) })
+      .subscribe({
+        next: (rendered) => {
+          this.inserting.set(false);
+          use(rendered.text ?? '');
+        },
+        error: (error: unknown) => {
+          this.inserting.set(false);
+          this.notifier.error(error);
+        },
+      });
   }
 
   protected afterSendLabel(choice: AfterSend): MessageKey {

@@ -1,3 +1,5 @@
+import type { WritableSignal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormArray, FormGroup, type AbstractControl } from '@angular/forms';
 
 import { readApiError, type ApiError } from '../api/api-error';
@@ -113,4 +115,19 @@ export function saveErrorMessage(
     return showServerErrors(form, paths ? paths(apiError) : apiError, i18n);
   }
   return errorMessage(i18n, apiError);
+}
+
+/** Banners that only say "fix the marked fields": they go as soon as the fields are fixed. */
+const FIX_FIELDS_BANNERS: readonly string[] = ['validation.fixErrors', 'composer.signatureOnly'];
+
+/**
+ * A form's 「入力内容を確認してください」 banner stays only while a field is wrong: once the form is
+ * valid again it is dropped, not left standing until the next save. Call it where `inject()`
+ * works (a field initialiser), since it unsubscribes when the component goes.
+ */
+export function dropBannerWhenFixed(form: AbstractControl, banner: WritableSignal<Message | null>): void {
+  form.statusChanges.pipe(takeUntilDestroyed()).subscribe((status) => {
+    const shown = banner();
+    if (status === 'VALID' && shown && 'key' in shown && FIX_FIELDS_BANNERS.includes(shown.key)) banner.set(null);
+  });
 }

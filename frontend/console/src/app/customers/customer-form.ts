@@ -31,7 +31,7 @@ import {
 } from '../api/customers-api';
 import { StaffApi } from '../api/staff-api';
 import { confirmAction } from '../core/confirm-dialog';
-import { clearServerErrors, showServerErrors, validationMessage } from '../core/form-errors';
+import { clearServerErrors, showServerErrors, validationMessage, dropBannerWhenFixed } from '../core/form-errors';
 import { UnsavedChanges } from '../core/unsaved-changes';
 import { Notifier } from '../core/notifier';
 import { Session } from '../core/session';
@@ -172,6 +172,8 @@ export class CustomerForm {
   protected readonly formError = signal<Message | null>(null);
 
   protected readonly form = buildForm(inject(NonNullableFormBuilder));
+  /** The 「入力内容を確認してください」 banner goes once the fields are fixed. */
+  private readonly bannerWatch = dropBannerWhenFixed(this.form, this.formError);
   protected readonly title = computed(() => {
     const customer = this.current();
     return customer ? fullName(customer.lastName, customer.firstName) : '';

@@ -140,6 +140,8 @@ export class TicketList {
     none: 'inbox.assignee.none',
   };
   protected readonly pageSizes = [...PAGE_SIZES];
+  /** Placeholder lines shown while the first page loads. */
+  protected readonly loadingLines = [1, 2, 3, 4, 5, 6];
   protected readonly sorts = TICKET_SORTS;
   protected sortLabel(sort: TicketSort): MessageKey {
     return `sort.${sort}`;

@@ -82,7 +82,7 @@ export class DataAttributes {
       <table mat-table [dataSource]="rows()">
         @for (column of columns(); track column.key) {
           <ng-container [matColumnDef]="column.key">
-            <th mat-header-cell *matHeaderCellDef [ngClass]="column.headerClass ?? ''">
+            <th mat-header-cell *matHeaderCellDef [ngClass]="column.headerClass ?? ''" [class.name-cell]="column.key === 'name'">
               @if (column.header) {
                 {{ column.header | t }}
               }
@@ -91,6 +91,7 @@ export class DataAttributes {
               mat-cell
               *matCellDef="let row"
               [ngClass]="column.cellClass ?? ''"
+              [class.name-cell]="column.key === 'name'"
               [attr.data-testid]="column.testId ?? null"
               (click)="column.stopClick && $event.stopPropagation()"
             >
@@ -131,6 +132,16 @@ export class DataAttributes {
     }
     table {
       width: 100%;
+    }
+    /* On a phone the table scrolls sideways in its frame rather than squeezing each column to one character a line. */
+    @media (max-width: 599px) {
+      table {
+        min-width: 560px;
+      }
+    }
+    /* A name (of a mailbox, a user, a form) reads as words, never one character a line. */
+    .name-cell {
+      min-width: 10em;
     }
     .number,
     .actions {

@@ -22,6 +22,7 @@ const KIND_LABELS: Record<string, MessageKey> = {
   approval_requested: 'notifications.kind.approval_requested',
   reply_rejected: 'notifications.kind.reply_rejected',
   reply_approved: 'notifications.kind.reply_approved',
+  reply_approval_undone: 'notifications.kind.reply_approval_undone',
   reply_send_failed: 'notifications.kind.reply_send_failed',
   ticket_assigned: 'notifications.kind.ticket_assigned',
   comment_mention: 'notifications.kind.comment_mention',

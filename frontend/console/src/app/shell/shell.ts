@@ -5,6 +5,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
+import { MatMenuModule } from '@angular/material/menu';
 import { MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
@@ -14,6 +15,7 @@ import { EventsApi } from '../api/events-api';
 import { PendingApprovals } from '../approvals/pending-approvals';
 import { Session } from '../core/session';
 import type { MessageKey } from '../i18n/ja';
+import { I18n, type Lang } from '../i18n/i18n';
 import { LanguageSwitch } from '../i18n/language-switch';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { Shortcuts } from '../core/shortcuts';
@@ -59,6 +61,7 @@ const NAV_ITEMS: readonly NavItem[] = [
     MatButtonModule,
     MatIconModule,
     MatListModule,
+    MatMenuModule,
     MatSidenavModule,
     MatToolbarModule,
     LanguageSwitch,
@@ -76,6 +79,7 @@ export class Shell {
   protected readonly session = inject(Session);
   protected readonly pendingApprovals = inject(PendingApprovals);
   private readonly dialog = inject(MatDialog);
+  protected readonly i18n = inject(I18n);
 
   protected readonly handset = toSignal(
     inject(BreakpointObserver)
@@ -106,6 +110,10 @@ export class Shell {
 
   protected isActive(item: NavItem, linkActive: boolean): boolean {
     return linkActive || (item.alsoActiveUnder !== undefined && this.url().startsWith(item.alsoActiveUnder));
+  }
+
+  protected useLanguage(lang: Lang): void {
+    this.i18n.use(lang);
   }
 
   protected changePassword(): void {

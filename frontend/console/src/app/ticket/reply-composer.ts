@@ -37,7 +37,7 @@ import {
 import type { MessageKey } from '../i18n/ja';
 import { RepliesApi, type AfterSend, type NewReply, type Reply, type ReplyAttachment } from '../api/replies-api';
 import type { WorkflowTicket } from '../api/workflow-api';
-import { clearServerErrors, showServerErrors, validationMessage } from '../core/form-errors';
+import { clearServerErrors, showServerErrors, validationMessage, dropBannerWhenFixed } from '../core/form-errors';
 import { Notifier } from '../core/notifier';
 import { formatDateTime } from '../i18n/date-time-pipe';
 import { I18n, type Message } from '../i18n/i18n';
@@ -180,6 +180,8 @@ export class ReplyComposer {
   protected readonly sendAtControl = inject(NonNullableFormBuilder).control('');
   protected readonly sending = signal(false);
   protected readonly formError = signal<Message | null>(null);
+  /** The 「入力内容を確認してください」 banner goes once the fields are fixed. */
+  private readonly bannerWatch = dropBannerWhenFixed(this.form, this.formError);
 
   protected readonly pending = signal<readonly PendingSend[]>([]);
   protected readonly cancelling = signal<number | null>(null);
@@ -265,6 +267,9 @@ export class ReplyComposer {
     if (errors?.['addressList']) {
       return this.i18n.t('validation.addressList', { address: errors['addressList'].address });
     }
+    if (errors?.['signatureOnly']) {
+      return this.i18n.t('composer.signatureOnly');
+    }
     if (errors?.['addressCount']) {
       return this.i18n.t('validation.addressCount', { max: errors['addressCount'].max });
     }
@@ -301,6 +306,17 @@ export class ReplyComposer {
     if (!editor) return;
     this.form.controls.text.setValue(editor.text().replace(/\n$/, ''), { emitEvent: false });
     this.form.controls.text.markAsDirty();
+  }
+
+  /** Nothing written but the signature(s) the composer put in: not a reply anyone meant to send. */
+  private onlySignature(): boolean {
+    let body = this.form.controls.text.value;
+    for (const signature of [this.appendedSignature, this.personalSignature]) {
+      if (!signature) continue;
+      const at = body.lastIndexOf(signature.trim());
+      if (at >= 0) body = body.slice(0, at) + body.slice(at + signature.trim().length);
+    }
+    return body.trim() === '';
   }
 
   private signatureBlock(): string {
@@ -398,6 +414,7 @@ export class ReplyComposer {
     this.draftsApi
       .save(ticketId, {
         body: value.text,
+        bodyHtml: this.richMode() ? value.html : null,
         subject: value.subject,
         to: splitAddresses(value.to),
         cc: splitAddresses(value.cc),
@@ -474,6 +491,8 @@ export class ReplyComposer {
 
   private fillFromDraft(draft: ReplyDraft): void {
     const ticket = this.ticket();
+    // A rich draft comes back rich, formatting and all.
+    if (draft.bodyHtml) this.richMode.set(true);
     this.form.reset({
       ...this.defaults(ticket),
       ...(draft.to.length ? { to: draft.to.join(', ') } : {}),
@@ -481,7 +500,7 @@ export class ReplyComposer {
       bcc: draft.bcc.join(', '),
       ...(draft.subject ? { subject: draft.subject } : {}),
       text: draft.body,
-      html: this.richMode() ? textToEditorHtml(draft.body) : '',
+      html: draft.bodyHtml ?? (this.richMode() ? textToEditorHtml(draft.body) : ''),
     });
     this.draftVersion = draft.version;
     this.draftRestored.set(true);
@@ -572,6 +591,13 @@ export class ReplyComposer {
     if (this.form.invalid) {
       this.form.markAllAsTouched();
       this.formError.set({ key: 'validation.fixErrors' });
+      return;
+    }
+    if (this.onlySignature()) {
+      // Set on the control, so the message goes as soon as something is written (the next validation run clears it).
+      this.form.controls.text.setErrors({ signatureOnly: true });
+      this.form.controls.text.markAsTouched();
+      this.formError.set({ key: 'composer.signatureOnly' });
       return;
     }
     const ticket = this.ticket();
@@ -775,7 +801,8 @@ export class ReplyComposer {
     const shown = new Set(kept.map((p) => p.reply.id));
     const found: PendingSend[] = [];
     for (const reply of replies) {
-      if (reply.status !== 'queued' || reply.sendAt !== null || shown.has(reply.id)) {
+      // Someone else's reply (approved by me, say): its undo is not mine to offer.
+      if (reply.status !== 'queued' || reply.sendAt !== null || shown.has(reply.id) || !reply.canCancel) {
         continue;
       }
       const deadline = undoDeadline(reply, now, 'timeline');

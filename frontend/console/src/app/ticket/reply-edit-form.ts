@@ -16,7 +16,7 @@ import { concatMap, of } from 'rxjs';
 
 import { readApiError } from '../api/api-error';
 import { RepliesApi, type Reply, type ReplyAttachment } from '../api/replies-api';
-import { clearServerErrors, showServerErrors, validationMessage } from '../core/form-errors';
+import { clearServerErrors, showServerErrors, validationMessage, dropBannerWhenFixed } from '../core/form-errors';
 import { Notifier } from '../core/notifier';
 import { I18n, type Message } from '../i18n/i18n';
 import { TranslatePipe } from '../i18n/translate-pipe';
@@ -146,6 +146,8 @@ export class ReplyEditForm implements OnInit {
   protected readonly uploading = signal(false);
   protected readonly saving = signal(false);
   protected readonly formError = signal<Message | null>(null);
+  /** The 「入力内容を確認してください」 banner goes once the fields are fixed. */
+  private readonly bannerWatch = dropBannerWhenFixed(this.form, this.formError);
 
   ngOnInit(): void {
     const reply = this.reply();

@@ -1450,6 +1450,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/templates/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Render an unsaved template against a ticket (preview while editing) */
+    post: operations['ComposeController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/ticket-counts': {
     parameters: {
       query?: never;
@@ -2131,10 +2148,22 @@ export interface components {
       mailOnMention: boolean;
     };
     PresenceDto: Record<string, never>;
-    PutDraftDto: Record<string, never>;
+    PreviewTemplateDto: {
+      body?: Record<string, never> | null;
+      fromName?: Record<string, never> | null;
+      mailboxId?: Record<string, never> | null;
+    };
+    PutDraftDto: {
+      bodyHtml?: Record<string, never> | null;
+    };
     ReapplyRulesDto: Record<string, never>;
     RejectReplyDto: Record<string, never>;
-    RenderTemplateDto: Record<string, never>;
+    RenderTemplateDto: {
+      customerId?: number;
+      mailboxId?: number;
+      subject?: string;
+      ticketId?: number;
+    };
     SavedViewDto: Record<string, never>;
     SignatureDto: {
       /**
@@ -4994,6 +5023,42 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ComposeController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PreviewTemplateDto'];
+      };
+    };
+    responses: {
+      /** @description {text, fromName, fromAddress, replyTo} */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad input, or the ticket belongs to another mailbox than the template */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The ticket does not exist or is hidden from the user */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -45,7 +45,7 @@ import {
   type InquiryFormInput,
 } from '../../api/forms-api';
 import { MailboxesApi } from '../../api/mailboxes-api';
-import { clearServerErrors, saveErrorMessage, validationMessage } from '../../core/form-errors';
+import { clearServerErrors, saveErrorMessage, validationMessage, dropBannerWhenFixed } from '../../core/form-errors';
 import { Notifier } from '../../core/notifier';
 import { I18n, type Message } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/ja';
@@ -192,6 +192,8 @@ export class FormEditor {
 
   protected readonly saving = signal(false);
   protected readonly formError = signal<Message | null>(null);
+  /** The 「入力内容を確認してください」 banner goes once the fields are fixed. */
+  private readonly bannerWatch = dropBannerWhenFixed(this.form, this.formError);
 
   private readonly subjectInput = viewChild<ElementRef<HTMLInputElement>>('subjectInput');
   private readonly bodyInput = viewChild<ElementRef<HTMLTextAreaElement>>('bodyInput');

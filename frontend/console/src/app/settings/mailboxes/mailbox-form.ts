@@ -30,7 +30,7 @@ import {
   type MailboxInput,
   type OutgoingCharset,
 } from '../../api/mailboxes-api';
-import { clearServerErrors, saveErrorMessage, validationMessage } from '../../core/form-errors';
+import { clearServerErrors, saveErrorMessage, validationMessage, dropBannerWhenFixed } from '../../core/form-errors';
 import { Notifier } from '../../core/notifier';
 import { I18n, type Message } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/ja';
@@ -142,6 +142,8 @@ export class MailboxForm {
   protected readonly form = buildForm(inject(NonNullableFormBuilder));
   protected readonly saving = signal(false);
   protected readonly formError = signal<Message | null>(null);
+  /** The 「入力内容を確認してください」 banner goes once the fields are fixed. */
+  private readonly bannerWatch = dropBannerWhenFixed(this.form, this.formError);
   /** What 接続テスト tries: the connection settings as they stand in the form, saved or not. */
   protected readonly testDraft = toSignal(
     this.form.valueChanges.pipe(

@@ -21,7 +21,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router } from '@angular/router';
-import { catchError, of, startWith } from 'rxjs';
+import { catchError, map, of, startWith } from 'rxjs';
 
 import { readApiError } from '../../api/api-error';
 import { MailboxesApi } from '../../api/mailboxes-api';
@@ -33,12 +33,12 @@ import {
   type TemplateInput,
   type TemplateKind,
 } from '../../api/templates-api';
-import { clearServerErrors, saveErrorMessage, validationMessage } from '../../core/form-errors';
+import { clearServerErrors, saveErrorMessage, validationMessage, dropBannerWhenFixed } from '../../core/form-errors';
 import { Notifier } from '../../core/notifier';
 import { I18n, type Message } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
 import { KIND_LABELS, PLACEHOLDER_LABELS, SHARED, ownerParam, parseOwner } from './template-labels';
-import { TemplatePreview } from './template-preview';
+import { TemplatePreview, type TemplateDraft } from './template-preview';
 
 /** Used until the server's list arrives (or when it cannot be fetched). */
 const FALLBACK_PLACEHOLDERS = Object.keys(PLACEHOLDER_LABELS);
@@ -129,8 +129,24 @@ export class TemplateForm {
   protected readonly isSender = computed(() => this.kindValue() === 'sender');
   protected readonly saving = signal(false);
   protected readonly formError = signal<Message | null>(null);
-  /** Changes not saved yet: the preview shows the saved template. */
+  /** The 「入力内容を確認してください」 banner goes once the fields are fixed. */
+  private readonly bannerWatch = dropBannerWhenFixed(this.form, this.formError);
+  /** Changes not saved yet. */
   protected readonly dirty = signal(false);
+  /** The template as typed, for the preview (which fills in unsaved text too). */
+  private readonly formValue = toSignal(this.form.valueChanges.pipe(map(() => this.form.getRawValue())), { initialValue: this.form.getRawValue() });
+  protected readonly draft = computed<TemplateDraft>(() => {
+    const v = this.formValue();
+    const template = this.current();
+    return {
+      mailboxId: template ? template.mailboxId : (parseOwner(v.owner) ?? null),
+      kind: v.kind,
+      body: v.body,
+      fromName: v.fromName,
+      fromAddress: v.fromAddress,
+      replyTo: v.replyTo,
+    };
+  });
 
   private readonly bodyInput = viewChild<ElementRef<HTMLTextAreaElement>>('bodyInput');
   private readonly fromNameInput = viewChild<ElementRef<HTMLInputElement>>('fromNameInput');

@@ -8,7 +8,7 @@ import {
   signal,
   untracked,
 } from '@angular/core';
-import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatAutocompleteModule } from '@angular/material/autocomplete';
 import { MatButtonModule } from '@angular/material/button';
@@ -18,7 +18,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { catchError, debounceTime, distinctUntilChanged, map, of, switchMap } from 'rxjs';
 
 import { readApiError } from '../../api/api-error';
-import { TemplatesApi, type RenderedTemplate, type Template } from '../../api/templates-api';
+import { TemplatesApi, type RenderedTemplate, type TemplateKind } from '../../api/templates-api';
 import type { TicketSummary } from '../../api/tickets-api';
 import { Notifier } from '../../core/notifier';
 import { namedFieldErrorMessage } from '../../i18n/error-text';
@@ -26,6 +26,16 @@ import { I18n, type Message } from '../../i18n/i18n';
 import { TranslatePipe } from '../../i18n/translate-pipe';
 
 const TICKET_CODE = /^IQ\d{6}$/i;
+
+/** A template as the form holds it: what the preview fills in (saved or not). */
+export interface TemplateDraft {
+  mailboxId: number | null;
+  kind: TemplateKind;
+  body: string;
+  fromName: string;
+  fromAddress: string;
+  replyTo: string;
+}
 
 /**
  * The saved template filled in for a real ticket, picked by code or by a keyword search among
@@ -45,9 +55,7 @@ const TICKET_CODE = /^IQ\d{6}$/i;
   template: `
     <section class="preview" data-testid="template-preview">
       <h3>{{ 'templates.preview' | t }}</h3>
-      @if (!template()) {
-        <p class="muted">{{ 'templates.previewSaveFirst' | t }}</p>
-      } @else {
+      @if (true) {
         <form class="pick" [formGroup]="pickForm" (ngSubmit)="preview()" novalidate>
           <mat-form-field class="ticket">
             <mat-label>{{ 'templates.previewTicket' | t }}</mat-label>
@@ -75,9 +83,6 @@ const TICKET_CODE = /^IQ\d{6}$/i;
             {{ 'templates.previewRun' | t }}
           </button>
         </form>
-        @if (dirty()) {
-          <p class="muted note">{{ 'templates.previewSavedOnly' | t }}</p>
-        }
         <div class="progress">
           @if (busy()) {
             <mat-progress-bar mode="indeterminate" />
@@ -89,7 +94,7 @@ const TICKET_CODE = /^IQ\d{6}$/i;
         @if (result(); as r) {
           <div class="result" data-testid="preview-result">
             <p class="muted for">{{ 'templates.previewFor' | t: { code: ticketLabel() } }}</p>
-            @if (template()!.kind === 'sender') {
+            @if (draft().kind === 'sender') {
               <dl>
                 <dt>{{ 'templates.fromName' | t }}</dt>
                 <dd data-testid="preview-fromName">{{ r.fromName ?? ('templates.previewUnset' | t) }}</dd>
@@ -169,10 +174,8 @@ export class TemplatePreview {
   private readonly notifier = inject(Notifier);
   protected readonly i18n = inject(I18n);
 
-  /** The saved template; undefined while it is being created. */
-  readonly template = input<Template>();
-  /** The form has changes not saved yet. */
-  readonly dirty = input(false);
+  /** The template as the form holds it now, saved or not: the preview shows what is being written. */
+  readonly draft = input.required<TemplateDraft>();
 
   private readonly fb = inject(NonNullableFormBuilder);
   protected readonly pickForm = this.fb.group({ ticket: this.fb.control<string | TicketSummary>('') });
@@ -195,7 +198,7 @@ export class TemplatePreview {
       distinctUntilChanged(),
       switchMap((q) =>
         q
-          ? this.api.findTickets(q, this.template()?.mailboxId ?? null).pipe(catchError(() => of([])))
+          ? this.api.findTickets(q, this.draft().mailboxId).pipe(catchError(() => of([])))
           : of([]),
       ),
     ),
@@ -203,19 +206,16 @@ export class TemplatePreview {
   );
 
   constructor() {
-    // A saved change shows at once for the ticket previewed last.
-    effect(() => {
-      const template = this.template();
-      untracked(() => {
+    // What is typed shows for the ticket previewed last, a moment after typing stops.
+    toObservable(this.draft)
+      .pipe(debounceTime(400), takeUntilDestroyed())
+      .subscribe(() => {
         const ticket = this.renderedFor();
-        this.result.set(null);
-        this.error.set(null);
-        if (template && ticket) {
+        if (ticket) {
           this.picked.set(ticket);
           this.preview();
         }
       });
-    });
     this.query.valueChanges.pipe(takeUntilDestroyed()).subscribe((value) => {
       if (typeof value === 'string') {
         this.picked.set(null);
@@ -234,10 +234,7 @@ export class TemplatePreview {
 
   /** Renders for the picked ticket, or for the ticket whose code was typed. */
   protected preview(): void {
-    const template = this.template();
-    if (!template) {
-      return;
-    }
+    const template = this.draft();
     this.error.set(null);
     const picked = this.picked();
     const typed = typeof this.query.value === 'string' ? this.query.value.trim() : '';
@@ -263,7 +260,9 @@ export class TemplatePreview {
           if (!ticket) {
             return of(null);
           }
-          return this.api.render(template.id, ticket.id).pipe(map((rendered) => ({ ticket, rendered })));
+          return this.api
+            .preview({ ticketId: ticket.id, mailboxId: template.mailboxId, body: template.kind === 'sender' ? null : template.body, fromName: template.kind === 'sender' ? template.fromName : null })
+            .pipe(map((rendered) => ({ ticket, rendered: template.kind === 'sender' ? { ...rendered, fromAddress: template.fromAddress || null, replyTo: template.replyTo || null } : rendered })));
         }),
       )
       .subscribe({
