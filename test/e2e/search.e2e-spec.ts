@@ -193,6 +193,39 @@ describe.each(DB_KINDS)('ticket search on %s', (kind) => {
     expect((await agent.get('/api/tickets').query({ q: 'かたかな', mailboxId }).expect(200)).body.items.map((x: { id: number }) => x.id)).toEqual([tk.width]);
   });
 
+  if (kind === 'mariadb') {
+    it('answers through SQL while Groonga\'s select fails, and from the index again a while later', async () => {
+      const index = t.app.get(SearchIndex);
+      const db = t.app.get(DataSource);
+      const before = await search(agent, '請求書');
+      index.retryIndexAfterMs = 300;
+      // The one edge faked: Groonga's select fails once (as when the function is dropped meanwhile).
+      const real = db.query.bind(db);
+      let failed = 0;
+      const spy = jest.spyOn(db, 'query').mockImplementation(((sql: string, params?: unknown[]) => {
+        if (failed === 0 && sql.startsWith('SELECT mroonga_command(?)')) {
+          failed++;
+          return Promise.reject(new Error('function mroonga_command does not exist'));
+        }
+        return real(sql, params);
+      }) as typeof db.query);
+      try {
+        expect(await search(agent, '請求書')).toEqual(before);
+        expect(failed).toBe(1);
+        expect(index.answersFromIndex).toBe(false);
+        // Within the pause SQL answers without asking Groonga.
+        expect(await search(agent, '請求書')).toEqual(before);
+        expect(index.answersFromIndex).toBe(false);
+        await new Promise((r) => setTimeout(r, 400));
+        expect(await search(agent, '請求書')).toEqual(before);
+        expect(index.answersFromIndex).toBe(true);
+      } finally {
+        spy.mockRestore();
+        index.retryIndexAfterMs = 60_000;
+      }
+    });
+  }
+
   it('sorts by relevance or by activity and pages with the total', async () => {
     const byActivity = (await search(agent, 'の', { sort: 'activity' })).items;
     const times = byActivity.map((h) => new Date(h.ticket.lastActivityAt).getTime());

@@ -26,6 +26,10 @@ export class SearchIndex implements OnModuleInit, OnApplicationBootstrap, OnModu
   private flushing: Promise<number> | null = null;
   /** Whether Mroonga's `mroonga_command()` answers: then counts and pages come from Groonga's select (groonga-select.ts). */
   private groongaCommand = false;
+  /** After Groonga's select failed: when to try it again (ms since the epoch); null: not failed. */
+  private retryIndexAt: number | null = null;
+  /** How long searches count through SQL after a failed select before Groonga is asked again. */
+  retryIndexAfterMs = 60_000;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -47,9 +51,12 @@ export class SearchIndex implements OnModuleInit, OnApplicationBootstrap, OnModu
     this.groongaCommand = this.engineInUse.kind === 'mroonga' && (await this.commandAvailable());
   }
 
-  /** True when searches can ask Groonga itself (Mroonga with its `mroonga_command` function). */
+  /**
+   * True when searches can ask Groonga itself (Mroonga with its `mroonga_command` function), or
+   * may try again: a failed select's pause is over (fromIndex checks the function first).
+   */
   get answersFromIndex(): boolean {
-    return this.groongaCommand;
+    return this.groongaCommand || (this.retryIndexAt !== null && Date.now() >= this.retryIndexAt);
   }
 
   /**
@@ -79,20 +86,37 @@ export class SearchIndex implements OnModuleInit, OnApplicationBootstrap, OnModu
 
   /**
    * Counts and one page straight from the index (groonga-select.ts), or null when Groonga did not
-   * answer (the function was dropped meanwhile…): then the caller asks SQL, and from now on.
+   * answer (the function was dropped, the table is being rebuilt…): then the caller asks SQL, and
+   * so does every search for the next minute; after that Groonga is asked again, so a passing
+   * failure does not leave the slow path in place until a restart.
    */
   async fromIndex(search: Omit<GroongaSearch, 'table'>): Promise<GroongaAnswer | null> {
-    if (!this.groongaCommand) return null;
+    if (!this.groongaCommand) {
+      if (this.retryIndexAt === null || Date.now() < this.retryIndexAt) return null;
+      this.retryIndexAt = null;
+      this.groongaCommand = await this.commandAvailable();
+      if (!this.groongaCommand) {
+        this.retryIndexAt = Date.now() + this.retryIndexAfterMs;
+        return null;
+      }
+    }
     try {
       const [row] = (await this.dataSource.query('SELECT mroonga_command(?) AS r', [selectCommand({ ...search, table: 'ticket_search_doc' })])) as { r: string | Buffer | null }[];
       if (row?.r === null || row?.r === undefined) throw new Error('no answer');
+      if (this.failedOnce) this.logger.log('Ticket search answers from the index again.');
+      this.failedOnce = false;
       return parseSelect(String(row.r));
     } catch (e) {
       this.groongaCommand = false;
-      this.logger.warn(`Ticket search counts through SQL from now on: Groonga's select failed (${(e as Error).message}).`);
+      this.retryIndexAt = Date.now() + this.retryIndexAfterMs;
+      if (!this.failedOnce) this.logger.warn(`Ticket search counts through SQL for now: Groonga's select failed (${(e as Error).message}); it is asked again in ${Math.round(this.retryIndexAfterMs / 1000)} s.`);
+      this.failedOnce = true;
       return null;
     }
   }
+
+  /** Groonga's select failed and has not answered since (the log says so once, and once when it is back). */
+  private failedOnce = false;
 
   onApplicationBootstrap(): void {
     if (!this.config.roles.worker) return;
