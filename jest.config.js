@@ -15,7 +15,7 @@ const swc = [
 ];
 
 const moduleNameMapper = {
-  '^@madoguchi/(core|auth|customers|mailboxes|tickets|forms|mail|workflow)$': '<rootDir>/libs/$1/src',
+  '^@madoguchi/(core|auth|customers|mailboxes|tickets|forms|mail|workflow|sms|mypage)$': '<rootDir>/libs/$1/src',
   '^@test/(.*)$': '<rootDir>/test/$1',
   // file-type exports only `import`/`module-sync` entries, which jest's resolver does not take.
   '^file-type$': '<rootDir>/node_modules/file-type/index.js',

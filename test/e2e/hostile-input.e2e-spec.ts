@@ -18,6 +18,10 @@ const PUBLIC_ROUTES = [
   'GET /api/public/forms/{slug}',
   'GET /forms/{slug}',
   'POST /api/auth/login',
+  'POST /api/portal/auth/login',
+  'POST /api/portal/auth/password-reset',
+  'POST /api/portal/auth/set-password',
+  'POST /api/portal/auth/signup',
   'POST /api/public/forms/{slug}/check',
   'POST /api/public/forms/{slug}/submissions',
 ];

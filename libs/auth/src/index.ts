@@ -2,6 +2,7 @@ export * from './auth.module';
 export * from './groups/groups.service';
 export * from './groups/permission-group.entity';
 export * from './passwords/password-policy';
+export { dummyHash, hashPassword, verifyPassword } from './passwords/password-hasher';
 export * from './permissions/decorators';
 export * from './permissions/mailbox-approvers.service';
 export * from './permissions/principal';

@@ -301,6 +301,25 @@ export class CustomersService {
   }
 
   /**
+   * A 仮登録 customer for a verified address (a MYPAGE sign-up that matched no customer, or an
+   * address several customers share), in the caller's transaction: the name given, else the
+   * address's local part.
+   */
+  async createProvisional(m: EntityManager, input: { email: string; name?: string | null }, actor: Actor): Promise<{ customerId: number }> {
+    const repo = m.getRepository(Customer);
+    const email = input.email.trim().toLowerCase();
+    const c = repo.create({ registrationState: 'provisional', listFlag: 'normal', smsConsent: false });
+    c.code = await this.nextFreeCode(m);
+    c.lastName = (input.name?.trim() || email.split('@')[0] || '(不明)').slice(0, 50);
+    c.email = email;
+    const saved = await repo.save(c);
+    await m.getRepository(CustomerSearch).insert({ customerId: saved.id, text: buildSearchText(saved) });
+    await this.history.recordAuto(m, 'customer_registered', { customerId: saved.id, eventKey: `customer:${saved.id}`, values: { name: saved.lastName } });
+    await this.audit.record(actor, { entity: 'customer', entityId: saved.id, action: 'create_from_portal', after: { code: saved.code, lastName: saved.lastName, email } }, m);
+    return { customerId: saved.id };
+  }
+
+  /**
    * Customers by email address, for a group of inbound messages in one query: an address one
    * customer has maps to that customer, one several customers share maps to null.
    */
@@ -319,6 +338,14 @@ export class CustomersService {
   async nameAndCode(id: number, m: EntityManager = this.dataSource.manager): Promise<{ id: number; code: string; lastName: string; firstName: string | null } | null> {
     const c = await m.findOne(Customer, { select: { id: true, code: true, lastName: true, firstName: true }, where: { id } });
     return c ? { id: c.id, code: c.code, lastName: c.lastName, firstName: c.firstName } : null;
+  }
+
+  /** Code and display name (姓 名) of several customers at once, for lists; the ones that are gone are left out. */
+  async namesAndCodes(ids: number[], m: EntityManager = this.dataSource.manager): Promise<Map<number, { code: string; name: string }>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows = await m.find(Customer, { select: { id: true, code: true, lastName: true, firstName: true }, where: { id: In(unique) } });
+    return new Map(rows.map((c) => [c.id, { code: c.code, name: `${c.lastName} ${c.firstName ?? ''}`.trim() }]));
   }
 
   /** Staff names by id, for the CSV's 担当 column. */

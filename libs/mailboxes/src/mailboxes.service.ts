@@ -196,6 +196,12 @@ export class MailboxesService {
     return rows.map((r) => r.id);
   }
 
+  /** The active mailboxes' ids, oldest first (MYPAGE sends its sign-in mails from the first that can send when none is chosen). */
+  async activeIds(): Promise<number[]> {
+    const rows = await this.dataSource.getRepository(Mailbox).find({ select: { id: true }, where: { active: true }, order: { id: 'ASC' } });
+    return rows.map((r) => r.id);
+  }
+
   /** Id and address of a mailbox (active or not), e.g. to file a message again; null when there is none. */
   async ref(id: number): Promise<{ id: number; address: string } | null> {
     const row = await this.dataSource.getRepository(Mailbox).findOne({ select: { id: true, address: true }, where: { id } });

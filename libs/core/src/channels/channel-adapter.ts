@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+import type { DeliveryFailure } from '../outbox/delivery-outcomes';
 import type { OutboxEntry } from '../outbox/outbox-entry.entity';
 
 /** The channels a message can go out through. */
@@ -90,4 +92,11 @@ export interface ChannelAdapter<Channel = unknown, Receipt extends ChannelReceip
   confirm(channel: Channel | null, row: OutboxEntry): Promise<'sent' | 'captured' | 'unknown' | 'later'>;
   afterSent?(channel: Channel | null, row: OutboxEntry, receipt: Receipt): Promise<void>;
   sweep?(): Promise<void>;
+  /**
+   * The channel's own record of an outcome, for messages that are no ticket's reply (an SMS
+   * sent from the karte: its `sms_message` row and history entry). Called by the dispatcher in
+   * the transaction that records the outcome on the outbox row, after the owner's
+   * DeliveryOutcomes, so both commit or neither does.
+   */
+  recordOutcome?(m: EntityManager, row: OutboxEntry, outcome: { sent: true; captured: boolean } | { sent: false; failure: DeliveryFailure }): Promise<void>;
 }

@@ -164,6 +164,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     await this.settle(row, async (m) => {
       // The owner first (it locks the ticket: the order intake locks in), then the outbox row.
       await this.channels.outcomes.failed(m, row, { code: failure.code, detail: failure.detail, attempts, retryAt });
+      await this.channels.adapter(row.channel).recordOutcome?.(m, row, { sent: false, failure: { code: failure.code, detail: failure.detail, attempts, retryAt } });
       return m.update(
         OutboxEntry,
         this.mine(row.id),
@@ -178,6 +179,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     const now = this.clock.now();
     await this.settle(row, async (m) => {
       await this.channels.outcomes.sent(m, row, { captured: receipt.captured });
+      await this.channels.adapter(row.channel).recordOutcome?.(m, row, { sent: true, captured: receipt.captured });
       return m.update(OutboxEntry, held, { state: 'sent', sentAt: now, lastError: receipt.note, lastErrorCode: null, lockOwner: null, lockedUntil: null, updatedAt: now });
     });
   }
@@ -221,6 +223,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
         } else {
           await this.settle(row, async (m) => {
             await this.channels.outcomes.failed(m, row, { code: 'SEND_INTERRUPTED', detail: SEND_INTERRUPTED, attempts: row.attempts, retryAt: null });
+            await adapter.recordOutcome?.(m, row, { sent: false, failure: { code: 'SEND_INTERRUPTED', detail: SEND_INTERRUPTED, attempts: row.attempts, retryAt: null } });
             return m.update(OutboxEntry, held, { state: 'failed', lastError: SEND_INTERRUPTED, lastErrorCode: 'SEND_INTERRUPTED', lockOwner: null, lockedUntil: null, updatedAt: this.clock.now() });
           });
         }

@@ -7,7 +7,7 @@ import type { ChannelKind } from '../channels/channel-adapter';
  */
 export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
-export const OUTBOX_PURPOSES = ['reply', 'form_thanks', 'journal', 'notification', 'test'] as const;
+export const OUTBOX_PURPOSES = ['reply', 'form_thanks', 'journal', 'notification', 'test', 'portal'] as const;
 export type OutboxPurpose = (typeof OUTBOX_PURPOSES)[number];
 
 /**
@@ -39,7 +39,7 @@ export class OutboxEntry {
   @Column({ type: 'varchar', length: 20 })
   state: OutboxState;
 
-  /** What it is for: `reply`, `form_thanks`, `journal`, `notification`, `test` (null: written before this was kept). */
+  /** What it is for: `reply`, `form_thanks`, `journal`, `notification`, `test`, `portal` (MYPAGE sign-in mails: invitation, sign-up, reset) (null: written before this was kept). */
   @Column({ type: 'varchar', length: 20, nullable: true })
   purpose: OutboxPurpose | null;
 

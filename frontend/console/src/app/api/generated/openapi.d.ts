@@ -346,6 +346,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/customers/{id}/portal-access': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PortalAccessController_view'];
+    put: operations['PortalAccessController_setEnabled'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/{id}/portal-invitation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PortalAccessController_invite'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/customers/{id}/scheduled-mail': {
     parameters: {
       query?: never;
@@ -1056,6 +1088,102 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/portal/auth/login': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PortalAuthController_login'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/auth/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PortalAuthController_logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/auth/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PortalAuthController_me'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/auth/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PortalAuthController_requestReset'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/auth/set-password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PortalAuthController_setPassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/auth/signup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PortalAuthController_signup'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/presence': {
     parameters: {
       query?: never;
@@ -1361,6 +1489,164 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/sms/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** SMS history (送信履歴), newest first */
+    get: operations['SmsController_list'];
+    put?: never;
+    /** Send an SMS now or schedule it (rounded up to a 10-minute slot) */
+    post: operations['SmsController_send'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sms/messages/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One SMS */
+    get: operations['SmsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sms/messages/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a queued or scheduled SMS before it is sent (配信取消) */
+    post: operations['SmsController_cancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sms/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the send dialog needs: {provider, captured, confirmBeforeSend, showResultAfterSend} */
+    get: operations['SmsController_sendOptions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sms/segments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Character count and per-carrier segments of a body */
+    post: operations['SmsController_segments'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sms/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** SMS settings (secrets only as whether they are set) */
+    get: operations['SmsController_getSettings'];
+    /** Change the SMS settings; fields left out keep their value */
+    put: operations['SmsController_putSettings'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sms/settings/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Test the saved provider settings (signs in, sends nothing) */
+    post: operations['SmsController_testSettings'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sms/templates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List SMS templates */
+    get: operations['SmsController_listTemplates'];
+    put?: never;
+    /** Create an SMS template */
+    post: operations['SmsController_createTemplate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sms/templates/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one SMS template */
+    get: operations['SmsController_getTemplate'];
+    put?: never;
+    post?: never;
+    /** Delete an SMS template */
+    delete: operations['SmsController_removeTemplate'];
+    options?: never;
+    head?: never;
+    /** Change an SMS template */
+    patch: operations['SmsController_updateTemplate'];
     trace?: never;
   };
   '/api/staff': {
@@ -2036,6 +2322,12 @@ export interface components {
       bodyHtml?: string;
     };
     CreateRuleDto: Record<string, never>;
+    CreateSmsTemplateDto: {
+      body: string;
+      name: string;
+      subject?: string;
+      usedForOnlineMeeting?: boolean;
+    };
     CreateTemplateDto: {
       /** @enum {string} */
       kind?: 'body' | 'sender' | 'signature';
@@ -2088,6 +2380,13 @@ export interface components {
       /** @description Honeypot: must be absent or empty */
       website?: Record<string, never>;
     };
+    GatewaySettingsDto: {
+      /** @example https://api.sms-gateway.example.jp */
+      baseUrl?: string;
+      /** @description The sender name or number the gateway shows */
+      sender?: string;
+      token?: string;
+    };
     HistoryBatchSearchDto: {
       address?: string;
       assigneeId?: number;
@@ -2131,6 +2430,11 @@ export interface components {
     LoginDto: Record<string, never>;
     MarkHandledDto: Record<string, never>;
     MarkSpamDto: Record<string, never>;
+    MeetingDto: {
+      id?: string;
+      password?: string;
+      url: string;
+    };
     MergeTicketsDto: Record<string, never>;
     MoveTicketsDto: Record<string, never>;
     NewMailCreatedDto: {
@@ -2147,6 +2451,11 @@ export interface components {
       /** @description Also mail me when an internal comment mentions me */
       mailOnMention: boolean;
     };
+    PortalAccessDto: Record<string, never>;
+    PortalLoginDto: Record<string, never>;
+    PortalResetDto: Record<string, never>;
+    PortalSetPasswordDto: Record<string, never>;
+    PortalSignupDto: Record<string, never>;
     PresenceDto: Record<string, never>;
     PreviewTemplateDto: {
       body?: Record<string, never> | null;
@@ -2165,12 +2474,39 @@ export interface components {
       ticketId?: number;
     };
     SavedViewDto: Record<string, never>;
+    SegmentsDto: {
+      body: string;
+    };
+    SendSmsDto: {
+      body: string;
+      clickCount?: boolean;
+      customerId: number;
+      meeting?: components['schemas']['MeetingDto'];
+      /** @enum {string} */
+      purpose: 'transactional' | 'marketing';
+      /** Format: date-time */
+      sendAt?: string;
+      subject?: string;
+      templateId?: number;
+      ticketId?: number;
+    };
     SignatureDto: {
       /**
        * @example 株式会社まどぐち
        *     サポート 山田 太郎
        */
       signature: string;
+    };
+    SmsSettingsDto: {
+      confirmBeforeSend?: boolean;
+      gateway?: components['schemas']['GatewaySettingsDto'];
+      mailboxId?: number | null;
+      /** @example a@example.jp;b@example.jp */
+      notifyAddresses?: string;
+      /** @enum {string} */
+      provider?: 'local' | 'gateway' | 'twilio';
+      showResultAfterSend?: boolean;
+      twilio?: components['schemas']['TwilioSettingsDto'];
     };
     ThankYouDto: {
       /**
@@ -2182,6 +2518,16 @@ export interface components {
       enabled: boolean;
       /** @example 【{{form.name}}】お問い合わせありがとうございます */
       subject: string;
+    };
+    TwilioSettingsDto: {
+      /** @example AC0123456789abcdef0123456789abcdef */
+      accountSid?: string;
+      authToken?: string;
+      /** @default https://api.twilio.com */
+      baseUrl: string;
+      /** @example +815012345678 */
+      from?: Record<string, never> | null;
+      messagingServiceSid?: Record<string, never> | null;
     };
     UpdateCustomerDto: {
       address?: string | null;
@@ -2252,6 +2598,12 @@ export interface components {
       bodyHtml?: string;
     };
     UpdateRuleDto: Record<string, never>;
+    UpdateSmsTemplateDto: {
+      body?: string;
+      name?: string;
+      subject?: string;
+      usedForOnlineMeeting?: boolean;
+    };
     UpdateTemplateDto: {
       /** @enum {string} */
       kind?: 'body' | 'sender' | 'signature';
@@ -2851,6 +3203,67 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortalAccessController_view: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortalAccessController_setEnabled: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PortalAccessDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortalAccessController_invite: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
         headers: {
           [name: string]: unknown;
         };
@@ -4319,6 +4732,124 @@ export interface operations {
       };
     };
   };
+  PortalAuthController_login: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PortalLoginDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortalAuthController_logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortalAuthController_me: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortalAuthController_requestReset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PortalResetDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortalAuthController_setPassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PortalSetPasswordDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortalAuthController_signup: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PortalSignupDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   PresenceController_forTickets: {
     parameters: {
       query?: never;
@@ -4822,6 +5353,332 @@ export interface operations {
     };
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_list: {
+    parameters: {
+      query?: {
+        customerId?: number;
+        from?: string;
+        page?: number;
+        pageSize?: number;
+        status?: 'queued' | 'scheduled' | 'sent' | 'delivered' | 'failed' | 'cancelled';
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_send: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SendSmsDto'];
+      };
+    };
+    responses: {
+      /** @description {id, status: queued|scheduled, scheduledAt, segments, …} */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid fields: unknown placeholders, a body over 660 characters, sendAt in the past or over a year ahead */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No sms.send right */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_NO_MOBILE, SMS_NO_CONSENT, SMS_NOT_CONFIGURED, SMS_NO_MAILBOX */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description SMS_MESSAGE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_cancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description SMS_MESSAGE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_NOT_CANCELLABLE: already sent, being sent, failed or cancelled */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_sendOptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_segments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SegmentsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_getSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_putSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SmsSettingsDto'];
+      };
+    };
+    responses: {
+      /** @description Invalid fields: a provider without its credentials, more than 5 notify addresses, an unknown mailbox */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_testSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description {ok, provider, code?, error?}: code is SMS_AUTH_FAILED, SMS_PROVIDER_UNREACHABLE, … */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_listTemplates: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_createTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateSmsTemplateDto'];
+      };
+    };
+    responses: {
+      /** @description Invalid fields, e.g. fields.body: ["unknown placeholder [[%名前%]] — known: …"] (code UNKNOWN_PLACEHOLDER) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_getTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description SMS_TEMPLATE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_removeTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_TEMPLATE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsController_updateTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateSmsTemplateDto'];
+      };
+    };
+    responses: {
+      /** @description Invalid fields, unknown or unclosed placeholders */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_TEMPLATE_NOT_FOUND */
+      404: {
         headers: {
           [name: string]: unknown;
         };

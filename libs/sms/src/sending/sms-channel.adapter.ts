@@ -1,0 +1,173 @@
+import { ChannelAdapter, ChannelFailure, ChannelReceipt, ChannelRegistry, Clock, DeliveryFailure, OutboundDraft, OutboxEntry, PreparedMessage, Recipient } from '@madoguchi/core';
+import { HistoryService } from '@madoguchi/customers';
+import { OutboundMessages } from '@madoguchi/tickets';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { SmsMessage } from '../messages/sms-message.entity';
+import { SmsProviderError } from '../providers/sms-provider';
+import { SmsSettings, SmsProviderKind } from '../settings/sms-settings.entity';
+import { splitAddresses, SmsSettingsService } from '../settings/sms-settings.service';
+
+/** The SMS channel account: the settings row as it stands when sending, and the provider it makes. */
+export interface SmsChannel {
+  settings: SmsSettings | null;
+  kind: SmsProviderKind | null;
+}
+
+/** What an SMS outbox row carries: its message row (sent from the karte or a ticket), or a bare number and text. */
+export type SmsPayload = { smsMessageId: number } | { to: string; body: string };
+
+export interface SmsReceipt extends ChannelReceipt {
+  providerMessageId: string;
+}
+
+/**
+ * The SMS channel (house style: Channels). Each outbox row of channel `sms` names its
+ * `sms_message` row; sending asks the configured provider (local capture, the gateway, Twilio)
+ * and writes the provider's message id on that row at once, so that after a crash `confirm`
+ * can tell it went out. The status change and the history entry (`sms_sent`) are written by
+ * `recordOutcome`, in the dispatcher's transaction that marks the outbox row.
+ */
+@Injectable()
+export class SmsChannelAdapter implements ChannelAdapter<SmsChannel, SmsReceipt> {
+  readonly kind = 'sms' as const;
+  private readonly logger = new Logger('SmsChannel');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly settings: SmsSettingsService,
+    private readonly history: HistoryService,
+    private readonly outbound: OutboundMessages,
+    private readonly clock: Clock,
+    registry: ChannelRegistry,
+  ) {
+    registry.register(this);
+  }
+
+  async channel(): Promise<SmsChannel> {
+    const settings = await this.settings.row();
+    return { settings, kind: this.settings.effectiveProvider(settings) };
+  }
+
+  canSend(channel: SmsChannel | null): boolean {
+    return !!channel?.kind;
+  }
+
+  identity(channel: SmsChannel): Recipient {
+    const s = channel.settings;
+    return { address: (channel.kind === 'twilio' ? s?.twilioFrom : channel.kind === 'gateway' ? s?.gatewaySender : null) ?? '', name: 'SMS' };
+  }
+
+  async verify(channel: SmsChannel): Promise<void> {
+    await this.settings.provider(channel.settings, channel.kind)?.verify();
+  }
+
+  prepare(_channel: SmsChannel, draft: OutboundDraft): PreparedMessage {
+    const to = draft.to[0]?.address ?? '';
+    const payload: SmsPayload = { to, body: draft.text };
+    return { idempotencyKey: `sms-${randomUUID()}`, target: to, payload: JSON.stringify(payload), externalId: null, thread: { parent: null, ancestry: [] } };
+  }
+
+  private async message(row: OutboxEntry, m: EntityManager = this.dataSource.manager): Promise<SmsMessage | null> {
+    const payload = JSON.parse(row.payload) as SmsPayload;
+    return 'smsMessageId' in payload ? m.findOneBy(SmsMessage, { id: payload.smsMessageId }) : null;
+  }
+
+  private request(row: OutboxEntry, msg: SmsMessage | null) {
+    const payload = JSON.parse(row.payload) as SmsPayload;
+    return msg ? { to: msg.toNumber, body: msg.body, idempotencyKey: row.idempotencyKey } : { to: (payload as { to: string }).to, body: (payload as { body: string }).body, idempotencyKey: row.idempotencyKey };
+  }
+
+  async send(channel: SmsChannel | null, row: OutboxEntry): Promise<SmsReceipt> {
+    const kind = channel?.kind ?? null;
+    const provider = this.settings.provider(channel?.settings ?? null, kind);
+    if (!provider || !kind) throw new SmsProviderError('SMS_NOT_CONFIGURED', 'soon', 'No SMS provider is configured');
+    const msg = await this.message(row);
+    if (msg && msg.status === 'cancelled') throw new SmsProviderError('SMS_CANCELLED', 'now', 'The SMS was cancelled before it was sent');
+    const result = await provider.send(this.request(row, msg));
+    await this.remember(msg, kind, result.providerMessageId);
+    return { captured: kind === 'local', note: null, providerMessageId: result.providerMessageId };
+  }
+
+  /** The provider's id on the message row as soon as the provider answered: what `confirm` trusts after a crash. */
+  private async remember(msg: SmsMessage | null, kind: SmsProviderKind, providerMessageId: string): Promise<void> {
+    if (!msg) return;
+    await this.dataSource.getRepository(SmsMessage).update({ id: msg.id }, { providerMessageId, provider: kind, captured: kind === 'local', updatedAt: this.clock.now() });
+  }
+
+  classify(e: unknown): ChannelFailure {
+    if (e instanceof SmsProviderError) return { code: e.code, giveUp: e.giveUp, detail: e.message };
+    return { code: 'SMS_SEND_ERROR', giveUp: 'later', detail: (e as Error)?.message ?? String(e) };
+  }
+
+  /**
+   * A row found mid-send after its lease ran out. The provider id on the message row means the
+   * provider had it. Otherwise the provider is asked (gateway: by idempotency key; Twilio: the
+   * messages to the number, by body and time); the gateway, which answers a repeated key with the
+   * first message, and local capture are safe to send again; Twilio is not — a person checks.
+   */
+  async confirm(channel: SmsChannel | null, row: OutboxEntry): Promise<'sent' | 'captured' | 'unknown' | 'later'> {
+    const msg = await this.message(row);
+    if (msg?.providerMessageId) return msg.captured ? 'captured' : 'sent';
+    const kind = channel?.kind ?? null;
+    const provider = this.settings.provider(channel?.settings ?? null, kind);
+    if (!provider || !kind) return 'unknown';
+    const req = this.request(row, msg);
+    const found = await provider.find({ ...req, since: row.createdAt });
+    if (found) {
+      await this.remember(msg, kind, found);
+      return 'sent';
+    }
+    if (found === undefined || kind === 'twilio') return 'unknown';
+    const result = await provider.send(req);
+    await this.remember(msg, kind, result.providerMessageId);
+    return kind === 'local' ? 'captured' : 'sent';
+  }
+
+  /**
+   * The notification mail to the settings' addresses (at most five) after an SMS went out: an
+   * email outbox row of its mailbox, written in the transaction that marks the SMS sent, so it
+   * is mailed once. Nothing when the mailbox cannot send mail.
+   */
+  private async notify(m: EntityManager, msg: SmsMessage, now: Date): Promise<void> {
+    const settings = await m.findOneBy(SmsSettings, { id: 1 });
+    const to = splitAddresses(settings?.notifyAddresses ?? '').slice(0, 5);
+    if (!to.length) return;
+    const sender = await this.outbound.sender(msg.mailboxId, 'email');
+    if (!sender) {
+      this.logger.warn(`sms ${msg.id}: sent, but mailbox ${msg.mailboxId} cannot send the notification mail`);
+      return;
+    }
+    const text = [`SMSを送信しました。`, '', `宛先: ${msg.toNumber}`, `件名: ${msg.subject}`, `送信日時: ${now.toISOString()}`, `SMS番号: ${msg.id}`, '', msg.body].join('\n');
+    const { row } = this.outbound.standalone(sender, { from: null, to: to.map((address) => ({ address, name: '' })), cc: [], bcc: [], subject: `SMS送信通知: ${msg.subject}`, text, attachments: [] }, now, 'notification');
+    await m.insert(OutboxEntry, row);
+  }
+
+  async recordOutcome(m: EntityManager, row: OutboxEntry, outcome: { sent: true; captured: boolean } | { sent: false; failure: DeliveryFailure }): Promise<void> {
+    const msg = await this.message(row, m);
+    if (!msg) return;
+    const now = this.clock.now();
+    if (outcome.sent) {
+      const res = await m.update(SmsMessage, { id: msg.id, status: In(['queued', 'scheduled', 'failed']) }, { status: 'sent', captured: outcome.captured, sentAt: now, errorCode: null, errorDetail: null, attempts: row.attempts, updatedAt: now });
+      if (!res.affected) return;
+      // 自動履歴, once per SMS: a send reported twice (recovered after a crash) finds the key.
+      await this.history.recordAuto(m, 'sms_sent', {
+        customerId: msg.customerId,
+        eventKey: String(msg.id),
+        ticketId: msg.ticketId,
+        staffId: msg.staffId,
+        authorId: msg.staffId,
+        values: { subject: msg.subject },
+        details: [{ workedAt: now, staffId: msg.staffId, content: msg.body }],
+      });
+      await this.notify(m, msg, now);
+      return;
+    }
+    const f = outcome.failure;
+    const final = f.retryAt === null;
+    await m.update(SmsMessage, { id: msg.id, status: In(['queued', 'scheduled']) }, { ...(final ? { status: 'failed' as const } : {}), errorCode: f.code, errorDetail: f.detail, attempts: f.attempts, updatedAt: now });
+    if (final) this.logger.warn(`sms ${msg.id}: failed (${f.code}): ${f.detail}`);
+  }
+}
