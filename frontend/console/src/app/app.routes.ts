@@ -42,7 +42,7 @@ export const routes: Routes = [
         title: 'work.title',
         loadComponent: () => import('./work/work-list').then((m) => m.WorkList),
       },
-      { path: 'sms', title: 'nav.sms', data: { feature: 'nav.sms' }, loadComponent: notAvailable },
+      { path: 'sms', title: 'nav.sms', loadComponent: () => import('./sms/sms-page').then((m) => m.SmsPage) },
       {
         path: 'customers',
         loadChildren: () => import('./customers/customers.routes').then((m) => m.customersRoutes),

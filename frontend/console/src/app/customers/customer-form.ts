@@ -1,3 +1,6 @@
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { japaneseMobile } from '@madoguchi/sms-shared/mobile';
+import { openSmsSendDialog } from '../sms/sms-send-dialog';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -107,6 +110,7 @@ const PATTERN_MESSAGES: Partial<Record<CustomerField, MessageKey>> = {
     MatInputModule,
     MatProgressBarModule,
     MatSelectModule,
+    MatTooltipModule,
     DateTimePipe,
     TranslatePipe,
   ],
@@ -157,6 +161,18 @@ export class CustomerForm {
   /** 新規メール作成 to this customer: the ticket is theirs, their address is the To. */
   protected writeNewMail(customer: { id: number; email: string | null }): void {
     openNewMailDialog(this.dialog, { customerId: customer.id, to: customer.email ?? '' });
+  }
+
+  /** SMS送信 is offered to those with the right; the button says why when the customer has no mobile number. */
+  protected readonly canSendSms = computed(() => this.session.can('sms.send'));
+  protected mobileOf(customer: { mobile: string | null }): string | null {
+    return japaneseMobile(customer.mobile)?.national ?? null;
+  }
+
+  protected sendSms(customer: { id: number; lastName: string; firstName: string | null; mobile: string | null }): void {
+    const mobile = this.mobileOf(customer);
+    if (!mobile) return;
+    openSmsSendDialog(this.dialog, { customer: { id: customer.id, name: `${customer.lastName} ${customer.firstName ?? ''}`.trim(), mobile } });
   }
 
   private readonly staffApi = inject(StaffApi);

@@ -1,3 +1,6 @@
+import { japaneseMobile } from '@madoguchi/sms-shared/mobile';
+import { openSmsSendDialog } from '../sms/sms-send-dialog';
+import { MatDialog } from '@angular/material/dialog';
 import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
 import { rxResource, toSignal } from '@angular/core/rxjs-interop';
 import { FormControl, ReactiveFormsModule } from '@angular/forms';
@@ -60,6 +63,13 @@ const RECENT_HISTORY = 3;
           <dt>{{ 'customerPanel.registration' | t }}</dt>
           <dd data-testid="customer-card-registration">{{ registrationLabels[c.registrationState] | t }}</dd>
         </dl>
+        @if (canSendSms()) {
+          @if (mobileOf(c); as mobile) {
+            <button mat-stroked-button type="button" (click)="sendSms(c, mobile)" data-testid="ticket-send-sms">{{ 'sms.karte.send' | t }}</button>
+          } @else {
+            <p class="muted small" data-testid="ticket-sms-unavailable">{{ 'sms.karte.noMobile' | t }}</p>
+          }
+        }
         <h3>{{ 'customerPanel.otherTickets' | t }}</h3>
         <ul class="others" data-testid="customer-other-tickets">
           @for (other of otherTickets(); track other.id) {
@@ -171,6 +181,15 @@ export class CustomerPanel {
   private readonly historyApi = inject(HistoryApi);
   private readonly session = inject(Session);
   private readonly notifier = inject(Notifier);
+  private readonly dialog = inject(MatDialog);
+  /** SMS送信 from the ticket: the SMS is recorded against it (and its customer's history). */
+  protected readonly canSendSms = computed(() => this.session.can('sms.send'));
+  protected mobileOf(c: { mobile: string | null }): string | null {
+    return japaneseMobile(c.mobile)?.national ?? null;
+  }
+  protected sendSms(c: { id: number; lastName: string; firstName: string | null }, mobile: string): void {
+    openSmsSendDialog(this.dialog, { customer: { id: c.id, name: `${c.lastName} ${c.firstName ?? ''}`.trim(), mobile }, ticketId: this.ticket().id });
+  }
 
   readonly ticket = input.required<TicketDetail>();
   /** Linking or registering a customer may change the ticket: the page reloads it. */

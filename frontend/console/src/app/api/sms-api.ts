@@ -1,0 +1,137 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable } from 'rxjs';
+
+export type SmsStatus = 'queued' | 'scheduled' | 'sent' | 'delivered' | 'failed' | 'cancelled';
+export type SmsPurpose = 'transactional' | 'marketing';
+
+export interface SmsSegments {
+  docomo: number;
+  au: number;
+  softbank: number;
+}
+
+/** One SMS as the history lists it (`GET /api/sms/messages`). */
+export interface SmsMessage {
+  id: number;
+  customerId: number;
+  ticketId: number | null;
+  templateId: number | null;
+  staffId: number | null;
+  toNumber: string;
+  subject: string;
+  body: string;
+  purpose: SmsPurpose;
+  status: SmsStatus;
+  provider: string;
+  captured: boolean;
+  clickCount: boolean;
+  length: number;
+  segments: SmsSegments;
+  scheduledAt: string | null;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  errorCode: string | null;
+  errorDetail: string | null;
+  attempts: number;
+  cancelledAt: string | null;
+  cancelledBy: number | null;
+  cancelReason: string | null;
+  createdAt: string;
+}
+
+export interface SmsPage {
+  items: SmsMessage[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface SmsTemplate {
+  id: number;
+  name: string;
+  subject: string;
+  body: string;
+  usedForOnlineMeeting: boolean;
+  placeholders: string[];
+  needsMeeting: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SmsTemplateInput {
+  name: string;
+  subject: string;
+  body: string;
+  usedForOnlineMeeting: boolean;
+}
+
+export interface NewSms {
+  customerId: number;
+  ticketId?: number;
+  templateId?: number;
+  subject?: string;
+  body: string;
+  sendAt?: string;
+  clickCount?: boolean;
+  purpose: SmsPurpose;
+  meeting?: { url: string; id?: string; password?: string };
+}
+
+/** What the send dialog needs to know of the settings (for those who may send). */
+export interface SmsSendOptions {
+  provider: 'local' | 'gateway' | 'twilio' | null;
+  captured: boolean;
+  confirmBeforeSend: boolean;
+  showResultAfterSend: boolean;
+}
+
+export interface SmsQuery {
+  customerId?: number;
+  status?: SmsStatus | '';
+  from?: string;
+  to?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+@Injectable({ providedIn: 'root' })
+export class SmsApi {
+  private readonly http = inject(HttpClient);
+
+  options(): Observable<SmsSendOptions> {
+    return this.http.get<SmsSendOptions>('/api/sms/options');
+  }
+
+  send(input: NewSms): Observable<SmsMessage> {
+    return this.http.post<SmsMessage>('/api/sms/messages', input);
+  }
+
+  list(query: SmsQuery): Observable<SmsPage> {
+    let params = new HttpParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null && value !== '') params = params.set(key, String(value));
+    }
+    return this.http.get<SmsPage>('/api/sms/messages', { params });
+  }
+
+  cancel(id: number): Observable<SmsMessage> {
+    return this.http.post<SmsMessage>(`/api/sms/messages/${id}/cancel`, {});
+  }
+
+  templates(): Observable<SmsTemplate[]> {
+    return this.http.get<SmsTemplate[]>('/api/sms/templates');
+  }
+
+  createTemplate(input: SmsTemplateInput): Observable<SmsTemplate> {
+    return this.http.post<SmsTemplate>('/api/sms/templates', input);
+  }
+
+  updateTemplate(id: number, input: Partial<SmsTemplateInput>): Observable<SmsTemplate> {
+    return this.http.patch<SmsTemplate>(`/api/sms/templates/${id}`, input);
+  }
+
+  deleteTemplate(id: number): Observable<void> {
+    return this.http.delete<void>(`/api/sms/templates/${id}`);
+  }
+}

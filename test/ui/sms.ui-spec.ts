@@ -1,0 +1,119 @@
+import { OutboxDispatcher } from '@madoguchi/core';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { Browser, Page } from 'playwright-core';
+import { dialogReady, launchBrowser, screenshotOnFailure, signIn, waitForText, waitUntil } from '@test/support/browser';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
+
+jest.setTimeout(120_000);
+
+/**
+ * SMS in the browser (issue #16 point 12): the send dialog's live count and carrier segments as
+ * one types, a send now (captured locally on the embedded default) and a scheduled one shown
+ * rounded up to its 10-minute slot, then cancelling the scheduled one from the history.
+ */
+describe('SMS in the browser', () => {
+  let t: TestApp;
+  let base: string;
+  let admin: Session;
+  let customerId: number;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let page: Page | undefined;
+
+  beforeAll(async () => {
+    if (!existsSync(resolve(__dirname, '../../dist/frontend/console/browser/index.html')))
+      throw new Error('The console is not built: run npm run build:frontend (npm test does it)');
+    t = await startTestApp('sqlite');
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    admin = await t.login();
+    await admin.post('/api/mailboxes', { name: '受付', address: 'desk@example.jp' }).expect(201);
+    customerId = (await admin.post('/api/customers', { lastName: '山田', firstName: '花子', mobile: '090-1234-5678' }).expect(201)).body.id;
+    ({ browser, close: closeBrowser } = await launchBrowser());
+  });
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await t?.close();
+  });
+
+  const messages = async () => (await admin.get('/api/sms/messages').query({ customerId }).expect(200)).body.items as { id: number; status: string; body: string; scheduledAt: string | null; captured: boolean }[];
+
+  it('counts as one types, sends now and schedules for next week, then cancels the scheduled one from the history', async () => {
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    page = await context.newPage();
+    try {
+      await signIn(page, base, ADMIN_EMAIL, ADMIN_PASSWORD, `/customers/${customerId}`);
+      await page.getByTestId('customer-send-sms').click();
+      let dialog = await dialogReady(page, 'sms-body');
+      await waitForText(dialog.getByTestId('sms-recipient'), '090-1234-5678');
+
+      // The live count: 70 characters are one docomo message, 71 are two (66 a segment).
+      await dialog.getByTestId('sms-body').fill('あ'.repeat(70));
+      await waitForText(dialog.getByTestId('sms-count'), '70文字');
+      await waitForText(dialog.getByTestId('sms-count'), 'docomo 1通');
+      await dialog.getByTestId('sms-body').press('End');
+      await page.keyboard.type('い');
+      await waitForText(dialog.getByTestId('sms-count'), 'docomo 2通 / au 2通 / SoftBank 1通');
+
+      await dialog.getByTestId('sms-body').fill('[[%氏名%]]様 ご来店ありがとうございました。');
+      await dialog.getByTestId('sms-send').click();
+      await page.getByTestId('confirm-ok').click();
+      await waitForText(dialog.getByTestId('sms-result'), '送信しました');
+      await dialog.getByTestId('sms-result-close').click();
+      await t.app.get(OutboxDispatcher).dispatchDue();
+      await waitUntil('the SMS sent (captured)', async () => (await messages()).some((m) => m.status === 'sent' && m.captured && m.body.startsWith('山田 花子様')));
+
+      // Next week at 15:01 goes out at 15:10, shown before sending.
+      const day = new Date(Date.now() + 7 * 24 * 3600_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' });
+      await page.getByTestId('customer-send-sms').click();
+      dialog = await dialogReady(page, 'sms-body');
+      await dialog.getByTestId('sms-body').fill('来週のご予約の確認です。');
+      await dialog.getByTestId('sms-when-later').locator('input').check();
+      await dialog.getByTestId('sms-send-at').fill(`${day}T15:01`);
+      await waitForText(dialog.getByTestId('sms-slot'), '15:10');
+      await dialog.getByTestId('sms-send').click();
+      await page.getByTestId('confirm-ok').click();
+      await waitForText(dialog.getByTestId('sms-result'), '予約しました');
+      await dialog.getByTestId('sms-result-close').click();
+      const scheduled = (await messages()).find((m) => m.status === 'scheduled')!;
+      expect(new Date(scheduled.scheduledAt!).toISOString()).toBe(new Date(`${day}T15:10:00+09:00`).toISOString());
+
+      // The history shows both; 配信取消 is offered for the scheduled one only.
+      await page.goto(`${base}/sms`);
+      const row = page.locator(`[data-testid="sms-row"][data-sms-id="${scheduled.id}"]`);
+      await waitForText(row.getByTestId('sms-status'), '予約中');
+      const sentRow = page.locator('[data-testid="sms-row"][data-status="sent"]');
+      expect(await sentRow.getByTestId('sms-cancel-scheduled').isDisabled()).toBe(true);
+      await row.getByTestId('sms-cancel-scheduled').click();
+      await page.getByTestId('confirm-ok').click();
+      await waitForText(row.getByTestId('sms-status'), '配信取消');
+      expect((await messages()).find((m) => m.id === scheduled.id)!.status).toBe('cancelled');
+      expect(await row.getByTestId('sms-cancel-scheduled').isDisabled()).toBe(true);
+    } catch (e) {
+      await screenshotOnFailure(page, 'sms');
+      throw e;
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('says why SMS cannot be sent to a customer without a mobile number', async () => {
+    const noMobile = (await admin.post('/api/customers', { lastName: '固定', tel: '03-1234-5678' }).expect(201)).body.id;
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    page = await context.newPage();
+    try {
+      await signIn(page, base, ADMIN_EMAIL, ADMIN_PASSWORD, `/customers/${noMobile}`);
+      await page.getByTestId('customer-send-sms').waitFor();
+      expect(await page.getByTestId('customer-send-sms').isDisabled()).toBe(true);
+      await waitForText(page.getByTestId('customer-sms-unavailable'), '携帯電話番号');
+    } catch (e) {
+      await screenshotOnFailure(page, 'sms-no-mobile');
+      throw e;
+    } finally {
+      await context.close();
+    }
+  });
+});
