@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { dialogReady, launchBrowser, screenshotOnFailure, signIn, waitForText, waitUntil } from '@test/support/browser';
+import { startTwilioSimulator, type SmsSimulator } from '@test/support/sms-simulators';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
 
 jest.setTimeout(120_000);
@@ -65,6 +66,9 @@ describe('SMS in the browser', () => {
       await dialog.getByTestId('sms-result-close').click();
       await t.app.get(OutboxDispatcher).dispatchDue();
       await waitUntil('the SMS sent (captured)', async () => (await messages()).some((m) => m.status === 'sent' && m.captured && m.body.startsWith('山田 花子様')));
+      // The karte's SMS history lists it as soon as the dialog closes.
+      await waitUntil('the karte lists the SMS', async () => (await page!.getByTestId('customer-sms-row').count()) === 1);
+      expect(await page.getByTestId('customer-sms').textContent()).toContain('ご来店ありがとうございました');
 
       // Next week at 15:01 goes out at 15:10, shown before sending.
       const day = new Date(Date.now() + 7 * 24 * 3600_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' });
@@ -114,6 +118,52 @@ describe('SMS in the browser', () => {
       throw e;
     } finally {
       await context.close();
+    }
+  });
+
+  it('sets up Twilio in SMS送信設定, shows the webhook URLs and tests the connection in words', async () => {
+    let twilio: SmsSimulator | undefined;
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    page = await context.newPage();
+    try {
+      twilio = await startTwilioSimulator({ accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'right-token' });
+      await signIn(page, base, ADMIN_EMAIL, ADMIN_PASSWORD, '/sms');
+      await page.getByRole('tab', { name: 'SMS送信設定' }).click();
+      await page.getByTestId('sms-settings-provider-twilio').locator('input').check();
+      await page.getByTestId('sms-settings-twilio-sid').fill('AC0123456789abcdef0123456789abcdef');
+      await page.getByTestId('sms-settings-twilio-token').fill('wrong-token');
+      await page.getByTestId('sms-settings-twilio-from').fill('+815012345678');
+      await page.getByTestId('sms-settings-twilio-url').fill(twilio.baseUrl);
+      // A bad notification list is refused in words before anything is saved.
+      await page.getByTestId('sms-settings-notify').fill('a@example.jp;not-an-address');
+      await page.getByTestId('sms-settings-save').click();
+      await waitForText(page.getByTestId('sms-settings-notify-error'), 'not-an-address');
+      await page.getByTestId('sms-settings-notify').fill('a@example.jp; b@example.jp');
+      expect(await page.getByTestId('sms-settings-test').isDisabled()).toBe(true);
+      await page.getByTestId('sms-settings-save').click();
+      await waitUntil('the settings saved', async () => (await admin.get('/api/sms/settings').expect(200)).body.provider === 'twilio');
+      await waitForText(page.getByTestId('sms-settings-inbound-url'), '/api/sms/webhooks/twilio/inbound');
+      await waitForText(page.getByTestId('sms-settings-status-url'), '/api/sms/webhooks/twilio/status');
+      // The saved token is wrong: the test says so in Japanese, not in Twilio's English.
+      await page.getByTestId('sms-settings-test').click();
+      await waitForText(page.getByTestId('sms-settings-test-result'), '認証に失敗');
+      // A blank token field keeps the stored one; a new one replaces it.
+      expect(await page.getByTestId('sms-settings-twilio-token').inputValue()).toBe('');
+      await page.getByTestId('sms-settings-twilio-token').fill('right-token');
+      await page.getByTestId('sms-settings-save').click();
+      await waitUntil('the form saved', async () => !(await page!.getByTestId('sms-settings-test').isDisabled()));
+      await page.getByTestId('sms-settings-test').click();
+      await waitForText(page.getByTestId('sms-settings-test-result'), 'Twilioに接続できました');
+      const saved = (await admin.get('/api/sms/settings').expect(200)).body;
+      expect(saved).toMatchObject({ provider: 'twilio', notifyAddresses: 'a@example.jp;b@example.jp', twilio: { authTokenSet: true, baseUrl: twilio.baseUrl } });
+      expect(JSON.stringify(saved)).not.toContain('right-token');
+    } catch (e) {
+      await screenshotOnFailure(page, 'sms-settings');
+      throw e;
+    } finally {
+      await context.close();
+      await admin.put('/api/sms/settings', { provider: 'local' });
+      await twilio?.stop();
     }
   });
 });

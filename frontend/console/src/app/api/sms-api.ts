@@ -78,9 +78,42 @@ export interface NewSms {
   meeting?: { url: string; id?: string; password?: string };
 }
 
+export type SmsProviderKind = 'local' | 'gateway' | 'twilio';
+
+/** SMS送信設定 as the server shows it: secrets only as whether they are set. */
+export interface SmsSettings {
+  provider: SmsProviderKind;
+  effectiveProvider: SmsProviderKind | null;
+  twilio: { accountSid: string | null; authTokenSet: boolean; from: string | null; messagingServiceSid: string | null; baseUrl: string; inboundWebhookUrl: string; statusWebhookUrl: string };
+  gateway: { baseUrl: string | null; tokenSet: boolean; sender: string | null };
+  showResultAfterSend: boolean;
+  confirmBeforeSend: boolean;
+  notifyAddresses: string;
+  mailboxId: number | null;
+}
+
+/** PUT /api/sms/settings: fields left out keep their value; an absent secret keeps the stored one. */
+export interface SmsSettingsInput {
+  provider?: SmsProviderKind;
+  twilio?: { accountSid?: string; authToken?: string; from?: string | null; messagingServiceSid?: string | null; baseUrl?: string };
+  gateway?: { baseUrl?: string; token?: string; sender?: string };
+  showResultAfterSend?: boolean;
+  confirmBeforeSend?: boolean;
+  notifyAddresses?: string;
+  mailboxId?: number | null;
+}
+
+/** 接続テスト: `code` names what went wrong (SMS_AUTH_FAILED, SMS_PROVIDER_UNREACHABLE, …). */
+export interface SmsTestResult {
+  ok: boolean;
+  provider: SmsProviderKind | null;
+  code?: string;
+  error?: string;
+}
+
 /** What the send dialog needs to know of the settings (for those who may send). */
 export interface SmsSendOptions {
-  provider: 'local' | 'gateway' | 'twilio' | null;
+  provider: SmsProviderKind | null;
   captured: boolean;
   confirmBeforeSend: boolean;
   showResultAfterSend: boolean;
@@ -98,6 +131,18 @@ export interface SmsQuery {
 @Injectable({ providedIn: 'root' })
 export class SmsApi {
   private readonly http = inject(HttpClient);
+
+  settings(): Observable<SmsSettings> {
+    return this.http.get<SmsSettings>('/api/sms/settings');
+  }
+
+  saveSettings(input: SmsSettingsInput): Observable<SmsSettings> {
+    return this.http.put<SmsSettings>('/api/sms/settings', input);
+  }
+
+  testSettings(): Observable<SmsTestResult> {
+    return this.http.post<SmsTestResult>('/api/sms/settings/test', {});
+  }
 
   options(): Observable<SmsSendOptions> {
     return this.http.get<SmsSendOptions>('/api/sms/options');

@@ -19,6 +19,7 @@ import { Session } from '../core/session';
 import { DateTimePipe } from '../i18n/date-time-pipe';
 import type { MessageKey } from '../i18n/ja';
 import { TranslatePipe } from '../i18n/translate-pipe';
+import { SmsSettingsPanel } from './sms-settings-panel';
 import { openSmsTemplateDialog } from './sms-template-dialog';
 
 const STATUSES: readonly SmsStatus[] = ['scheduled', 'queued', 'sent', 'delivered', 'failed', 'cancelled'];
@@ -39,6 +40,7 @@ const STATUSES: readonly SmsStatus[] = ['scheduled', 'queued', 'sent', 'delivere
     MatSelectModule,
     MatTabsModule,
     RouterLink,
+    SmsSettingsPanel,
     DateTimePipe,
     TranslatePipe,
   ],
@@ -167,6 +169,13 @@ const STATUSES: readonly SmsStatus[] = ['scheduled', 'queued', 'sent', 'delivere
             }
           </div>
         </mat-tab>
+        @if (canEditTemplates()) {
+          <mat-tab [label]="'sms.settings.title' | t">
+            <ng-template matTabContent>
+              <mg-sms-settings-panel />
+            </ng-template>
+          </mat-tab>
+        }
       </mat-tab-group>
     </section>
   `,
