@@ -51,6 +51,8 @@ import {
 } from './customer-labels';
 import { CustomerListMemory } from './customer-list-query';
 import { CustomerHistory } from './customer-history';
+import { CustomerMypage } from './customer-mypage';
+import { CustomerSms } from './customer-sms';
 import { CustomerScheduledMail } from './customer-scheduled-mail';
 import { CustomerSentMail } from './customer-sent-mail';
 import { CustomerTickets } from './customer-tickets';
@@ -100,6 +102,8 @@ const PATTERN_MESSAGES: Partial<Record<CustomerField, MessageKey>> = {
   imports: [
     CustomerHistory,
     CustomerScheduledMail,
+    CustomerMypage,
+    CustomerSms,
     CustomerSentMail,
     CustomerTickets,
     ReactiveFormsModule,
@@ -165,6 +169,7 @@ export class CustomerForm {
 
   /** SMS送信 is offered to those with the right; the button says why when the customer has no mobile number. */
   protected readonly canSendSms = computed(() => this.session.can('sms.send'));
+  protected readonly canMypage = computed(() => this.session.can('mypage'));
   protected mobileOf(customer: { mobile: string | null }): string | null {
     return japaneseMobile(customer.mobile)?.national ?? null;
   }
@@ -172,8 +177,13 @@ export class CustomerForm {
   protected sendSms(customer: { id: number; lastName: string; firstName: string | null; mobile: string | null }): void {
     const mobile = this.mobileOf(customer);
     if (!mobile) return;
-    openSmsSendDialog(this.dialog, { customer: { id: customer.id, name: `${customer.lastName} ${customer.firstName ?? ''}`.trim(), mobile } });
+    openSmsSendDialog(this.dialog, { customer: { id: customer.id, name: `${customer.lastName} ${customer.firstName ?? ''}`.trim(), mobile } })
+      .afterClosed()
+      .subscribe(() => this.smsSent.update((n) => n + 1));
   }
+
+  /** Bumped after the SMS dialog closes, so the karte's SMS history shows what was just sent. */
+  protected readonly smsSent = signal(0);
 
   private readonly staffApi = inject(StaffApi);
   private readonly staffList = rxResource({ stream: () => this.staffApi.list() });
