@@ -2,9 +2,10 @@ import { GroupsService, UsersService } from '@madoguchi/auth';
 import { CustomersService } from '@madoguchi/customers';
 import { APP_CONFIG, AppConfig, SYSTEM_ACTOR } from '@madoguchi/core';
 import { MailboxesService } from '@madoguchi/mailboxes';
+import { SmsTemplatesService } from '@madoguchi/sms';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DEMO_CUSTOMERS } from './demo-data';
+import { DEMO_CUSTOMERS, DEMO_SMS_TEMPLATES } from './demo-data';
 
 export const ADMIN_GROUP = '管理者';
 
@@ -19,6 +20,7 @@ export class BootstrapService {
     private readonly groups: GroupsService,
     private readonly customers: CustomersService,
     private readonly mailboxes: MailboxesService,
+    private readonly smsTemplates: SmsTemplatesService,
   ) {}
 
   async run(): Promise<void> {
@@ -47,6 +49,7 @@ export class BootstrapService {
       SYSTEM_ACTOR,
     );
     for (const c of DEMO_CUSTOMERS) await this.customers.create(c, SYSTEM_ACTOR);
-    this.logger.log(`Demo data: 1 mailbox, ${DEMO_CUSTOMERS.length} customers`);
+    for (const t of DEMO_SMS_TEMPLATES) await this.smsTemplates.create(t, SYSTEM_ACTOR);
+    this.logger.log(`Demo data: 1 mailbox, ${DEMO_CUSTOMERS.length} customers, ${DEMO_SMS_TEMPLATES.length} SMS templates`);
   }
 }

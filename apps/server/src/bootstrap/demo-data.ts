@@ -9,3 +9,10 @@ export const DEMO_CUSTOMERS = [
   { lastName: '伊藤', firstName: 'さくら', lastNameKana: 'イトウ', firstNameKana: 'サクラ', email: 'sakura.ito@example.jp', mobile: '080-1111-2222', postalCode: '980-0021', address: '宮城県仙台市青葉区中央7-7', branch: '仙台営業所', registrationState: 'provisional' as const },
   { lastName: '渡辺', firstName: '大輔', lastNameKana: 'ワタナベ', firstNameKana: 'ダイスケ', email: 'daisuke.watanabe@example.jp', tel: '052-111-2222', mobile: '090-3333-4444', postalCode: '450-0002', address: '愛知県名古屋市中村区名駅8-8', branch: '名古屋支店', listFlag: 'grey' as const },
 ];
+
+/** SMS templates (雛形) a newcomer can send to the demo customers at once (locally captured). */
+export const DEMO_SMS_TEMPLATES = [
+  { name: '来店のお礼', subject: '来店お礼', body: '[[%氏名%]]様\n本日はご来店ありがとうございました。ご不明な点は[[%会社名%]] [[%担当者%]]までお気軽にご連絡ください。', usedForOnlineMeeting: false },
+  { name: 'ご予約の確認', subject: '予約確認', body: '[[%氏名%]]様\nご予約ありがとうございます。当日のご来店をお待ちしております。変更のご希望はこのSMSへの返信でお知らせください。[[%会社名%]]', usedForOnlineMeeting: false },
+  { name: 'オンライン商談のご案内', subject: 'オンライン商談', body: '[[%氏名%]]様\nオンライン商談のURLです。\n[[%オンライン接客URL%]]\nミーティングID: [[%ミーティングID%]]\nパスワード: [[%ミーティングパスワード%]]', usedForOnlineMeeting: true },
+];
