@@ -129,6 +129,8 @@ describe('SMS in the browser', () => {
       twilio = await startTwilioSimulator({ accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'right-token' });
       await signIn(page, base, ADMIN_EMAIL, ADMIN_PASSWORD, '/sms');
       await page.getByRole('tab', { name: 'SMS送信設定' }).click();
+      // A fresh install files SMS tickets in the first mailbox, and says so.
+      await waitForText(page.getByTestId('sms-settings-mailbox'), '最初のメールBOX');
       await page.getByTestId('sms-settings-provider-twilio').locator('input').check();
       await page.getByTestId('sms-settings-twilio-sid').fill('AC0123456789abcdef0123456789abcdef');
       await page.getByTestId('sms-settings-twilio-token').fill('wrong-token');

@@ -143,7 +143,7 @@ function notifyAddresses(control: AbstractControl<string>): ValidationErrors | n
         <mat-form-field>
           <mat-label>{{ 'sms.settings.mailbox' | t }}</mat-label>
           <mat-select formControlName="mailboxId" data-testid="sms-settings-mailbox">
-            <mat-option [value]="null">{{ 'sms.settings.firstMailbox' | t }}</mat-option>
+            <mat-option [value]="0" data-testid="sms-settings-mailbox-first">{{ 'sms.settings.firstMailbox' | t }}</mat-option>
             @for (m of mailboxes.value(); track m.id) {
               <mat-option [value]="m.id">{{ m.name }}</mat-option>
             }
@@ -246,7 +246,8 @@ export class SmsSettingsPanel {
     confirmBeforeSend: [true],
     showResultAfterSend: [true],
     notifyAddresses: ['', [Validators.maxLength(1300), notifyAddresses]],
-    mailboxId: [null as number | null],
+    /** 0: the first mailbox (mat-select shows no label for a null option). */
+    mailboxId: [0],
   });
   protected readonly provider = toSignal(this.form.controls.provider.valueChanges, { initialValue: this.form.controls.provider.value });
   private readonly status = toSignal(this.form.valueChanges, { initialValue: this.form.value });
@@ -280,7 +281,7 @@ export class SmsSettingsPanel {
       confirmBeforeSend: s.confirmBeforeSend,
       showResultAfterSend: s.showResultAfterSend,
       notifyAddresses: s.notifyAddresses,
-      mailboxId: s.mailboxId,
+      mailboxId: s.mailboxId ?? 0,
     });
   }
 
@@ -321,7 +322,7 @@ export class SmsSettingsPanel {
       confirmBeforeSend: v.confirmBeforeSend,
       showResultAfterSend: v.showResultAfterSend,
       notifyAddresses: v.notifyAddresses.trim(),
-      mailboxId: v.mailboxId,
+      mailboxId: v.mailboxId || null,
     };
     // Only the chosen provider's fields are sent; a blank secret keeps the stored one.
     if (v.provider === 'twilio') {
