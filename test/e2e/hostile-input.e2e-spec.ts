@@ -17,6 +17,7 @@ const PUBLIC_ROUTES = [
   'GET /api/health',
   'GET /api/public/forms/{slug}',
   'GET /forms/{slug}',
+  'GET /s/{code}',
   'POST /api/auth/login',
   'POST /api/portal/auth/login',
   'POST /api/portal/auth/password-reset',
@@ -24,6 +25,8 @@ const PUBLIC_ROUTES = [
   'POST /api/portal/auth/signup',
   'POST /api/public/forms/{slug}/check',
   'POST /api/public/forms/{slug}/submissions',
+  'POST /api/sms/webhooks/{provider}/inbound',
+  'POST /api/sms/webhooks/{provider}/status',
 ];
 
 function deepJson(depth: number): string {

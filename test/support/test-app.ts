@@ -54,6 +54,7 @@ export async function startTestApp(kind: DbKind, overrides: ConfigOverrides = {}
       MADOGUCHI_ADMIN_PASSWORD: ADMIN_PASSWORD,
       DEMO_DATA: false,
       FRONTEND_DIR: resolve(__dirname, '../../dist/frontend/console/browser'),
+      PORTAL_DIR: resolve(__dirname, '../../dist/frontend/portal/browser'),
       // Background roles (polling, outbox) and the SMTP listener only where a test asks for them.
       ROLES: 'web',
       MAIL_INTAKE_SMTP_PORT: 0,

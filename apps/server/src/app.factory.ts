@@ -18,7 +18,7 @@ export interface CreateAppOptions {
   logger?: LogLevel[] | false;
 }
 
-/** Builds the whole server (API, OpenAPI, console) so main.ts and the e2e tests start the same thing. */
+/** Builds the whole server (API, OpenAPI, console, customer portal) so main.ts and the e2e tests start the same thing. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   if (options.migrate ?? config.database.migrate) {
     const applied = await runMigrations(config.database);
@@ -35,8 +35,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(unitOfWorkMiddleware);
   app.use(cookieParser());
   applySecurityHeaders(app, config);
-  // Public inquiry-form pages live at /forms/<slug>, a short address to give out (libs/forms).
-  app.setGlobalPrefix('api', { exclude: [{ path: 'forms/:slug', method: RequestMethod.GET }] });
+  // Public inquiry-form pages live at /forms/<slug>, a short address to give out (libs/forms); SMS short links at /s/<code> (libs/sms).
+  app.setGlobalPrefix('api', { exclude: [{ path: 'forms/:slug', method: RequestMethod.GET }, { path: 's/:code', method: RequestMethod.GET }] });
   app.useGlobalPipes(new IdParamPipe(), new TextHygienePipe(), createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());
   app.enableShutdownHooks();
@@ -57,6 +57,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     useGlobalPrefix: false,
   });
 
+  // The portal first: its paths (/mypage, /mypage/*) are never the console's.
+  servePortal(app, config.frontend.portalDir);
   serveConsole(app, config.frontend.dir);
   await app.get(BootstrapService).run();
   return app;
@@ -69,12 +71,47 @@ function serveConsole(app: NestExpressApplication, dir: string): void {
     app.useStaticAssets(dir, { index: false, maxAge: '1h' });
   }
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path === '/api' || req.path.startsWith('/forms/')) return next();
+    if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path === '/api' || req.path.startsWith('/forms/') || req.path.startsWith('/s/') || isPortalPath(req.path)) return next();
     if (!existsSync(index)) {
       res
         .status(503)
         .type('text/plain; charset=utf-8')
         .send('The console has not been built. Run: npm run build:frontend (npm start does it for you).');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+}
+
+/** `/mypage` and everything under it belong to the customer portal. */
+function isPortalPath(path: string): boolean {
+  return path === '/mypage' || path.startsWith('/mypage/');
+}
+
+/**
+ * The customer portal (MYPAGE, its own Angular application built with base href /mypage/): its
+ * static files under /mypage, and its index.html for its client routes (/mypage/login,
+ * /mypage/threads/12, …). A missing file (a path whose last segment has a dot) is 404, not the
+ * page, so a stale chunk name fails loudly instead of being parsed as HTML.
+ */
+function servePortal(app: NestExpressApplication, dir: string): void {
+  const index = join(dir, 'index.html');
+  if (existsSync(index)) {
+    app.useStaticAssets(dir, { prefix: '/mypage', index: false, maxAge: '1h', redirect: false });
+  }
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!isPortalPath(req.path)) return next();
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (/\.[^/]*$/.test(req.path)) {
+      res.status(404).type('text/plain; charset=utf-8').send('Not found');
+      return;
+    }
+    if (!existsSync(index)) {
+      res
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('The customer portal has not been built. Run: npm run build:frontend (npm start does it for you).');
       return;
     }
     res.setHeader('Cache-Control', 'no-cache');

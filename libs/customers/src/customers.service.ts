@@ -334,10 +334,33 @@ export class CustomersService {
     return byAddress;
   }
 
+  /**
+   * The one customer with this mobile number, whatever its form (`+819012345678`,
+   * `090-1234-5678`), e.g. for an inbound SMS: matched on the MOBILE field's digits, else on
+   * TEL's; null when no customer has it or several share it (an agent picks, nothing is guessed).
+   */
+  async findByMobile(number: string, m: EntityManager = this.dataSource.manager): Promise<number | null> {
+    const digits = parsePhone(number)?.digits;
+    if (!digits) return null;
+    for (const column of ['mobile_digits', 'tel_digits']) {
+      const rows = await m.getRepository(Customer).createQueryBuilder('c').select(['c.id']).where(`c.${column} = :d`, { d: digits }).orderBy('c.id', 'ASC').take(2).getMany();
+      if (rows.length) return rows.length === 1 ? rows[0].id : null;
+    }
+    return null;
+  }
+
   /** Code and name of one customer, e.g. for a reply template's placeholders; null when there is none. */
   async nameAndCode(id: number, m: EntityManager = this.dataSource.manager): Promise<{ id: number; code: string; lastName: string; firstName: string | null } | null> {
     const c = await m.findOne(Customer, { select: { id: true, code: true, lastName: true, firstName: true }, where: { id } });
     return c ? { id: c.id, code: c.code, lastName: c.lastName, firstName: c.firstName } : null;
+  }
+
+  /**
+   * The karte's SMS-consent flag, kept equal to the newest consent record: the SMS lib records
+   * consent (who, when, how) and sets the flag in the same transaction.
+   */
+  async setSmsConsent(m: EntityManager, id: number, optIn: boolean): Promise<void> {
+    await m.getRepository(Customer).update({ id }, { smsConsent: optIn });
   }
 
   /** Code and display name (姓 名) of several customers at once, for lists; the ones that are gone are left out. */

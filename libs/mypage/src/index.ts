@@ -4,3 +4,7 @@ export * from './accounts/portal-auth.service';
 export * from './accounts/portal-cookies';
 export { CurrentCustomer, PortalAnonymous, PortalGuard } from './accounts/portal.guard';
 export type { PortalRequest } from './accounts/portal.guard';
+export * from './settings/mypage-settings.service';
+export * from './threads/threads.service';
+export * from './threads/thread-events.service';
+export * from './threads/mypage-channel.adapter';

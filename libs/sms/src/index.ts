@@ -14,3 +14,7 @@ export * from './templates/sms-templates.service';
 export * from './messages/sms-message.entity';
 export * from './messages/sms-messages.service';
 export * from './sending/sms-channel.adapter';
+export * from './consent/sms-consent.entity';
+export * from './consent/sms-consent.service';
+export * from './opt-out';
+export * from './links/sms-links.service';

@@ -5,6 +5,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Po
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SegmentsDto, SendSmsDto, SmsMessageQueryDto } from './messages/sms-message.dto';
 import { SmsMessagesService } from './messages/sms-messages.service';
+import { smsWarnings } from './opt-out';
 import { segments } from './segments';
 import { SmsSettingsDto } from './settings/sms-settings.dto';
 import { SmsSettingsService } from './settings/sms-settings.service';
@@ -106,9 +107,10 @@ export class SmsController {
   /** The same function the console uses (libs/sms/src/segments.ts). */
   @Post('segments')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Character count and per-carrier segments of a body' })
+  @ApiOperation({ summary: 'Character count and per-carrier segments of a body; with purpose, also the warnings a send would get' })
+  @ApiOkResponse({ description: '{length, segments: {docomo, au, softbank}, tooLong} and, when purpose is given, warnings: ["SMS_NO_OPT_OUT_TEXT"] or []' })
   segments(@Body() dto: SegmentsDto) {
-    return segments(dto.body);
+    return dto.purpose ? { ...segments(dto.body), warnings: smsWarnings(dto.purpose, dto.body) } : segments(dto.body);
   }
 
   // ---- messages ---------------------------------------------------------------------------
@@ -116,9 +118,9 @@ export class SmsController {
   @Post('messages')
   @RequireRights('sms.send')
   @ApiOperation({ summary: 'Send an SMS now or schedule it (rounded up to a 10-minute slot)' })
-  @ApiCreatedResponse({ description: '{id, status: queued|scheduled, scheduledAt, segments, …}' })
+  @ApiCreatedResponse({ description: '{id, status: queued|scheduled, scheduledAt, segments, links (click counting), warnings: ["SMS_NO_OPT_OUT_TEXT"] for a marketing body without an opt-out instruction, …}' })
   @ApiBadRequestResponse({ description: 'Invalid fields: unknown placeholders, a body over 660 characters, sendAt in the past or over a year ahead' })
-  @ApiConflictResponse({ description: 'SMS_NO_MOBILE, SMS_NO_CONSENT, SMS_NOT_CONFIGURED, SMS_NO_MAILBOX' })
+  @ApiConflictResponse({ description: 'SMS_NO_MOBILE, SMS_NO_CONSENT, SMS_OPTED_OUT (marketing), SMS_NOT_CONFIGURED, SMS_NO_MAILBOX' })
   @ApiForbiddenResponse({ description: 'No sms.send right' })
   send(@Body() dto: SendSmsDto, @CurrentPrincipal() p: Principal) {
     return this.messages.send(dto, p);
@@ -147,5 +149,16 @@ export class SmsController {
   @ApiNotFoundResponse({ description: 'SMS_MESSAGE_NOT_FOUND' })
   cancel(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
     return this.messages.cancel(id, p);
+  }
+
+  @Post('messages/:id/retry')
+  @HttpCode(200)
+  @RequireRights('sms.send')
+  @ApiOperation({ summary: 'Send a failed SMS again (a new attempt through its outbox row, same idempotency key)' })
+  @ApiOkResponse({ description: 'The SMS, queued again' })
+  @ApiConflictResponse({ description: 'SMS_NOT_RETRYABLE: not failed (queued, scheduled, sent, cancelled …); SMS_OPTED_OUT / SMS_NO_CONSENT for a marketing SMS' })
+  @ApiNotFoundResponse({ description: 'SMS_MESSAGE_NOT_FOUND' })
+  retry(@Param('id', ParseIntPipe) id: number, @CurrentPrincipal() p: Principal) {
+    return this.messages.retry(id, p);
   }
 }

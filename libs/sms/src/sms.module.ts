@@ -4,6 +4,15 @@ import { MailboxesModule } from '@madoguchi/mailboxes';
 import { TicketsModule } from '@madoguchi/tickets';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SmsBulkController } from './bulk/sms-bulk.controller';
+import { SmsBulk, SmsBulkItem } from './bulk/sms-bulk.entity';
+import { SmsBulkService } from './bulk/sms-bulk.service';
+import { SmsConsentController } from './consent/sms-consent.controller';
+import { SmsConsent } from './consent/sms-consent.entity';
+import { SmsConsentService } from './consent/sms-consent.service';
+import { ShortLinkController } from './links/short-link.controller';
+import { SmsLink, SmsLinkClick } from './links/sms-link.entity';
+import { SmsLinksService } from './links/sms-links.service';
 import { SmsMessage } from './messages/sms-message.entity';
 import { SmsMessagesService } from './messages/sms-messages.service';
 import { SmsChannelAdapter } from './sending/sms-channel.adapter';
@@ -12,12 +21,14 @@ import { SmsSettingsService } from './settings/sms-settings.service';
 import { SmsController } from './sms.controller';
 import { SmsTemplate } from './templates/sms-template.entity';
 import { SmsTemplatesService } from './templates/sms-templates.service';
+import { SmsWebhooksController } from './webhooks/sms-webhooks.controller';
+import { SmsWebhooksService } from './webhooks/sms-webhooks.service';
 
 /** The SMS channel: settings, providers, templates, sending through the outbox. */
 @Module({
-  imports: [TypeOrmModule.forFeature([SmsSettings, SmsTemplate, SmsMessage]), AuthModule, CustomersModule, MailboxesModule, TicketsModule],
-  controllers: [SmsController],
-  providers: [SmsSettingsService, SmsTemplatesService, SmsMessagesService, SmsChannelAdapter],
-  exports: [SmsSettingsService, SmsTemplatesService, SmsMessagesService, SmsChannelAdapter],
+  imports: [TypeOrmModule.forFeature([SmsSettings, SmsTemplate, SmsMessage, SmsConsent, SmsLink, SmsLinkClick, SmsBulk, SmsBulkItem]), AuthModule, CustomersModule, MailboxesModule, TicketsModule],
+  controllers: [SmsController, SmsConsentController, SmsBulkController, ShortLinkController, SmsWebhooksController],
+  providers: [SmsConsentService, SmsLinksService, SmsBulkService, SmsSettingsService, SmsTemplatesService, SmsMessagesService, SmsChannelAdapter, SmsWebhooksService],
+  exports: [SmsConsentService, SmsLinksService, SmsBulkService, SmsSettingsService, SmsTemplatesService, SmsMessagesService, SmsChannelAdapter],
 })
 export class SmsModule {}

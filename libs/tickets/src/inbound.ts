@@ -84,6 +84,12 @@ export interface InboundMessage {
   external?: { id: string | null; inReplyTo: string[]; references: string[] };
   /** Form submissions only: the form and its fields (routing rules can match `form.<key>`). */
   form?: { id: number; name: string; fields: InboundFormField[] };
+  /**
+   * The customer a channel already knows for certain (MYPAGE: the signed-in customer; SMS: the
+   * one customer with the sender's mobile number, null when none or several have it); a new
+   * ticket is linked to it instead of by the sender's address.
+   */
+  customerId?: number | null;
 }
 
 /**

@@ -9,6 +9,7 @@ export * from './ticket.entity';
 export * from './tickets.module';
 export * from './tickets.service';
 export * from './notifications/notification.entity';
+export { NotificationsService } from './notifications/notifications.service';
 export * from './uploads/upload.entity';
 export * from './uploads/uploads.service';
 export * from './workflow/approval-policy';

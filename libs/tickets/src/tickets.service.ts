@@ -342,7 +342,11 @@ export class TicketsService {
     if (automation.customerLink.enabled) {
       // The one customer with the address gets the mapped fields it lacks (§2: write the mapped
       // fields); no customer: found by phone or registered; several: left for an agent.
-      for (const [i, t] of tickets.entries()) if (!t.contactAddress || customers.get(t.contactAddress) !== null) await this.automation.linkCustomer(m, automation, t, inquiries[i]);
+      for (const [i, t] of tickets.entries()) {
+        // A channel that knows the customer itself (MYPAGE, SMS by number) is not second-guessed by address.
+        if (items[i].msg.customerId !== undefined) continue;
+        if (!t.contactAddress || customers.get(t.contactAddress) !== null) await this.automation.linkCustomer(m, automation, t, inquiries[i]);
+      }
     }
     // Plain multi-row INSERTs (see insertRows): for a group of 50, TypeORM's insert() costs
     // more CPU than the database does.
@@ -360,8 +364,9 @@ export class TicketsService {
    */
   private async recordInquiries(m: EntityManager, tickets: Ticket[], articleIds: number[], msgs: InboundMessage[]): Promise<void> {
     for (const [i, t] of tickets.entries()) {
-      if (t.customerId === null || t.spam || msgs[i].classification !== 'normal') continue;
-      await this.history.recordAuto(m, t.channel === 'form' ? 'inquiry_form' : 'inquiry_mail', {
+      // A MYPAGE post writes its own entry (mypage_customer_post), for every post, not only the first.
+      if (t.customerId === null || t.spam || msgs[i].classification !== 'normal' || t.channel === 'mypage') continue;
+      await this.history.recordAuto(m, t.channel === 'form' ? 'inquiry_form' : t.channel === 'sms' ? 'sms_received' : 'inquiry_mail', {
         customerId: t.customerId,
         eventKey: `article:${articleIds[i]}`,
         ticketId: t.id,
@@ -408,6 +413,75 @@ export class TicketsService {
    */
   async rememberThreadKey(m: EntityManager, mailboxId: number, key: string, ticketId: number): Promise<void> {
     await m.insert(ThreadKey, { mailboxId, messageId: key, ticketId, articleId: null });
+  }
+
+  /**
+   * An outbound article as a channel needs it when sending (SMS: whom the ticket belongs to and
+   * who wrote the reply, for its own message row and the history entry); null when it is gone.
+   */
+  async outboundOf(m: EntityManager, articleId: number): Promise<{ ticketId: number; mailboxId: number; customerId: number | null; authorId: number | null; subject: string } | null> {
+    const a = await m.findOne(Article, { select: { id: true, ticketId: true, authorId: true, direction: true }, where: { id: articleId } });
+    if (!a || a.direction !== 'outbound') return null;
+    const t = await m.findOne(Ticket, { select: { id: true, mailboxId: true, customerId: true, subject: true }, where: { id: a.ticketId } });
+    return t ? { ticketId: t.id, mailboxId: t.mailboxId, customerId: t.customerId, authorId: a.authorId, subject: t.subject } : null;
+  }
+
+  /**
+   * What the provider said after an outbound message went out (SMS: the status callback), in the
+   * caller's transaction: the article's status moves from sent (or undelivered) to `delivered`,
+   * or from sent to `undelivered` with a system note giving the reason. Never back from
+   * delivered: a late or repeated report changes nothing. Answers the ticket when the article moved (for the live consoles).
+   */
+  async recordDelivery(m: EntityManager, articleId: number, outcome: { delivered: true } | { delivered: false; reason: string }, at: Date = this.clock.now()): Promise<{ ticketId: number; mailboxId: number } | null> {
+    const next = outcome.delivered ? 'delivered' : 'undelivered';
+    // Delivered is the last word (a carrier may correct an earlier "undelivered"); nothing moves back from it.
+    const res = await m.update(Article, { id: articleId, direction: 'outbound', status: In(outcome.delivered ? ['sent', 'captured', 'undelivered'] : ['sent', 'captured']) }, { status: next });
+    if (!res.affected) return null;
+    const a = await m.findOneOrFail(Article, { select: { id: true, ticketId: true }, where: { id: articleId } });
+    const t = await m.findOneOrFail(Ticket, { select: { id: true, mailboxId: true }, where: { id: a.ticketId } });
+    if (!outcome.delivered) await this.addSystemNote(m, t.id, `送信したメッセージは相手に届きませんでした: ${outcome.reason}`.slice(0, 2000), at);
+    return { ticketId: t.id, mailboxId: t.mailboxId };
+  }
+
+  /**
+   * A ticket a channel opens for a conversation that starts outbound (a MYPAGE thread begun by
+   * staff), in the caller's transaction: 未対応, linked to the given customer, with `threadKey`
+   * remembered so the customer's later posts (TicketsService.receive with that key in
+   * `thread.answers`) join it. Its first article is the staff member's reply.
+   */
+  async openForChannel(
+    m: EntityManager,
+    o: { mailboxId: number; channel: 'mypage'; subject: string; customerId: number; contactName: string | null; threadKey: string },
+  ): Promise<{ id: number; code: string }> {
+    const now = this.clock.now();
+    const code = formatTicketCode(await this.sequences.nextBlock(m, 'ticket_code', 1));
+    const ticket = await m.save(
+      m.create(Ticket, {
+        code,
+        mailboxId: o.mailboxId,
+        folderId: null,
+        state: 'unhandled',
+        stateVersion: 1,
+        stateContext: null,
+        stateChangedAt: now,
+        version: 1,
+        subject: (o.subject || '(件名なし)').slice(0, 998),
+        channel: o.channel,
+        customerId: o.customerId,
+        assigneeId: null,
+        assigneeGroupId: null,
+        contactAddress: null,
+        contactName: o.contactName?.slice(0, 255) || null,
+        unread: false,
+        spam: false,
+        mentionsTicketId: null,
+        mergedIntoId: null,
+        createdAt: now,
+        lastActivityAt: now,
+      }),
+    );
+    await this.rememberThreadKey(m, o.mailboxId, o.threadKey, ticket.id);
+    return { id: ticket.id, code };
   }
 
   /** A note by the system on the ticket's timeline (e.g. why an automatic mail was not sent), in the caller's transaction. */
@@ -818,7 +892,7 @@ export class TicketsService {
       version: 1,
       subject: (msg.subject || '(件名なし)').slice(0, 998),
       channel: msg.channel,
-      customerId: address ? (customers.get(address) ?? null) : null,
+      customerId: msg.customerId !== undefined ? msg.customerId : address ? (customers.get(address) ?? null) : null,
       assigneeId: null,
       assigneeGroupId: null,
       // MySQL refuses what does not fit (SQLite would not): long values are cut to the column.

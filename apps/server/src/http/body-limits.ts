@@ -32,6 +32,11 @@ function refuseDeepJson(_req: IncomingMessage, _res: ServerResponse, buf: Buffer
   }
 }
 
+/** Routes whose body is kept raw for a signature check: the SMS providers' webhooks. */
+export const RAW_BODY_PATHS = ['/api/sms/webhooks/'];
+/** A provider's webhook is a few hundred bytes; Twilio's largest a few KB. */
+export const WEBHOOK_BODY_LIMIT_BYTES = 64 * 1024;
+
 /**
  * The request body parsers with explicit limits (create the app with `bodyParser: false`):
  * JSON and form bodies up to `limitBytes`, JSON at most MAX_JSON_DEPTH deep, form bodies at most
@@ -39,6 +44,10 @@ function refuseDeepJson(_req: IncomingMessage, _res: ServerResponse, buf: Buffer
  * File uploads are multipart and have their own limit (multer, per route).
  */
 export function useBodyLimits(app: NestExpressApplication, limitBytes: number): void {
+  // Signed webhooks (SMS providers) are checked on the bytes that came: their bodies stay raw
+  // (a Buffer the route parses itself) and small. Parsed here first, the parsers below skip them.
+  const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT_BYTES });
+  app.use((req: Request, res: Response, next: NextFunction) => (RAW_BODY_PATHS.some((p) => req.path.startsWith(p)) ? raw(req, res, next) : next()));
   const json = express.json({ limit: limitBytes, verify: refuseDeepJson });
   // Nest turns body-parser's SyntaxError into a bare "Bad Request" with the parser's message;
   // handed on as our own error it reaches DomainExceptionFilter and gets its code.

@@ -81,6 +81,13 @@ export interface ChannelAdapter<Channel = unknown, Receipt extends ChannelReceip
   identity(channel: Channel): Recipient;
   /** The settings page's connection test. */
   verify(channel: Channel, timeoutMs?: number): Promise<void>;
+  /**
+   * Refuses, with a coded DomainError, a draft this channel cannot carry (an SMS over 660
+   * characters, an address that is no mobile number), when the message is written and before
+   * it is accepted, so it never fails at the final approval. Absent: the draft's `to` must be
+   * email addresses.
+   */
+  check?(channel: Channel, draft: OutboundDraft): void;
   prepare(channel: Channel, draft: OutboundDraft): PreparedMessage;
   send(channel: Channel | null, row: OutboxEntry): Promise<Receipt>;
   classify(e: unknown, channel: Channel | null): ChannelFailure;

@@ -79,7 +79,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       apiTokenDays: raw.API_TOKEN_DAYS,
     },
     company: { name: raw.COMPANY_NAME, timeZone: raw.TIME_ZONE },
-    frontend: { dir: abs(raw.FRONTEND_DIR) },
+    frontend: { dir: abs(raw.FRONTEND_DIR), portalDir: abs(raw.PORTAL_DIR) },
     mail: {
       undoSeconds: raw.MAIL_UNDO_SECONDS,
       maxMessageBytes: raw.MAIL_MAX_MESSAGE_MB * 1024 * 1024,

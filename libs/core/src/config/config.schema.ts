@@ -70,6 +70,8 @@ export const rawConfigSchema = z.object({
     }
   }, 'must be an IANA time zone such as Asia/Tokyo'),
   FRONTEND_DIR: z.string(),
+  /** The built customer portal (MYPAGE), served at /mypage. */
+  PORTAL_DIR: z.string(),
   MAIL_UNDO_SECONDS: int(0, 600),
   MAIL_MAX_MESSAGE_MB: int(1, 1024),
   /** Direct delivery (SMTP/LMTP push) listener; 0 turns it off. */
@@ -138,7 +140,8 @@ export interface AppConfig {
     apiTokenDays: number;
   };
   company: { name: string; timeZone: string };
-  frontend: { dir: string };
+  /** `dir` the staff console, `portalDir` the customer portal (MYPAGE, served at /mypage). */
+  frontend: { dir: string; portalDir: string };
   mail: {
     undoSeconds: number;
     maxMessageBytes: number;

@@ -30,6 +30,8 @@ export interface PortalAccessView {
   verifiedAt: Date | null;
   lastLoginAt: Date | null;
   disabledAt: Date | null;
+  /** When the customer asked to leave MYPAGE (退会) from the portal; null: never. */
+  withdrawalRequestedAt: Date | null;
 }
 
 /** The staff side of portal accounts, from the karte: invite, see the state, disable and enable. */
@@ -57,6 +59,7 @@ export class PortalAccessService {
         verifiedAt: null,
         lastLoginAt: null,
         disabledAt: null,
+        withdrawalRequestedAt: null,
       };
     const open = await this.dataSource.getRepository(PortalToken).findOne({
       where: {
@@ -77,6 +80,7 @@ export class PortalAccessService {
       verifiedAt: account.verifiedAt,
       lastLoginAt: account.lastLoginAt,
       disabledAt: account.disabledAt,
+      withdrawalRequestedAt: account.withdrawalRequestedAt ?? null,
     };
   }
 

@@ -41,6 +41,10 @@ export class PortalAccount {
   @Column({ type: 'datetime', precision: 3, nullable: true })
   disabledAt: Date | null;
 
+  /** When the customer asked to leave MYPAGE (退会); staff see it on the karte and act on it. */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  withdrawalRequestedAt?: Date | null;
+
   @Column({ type: 'datetime', precision: 3 })
   createdAt: Date;
 

@@ -11,9 +11,10 @@ import {
 } from '@madoguchi/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull, LessThan, MoreThan } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, LessThan, MoreThan, Not } from 'typeorm';
 import { PortalAccount } from './portal-account.entity';
 import { PortalMailLimit, PortalTokenInvalid } from './portal-errors';
+import { PortalPasswordWrong } from '../threads/thread-errors';
 import { PortalAttemptKind, PortalLoginAttempt } from './portal-login-attempt.entity';
 import { PortalMail } from './portal-mail';
 import { clientKey, newPortalSecret, normalizeEmail, PortalClient, sha256Hex } from './portal-secrets';
@@ -122,15 +123,11 @@ export class PortalAuthService {
     });
     // Old sessions and attempts are swept here rather than by a job: sign-ins are rare enough.
     await this.dataSource.getRepository(PortalSession).delete({ expiresAt: LessThan(now) });
-    await this.dataSource
-      .getRepository(PortalLoginAttempt)
-      .delete({
-        at: LessThan(
-          new Date(
-            now.getTime() - Math.max(MAIL_WINDOW_MS, this.config.auth.loginWindowMinutes * 60_000) * 2,
-          ),
-        ),
-      });
+    await this.dataSource.getRepository(PortalLoginAttempt).delete({
+      at: LessThan(
+        new Date(now.getTime() - Math.max(MAIL_WINDOW_MS, this.config.auth.loginWindowMinutes * 60_000) * 2),
+      ),
+    });
     return {
       sessionToken,
       csrfToken,
@@ -182,6 +179,57 @@ export class PortalAuthService {
     const found = await this.customers.nameAndCode(c.customerId);
     const name = found ? [found.lastName, found.firstName].filter(Boolean).join(' ') : '';
     return { customer: { id: c.customerId, code: found?.code ?? '', name }, email: c.email };
+  }
+
+  /**
+   * Changes the signed-in customer's password: the current one must be right (400
+   * PORTAL_PASSWORD_WRONG), the new one pass the password rule. Every other session of the
+   * account ends; this one stays signed in.
+   */
+  async changePassword(c: PortalCustomer, currentPassword: string, newPassword: string): Promise<void> {
+    const account = await this.dataSource
+      .getRepository(PortalAccount)
+      .createQueryBuilder('a')
+      .addSelect('a.passwordHash')
+      .where('a.id = :id', { id: c.accountId })
+      .getOne();
+    if (!account?.passwordHash || !(await verifyPassword(currentPassword, account.passwordHash)))
+      throw new PortalPasswordWrong();
+    assertAcceptablePassword(newPassword, 'newPassword', { email: account.email });
+    const passwordHash = await hashPassword(newPassword);
+    await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      await m.getRepository(PortalAccount).update({ id: account.id }, { passwordHash, updatedAt: now });
+      await m.getRepository(PortalSession).delete({ accountId: account.id, id: Not(c.sessionId) });
+      await m.getRepository(PortalToken).update({ accountId: account.id, usedAt: IsNull() }, { usedAt: now });
+      await this.audit.record(
+        customerActor(c.customerId, c.email),
+        { entity: 'portal_account', entityId: account.id, action: 'password_change' },
+        m,
+      );
+    });
+  }
+
+  /** 退会: the customer asks to leave MYPAGE; staff see when on the karte (portal-access) and act on it. Asking again keeps the first time. */
+  async requestWithdrawal(c: PortalCustomer, reason: string | null): Promise<{ requestedAt: Date }> {
+    return this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(PortalAccount);
+      const account = await repo.findOneByOrFail({ id: c.accountId });
+      if (account.withdrawalRequestedAt) return { requestedAt: account.withdrawalRequestedAt };
+      const now = this.clock.now();
+      await repo.update({ id: account.id }, { withdrawalRequestedAt: now, updatedAt: now });
+      await this.audit.record(
+        customerActor(c.customerId, c.email),
+        {
+          entity: 'portal_account',
+          entityId: account.id,
+          action: 'withdrawal_request',
+          after: { reason: reason?.trim().slice(0, 500) || null },
+        },
+        m,
+      );
+      return { requestedAt: now };
+    });
   }
 
   /**

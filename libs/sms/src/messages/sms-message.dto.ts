@@ -37,7 +37,7 @@ export class SendSmsDto {
   /** Absent: now. Rounded up to the provider's 10-minute slot; at most one year ahead. */
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }, DATE('sendAt')) sendAt?: string;
 
-  /** Click counting (the short redirect links); stored, applied when click counting lands. */
+  /** Click counting: the first two URLs of the body go out as short links `{PUBLIC_URL}/s/<code>` that count each click. */
   @ApiPropertyOptional() @IsOptional() @IsBoolean() clickCount?: boolean;
 
   @ApiProperty({ enum: SMS_PURPOSES }) @IsIn(SMS_PURPOSES, { message: `purpose must be one of: ${SMS_PURPOSES.join(', ')}` }) purpose: SmsPurpose;
@@ -59,4 +59,7 @@ export class SmsMessageQueryDto {
 
 export class SegmentsDto {
   @ApiProperty({ maxLength: 10000 }) @IsString() @MaxLength(10_000) body: string;
+
+  /** Given: the answer carries `warnings` too (SMS_NO_OPT_OUT_TEXT for a marketing body without an opt-out instruction), so the dialog warns before sending. */
+  @ApiPropertyOptional({ enum: SMS_PURPOSES }) @IsOptional() @IsIn(SMS_PURPOSES, { message: `purpose must be one of: ${SMS_PURPOSES.join(', ')}` }) purpose?: SmsPurpose;
 }

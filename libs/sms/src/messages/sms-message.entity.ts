@@ -3,9 +3,10 @@ import type { SmsProviderKind } from '../settings/sms-settings.entity';
 
 /**
  * scheduled (予約中) / queued → sent → delivered, or → failed (with the provider's reason), or →
- * cancelled (配信取消). The outbox row carries the sending; this row is what people see.
+ * cancelled (配信取消); sent → undelivered when the provider's status callback says the handset
+ * never got it. The outbox row carries the sending; this row is what people see.
  */
-export const SMS_STATUSES = ['queued', 'scheduled', 'sent', 'delivered', 'failed', 'cancelled'] as const;
+export const SMS_STATUSES = ['queued', 'scheduled', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled'] as const;
 export type SmsStatus = (typeof SMS_STATUSES)[number];
 
 export const SMS_PURPOSES = ['transactional', 'marketing'] as const;
@@ -16,8 +17,9 @@ export class SmsMessage {
   @PrimaryGeneratedColumn()
   id: number;
 
-  @Column({ type: 'integer' })
-  customerId: number;
+  /** null: a reply on an SMS ticket of a number no customer has (migration 0038). */
+  @Column({ type: 'integer', nullable: true })
+  customerId: number | null;
 
   @Column({ type: 'integer', nullable: true })
   ticketId: number | null;

@@ -6,8 +6,11 @@ import { TicketsService } from '@madoguchi/tickets';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { SmsNoMailbox, SmsNoMobile, SmsNotCancellable, SmsNotConfigured } from '../errors';
+import { DataSource, EntityManager } from 'typeorm';
+import { SmsConsentService } from '../consent/sms-consent.service';
+import { SmsNoConsent, SmsNoMailbox, SmsNoMobile, SmsNotCancellable, SmsNotConfigured, SmsNotRetryable, SmsOptedOut } from '../errors';
+import { SmsLinksService, SmsLinkView } from '../links/sms-links.service';
+import { smsWarnings } from '../opt-out';
 import { japaneseMobile } from '../mobile';
 import { checkPlaceholders, MEETING_PLACEHOLDERS, placeholderProblem, renderPlaceholders, SMS_PLACEHOLDERS } from '../placeholders';
 import { SMS_MAX_LENGTH, segments } from '../segments';
@@ -20,7 +23,8 @@ import { SmsMessage, SmsStatus } from './sms-message.entity';
 
 export interface SmsMessageView {
   id: number;
-  customerId: number;
+  /** null: a reply on an SMS ticket of a number no customer has. */
+  customerId: number | null;
   ticketId: number | null;
   templateId: number | null;
   staffId: number | null;
@@ -104,16 +108,22 @@ export class SmsMessagesService {
     private readonly templates: SmsTemplatesService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly consent: SmsConsentService,
+    private readonly links: SmsLinksService,
   ) {}
 
-  async send(dto: SendSmsDto, p: Principal): Promise<SmsMessageView> {
+  /**
+   * `options.dueAt`: when the outbox row falls due, if later than the send time (a bulk send
+   * spreads its rows at the provider's rate); `options.also`: more rows written in the same
+   * transaction (the bulk send's item).
+   */
+  async send(dto: SendSmsDto, p: Principal, options: { dueAt?: Date; also?: (m: EntityManager, messageId: number) => Promise<void> } = {}): Promise<SmsMessageView & { links: SmsLinkView[]; warnings: string[] }> {
     const now = this.clock.now();
     const customer = await this.customers.get(dto.customerId);
     const mobile = japaneseMobile(customer.mobile);
     if (!mobile) throw new SmsNoMobile(customer.id);
-    if (dto.purpose === 'marketing' && !customer.smsConsent) {
-      throw new Conflict('SMS_NO_CONSENT', `customer ${customer.id} has not agreed to marketing SMS (特定電子メール法): send it as transactional or record the opt-in first`, { customerId: customer.id });
-    }
+    const refusal = dto.purpose === 'marketing' ? await this.consent.marketingRefusal(customer.id) : null;
+    if (refusal) throw refusal === 'SMS_OPTED_OUT' ? new SmsOptedOut(customer.id) : new SmsNoConsent(customer.id);
     if (dto.ticketId) await this.tickets.visibleTicket(dto.ticketId, p);
     const template = dto.templateId ? await this.templates.row(dto.templateId) : null;
 
@@ -142,7 +152,10 @@ export class SmsMessagesService {
       ミーティングID: dto.meeting?.id ?? '',
       ミーティングパスワード: dto.meeting?.password ?? '',
     });
-    const count = segments(rendered);
+    // Click counting: the first two URLs become short links, and the count is of the text as sent.
+    const shortened = dto.clickCount ? this.links.shorten(rendered) : { text: rendered, links: [] };
+    const sentText = shortened.text;
+    const count = segments(sentText);
     if (count.tooLong) throw new ValidationFailed({ body: [fieldError('MAX_LENGTH', `body must be at most ${SMS_MAX_LENGTH} characters once the placeholders are filled (it is ${count.length})`, { max: SMS_MAX_LENGTH, length: count.length })] });
 
     const settings = await this.settings.row();
@@ -165,7 +178,7 @@ export class SmsMessagesService {
           mailboxId,
           toNumber: mobile.e164,
           subject,
-          body: rendered,
+          body: sentText,
           purpose: dto.purpose,
           status: scheduledAt ? 'scheduled' : 'queued',
           provider,
@@ -205,7 +218,7 @@ export class SmsMessagesService {
           subject,
           payload: JSON.stringify(payload),
           idempotencyKey,
-          dueAt: sendTime,
+          dueAt: options.dueAt && options.dueAt > sendTime ? options.dueAt : sendTime,
           cancelOnCustomerReply: false,
           attempts: 0,
           lastError: null,
@@ -219,18 +232,20 @@ export class SmsMessagesService {
       );
       msg.outboxId = outbox.id;
       await m.update(SmsMessage, { id: msg.id }, { outboxId: outbox.id });
+      await this.links.save(m, msg.id, shortened.links);
+      await options.also?.(m, msg.id);
       await this.audit.record(p.actor, { entity: 'sms_message', entityId: msg.id, action: 'create', after: { customerId: msg.customerId, status: msg.status, scheduledAt, purpose: msg.purpose } }, m);
-      return view(msg);
+      return { ...view(msg), links: shortened.links.map((l) => ({ position: l.position, url: l.url, shortUrl: this.links.shortUrl(l.code), clicks: 0, firstClickAt: null, lastClickAt: null })), warnings: smsWarnings(dto.purpose, sentText) };
     });
   }
 
-  async get(id: number): Promise<SmsMessageView> {
+  async get(id: number): Promise<SmsMessageView & { links: SmsLinkView[] }> {
     const row = await this.dataSource.getRepository(SmsMessage).findOneBy({ id });
     if (!row) throw new NotFound('sms message', id);
-    return view(row);
+    return { ...view(row), links: (await this.links.forMessages([row.id])).get(row.id) ?? [] };
   }
 
-  async list(q: SmsMessageQueryDto): Promise<{ items: (SmsMessageView & { customer: { id: number; code: string; name: string } | null })[]; total: number; page: number; pageSize: number }> {
+  async list(q: SmsMessageQueryDto): Promise<{ items: (SmsMessageView & { customer: { id: number; code: string; name: string } | null; links: SmsLinkView[] })[]; total: number; page: number; pageSize: number }> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 50;
     const qb = this.dataSource.getRepository(SmsMessage).createQueryBuilder('s');
@@ -247,8 +262,9 @@ export class SmsMessagesService {
       .take(pageSize)
       .getManyAndCount();
     // The history names whom each one went to (a customer deleted since shows as null).
-    const customers = await this.customers.namesAndCodes(rows.map((r) => r.customerId));
-    return { items: rows.map((r) => ({ ...view(r), customer: customers.has(r.customerId) ? { id: r.customerId, ...customers.get(r.customerId)! } : null })), total, page, pageSize };
+    const customers = await this.customers.namesAndCodes(rows.flatMap((r) => (r.customerId !== null ? [r.customerId] : [])));
+    const links = await this.links.forMessages(rows.map((r) => r.id));
+    return { items: rows.map((r) => ({ ...view(r), customer: r.customerId !== null && customers.has(r.customerId) ? { id: r.customerId, ...customers.get(r.customerId)! } : null, links: links.get(r.id) ?? [] })), total, page, pageSize };
   }
 
   /** 配信取消: only while the outbox row is still waiting; a sent (or sending) SMS is a 409. */
@@ -265,5 +281,30 @@ export class SmsMessagesService {
       await this.audit.record(p.actor, { entity: 'sms_message', entityId: id, action: 'cancel', before: { status: msg.status }, after: { status: 'cancelled' } }, m);
       return view({ ...msg, status: 'cancelled', cancelledAt: now, cancelledBy: p.userId, cancelReason: 'cancelled by staff', updatedAt: now });
     });
+  }
+
+  /**
+   * Retry by hand: a failed SMS goes out again through its own outbox row, put back to pending
+   * with a fresh attempt budget and the same idempotency key (the gateway answers a key it has
+   * seen with the first message, so a send that did reach it is not repeated). Anything but
+   * `failed` is a 409; a marketing SMS needs the customer's consent as it stands now.
+   */
+  async retry(id: number, p: Principal): Promise<SmsMessageView & { links: SmsLinkView[] }> {
+    const before = await this.dataSource.getRepository(SmsMessage).findOneBy({ id });
+    if (!before) throw new NotFound('sms message', id);
+    if (before.status !== 'failed') throw new SmsNotRetryable(id, before.status);
+    // Asked before the transaction: the consent check reads through the customers service's own manager.
+    const refusal = before.purpose === 'marketing' && before.customerId !== null ? await this.consent.marketingRefusal(before.customerId) : null;
+    if (refusal) throw refusal === 'SMS_OPTED_OUT' ? new SmsOptedOut(before.customerId!) : new SmsNoConsent(before.customerId!);
+    await this.dataSource.transaction(async (m) => {
+      const now = this.clock.now();
+      const msg = await m.update(SmsMessage, { id, status: 'failed' }, { status: 'queued', errorCode: null, errorDetail: null, updatedAt: now });
+      if (!msg.affected) throw new SmsNotRetryable(id, 'no longer failed');
+      // Only a row the dispatcher gave up on: never one it is sending.
+      const taken = before.outboxId ? await m.update(OutboxEntry, { id: before.outboxId, state: 'failed' }, { state: 'pending', dueAt: now, attempts: 0, lastError: null, lastErrorCode: null, lockOwner: null, lockedUntil: null, updatedAt: now }) : { affected: 0 };
+      if (!taken.affected) throw new SmsNotRetryable(id, 'not failed in the outbox');
+      await this.audit.record(p.actor, { entity: 'sms_message', entityId: id, action: 'retry', before: { status: 'failed', errorCode: before.errorCode }, after: { status: 'queued' } }, m);
+    });
+    return this.get(id);
   }
 }

@@ -1,11 +1,15 @@
 import { ChannelAdapter, ChannelFailure, ChannelReceipt, ChannelRegistry, Clock, DeliveryFailure, OutboundDraft, OutboxEntry, PreparedMessage, Recipient } from '@madoguchi/core';
 import { HistoryService } from '@madoguchi/customers';
-import { OutboundMessages } from '@madoguchi/tickets';
+import { OutboundMessages, TicketsService } from '@madoguchi/tickets';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { SmsConsentService } from '../consent/sms-consent.service';
 import { SmsMessage } from '../messages/sms-message.entity';
+import { japaneseMobile } from '../mobile';
+import { segments } from '../segments';
+import { SmsReplyAttachments, SmsReplyRecipient, SmsTooLong } from '../webhooks/webhook-errors';
 import { SmsProviderError } from '../providers/sms-provider';
 import { SmsSettings, SmsProviderKind } from '../settings/sms-settings.entity';
 import { splitAddresses, SmsSettingsService } from '../settings/sms-settings.service';
@@ -41,6 +45,8 @@ export class SmsChannelAdapter implements ChannelAdapter<SmsChannel, SmsReceipt>
     private readonly history: HistoryService,
     private readonly outbound: OutboundMessages,
     private readonly clock: Clock,
+    private readonly tickets: TicketsService,
+    private readonly consent: SmsConsentService,
     registry: ChannelRegistry,
   ) {
     registry.register(this);
@@ -64,15 +70,85 @@ export class SmsChannelAdapter implements ChannelAdapter<SmsChannel, SmsReceipt>
     await this.settings.provider(channel.settings, channel.kind)?.verify();
   }
 
+  /**
+   * A reply on an SMS ticket, when it is written: one Japanese mobile number (no cc, no bcc, no
+   * files), its text at most 660 characters. The subject is not sent.
+   */
+  check(_channel: SmsChannel, draft: OutboundDraft): void {
+    if (draft.to.length !== 1 || draft.cc.length || draft.bcc.length) throw new SmsReplyRecipient('an SMS goes to exactly one mobile number: give it in to, with no cc or bcc');
+    if (!japaneseMobile(draft.to[0].address)) throw new SmsReplyRecipient(`${draft.to[0].address.slice(0, 40)} is not a Japanese mobile number (070, 080 or 090)`);
+    if (draft.attachments.length) throw new SmsReplyAttachments();
+    const count = segments(draft.text);
+    if (count.tooLong) throw new SmsTooLong(count.length);
+  }
+
   prepare(_channel: SmsChannel, draft: OutboundDraft): PreparedMessage {
-    const to = draft.to[0]?.address ?? '';
+    const raw = draft.to[0]?.address ?? '';
+    const to = japaneseMobile(raw)?.e164 ?? raw;
     const payload: SmsPayload = { to, body: draft.text };
     return { idempotencyKey: `sms-${randomUUID()}`, target: to, payload: JSON.stringify(payload), externalId: null, thread: { parent: null, ancestry: [] } };
   }
 
+  /** The row's message: named in its payload, or (a ticket reply) the one `send` wrote under the row's key. */
   private async message(row: OutboxEntry, m: EntityManager = this.dataSource.manager): Promise<SmsMessage | null> {
     const payload = JSON.parse(row.payload) as SmsPayload;
-    return 'smsMessageId' in payload ? m.findOneBy(SmsMessage, { id: payload.smsMessageId }) : null;
+    if ('smsMessageId' in payload) return m.findOneBy(SmsMessage, { id: payload.smsMessageId });
+    return row.articleId ? m.findOneBy(SmsMessage, { idempotencyKey: row.idempotencyKey }) : null;
+  }
+
+  /**
+   * A reply on an SMS ticket gets its `sms_message` row when it is first sent (under the outbox
+   * row's key, so a retry finds it): what the history (送信履歴), the status callback and
+   * `confirm` after a crash work on, like an SMS from the karte.
+   */
+  private async replyMessage(row: OutboxEntry, kind: SmsProviderKind): Promise<SmsMessage | null> {
+    if (!row.articleId) return null;
+    const existing = await this.message(row);
+    if (existing) return existing;
+    const reply = await this.tickets.outboundOf(this.dataSource.manager, row.articleId);
+    const { to, body } = JSON.parse(row.payload) as { to: string; body: string };
+    const count = segments(body);
+    const now = this.clock.now();
+    const repo = this.dataSource.getRepository(SmsMessage);
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({
+        customerId: reply?.customerId ?? null,
+        ticketId: row.ticketId,
+        templateId: null,
+        staffId: reply?.authorId ?? null,
+        mailboxId: row.mailboxId,
+        toNumber: to.slice(0, 20),
+        subject: (row.subject ?? reply?.subject ?? '').slice(0, 100),
+        body,
+        purpose: 'transactional',
+        status: 'queued',
+        provider: kind,
+        length: count.length,
+        segmentsDocomo: count.segments.docomo,
+        segmentsAu: count.segments.au,
+        segmentsSoftbank: count.segments.softbank,
+        clickCount: false,
+        idempotencyKey: row.idempotencyKey,
+        outboxId: row.id,
+        scheduledAt: null,
+        providerMessageId: null,
+        captured: false,
+        sentAt: null,
+        deliveredAt: null,
+        errorCode: null,
+        errorDetail: null,
+        attempts: row.attempts,
+        cancelledAt: null,
+        cancelledBy: null,
+        cancelReason: null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .orIgnore()
+      .execute();
+    return this.message(row);
   }
 
   private request(row: OutboxEntry, msg: SmsMessage | null) {
@@ -84,8 +160,16 @@ export class SmsChannelAdapter implements ChannelAdapter<SmsChannel, SmsReceipt>
     const kind = channel?.kind ?? null;
     const provider = this.settings.provider(channel?.settings ?? null, kind);
     if (!provider || !kind) throw new SmsProviderError('SMS_NOT_CONFIGURED', 'soon', 'No SMS provider is configured');
-    const msg = await this.message(row);
+    const msg = (await this.message(row)) ?? (await this.replyMessage(row, kind));
     if (msg && msg.status === 'cancelled') throw new SmsProviderError('SMS_CANCELLED', 'now', 'The SMS was cancelled before it was sent');
+    // 特定電子メール法: consent as it stands when due; a customer who opted out meanwhile gets nothing, and the SMS is cancelled with the reason.
+    if (msg && msg.purpose === 'marketing' && msg.customerId !== null) {
+      const refusal = await this.consent.marketingRefusal(msg.customerId);
+      if (refusal) {
+        await this.consent.markCancelled(this.dataSource.manager, msg, refusal);
+        throw new SmsProviderError(refusal, 'now', `Not sent: ${refusal === 'SMS_OPTED_OUT' ? 'the customer opted out of marketing SMS' : 'the customer no longer agrees to marketing SMS'}`);
+      }
+    }
     const result = await provider.send(this.request(row, msg));
     await this.remember(msg, kind, result.providerMessageId);
     return { captured: kind === 'local', note: null, providerMessageId: result.providerMessageId };
@@ -162,6 +246,8 @@ export class SmsChannelAdapter implements ChannelAdapter<SmsChannel, SmsReceipt>
         values: { subject: msg.subject },
         details: [{ workedAt: now, staffId: msg.staffId, content: msg.body }],
       });
+      // Sent from a ticket's dialog (not a reply, whose article is its own line): a line on the ticket's timeline.
+      if (msg.ticketId && !row.articleId) await this.tickets.addSystemNote(m, msg.ticketId, `SMSを送信しました（${japaneseMobile(msg.toNumber)?.national ?? msg.toNumber}）\n${msg.body}`, now);
       await this.notify(m, msg, now);
       return;
     }

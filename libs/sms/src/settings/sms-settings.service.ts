@@ -18,7 +18,7 @@ export interface SmsSettingsView {
   /** What sending uses now: the provider, `local` (capture outside production when none is set), or null (nothing: sending refused). */
   effectiveProvider: SmsProviderKind | null;
   twilio: { accountSid: string | null; authTokenSet: boolean; from: string | null; messagingServiceSid: string | null; baseUrl: string; inboundWebhookUrl: string; statusWebhookUrl: string };
-  gateway: { baseUrl: string | null; tokenSet: boolean; sender: string | null };
+  gateway: { baseUrl: string | null; tokenSet: boolean; sender: string | null; inboundWebhookUrl: string; statusWebhookUrl: string };
   showResultAfterSend: boolean;
   confirmBeforeSend: boolean;
   notifyAddresses: string;
@@ -61,8 +61,9 @@ export class SmsSettingsService {
     return this.config.env === 'production' ? null : 'local';
   }
 
-  webhookUrl(kind: 'inbound' | 'status'): string {
-    return `${this.config.http.publicUrl.replace(/\/+$/, '')}/api/sms/webhooks/twilio/${kind}`;
+  /** Where a provider posts its webhooks (docs/sms.md); Twilio's signature is checked against exactly this URL. */
+  webhookUrl(kind: 'inbound' | 'status', provider: 'twilio' | 'gateway' = 'twilio'): string {
+    return `${this.config.http.publicUrl.replace(/\/+$/, '')}/api/sms/webhooks/${provider}/${kind}`;
   }
 
   async view(): Promise<SmsSettingsView> {
@@ -89,7 +90,7 @@ export class SmsSettingsService {
         inboundWebhookUrl: this.webhookUrl('inbound'),
         statusWebhookUrl: this.webhookUrl('status'),
       },
-      gateway: { baseUrl: r?.gatewayBaseUrl ?? null, tokenSet: !!r?.gatewayTokenSecret, sender: r?.gatewaySender ?? null },
+      gateway: { baseUrl: r?.gatewayBaseUrl ?? null, tokenSet: !!r?.gatewayTokenSecret, sender: r?.gatewaySender ?? null, inboundWebhookUrl: this.webhookUrl('inbound', 'gateway'), statusWebhookUrl: this.webhookUrl('status', 'gateway') },
       showResultAfterSend: r?.showResultAfterSend ?? true,
       confirmBeforeSend: r?.confirmBeforeSend ?? true,
       notifyAddresses: r?.notifyAddresses ?? '',
@@ -198,6 +199,23 @@ export class SmsSettingsService {
       });
     }
     return new GatewayProvider({ baseUrl: r.gatewayBaseUrl ?? '', token: open(r.gatewayTokenSecret), sender: r.gatewaySender ?? '' });
+  }
+
+  /**
+   * What checks a provider's webhooks (docs/sms.md): Twilio's account SID and auth token, the
+   * gateway's token (the HMAC key); null when that provider's credentials are not set, so it has
+   * no webhooks. Throws SmsProviderError (SMS_SECRET_UNREADABLE) when the sealed secret no longer opens.
+   */
+  webhookKey(r: SmsSettings | null, kind: 'twilio' | 'gateway'): { accountSid: string | null; key: string } | null {
+    const sealed = kind === 'twilio' ? r?.twilioAuthTokenSecret : r?.gatewayTokenSecret;
+    if (!r || !sealed || (kind === 'twilio' && !r.twilioAccountSid)) return null;
+    let key: string;
+    try {
+      key = this.secrets.open(sealed);
+    } catch (e) {
+      throw new SmsProviderError('SMS_SECRET_UNREADABLE', 'soon', `the stored ${kind} credentials cannot be read: ${(e as Error).message}`);
+    }
+    return key ? { accountSid: kind === 'twilio' ? r.twilioAccountSid : null, key } : null;
   }
 
   /** 接続テスト of the saved settings: signs in at the provider and reads the account; sends nothing. */

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type NotificationKind = 'approval_requested' | 'reply_rejected' | 'reply_approved' | 'reply_approval_undone' | 'reply_send_failed' | 'ticket_assigned' | 'comment_mention';
+export type NotificationKind = 'approval_requested' | 'reply_rejected' | 'reply_approved' | 'reply_approval_undone' | 'reply_send_failed' | 'ticket_assigned' | 'comment_mention' | 'mypage_post';
 
 /** An in-app notice for one staff member (the bell in the console). */
 @Entity('notification')

@@ -1,5 +1,6 @@
-import { ChannelAdapter, ChannelKind, ChannelRegistry, DomainError, fieldError, OutboundDraft, OutboxEntry, OutboxPurpose, PreparedMessage, Recipient } from '@madoguchi/core';
+import { ChannelAdapter, ChannelKind, ChannelRegistry, DomainError, fieldError, OutboundDraft, OutboxEntry, OutboxPurpose, PreparedMessage, Recipient, ValidationFailed } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
+import { isEmail } from 'class-validator';
 
 /** A mailbox's channel account, ready to prepare messages for. */
 export interface OutboundSender {
@@ -42,8 +43,20 @@ export class OutboundMessages {
   /** As `sender`, refusing with MAILBOX_CANNOT_SEND (400) when the mailbox cannot send. */
   async senderOrFail(mailboxId: number, kind: ChannelKind = 'email'): Promise<OutboundSender> {
     const s = await this.sender(mailboxId, kind);
+    // SMS go out through the one SMS provider of the settings, not the mailbox's account.
+    if (!s && kind === 'sms') throw new DomainError('SMS_NOT_CONFIGURED', 'No SMS provider is configured: choose one in the SMS settings', 409);
     if (!s) throw new MailboxCannotSend();
     return s;
+  }
+
+  /**
+   * Whether the channel can carry this draft, asked when a reply is written or edited: the
+   * channel's own check (SMS: one mobile number, at most 660 characters), else email addresses
+   * only (the reply DTO also lets phone numbers through, for SMS tickets).
+   */
+  check(sender: OutboundSender, draft: OutboundDraft): void {
+    if (sender.adapter.check) return sender.adapter.check(sender.channel, draft);
+    if (draft.to.some((r) => !isEmail(r.address))) throw new ValidationFailed({ to: ['each address in to must be a valid email address'] });
   }
 
   prepare(sender: OutboundSender, draft: OutboundDraft): PreparedMessage {

@@ -180,7 +180,7 @@ export class RepliesService implements DeliveryOutcomes {
   async submitIn(m: EntityManager, ticket: Ticket, dto: CreateReplyDto, p: Principal, subject?: string): Promise<Reply> {
     const ticketId = ticket.id;
     if (!p.can(ticket.mailboxId, 'reply')) throw new MissingRight('reply');
-    await this.outbound.senderOrFail(ticket.mailboxId, replyChannel(ticket));
+    const channel = await this.outbound.senderOrFail(ticket.mailboxId, replyChannel(ticket));
     if (!dto.to.length) throw new ValidationFailed({ to: ['at least one recipient is required'] });
     const now = this.clock.now();
     const sendAt = futureTime(dto.sendAt, now, 'sendAt', 'SEND_AT_RANGE');
@@ -188,6 +188,8 @@ export class RepliesService implements DeliveryOutcomes {
     if (dto.holdUntil && afterSend !== 'hold') throw new ValidationFailed({ holdUntil: [fieldError('HOLD_UNTIL_WITHOUT_HOLD', 'holdUntil goes with afterSend: hold')] });
     const holdUntil = afterSend === 'hold' ? futureTime(dto.holdUntil, now, 'holdUntil', 'HOLD_UNTIL_RANGE') : null;
     const body = replyBody(dto);
+    // What the channel cannot carry (an SMS over 660 characters, an address of the wrong kind) is refused now, not at the final approval.
+    this.outbound.check(channel, { from: null, to: dto.to.map(addr), cc: (dto.cc ?? []).map(addr), bcc: (dto.bcc ?? []).map(addr), subject: dto.subject ?? '', text: body.text, html: body.html, attachments: (dto.attachments ?? []).map(() => ({ filename: '', contentType: '', blobKey: '' })) });
     const attachments = await this.resolveUploads(m, dto.attachments ?? [], p);
     await this.checkTemplates(m, ticket.mailboxId, dto);
     await checkSeen(m, ticketId, p.userId, dto);
@@ -227,6 +229,29 @@ export class RepliesService implements DeliveryOutcomes {
     await m.update(Ticket, { id: ticketId }, { lastActivityAt: now });
     await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'submit', after: { ticketId, to: dto.to, subject: reply.subject, status: applied.to } }, m);
     return applied.row;
+  }
+
+  /**
+   * `submitIn` on a ticket given by id, locked here in the caller's transaction: for a channel
+   * whose posts are replies (MYPAGE's staff posts), so the post row and its reply commit together.
+   */
+  async submitOnTicket(m: EntityManager, ticketId: number, dto: CreateReplyDto, p: Principal): Promise<{ replyId: number }> {
+    const ticket = await this.lockTicket(m, ticketId, p);
+    const reply = await this.submitIn(m, ticket, dto, p);
+    return { replyId: reply.id };
+  }
+
+  /** The reply behind an outbound article (null: none), for a channel adapter finding what it delivers. */
+  async replyIdOfArticle(articleId: number, m: EntityManager = this.dataSource.manager): Promise<number | null> {
+    const r = await m.findOne(Reply, { select: { id: true }, where: { articleId } });
+    return r?.id ?? null;
+  }
+
+  /** Where these replies are (queued, awaiting_approval, rejected, sent, …), by id; no permission check. */
+  async statusesOf(replyIds: number[]): Promise<Map<number, ReplyStatus>> {
+    if (!replyIds.length) return new Map();
+    const rows = await this.dataSource.getRepository(Reply).findBy({ id: In([...new Set(replyIds)]) });
+    return new Map(rows.map((r) => [r.id, this.status(r, null)]));
   }
 
   /** Approves the current step (send `step` to make sure it is the one you looked at). */
@@ -310,6 +335,18 @@ export class RepliesService implements DeliveryOutcomes {
         patch.bodyHtml = null;
       }
       if (dto.attachments !== undefined) patch.attachmentsJson = await this.resolveUploads(m, dto.attachments, p, reply.attachmentsJson);
+      // What the channel cannot carry is refused on edit too (a mailbox that cannot send now is told at submit, as before).
+      const channel = await this.outbound.sender(ticket.mailboxId, replyChannel(ticket));
+      if (channel) this.outbound.check(channel, {
+        from: null,
+        to: (patch.toJson ?? reply.toJson).map(addr),
+        cc: (patch.ccJson ?? reply.ccJson).map(addr),
+        bcc: (patch.bccJson ?? reply.bccJson).map(addr),
+        subject: patch.subject ?? reply.subject,
+        text: patch.bodyText ?? reply.bodyText,
+        html: patch.bodyHtml !== undefined ? patch.bodyHtml : (reply.bodyHtml ?? null),
+        attachments: (patch.attachmentsJson ?? reply.attachmentsJson).map(({ filename, contentType, blobKey }) => ({ filename, contentType, blobKey })),
+      });
       if (dto.sendAt !== undefined) patch.sendAt = dto.sendAt === null ? null : futureTime(dto.sendAt, this.clock.now(), 'sendAt', 'SEND_AT_RANGE');
       await m.update(Reply, { id: reply.id }, patch);
       await this.audit.record(p.actor, { entity: 'reply', entityId: reply.id, action: 'edit', before: { subject: reply.subject, text: reply.bodyText }, after: { subject: patch.subject, text: patch.bodyText } }, m);
@@ -399,7 +436,9 @@ export class RepliesService implements DeliveryOutcomes {
       .getCount();
     await this.ticketEvent(m, row.ticketId, { type: 'REPLY_SENT', customerWroteAfter: newer > 0, ...(reply ? thenOf(reply) : {}) }, SYSTEM_ACTOR);
     await m.update(Ticket, { id: row.ticketId }, { lastActivityAt: this.clock.now() });
-    if (reply) {
+    // An SMS reply's history entry is the SMS channel's own (`sms_sent`, written by its adapter's recordOutcome),
+    // a MYPAGE post's too (`mypage_staff_post`, written when its adapter publishes it).
+    if (reply && row.channel !== 'sms' && row.channel !== 'mypage') {
       // 自動履歴, once per reply: a delivery reported twice (a retry, a send recovered from the Sent folder) finds the key.
       const ticket = await m.findOne(Ticket, { select: { id: true, customerId: true, subject: true }, where: { id: row.ticketId } });
       await this.customerHistory.recordAuto(m, 'reply_sent', {

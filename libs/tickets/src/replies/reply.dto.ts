@@ -2,7 +2,7 @@ import { IsId } from '@madoguchi/core';
 import { AFTER_SEND, AfterSend } from '@madoguchi/workflow';
 import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsPositive, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsPositive, IsString, IsUUID, isEmail, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 
 /** Accepts a list, or one string of comma-separated addresses. */
 const addressList = () =>
@@ -10,12 +10,23 @@ const addressList = () =>
     typeof value === 'string' ? value.split(/[,;、]/).map((s) => s.trim()).filter(Boolean) : value,
   );
 
+/**
+ * An email address, or a phone number for a reply on an SMS ticket (`+819012345678`,
+ * `090-1234-5678`); which of the two the ticket's channel takes is checked when the reply is
+ * written (OutboundMessages.check).
+ */
+const IsEmailOrPhone = (message: string) =>
+  ValidateBy(
+    { name: 'isEmailOrPhone', validator: { validate: (v: unknown) => typeof v === 'string' && v.length <= 254 && (isEmail(v) || /^\+?[0-9][0-9 -]{6,18}$/.test(v.trim())) } },
+    { each: true, message },
+  );
+
 /** What a reply says and where it goes: the fields writing and editing a reply share. */
 export class ReplyContentDto {
   @addressList()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsEmail({}, { each: true, message: 'each address in to must be a valid email address' })
+  @IsEmailOrPhone('each address in to must be a valid email address (or, on an SMS ticket, a mobile number)')
   to: string[];
 
   @IsOptional()

@@ -64,6 +64,12 @@ export class UploadsService {
     return { id: row.id, filename: row.filename, contentType: row.contentType, size: row.size };
   }
 
+  /** One of this user's uploads (with its blob key), or null: what a MYPAGE staff post checks before a reply takes it. */
+  async own(id: string, userId: number, m: EntityManager = this.dataSource.manager): Promise<{ id: string; filename: string; contentType: string; size: number; blobKey: string } | null> {
+    const u = await m.findOneBy(Upload, { id, userId });
+    return u ? { id: u.id, filename: u.filename, contentType: u.contentType, size: u.size, blobKey: u.blobKey } : null;
+  }
+
   /** A reply took these uploads: they are kept from now on. */
   async markUsed(m: EntityManager, ids: string[]): Promise<void> {
     if (ids.length) await m.update(Upload, { id: In(ids), usedAt: IsNull() }, { usedAt: this.clock.now() });
