@@ -31,12 +31,12 @@ const base = {
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
-// The console's pure helpers (no TestBed). Angular and rxjs ship as ES modules (.mjs), which the
+// The console's and the portal's pure helpers (no TestBed). Angular and rxjs ship as ES modules (.mjs), which the
 // same swc transform turns into CommonJS.
 const frontend = {
   ...base,
   displayName: 'frontend',
-  testMatch: ['<rootDir>/frontend/console/src/**/*.spec.ts'],
+  testMatch: ['<rootDir>/frontend/console/src/**/*.spec.ts', '<rootDir>/frontend/portal/src/**/*.spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@angular|rxjs)/)'],
   moduleFileExtensions: ['ts', 'mjs', 'js', 'json'],

@@ -87,6 +87,23 @@ const walk = (lib, path) => {
 for (const lib of libs) walk(lib, []);
 for (const cycle of cycles) found.push(`libs import each other in a cycle: ${cycle}`);
 
+// The customer portal (MYPAGE) ships to customers' browsers: no staff console code, and no server lib, may reach it.
+const portalDir = join(root, 'frontend/portal/src');
+try {
+  statSync(portalDir);
+  for (const file of tsFiles(portalDir)) {
+    const rel = relative(root, file).split(sep).join('/');
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'([^']+)'/g)) {
+      const spec = m[1];
+      const target = spec.startsWith('.') ? relative(portalDir, resolve(dirname(file), spec)) : '';
+      if (target.startsWith('..') || /^@madoguchi\//.test(spec) || spec.includes('console/'))
+        found.push(`${rel}: the portal imports code outside frontend/portal (${spec})`);
+    }
+  }
+} catch (e) {
+  if (e.code !== 'ENOENT') throw e;
+}
+
 const unique = [...new Set(found)].sort();
 const allowFile = join(root, 'scripts/boundaries-allowlist.json');
 if (process.argv.includes('--write-allowlist')) {

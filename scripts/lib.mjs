@@ -37,8 +37,10 @@ export function buildIfStale({ server = true, frontend = true } = {}) {
     console.log('Building the server…');
     run('npm', ['run', '--silent', 'build:server']);
   }
-  if (frontend && stale('dist/frontend/console/browser/index.html', ['frontend', 'package-lock.json'])) {
-    console.log('Building the console (Angular)…');
+  // One command builds both Angular applications (the staff console and the customer portal).
+  const inputs = ['frontend', 'package-lock.json'];
+  if (frontend && (stale('dist/frontend/console/browser/index.html', inputs) || stale('dist/frontend/portal/browser/index.html', inputs))) {
+    console.log('Building the console and the customer portal (Angular)…');
     run('npm', ['run', '--silent', 'build:frontend'], { env: { ...process.env, NG_CLI_ANALYTICS: 'false' } });
   }
 }

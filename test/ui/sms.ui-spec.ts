@@ -168,4 +168,53 @@ describe('SMS in the browser', () => {
       await twilio?.stop();
     }
   });
+
+  it('answers an SMS ticket by SMS: no Cc, subject or attachments, the segments counted as one types, exactly one message out', async () => {
+    const sid = 'AC0123456789abcdef0123456789abcdef';
+    const twilio = await startTwilioSimulator({ accountSid: sid, authToken: 'inbound-token' });
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    page = await context.newPage();
+    try {
+      await admin.put('/api/sms/settings', { provider: 'twilio', twilio: { accountSid: sid, authToken: 'inbound-token', from: '+815012345678', baseUrl: twilio.baseUrl } }).expect(200);
+      const signFor = (await admin.get('/api/sms/settings').expect(200)).body.twilio.inboundWebhookUrl as string;
+      expect((await twilio.inbound({ deliverTo: base, signFor }, { From: '+819012345678', Body: '明日の予約を15時に変更できますか？' })).status).toBe(200);
+      const ticket = (await admin.get('/api/tickets').query({ customerId }).expect(200)).body.items.find((x: { channel: string }) => x.channel === 'sms');
+      expect(ticket).toBeDefined();
+
+      await signIn(page, base, ADMIN_EMAIL, ADMIN_PASSWORD, `/tickets/${ticket.id}`);
+      await page.getByTestId('reply-text').waitFor();
+      expect(await page.getByTestId('reply-cc').count()).toBe(0);
+      expect(await page.getByTestId('reply-subject').count()).toBe(0);
+      await waitForText(page.getByTestId('reply-sms-note'), '件名・添付ファイル・署名は付きません');
+      expect(await page.getByTestId('reply-to').inputValue()).toBe('+819012345678');
+      await page.getByTestId('reply-text').fill('あ'.repeat(71));
+      await waitForText(page.getByTestId('reply-sms-count'), 'docomo 2通 / au 2通 / SoftBank 1通');
+      await page.getByTestId('reply-text').fill('承知しました。15時でお待ちしております。');
+      await waitForText(page.getByTestId('reply-sms-count'), 'docomo 1通');
+      // A landline is refused before anything is sent.
+      await page.getByTestId('reply-to').fill('03-1234-5678');
+      await page.getByTestId('reply-send').click();
+      await waitForText(page.getByTestId('error-to'), '携帯電話番号');
+      await page.getByTestId('reply-to').fill('090-1234-5678');
+      await page.getByTestId('reply-send').click();
+      await waitUntil('the reply leaves as one SMS', async () => {
+        await t.app.get(OutboxDispatcher).dispatchDue();
+        return twilio.sent.length === 1;
+      });
+      expect(twilio.sent[0]).toMatchObject({ to: '+819012345678', body: '承知しました。15時でお待ちしております。' });
+      await t.app.get(OutboxDispatcher).dispatchDue();
+      expect(twilio.sent).toHaveLength(1);
+      // Twilio's delivery report shows on the timeline.
+      expect((await twilio.statusCallback({ deliverTo: base }, twilio.sent[0].id, 'delivered')).status).toBe(200);
+      await page.reload();
+      await page.getByTestId('article-status').filter({ hasText: '配信済み' }).waitFor();
+    } catch (e) {
+      await screenshotOnFailure(page, 'sms-ticket-reply');
+      throw e;
+    } finally {
+      await context.close();
+      await admin.put('/api/sms/settings', { provider: 'local' });
+      await twilio.stop();
+    }
+  });
 });

@@ -36,7 +36,8 @@ export const routes: Routes = [
         title: 'ticket.title',
         loadComponent: () => import('./ticket/ticket-view').then((m) => m.TicketView),
       },
-      { path: 'mypage', title: 'nav.mypage', data: { feature: 'nav.mypage' }, loadComponent: notAvailable },
+      // MYPAGE's メッセージ管理. Not under /mypage: the server serves the customer portal there.
+      { path: 'messages', title: 'nav.mypage', data: { feature: 'nav.mypage' }, loadComponent: notAvailable },
       {
         path: 'work',
         title: 'work.title',

@@ -2,7 +2,7 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
 
-export type SmsStatus = 'queued' | 'scheduled' | 'sent' | 'delivered' | 'failed' | 'cancelled';
+export type SmsStatus = 'queued' | 'scheduled' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'cancelled';
 export type SmsPurpose = 'transactional' | 'marketing';
 
 export interface SmsSegments {
@@ -14,7 +14,8 @@ export interface SmsSegments {
 /** One SMS as the history lists it (`GET /api/sms/messages`). */
 export interface SmsMessage {
   id: number;
-  customerId: number;
+  /** Null for a reply on the SMS ticket of a number no customer has. */
+  customerId: number | null;
   ticketId: number | null;
   templateId: number | null;
   staffId: number | null;
@@ -85,7 +86,7 @@ export interface SmsSettings {
   provider: SmsProviderKind;
   effectiveProvider: SmsProviderKind | null;
   twilio: { accountSid: string | null; authTokenSet: boolean; from: string | null; messagingServiceSid: string | null; baseUrl: string; inboundWebhookUrl: string; statusWebhookUrl: string };
-  gateway: { baseUrl: string | null; tokenSet: boolean; sender: string | null };
+  gateway: { baseUrl: string | null; tokenSet: boolean; sender: string | null; inboundWebhookUrl?: string; statusWebhookUrl?: string };
   showResultAfterSend: boolean;
   confirmBeforeSend: boolean;
   notifyAddresses: string;

@@ -38,6 +38,8 @@ export interface TicketSummary {
   preview?: string | null;
   /** A real attachment (not an inline image) is on the ticket. */
   hasAttachment?: boolean;
+  /** How the customer wrote: email, form, mypage or sms (a reply goes out the same way). */
+  channel?: string;
 }
 
 /** A user a ticket may be assigned to (active, can see the mailbox). */
@@ -65,7 +67,7 @@ export interface TicketPatch {
 }
 
 export type ArticleKind = 'email' | 'note' | 'bounce' | 'form' | 'mypage' | 'sms' | 'call' | 'history' | 'comment';
-export type ArticleStatus = 'queued' | 'scheduled' | 'retrying' | 'sent' | 'captured' | 'failed' | 'cancelled';
+export type ArticleStatus = 'queued' | 'scheduled' | 'retrying' | 'sent' | 'captured' | 'failed' | 'cancelled' | 'delivered' | 'undelivered';
 
 export interface Attachment {
   id: number;

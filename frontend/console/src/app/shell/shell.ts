@@ -44,7 +44,7 @@ const NAV_ITEMS: readonly NavItem[] = [
   { path: 'search', label: 'search.title', handsetOnly: true },
   { path: 'inbox', label: 'nav.inbox', alsoActiveUnder: '/tickets/' },
   { path: 'approvals', label: 'approvals.nav', pendingCount: true },
-  { path: 'mypage', label: 'nav.mypage' },
+  { path: 'messages', label: 'nav.mypage' },
   { path: 'customers', label: 'nav.customers' },
   { path: 'work', label: 'nav.work' },
   { path: 'sms', label: 'nav.sms' },

@@ -22,7 +22,7 @@ import { TranslatePipe } from '../i18n/translate-pipe';
 import { SmsSettingsPanel } from './sms-settings-panel';
 import { openSmsTemplateDialog } from './sms-template-dialog';
 
-const STATUSES: readonly SmsStatus[] = ['scheduled', 'queued', 'sent', 'delivered', 'failed', 'cancelled'];
+const STATUSES: readonly SmsStatus[] = ['scheduled', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled'];
 
 /**
  * SMS: 送信履歴 (every SMS, filtered by state and date, with 配信取消 for the scheduled ones) and

@@ -82,6 +82,17 @@ function notifyAddresses(control: AbstractControl<string>): ValidationErrors | n
             <input matInput formControlName="sender" maxlength="20" autocomplete="off" data-testid="sms-settings-gateway-sender" />
             <mat-error>{{ errorText('gateway.sender') }}</mat-error>
           </mat-form-field>
+          @if (settings.value()?.gateway?.inboundWebhookUrl; as inbound) {
+            <div class="webhooks" data-testid="sms-settings-gateway-webhooks">
+              <p>{{ 'sms.settings.gatewayWebhooks' | t }}</p>
+              <dl>
+                <dt>{{ 'sms.settings.inboundWebhook' | t }}</dt>
+                <dd><code>{{ inbound }}</code></dd>
+                <dt>{{ 'sms.settings.statusWebhook' | t }}</dt>
+                <dd><code>{{ settings.value()?.gateway?.statusWebhookUrl }}</code></dd>
+              </dl>
+            </div>
+          }
         </fieldset>
       }
 

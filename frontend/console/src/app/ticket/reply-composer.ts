@@ -51,6 +51,15 @@ import { SignatureApi } from '../api/signature-api';
 import { checkMisdelivery } from './misdelivery-check';
 import { MisdeliveryDialog, type MisdeliveryDialogData } from './misdelivery-dialog';
 import { RichTextEditor, textToEditorHtml } from './rich-text-editor';
+import { japaneseMobile } from '@madoguchi/sms-shared/mobile';
+import { SMS_MAX_LENGTH, segments } from '@madoguchi/sms-shared/segments';
+import type { AbstractControl, ValidationErrors } from '@angular/forms';
+
+/** A reply on an SMS ticket goes to one Japanese mobile number (070/080/090). */
+function smsRecipientValidator(control: AbstractControl<string>): ValidationErrors | null {
+  const value = control.value.trim();
+  return value === '' || japaneseMobile(value) ? null : { smsRecipient: true };
+}
 
 export const MAX_REPLY_LENGTH = 100_000;
 /** A server draft is saved this long after the last keystroke (and at once when focus leaves the form). */
@@ -169,6 +178,14 @@ export class ReplyComposer {
   private caret: number | null = null;
 
   protected readonly approvalRequired = computed(() => this.ticket().approvalRequired === true);
+  /**
+   * An SMS ticket: the reply goes out as an SMS to one mobile number — no Cc/Bcc, subject,
+   * attachments, rich text or signature; the body is counted in carrier segments as one types.
+   */
+  protected readonly sms = computed(() => this.ticket().channel === 'sms');
+  private readonly textValue = signal('');
+  protected readonly smsCount = computed(() => segments(this.textValue()));
+  protected readonly smsMaxLength = SMS_MAX_LENGTH;
   protected readonly approvalSteps = computed(() => this.ticket().approvalSteps ?? 0);
 
   protected readonly bodyTemplates = this.templates('body');
@@ -231,6 +248,20 @@ export class ReplyComposer {
       // Without a signature the composer works as before.
       error: () => undefined,
     });
+    this.form.controls.text.valueChanges.pipe(takeUntilDestroyed()).subscribe((text) => this.textValue.set(text));
+    // The recipient and body rules follow the ticket's channel.
+    effect(() => {
+      const sms = this.sms();
+      untracked(() => {
+        const c = this.form.controls;
+        c.to.setValidators(sms ? [notBlankValidator, smsRecipientValidator] : [notBlankValidator, addressListValidator]);
+        c.cc.setValidators(sms ? [] : addressListValidator);
+        c.bcc.setValidators(sms ? [] : addressListValidator);
+        c.text.setValidators([notBlankValidator, Validators.maxLength(sms ? SMS_MAX_LENGTH : MAX_REPLY_LENGTH)]);
+        if (sms) this.richMode.set(false);
+        for (const control of [c.to, c.cc, c.bcc, c.text]) control.updateValueAndValidity({ emitEvent: false });
+      });
+    });
     let filledFor: number | null = null;
     effect(() => {
       const ticket = this.ticket();
@@ -269,6 +300,12 @@ export class ReplyComposer {
     }
     if (errors?.['signatureOnly']) {
       return this.i18n.t('composer.signatureOnly');
+    }
+    if (errors?.['smsRecipient']) {
+      return this.i18n.t('sms.reply.recipient');
+    }
+    if (field === 'text' && this.sms() && errors?.['maxlength']) {
+      return this.i18n.t('sms.reply.tooLong', { max: SMS_MAX_LENGTH });
     }
     if (errors?.['addressCount']) {
       return this.i18n.t('validation.addressCount', { max: errors['addressCount'].max });
@@ -607,12 +644,13 @@ export class ReplyComposer {
       signatureTemplateId: this.signatureTemplateId(),
       rich: this.richMode(),
     };
-    if (!this.misdeliveryChecked(draft, () => this.submit(sendAt, confirmChanged))) return;
+    if (!this.sms() && !this.misdeliveryChecked(draft, () => this.submit(sendAt, confirmChanged))) return;
+    const sms = this.sms();
     const input: NewReply = {
-      to: splitAddresses(draft.form.to),
-      cc: splitAddresses(draft.form.cc),
-      bcc: splitAddresses(draft.form.bcc),
-      subject: draft.form.subject.trim(),
+      to: sms ? [draft.form.to.trim()] : splitAddresses(draft.form.to),
+      cc: sms ? [] : splitAddresses(draft.form.cc),
+      bcc: sms ? [] : splitAddresses(draft.form.bcc),
+      subject: sms ? '' : draft.form.subject.trim(),
       // Rich: the HTML only; the server sanitises it and derives the plain part from what is left.
       ...(draft.rich ? { bodyHtml: this.form.controls.html.value } : { text: draft.form.text }),
       attachments: draft.attachments.map((a) => a.uploadId),
@@ -783,8 +821,9 @@ export class ReplyComposer {
       cc: '',
       bcc: '',
       subject: ticket.replySubject ?? '',
-      text: this.signatureBlock(),
-      html: this.richMode() ? textToEditorHtml(this.signatureBlock()) : '',
+      // No signature in an SMS: every character counts.
+      text: ticket.channel === 'sms' ? '' : this.signatureBlock(),
+      html: this.richMode() && ticket.channel !== 'sms' ? textToEditorHtml(this.signatureBlock()) : '',
       senderTemplateId: this.form.controls.senderTemplateId.value,
     };
   }

@@ -29,6 +29,8 @@ const ARTICLE_STATUS_LABELS: Record<ArticleStatus, MessageKey> = {
   captured: 'article.status.captured',
   failed: 'article.status.failed',
   cancelled: 'article.status.cancelled',
+  delivered: 'article.status.delivered',
+  undelivered: 'article.status.undelivered',
 };
 
 const CLASSIFICATION_LABELS: Partial<Record<string, MessageKey>> = {

@@ -346,6 +346,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/customers/{id}/mypage-threads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CustomerThreadsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/customers/{id}/portal-access': {
     parameters: {
       query?: never;
@@ -403,6 +419,24 @@ export interface paths {
     };
     get: operations['CustomerMailController_sent'];
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/{id}/sms-consent': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's SMS consent (特定電子メール法) now and its history, newest first */
+    get: operations['SmsConsentController_get'];
+    /** Record a customer's SMS opt-in or opt-out (when, how, by whom) */
+    put: operations['SmsConsentController_put'];
     post?: never;
     delete?: never;
     options?: never;
@@ -1040,6 +1074,134 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/mypage/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MypageSettingsController_view'];
+    put: operations['MypageSettingsController_update'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mypage/threads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ThreadsController_list'];
+    put?: never;
+    post: operations['ThreadsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mypage/threads/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ThreadsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch: operations['ThreadsController_update'];
+    trace?: never;
+  };
+  '/api/mypage/threads/{id}/posts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ThreadsController_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mypage/threads/{id}/posts/{postId}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ThreadsController_file'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mypage/threads/delete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['ThreadsController_remove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mypage/threads/export.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ThreadsController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/mypage/threads/labels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['ThreadsController_labels'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/notifications': {
     parameters: {
       query?: never;
@@ -1082,6 +1244,38 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['NotificationsController_readAll'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/account/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PortalAccountController_changePassword'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/account/withdrawal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PortalAccountController_withdraw'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1178,6 +1372,86 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['PortalAuthController_signup'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PortalThreadsController_events$'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/threads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PortalThreadsController_list'];
+    put?: never;
+    post: operations['PortalThreadsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/threads/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PortalThreadsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/threads/{id}/posts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['PortalThreadsController_post'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/threads/{id}/posts/{postId}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PortalThreadsController_file'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1491,6 +1765,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/sms/bulk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send one template to many customers: each recipient its own SMS, outbox row and history entry, spread at the provider rate */
+    post: operations['SmsBulkController_send'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sms/bulk/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Progress of a bulk send: waiting, sent, failed, cancelled, and who was left out */
+    get: operations['SmsBulkController_progress'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sms/bulk/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Who a bulk send would reach and who is left out and why; writes nothing */
+    post: operations['SmsBulkController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/sms/messages': {
     parameters: {
       query?: never;
@@ -1543,6 +1868,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/sms/messages/{id}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a failed SMS again (a new attempt through its outbox row, same idempotency key) */
+    post: operations['SmsController_retry'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/sms/options': {
     parameters: {
       query?: never;
@@ -1569,7 +1911,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Character count and per-carrier segments of a body */
+    /** Character count and per-carrier segments of a body; with purpose, also the warnings a send would get */
     post: operations['SmsController_segments'];
     delete?: never;
     options?: never;
@@ -1647,6 +1989,40 @@ export interface paths {
     head?: never;
     /** Change an SMS template */
     patch: operations['SmsController_updateTemplate'];
+    trace?: never;
+  };
+  '/api/sms/webhooks/{provider}/inbound': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** An inbound SMS from the provider (Twilio: its form post, signed; gateway: signed JSON, see docs/sms.md) */
+    post: operations['SmsWebhooksController_inbound'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/sms/webhooks/{provider}/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The provider's delivery report (Twilio's status callback; the gateway's signed JSON) */
+    post: operations['SmsWebhooksController_status'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/staff': {
@@ -2187,6 +2563,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/s/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A counted SMS link: records the click and redirects (302) to the original URL */
+    get: operations['ShortLinkController_open'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2210,6 +2603,17 @@ export interface components {
         | 'sms_received';
     };
     BlockedSenderDto: Record<string, never>;
+    BulkSmsDto: {
+      clickCount?: boolean;
+      /** @description At most 5000 distinct customers */
+      customerIds?: number[];
+      /** @enum {string} */
+      purpose: 'transactional' | 'marketing';
+      search?: components['schemas']['CustomerQueryDto'];
+      /** Format: date-time */
+      sendAt?: string;
+      templateId: number;
+    };
     BulkTicketsDto: Record<string, never>;
     ChangePasswordDto: Record<string, never>;
     CommentDto: Record<string, never>;
@@ -2238,6 +2642,10 @@ export interface components {
       registrationState?: 'provisional' | 'registered';
       smsConsent?: boolean;
       tel?: string | null;
+    };
+    CreatedThreadView: {
+      code: string;
+      id: number;
     };
     CreateFolderDto: Record<string, never>;
     CreateFormDto: {
@@ -2332,6 +2740,16 @@ export interface components {
       /** @enum {string} */
       kind?: 'body' | 'sender' | 'signature';
     };
+    CreateThreadDto: {
+      /** @description The owner (customer id) */
+      customerId: number;
+      /** @description Internal, staff only */
+      label?: string | null;
+      /** @description Internal, never shown to the customer */
+      memo?: string | null;
+      post: components['schemas']['StaffPostDto'];
+      title: string;
+    };
     CreateTokenDto: Record<string, never>;
     CreateUserDto: {
       branch?: Record<string, never>;
@@ -2347,6 +2765,34 @@ export interface components {
       to?: string;
     };
     CustomerLinkDto: Record<string, never>;
+    CustomerQueryDto: {
+      address?: string;
+      assigneeId?: number;
+      branch?: string;
+      code?: string;
+      email?: string;
+      kana?: string;
+      /** @enum {string} */
+      listFlag?: 'normal' | 'grey' | 'black';
+      name?: string;
+      /** @enum {string} */
+      order?: 'asc' | 'desc';
+      page?: number;
+      pageSize?: number;
+      postalCode?: string;
+      q?: string;
+      /** @enum {string} */
+      registrationState?: 'provisional' | 'registered';
+      /** @enum {string} */
+      sort?: 'code' | 'name' | 'kana' | 'createdAt' | 'updatedAt';
+      tel?: string;
+    };
+    DeletedThreadsView: {
+      deleted: number;
+    };
+    DeleteThreadsDto: {
+      ids: number[];
+    };
     FormCheckDto: {
       fields: {
         [key: string]: unknown;
@@ -2437,6 +2883,19 @@ export interface components {
     };
     MergeTicketsDto: Record<string, never>;
     MoveTicketsDto: Record<string, never>;
+    MypageSettingsDto: {
+      /** @description Customers may start threads on the portal */
+      customersMayStartThreads: boolean;
+      /** @description Staff user ids notified of posts by customers without an assignee */
+      fallbackRecipients: number[];
+      /** @description Mailbox of the MYPAGE threads and mails; null: the oldest active mailbox */
+      mailboxId: number | null;
+    };
+    MypageSettingsViewDto: {
+      customersMayStartThreads: boolean;
+      fallbackRecipients: number[];
+      mailboxId: number | null;
+    };
     NewMailCreatedDto: {
       /** @example IQ000123 */
       code: string;
@@ -2452,10 +2911,71 @@ export interface components {
       mailOnMention: boolean;
     };
     PortalAccessDto: Record<string, never>;
+    PortalCreateThreadDto: {
+      /** @description The first post */
+      text: string;
+      title: string;
+    };
     PortalLoginDto: Record<string, never>;
+    PortalPasswordDto: {
+      currentPassword: string;
+      /** @description 10–128 characters, not a common password */
+      newPassword: string;
+    };
+    PortalPostViewDto: {
+      /** @enum {string} */
+      author: 'customer' | 'staff';
+      authorName: string;
+      /** Format: date-time */
+      createdAt: string;
+      file: components['schemas']['PostFileViewDto'] | null;
+      id: number;
+      /** @enum {string} */
+      kind: 'text' | 'image' | 'file';
+      text: string | null;
+    };
     PortalResetDto: Record<string, never>;
     PortalSetPasswordDto: Record<string, never>;
     PortalSignupDto: Record<string, never>;
+    PortalThreadItemView: {
+      code: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description A staff post reached the portal since the customer last opened the thread */
+      hasNewStaffPosts: boolean;
+      id: number;
+      /** Format: date-time */
+      lastPostAt: string;
+      title: string;
+    };
+    PortalThreadListView: {
+      customersMayStartThreads: boolean;
+      items: components['schemas']['PortalThreadItemView'][];
+      total: number;
+    };
+    PortalThreadViewDto: {
+      code: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description A staff post reached the portal since the customer last opened the thread */
+      hasNewStaffPosts: boolean;
+      id: number;
+      /** Format: date-time */
+      lastPostAt: string;
+      posts: components['schemas']['PortalPostViewDto'][];
+      title: string;
+    };
+    PortalWithdrawalDto: {
+      /** @description Why (optional) */
+      reason?: string;
+    };
+    PostFileViewDto: {
+      contentType: string;
+      filename: string;
+      size: number;
+      /** @description Where the bytes are read (in the realm that asked) */
+      url: string;
+    };
     PresenceDto: Record<string, never>;
     PreviewTemplateDto: {
       body?: Record<string, never> | null;
@@ -2464,6 +2984,13 @@ export interface components {
     };
     PutDraftDto: {
       bodyHtml?: Record<string, never> | null;
+    };
+    PutSmsConsentDto: {
+      /** @enum {string} */
+      method: 'form' | 'phone' | 'mypage' | 'paper' | 'import' | 'sms';
+      note?: Record<string, never> | null;
+      /** @description true: agreed to marketing SMS; false: opted out */
+      optIn: boolean;
     };
     ReapplyRulesDto: Record<string, never>;
     RejectReplyDto: Record<string, never>;
@@ -2476,6 +3003,8 @@ export interface components {
     SavedViewDto: Record<string, never>;
     SegmentsDto: {
       body: string;
+      /** @enum {string} */
+      purpose?: 'transactional' | 'marketing';
     };
     SendSmsDto: {
       body: string;
@@ -2508,6 +3037,73 @@ export interface components {
       showResultAfterSend?: boolean;
       twilio?: components['schemas']['TwilioSettingsDto'];
     };
+    StaffPostDto: {
+      /** @description The text (at most 1,000 characters); or give uploadId */
+      text?: string;
+      /**
+       * Format: uuid
+       * @description An upload (POST /api/uploads) to post as an image (jpg/png/gif) or a file; or give text
+       */
+      uploadId?: string;
+    };
+    StaffPostViewDto: {
+      articleId: number | null;
+      /** @enum {string} */
+      author: 'customer' | 'staff';
+      /** Format: date-time */
+      createdAt: string;
+      file: components['schemas']['PostFileViewDto'] | null;
+      id: number;
+      /** @enum {string} */
+      kind: 'text' | 'image' | 'file';
+      /** @description A staff post's reply (approve/reject it with /api/replies/:id/…) */
+      replyId: number | null;
+      /** @enum {string|null} */
+      replyStatus:
+        | 'draft'
+        | 'awaiting_approval'
+        | 'rejected'
+        | 'queued'
+        | 'retrying'
+        | 'sent'
+        | 'captured'
+        | 'failed'
+        | 'cancelled'
+        | null;
+      staff: components['schemas']['StaffRef'] | null;
+      /**
+       * @description visible: on the portal; pending: a staff post not yet out
+       * @enum {string}
+       */
+      state: 'pending' | 'visible';
+      text: string | null;
+      /** Format: date-time */
+      visibleAt: string | null;
+    };
+    StaffRef: {
+      id: number;
+      name: string;
+    };
+    StaffThreadViewDto: {
+      code: string;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: components['schemas']['StaffRef'] | null;
+      createdByCustomer: boolean;
+      customer: components['schemas']['ThreadCustomerRef'];
+      id: number;
+      isNew: boolean;
+      label: string | null;
+      /** Format: date-time */
+      lastPostAt: string;
+      mailboxId: number;
+      memo: string | null;
+      posts: components['schemas']['StaffPostViewDto'][];
+      ticketId: number | null;
+      title: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
     ThankYouDto: {
       /**
        * @example {{field.name}} 様
@@ -2518,6 +3114,32 @@ export interface components {
       enabled: boolean;
       /** @example 【{{form.name}}】お問い合わせありがとうございます */
       subject: string;
+    };
+    ThreadCustomerRef: {
+      code: string;
+      id: number;
+      /** @description 姓 名 */
+      name: string;
+    };
+    ThreadListItemView: {
+      /** @example MS001826 */
+      code: string;
+      customer: components['schemas']['ThreadCustomerRef'];
+      id: number;
+      /** @description NEW: the customer's latest post is unread by staff */
+      isNew: boolean;
+      label: string | null;
+      /** Format: date-time */
+      lastPostAt: string;
+      /** @description The thread's ticket (named by /api/events when the thread changes) */
+      ticketId: number | null;
+      title: string;
+    };
+    ThreadListPageView: {
+      items: components['schemas']['ThreadListItemView'][];
+      page: number;
+      pageSize: number;
+      total: number;
     };
     TwilioSettingsDto: {
       /** @example AC0123456789abcdef0123456789abcdef */
@@ -2608,11 +3230,20 @@ export interface components {
       /** @enum {string} */
       kind?: 'body' | 'sender' | 'signature';
     };
+    UpdateThreadDto: {
+      label?: string | null;
+      memo?: string | null;
+      title?: string;
+    };
     UpdateTicketDto: {
       /** @description The ticket's labels, the whole set; each a label of the ticket's mailbox (needs the reply right) */
       labelIds?: number[];
     };
     UpdateUserDto: Record<string, never>;
+    WithdrawalView: {
+      /** Format: date-time */
+      requestedAt: string;
+    };
   };
   responses: never;
   parameters: never;
@@ -3210,6 +3841,27 @@ export interface operations {
       };
     };
   };
+  CustomerThreadsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ThreadListPageView'];
+        };
+      };
+    };
+  };
   PortalAccessController_view: {
     parameters: {
       query?: never;
@@ -3306,6 +3958,78 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsConsentController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description {customerId, current: {optIn: true|false|null, method, at, byUserId, by}, history: [{id, optIn, method, note, byUserId, by, createdAt}]} */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description CUSTOMER_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsConsentController_put: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PutSmsConsentDto'];
+      };
+    };
+    responses: {
+      /** @description The consent now and its history, as GET */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description optIn not a boolean, an unknown method, a note over 500 characters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No customers.write right */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description CUSTOMER_NOT_FOUND */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -4679,6 +5403,270 @@ export interface operations {
       };
     };
   };
+  MypageSettingsController_view: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MypageSettingsViewDto'];
+        };
+      };
+    };
+  };
+  MypageSettingsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MypageSettingsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MypageSettingsViewDto'];
+        };
+      };
+    };
+  };
+  ThreadsController_list: {
+    parameters: {
+      query?: {
+        /** @description Any part of the customer's 支店名 */
+        branch?: string;
+        /** @description Any part of the code (MS001826) */
+        code?: string;
+        customerId?: number;
+        label?: string;
+        /** @description 担当顧客のみ表示: only customers the caller is assigned to */
+        mine?: boolean;
+        page?: number;
+        pageSize?: 10 | 20 | 50 | 100;
+        /** @description Last post on or after this day (YYYY-MM-DD, company time zone) */
+        postedFrom?: string;
+        /** @description Last post on or before this day (YYYY-MM-DD, company time zone) */
+        postedTo?: string;
+        /** @description Any part of the title */
+        title?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ThreadListPageView'];
+        };
+      };
+    };
+  };
+  ThreadsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateThreadDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedThreadView'];
+        };
+      };
+    };
+  };
+  ThreadsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffThreadViewDto'];
+        };
+      };
+    };
+  };
+  ThreadsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateThreadDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffThreadViewDto'];
+        };
+      };
+    };
+  };
+  ThreadsController_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StaffPostDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StaffPostViewDto'];
+        };
+      };
+    };
+  };
+  ThreadsController_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+        postId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ThreadsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DeleteThreadsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedThreadsView'];
+        };
+      };
+    };
+  };
+  ThreadsController_export: {
+    parameters: {
+      query?: {
+        /** @description Any part of the customer's 支店名 */
+        branch?: string;
+        /** @description Any part of the code (MS001826) */
+        code?: string;
+        customerId?: number;
+        label?: string;
+        /** @description 担当顧客のみ表示: only customers the caller is assigned to */
+        mine?: boolean;
+        /** @description Last post on or after this day (YYYY-MM-DD, company time zone) */
+        postedFrom?: string;
+        /** @description Last post on or before this day (YYYY-MM-DD, company time zone) */
+        postedTo?: string;
+        /** @description Any part of the title */
+        title?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ThreadsController_labels: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   NotificationsController_list: {
     parameters: {
       query?: never;
@@ -4729,6 +5717,50 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  PortalAccountController_changePassword: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PortalPasswordDto'];
+      };
+    };
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortalAccountController_withdraw: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PortalWithdrawalDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WithdrawalView'];
+        };
       };
     };
   };
@@ -4843,6 +5875,144 @@ export interface operations {
     };
     responses: {
       202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortalThreadsController_events$: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortalThreadsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PortalThreadListView'];
+        };
+      };
+    };
+  };
+  PortalThreadsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PortalCreateThreadDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedThreadView'];
+        };
+      };
+    };
+  };
+  PortalThreadsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PortalThreadViewDto'];
+        };
+      };
+    };
+  };
+  PortalThreadsController_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: binary */
+          file?: string;
+          /** @enum {string} */
+          kind?: 'image' | 'file';
+          text?: string;
+        };
+        'multipart/form-data': {
+          /** Format: binary */
+          file?: string;
+          /** @enum {string} */
+          kind?: 'image' | 'file';
+          text?: string;
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PortalPostViewDto'];
+        };
+      };
+    };
+  };
+  PortalThreadsController_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+        postId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
@@ -5360,6 +6530,105 @@ export interface operations {
       };
     };
   };
+  SmsBulkController_send: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkSmsDto'];
+      };
+    };
+    responses: {
+      /** @description {id, queued, skipped: [{customerId, reason}], warnings} */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_BULK_TOO_LARGE (more than 5000 customers), invalid fields */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_TEMPLATE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_NOT_CONFIGURED, SMS_NO_MAILBOX */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsBulkController_progress: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description SMS_BULK_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsBulkController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkSmsDto'];
+      };
+    };
+    responses: {
+      /** @description {total, recipients: [{customerId, code, name, number}], skipped: [{customerId, reason}], counts: {recipients, skipped, reasons}, provider, ratePerSecond, estimatedSeconds, scheduledAt, warnings}; reasons: CUSTOMER_NOT_FOUND, SMS_NO_MOBILE, SMS_NO_CONSENT, SMS_OPTED_OUT */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_BULK_TOO_LARGE (more than 5000 customers), neither or both of customerIds and search, a meeting template, sendAt out of range */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_TEMPLATE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   SmsController_list: {
     parameters: {
       query?: {
@@ -5367,7 +6636,7 @@ export interface operations {
         from?: string;
         page?: number;
         pageSize?: number;
-        status?: 'queued' | 'scheduled' | 'sent' | 'delivered' | 'failed' | 'cancelled';
+        status?: 'queued' | 'scheduled' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'cancelled';
         to?: string;
       };
       header?: never;
@@ -5397,7 +6666,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description {id, status: queued|scheduled, scheduledAt, segments, …} */
+      /** @description {id, status: queued|scheduled, scheduledAt, segments, links (click counting), warnings: ["SMS_NO_OPT_OUT_TEXT"] for a marketing body without an opt-out instruction, …} */
       201: {
         headers: {
           [name: string]: unknown;
@@ -5418,7 +6687,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description SMS_NO_MOBILE, SMS_NO_CONSENT, SMS_NOT_CONFIGURED, SMS_NO_MAILBOX */
+      /** @description SMS_NO_MOBILE, SMS_NO_CONSENT, SMS_OPTED_OUT (marketing), SMS_NOT_CONFIGURED, SMS_NO_MAILBOX */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5474,6 +6743,40 @@ export interface operations {
       };
     };
   };
+  SmsController_retry: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The SMS, queued again */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_MESSAGE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_NOT_RETRYABLE: not failed (queued, scheduled, sent, cancelled …); SMS_OPTED_OUT / SMS_NO_CONSENT for a marketing SMS */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   SmsController_sendOptions: {
     parameters: {
       query?: never;
@@ -5504,6 +6807,7 @@ export interface operations {
       };
     };
     responses: {
+      /** @description {length, segments: {docomo, au, softbank}, tooLong} and, when purpose is given, warnings: ["SMS_NO_OPT_OUT_TEXT"] or [] */
       200: {
         headers: {
           [name: string]: unknown;
@@ -5679,6 +6983,123 @@ export interface operations {
       };
       /** @description SMS_TEMPLATE_NOT_FOUND */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsWebhooksController_inbound: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Gateway: sha256=<hex HMAC-SHA256(token, timestamp + "." + raw body)> */
+        'X-Sms-Signature'?: string;
+        /** @description Gateway: Unix seconds when it was signed */
+        'X-Sms-Timestamp'?: string;
+        /** @description Twilio: the request signature (against {PUBLIC_URL}/api/sms/webhooks/twilio/inbound) */
+        'X-Twilio-Signature'?: string;
+      };
+      path: {
+        provider: 'twilio' | 'gateway';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Filed (or a replay, ignored). Twilio: an empty TwiML <Response/>; gateway: {ok, recorded} */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_WEBHOOK_BODY: not what the provider sends */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_WEBHOOK_SIGNATURE, SMS_WEBHOOK_EXPIRED, SMS_WEBHOOK_ACCOUNT: nothing recorded */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_WEBHOOK_NOT_FOUND: local capture, an unknown provider, or its credentials are not set */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_WEBHOOK_CONTENT_TYPE */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SmsWebhooksController_status: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        provider: 'twilio' | 'gateway';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Recorded, or nothing to change (unknown message, repeated or out-of-order report) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_WEBHOOK_BODY */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_WEBHOOK_SIGNATURE, SMS_WEBHOOK_EXPIRED, SMS_WEBHOOK_ACCOUNT: nothing recorded */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_WEBHOOK_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description SMS_WEBHOOK_CONTENT_TYPE */
+      415: {
         headers: {
           [name: string]: unknown;
         };
@@ -6690,6 +8111,40 @@ export interface operations {
       };
       /** @description No active form at this address (an HTML page saying so) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ShortLinkController_open: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Location: the original URL */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Unknown code (a plain page) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Too many requests from this address (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
