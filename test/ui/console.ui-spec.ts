@@ -155,7 +155,8 @@ describe('console in the browser', () => {
   uiTest('shows sections that are not built yet as not available, without fake data', async (c) => {
     await c.login(ADMIN_EMAIL, ADMIN_PASSWORD);
     await c.page.waitForURL(/\/customers/);
-    await c.page.goto(`${base}/mypage`);
+    // MYPAGE's メッセージ管理 lives at /messages: /mypage is the customer portal's.
+    await c.page.goto(`${base}/messages`);
     await c.page.getByTestId('not-available').waitFor();
   });
 });
