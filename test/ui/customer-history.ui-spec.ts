@@ -1,4 +1,5 @@
 import { OutboxDispatcher } from '@madoguchi/core';
+import { AUTO_HISTORY_EVENT_NAMES } from '@madoguchi/customers';
 import { IntakeService } from '@madoguchi/mail';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -95,7 +96,7 @@ describe('response history on the karte', () => {
       });
 
       // 自動履歴保存: every event has its Japanese name; SMS送信 is switched off and saved.
-      await waitForCount(page.getByTestId('auto-history-row'), 12);
+      await waitForCount(page.getByTestId('auto-history-row'), AUTO_HISTORY_EVENT_NAMES.length);
       const sms = page.locator('[data-testid="auto-history-row"][data-event="sms_sent"]');
       expect(await sms.getByTestId('auto-history-event').textContent()).toContain('SMS送信');
       expect(

@@ -68,6 +68,10 @@ export class Customer extends Timestamped {
   @Column({ type: 'boolean', default: false })
   smsConsent: boolean;
 
+  /** 退会: when the customer was marked withdrawn (kept with all history; no portal sign-in, no bulk sends); null while a member. */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  withdrawnAt: Date | null;
+
   @OneToMany(() => CustomerAssignee, (a) => a.customer, { cascade: false })
   assignees: Relation<CustomerAssignee[]>;
 }

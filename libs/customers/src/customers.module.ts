@@ -15,12 +15,24 @@ import { HistorySettingsService } from './history/history-settings.service';
 import { HistoryController } from './history/history.controller';
 import { HistoryService } from './history/history.service';
 import { CustomerSearch } from './search/customer-search.entity';
+import { CustomerImportController } from './import/customer-import.controller';
+import { CustomerImport } from './import/customer-import.entity';
+import { CustomerImportJob } from './import/customer-import.job';
+import { CustomerImportService } from './import/customer-import.service';
+import { CustomerImage } from './images/customer-image.entity';
+import { CustomerImagesController } from './images/images.controller';
+import { CustomerImagesService } from './images/images.service';
+import { CustomerVisit } from './visits/customer-visit.entity';
+import { VisitsController } from './visits/visits.controller';
+import { VisitsService } from './visits/visits.service';
+import { CustomerWithdrawalController } from './withdrawal/withdrawal.controller';
+import { CustomerWithdrawalService } from './withdrawal/withdrawal.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Customer, CustomerAssignee, CustomerSearch, HistoryEntry, HistoryDetail, HistoryBatch, HistorySetting]), AuthModule],
+  imports: [TypeOrmModule.forFeature([Customer, CustomerAssignee, CustomerSearch, HistoryEntry, HistoryDetail, HistoryBatch, HistorySetting, CustomerVisit, CustomerImage, CustomerImport]), AuthModule],
   // Fixed routes under history/ (batches) come before HistoryController's history/:id.
-  controllers: [CustomersController, HistoryBatchesController, HistoryController, CtiController],
-  providers: [CustomersService, HistoryService, HistorySettingsService, HistoryBatchesService, CtiService, CtiEvents],
-  exports: [CustomersService, HistoryService, HistorySettingsService, CtiEvents],
+  controllers: [CustomerImportController, CustomersController, HistoryBatchesController, HistoryController, CtiController, VisitsController, CustomerImagesController, CustomerWithdrawalController],
+  providers: [CustomersService, HistoryService, HistorySettingsService, HistoryBatchesService, CtiService, CtiEvents, VisitsService, CustomerImagesService, CustomerWithdrawalService, CustomerImportService, CustomerImportJob],
+  exports: [CustomersService, HistoryService, HistorySettingsService, CtiEvents, CustomerWithdrawalService],
 })
 export class CustomersModule {}

@@ -2,7 +2,7 @@ import { UsersService } from '@madoguchi/auth';
 import { Actor, AuditService, Conflict, escapeLike, hasControlCharacter, NotFound, SequenceService, ValidationFailed } from '@madoguchi/core';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In, IsNull, Not, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CustomerAssignee } from './customer-assignee.entity';
 import { CreateCustomerDto, CustomerFieldsDto, CustomerQueryDto, UpdateCustomerDto } from './customer.dto';
 import { Customer, ListFlag, RegistrationState } from './customer.entity';
@@ -30,6 +30,8 @@ export interface CustomerView {
   comment: string | null;
   birthday: string | null;
   smsConsent: boolean;
+  /** 退会済み since then; null while a member. */
+  withdrawnAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -67,6 +69,7 @@ function toView(c: Customer, assigneeIds: number[]): CustomerView {
     comment: c.comment,
     birthday: c.birthday,
     smsConsent: !!c.smsConsent,
+    withdrawnAt: c.withdrawnAt ?? null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
@@ -371,12 +374,30 @@ export class CustomersService {
     return new Map(rows.map((c) => [c.id, { code: c.code, name: `${c.lastName} ${c.firstName ?? ''}`.trim() }]));
   }
 
+  /**
+   * 退会済み: true when the customer is marked withdrawn (POST /api/customers/:id/withdraw), false
+   * for a member and for an id that names no customer. The portal refuses sign-in on true.
+   */
+  async isWithdrawn(id: number, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const c = await m.findOne(Customer, { select: { id: true, withdrawnAt: true }, where: { id } });
+    return !!c?.withdrawnAt;
+  }
+
+  /** Which of these customers are withdrawn, in one query: what a bulk send leaves out. */
+  async withdrawnIds(ids: number[], m: EntityManager = this.dataSource.manager): Promise<Set<number>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Set();
+    const rows = await m.find(Customer, { select: { id: true }, where: { id: In(unique), withdrawnAt: Not(IsNull()) } });
+    return new Set(rows.map((c) => c.id));
+  }
+
   /** Staff names by id, for the CSV's 担当 column. */
   async staffNames(): Promise<Map<number, string>> {
     return this.users.allNames();
   }
 
-  private applyFields(c: Customer, dto: CustomerFieldsDto): void {
+  /** The form's fields onto a customer, normalised (kana, email, phones, postal code); also what the CSV import writes with. */
+  applyFields(c: Customer, dto: CustomerFieldsDto): void {
     const problems: Record<string, string[]> = {};
     if (dto.code !== undefined && dto.code !== null) c.code = dto.code;
     if (dto.firstName !== undefined) c.firstName = dto.firstName;
@@ -516,7 +537,7 @@ export class CustomersService {
   }
 
   /** Sequential codes from 100001, skipping any taken by hand-entered or imported codes. */
-  private async nextFreeCode(m: EntityManager): Promise<string> {
+  async nextFreeCode(m: EntityManager): Promise<string> {
     for (;;) {
       const code = String(await this.sequences.next(m, CODE_SEQUENCE, FIRST_CODE));
       if (!(await m.getRepository(Customer).existsBy({ code }))) return code;

@@ -9,3 +9,6 @@ export type { HistoryKind, HistoryState } from './history/history-entry.entity';
 export * from './history/history.service';
 export * from './history/history-settings.service';
 export * from './search/normalize';
+export { CustomerImportService } from './import/customer-import.service';
+export { CustomerImportJob } from './import/customer-import.job';
+export * from './withdrawal/withdrawal.service';

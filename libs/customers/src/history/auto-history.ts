@@ -17,6 +17,9 @@ export const AUTO_HISTORY_EVENTS = {
   mypage_staff_post: { kind: 'mypage', state: 'done', title: 'MYPAGEに投稿しました。' },
   sms_sent: { kind: 'sms', state: 'done', title: 'SMSが送信されました。' },
   sms_received: { kind: 'sms', state: 'waiting', title: 'SMSを受信しました。' },
+  visit_recorded: { kind: 'visit', state: 'done', title: '来店を記録しました。' },
+  customer_withdrawn: { kind: 'system', state: 'done', title: '退会しました。' },
+  customer_reinstated: { kind: 'system', state: 'done', title: '再入会しました。' },
 } as const satisfies Record<string, { kind: HistoryKind; state: HistoryState; title: string }>;
 
 export type AutoHistoryEvent = keyof typeof AUTO_HISTORY_EVENTS;

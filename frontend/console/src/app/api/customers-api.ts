@@ -25,6 +25,8 @@ export interface Customer {
   /** `YYYY-MM-DD` */
   birthday: string | null;
   smsConsent: boolean;
+  /** 退会済み since then; null (or absent) while a member. Changed only by withdraw/reinstate. */
+  withdrawnAt?: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -85,7 +87,8 @@ export class CustomersApi {
     return this.http.post<Customer>('/api/customers', input);
   }
 
-  update(id: number, input: CustomerInput): Observable<Customer> {
+  /** Fields left out keep their value (the karte leaves out smsConsent: consent is recorded through /sms-consent). */
+  update(id: number, input: Partial<CustomerInput>): Observable<Customer> {
     return this.http.patch<Customer>(`/api/customers/${id}`, input);
   }
 

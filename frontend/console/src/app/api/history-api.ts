@@ -32,6 +32,9 @@ export const AUTO_HISTORY_EVENTS = [
   'mypage_staff_post',
   'sms_sent',
   'sms_received',
+  'visit_recorded',
+  'customer_withdrawn',
+  'customer_reinstated',
 ] as const;
 export type AutoHistoryEvent = (typeof AUTO_HISTORY_EVENTS)[number];
 

@@ -7,6 +7,11 @@ export const customersRoutes: Routes = [
     loadComponent: () => import('./customer-list').then((m) => m.CustomerList),
   },
   {
+    path: 'import',
+    title: 'customerImport.title',
+    loadComponent: () => import('./customer-import').then((m) => m.CustomerImport),
+  },
+  {
     path: 'batches',
     title: 'historyBatch.listTitle',
     loadComponent: () => import('./history-batches').then((m) => m.HistoryBatches),

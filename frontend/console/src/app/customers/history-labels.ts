@@ -38,6 +38,9 @@ export const AUTO_HISTORY_EVENT_LABELS: Record<AutoHistoryEvent, MessageKey> = {
   mypage_staff_post: 'settings.history.event.mypage_staff_post',
   sms_sent: 'settings.history.event.sms_sent',
   sms_received: 'settings.history.event.sms_received',
+  visit_recorded: 'settings.history.event.visit_recorded',
+  customer_withdrawn: 'settings.history.event.customer_withdrawn',
+  customer_reinstated: 'settings.history.event.customer_reinstated',
 };
 
 export const SENT_MAIL_KIND_LABELS: Record<SentMailKind, MessageKey> = {
