@@ -152,11 +152,16 @@ describe('console in the browser', () => {
     await expect(c.page.getByTestId('nav-customers').textContent()).resolves.toMatch(/Customers/);
   });
 
-  uiTest('shows sections that are not built yet as not available, without fake data', async (c) => {
+  uiTest('keeps MYPAGE\'s メッセージ管理 at /messages, apart from the customer portal at /mypage', async (c) => {
     await c.login(ADMIN_EMAIL, ADMIN_PASSWORD);
-    await c.page.waitForURL(/\/customers/);
-    // MYPAGE's メッセージ管理 lives at /messages: /mypage is the customer portal's.
-    await c.page.goto(`${base}/messages`);
-    await c.page.getByTestId('not-available').waitFor();
+    await c.page.waitForURL(/\/(inbox|customers)/);
+    await c.page.getByTestId('nav-messages').click();
+    await c.page.waitForURL(/\/messages$/);
+    await c.page.reload();
+    await c.page.getByTestId('nav-messages').waitFor();
+    // The same browser at /mypage gets the portal, not the console (a staff session is no portal session).
+    await c.page.goto(`${base}/mypage`);
+    await c.page.waitForURL(/\/mypage\/login/);
+    expect(await c.page.getByTestId('nav-messages').count()).toBe(0);
   });
 });

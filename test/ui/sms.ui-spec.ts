@@ -217,4 +217,77 @@ describe('SMS in the browser', () => {
       await twilio.stop();
     }
   });
+
+  it('records SMS consent on the karte with how it was given, and an opt-out after it, with the history', async () => {
+    const id = (await admin.post('/api/customers', { lastName: '同意', firstName: '太郎', mobile: '080-1111-9999' }).expect(201)).body.id;
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    page = await context.newPage();
+    try {
+      await signIn(page, base, ADMIN_EMAIL, ADMIN_PASSWORD, `/customers/${id}`);
+      const state = page.getByTestId('customer-sms-consent-state');
+      await waitForText(state, '未確認');
+      await page.getByTestId('customer-sms-consent-record').click();
+      await page.getByTestId('customer-sms-consent-method').click();
+      await page.getByTestId('customer-sms-consent-method-paper').click();
+      await page.getByTestId('customer-sms-consent-note').fill('来店時に同意書');
+      await page.getByTestId('customer-sms-consent-save').click();
+      await waitForText(state, '同意あり');
+      await waitForText(page.getByTestId('customer-sms-consent'), '書面');
+      await page.getByTestId('customer-sms-consent-record').click();
+      await page.getByTestId('customer-sms-consent-save').click();
+      await waitForText(state, '配信停止');
+      const consent = (await admin.get(`/api/customers/${id}/sms-consent`).expect(200)).body;
+      expect(consent.current).toMatchObject({ optIn: false, method: 'phone' });
+      expect(consent.history.map((h: { optIn: boolean; method: string; note: string | null }) => [h.optIn, h.method, h.note])).toEqual([
+        [false, 'phone', null],
+        [true, 'paper', '来店時に同意書'],
+      ]);
+      expect((await admin.get(`/api/customers/${id}`).expect(200)).body.smsConsent).toBe(false);
+      // Saving the karte's fields does not touch the consent.
+      await page.getByTestId('field-comment').fill('メモ');
+      await page.getByTestId('customer-save').click();
+      await waitUntil('the karte saved', async () => (await admin.get(`/api/customers/${id}`).expect(200)).body.comment === 'メモ');
+      expect((await admin.get(`/api/customers/${id}/sms-consent`).expect(200)).body.history).toHaveLength(2);
+    } catch (e) {
+      await screenshotOnFailure(page, 'sms-consent');
+      throw e;
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('sends one template to every customer of a search, says who is left out and why first, and shows the progress', async () => {
+    for (const [first, mobile] of [['一', '090-5555-0001'], ['二', '090-5555-0002'], ['三', null]] as const)
+      await admin.post('/api/customers', { lastName: '一斉送信', firstName: first, ...(mobile ? { mobile } : {}) }).expect(201);
+    const template = (await admin.post('/api/sms/templates', { name: '一斉のお知らせ', subject: 'お知らせ', body: '[[%氏名%]]様 臨時休業のお知らせです。' }).expect(201)).body.id;
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    page = await context.newPage();
+    try {
+      await signIn(page, base, ADMIN_EMAIL, ADMIN_PASSWORD, `/customers?q=${encodeURIComponent('一斉送信')}`);
+      await waitUntil('the search shows three', async () => (await page!.getByTestId('customer-tick').count()) === 3);
+      await page.getByTestId('sms-bulk-open').click();
+      await waitForText(page.getByTestId('sms-bulk-scope'), '3件');
+      await page.getByTestId('sms-bulk-template').click();
+      await page.getByTestId(`sms-bulk-template-${template}`).click();
+      await page.getByTestId('sms-bulk-preview-button').click();
+      await waitForText(page.getByTestId('sms-bulk-recipients'), '送信先 2件');
+      await waitForText(page.getByTestId('sms-bulk-reason-SMS_NO_MOBILE'), '携帯電話番号');
+      const before = (await admin.get('/api/sms/messages').query({ pageSize: 100 }).expect(200)).body.total;
+      await page.getByTestId('sms-bulk-send').click();
+      await page.getByTestId('sms-bulk-progress').waitFor();
+      await waitUntil('both sent', async () => {
+        await t.app.get(OutboxDispatcher).dispatchDue();
+        return (await page!.getByTestId('sms-bulk-progress').getAttribute('data-done')) === 'true';
+      });
+      await waitForText(page.getByTestId('sms-bulk-done'), 'すべて処理しました');
+      const after = (await admin.get('/api/sms/messages').query({ pageSize: 100 }).expect(200)).body;
+      expect(after.total - before).toBe(2);
+      expect(after.items.filter((m: { body: string }) => m.body.includes('臨時休業')).map((m: { body: string }) => m.body.split('様')[0]).sort()).toEqual(['一斉送信 一', '一斉送信 二']);
+    } catch (e) {
+      await screenshotOnFailure(page, 'sms-bulk');
+      throw e;
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -2,8 +2,6 @@ import type { Routes } from '@angular/router';
 
 import { adminGuard, authGuard } from './core/auth-guards';
 
-const notAvailable = () => import('./shell/not-available').then((m) => m.NotAvailable);
-
 export const routes: Routes = [
   {
     path: 'login',
@@ -36,8 +34,11 @@ export const routes: Routes = [
         title: 'ticket.title',
         loadComponent: () => import('./ticket/ticket-view').then((m) => m.TicketView),
       },
-      // MYPAGE's メッセージ管理. Not under /mypage: the server serves the customer portal there.
-      { path: 'messages', title: 'nav.mypage', data: { feature: 'nav.mypage' }, loadComponent: notAvailable },
+      {
+        // MYPAGE's メッセージ管理. Not under /mypage: the server serves the customer portal there.
+        path: 'messages',
+        loadChildren: () => import('./mypage/mypage.routes').then((m) => m.mypageRoutes),
+      },
       {
         path: 'work',
         title: 'work.title',

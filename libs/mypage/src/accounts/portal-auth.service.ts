@@ -93,7 +93,8 @@ export class PortalAuthService {
     // The same work whether or not the address has an account, so timing tells nothing.
     const hash = account?.passwordHash ?? (await dummyHash());
     const ok = await verifyPassword(password, hash);
-    const success = ok && !!account?.passwordHash && account.state === 'active';
+    // A withdrawn customer (退会済み) is kept with their history but cannot sign in: the same 401 as a wrong password.
+    const success = ok && !!account?.passwordHash && account.state === 'active' && !(await this.customers.isWithdrawn(account.customerId));
     const now = this.clock.now();
     await this.dataSource
       .getRepository(PortalLoginAttempt)
@@ -161,6 +162,8 @@ export class PortalAuthService {
     if (!session) return null;
     const account = await this.dataSource.getRepository(PortalAccount).findOneBy({ id: session.accountId });
     if (!account || account.state !== 'active') return null;
+    // Withdrawn meanwhile: open sessions end at once.
+    if (await this.customers.isWithdrawn(account.customerId)) return null;
     if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
       await this.dataSource.getRepository(PortalSession).update({ id: session.id }, { lastSeenAt: now });
     }
@@ -280,7 +283,7 @@ export class PortalAuthService {
     await this.countMailRequest('reset', email, clientKey(client.ip));
     await this.dataSource.transaction(async (m) => {
       const account = await m.getRepository(PortalAccount).findOneBy({ email });
-      if (!account || account.state === 'disabled') return;
+      if (!account || account.state === 'disabled' || (await this.customers.isWithdrawn(account.customerId, m))) return;
       const sender = await this.mail.sender(m);
       if (!sender) {
         this.logger.warn('A MYPAGE reset mail was not sent: no mailbox can send');

@@ -89,7 +89,9 @@ export class SmsBulkService {
     for (const c of found) {
       const mobile = japaneseMobile(c.mobile);
       const refusal = refusals.get(c.id) ?? null;
-      if (!mobile) skipped.push({ customerId: c.id, reason: 'SMS_NO_MOBILE' });
+      // 退会済み: kept with their history, never in a bulk send.
+      if (c.withdrawnAt) skipped.push({ customerId: c.id, reason: 'CUSTOMER_WITHDRAWN' });
+      else if (!mobile) skipped.push({ customerId: c.id, reason: 'SMS_NO_MOBILE' });
       else if (refusal) skipped.push({ customerId: c.id, reason: refusal });
       else
         recipients.push({

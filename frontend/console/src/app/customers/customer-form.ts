@@ -52,10 +52,14 @@ import {
 import { CustomerListMemory } from './customer-list-query';
 import { CustomerHistory } from './customer-history';
 import { CustomerMypage } from './customer-mypage';
+import { CustomerThreads } from './customer-threads';
 import { CustomerSms } from './customer-sms';
 import { CustomerScheduledMail } from './customer-scheduled-mail';
 import { CustomerSentMail } from './customer-sent-mail';
 import { CustomerTickets } from './customer-tickets';
+import { CustomerVisits } from './customer-visits';
+import { CustomerImages } from './customer-images';
+import { CustomerWithdrawal } from './customer-withdrawal';
 import { openNewMailDialog } from '../compose/new-mail-dialog';
 
 /** Katakana, full or half width (with ー, ・), and spaces; hiragana is converted on blur. */
@@ -103,9 +107,13 @@ const PATTERN_MESSAGES: Partial<Record<CustomerField, MessageKey>> = {
     CustomerHistory,
     CustomerScheduledMail,
     CustomerMypage,
+    CustomerThreads,
     CustomerSms,
     CustomerSentMail,
     CustomerTickets,
+    CustomerVisits,
+    CustomerImages,
+    CustomerWithdrawal,
     ReactiveFormsModule,
     MatButtonModule,
     MatCheckboxModule,
@@ -256,7 +264,9 @@ export class CustomerForm {
     const input = toInput(this.form.getRawValue());
     const id = this.customerId();
     this.saving.set(true);
-    (id === undefined ? this.api.create(input) : this.api.update(id, input)).subscribe({
+    // An existing customer's SMS consent is recorded with who, when and how (the SMS section below), never by this form.
+    const { smsConsent: _consent, ...fields } = input;
+    (id === undefined ? this.api.create(input) : this.api.update(id, fields)).subscribe({
       next: (saved) => {
         this.saving.set(false);
         this.form.markAsPristine();

@@ -1,3 +1,4 @@
+import { SmsBulkDialog, type SmsBulkDialogData } from '../sms/sms-bulk-dialog';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -102,7 +103,8 @@ export class CustomerList {
   private readonly dialog = inject(MatDialog);
 
   protected readonly canBulk = computed(() => this.session.can('history.bulk'));
-  protected readonly columns = computed(() => [...(this.canBulk() ? ['select'] : []), ...COLUMNS]);
+  protected readonly canSendSms = computed(() => this.session.can('sms.send'));
+  protected readonly columns = computed(() => [...(this.canBulk() || this.canSendSms() ? ['select'] : []), ...COLUMNS]);
   /** Customers ticked for 一括登録; kept across pages, cleared when the search changes. */
   protected readonly ticked = signal<ReadonlySet<number>>(new Set());
   protected readonly allTicked = computed(() => this.customers().length > 0 && this.customers().every((c) => this.ticked().has(c.id)));
@@ -215,6 +217,13 @@ export class CustomerList {
       }
     }
     this.ticked.set(next);
+  }
+
+  /** SMS一斉送信 to the ticked customers or every customer matching the search. */
+  protected sendBulkSms(): void {
+    const query = this.query();
+    const data: SmsBulkDialogData = { customerIds: [...this.ticked()], search: { ...(query.q ? { q: query.q } : {}), ...query.filters }, matching: this.total() };
+    this.dialog.open<SmsBulkDialog, SmsBulkDialogData>(SmsBulkDialog, { data, width: '600px', maxWidth: '96vw' });
   }
 
   /** 一括登録 for the ticked customers or every customer matching the search. */

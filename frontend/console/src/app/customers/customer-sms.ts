@@ -1,6 +1,11 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
+import { HttpClient } from '@angular/common/http';
+import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
 import { MatDialog } from '@angular/material/dialog';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
 import { RouterLink } from '@angular/router';
@@ -17,6 +22,16 @@ import { TranslatePipe } from '../i18n/translate-pipe';
 
 const PAGE_SIZE = 10;
 
+type ConsentMethod = 'form' | 'phone' | 'mypage' | 'paper' | 'import' | 'sms';
+const METHODS: readonly ConsentMethod[] = ['phone', 'paper', 'form', 'mypage', 'import'];
+
+/** `GET /api/customers/:id/sms-consent`: the newest record and the history, newest first. */
+interface SmsConsentView {
+  customerId: number;
+  current: { optIn: boolean | null; method: ConsentMethod | null; at: string | null; by: { id: number; name: string } | null };
+  history: { id: number; optIn: boolean; method: ConsentMethod; note: string | null; createdAt: string; by: { id: number; name: string } | null }[];
+}
+
 /**
  * SMS on the karte: the customer's 送信履歴 (sent, 予約中, 配信取消 with when and why, failed
  * with the provider's reason, delivered), newest first, with 配信取消 for a scheduled one.
@@ -25,13 +40,57 @@ const PAGE_SIZE = 10;
 @Component({
   selector: 'mg-customer-sms',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatPaginatorModule, RouterLink, TranslatePipe, DateTimePipe],
+  imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatPaginatorModule, RouterLink, TranslatePipe, DateTimePipe],
   template: `
     <div class="section-header">
       <h3>{{ 'sms.karte.history' | t }}</h3>
       <span class="spacer"></span>
       <a mat-button routerLink="/sms">{{ 'sms.karte.all' | t }}</a>
     </div>
+    @if (consent.value(); as c) {
+      <div class="consent" data-testid="customer-sms-consent" [attr.data-opt-in]="c.current.optIn">
+        <span>{{ 'sms.consent.title' | t }}:</span>
+        <strong data-testid="customer-sms-consent-state">{{ (c.current.optIn === null ? 'sms.consent.none' : c.current.optIn ? 'sms.consent.in' : 'sms.consent.out') | t }}</strong>
+        @if (c.current.at) {
+          <span class="muted">{{ 'sms.consent.line' | t: { at: (c.current.at | dateTime), method: (methodLabel(c.current.method) | t), by: c.current.by?.name ?? '—' } }}</span>
+        }
+        <span class="spacer"></span>
+        @if (canWrite() && !recording()) {
+          <button mat-stroked-button type="button" (click)="startRecording(c.current.optIn !== true)" data-testid="customer-sms-consent-record">
+            {{ (c.current.optIn === true ? 'sms.consent.recordOut' : 'sms.consent.recordIn') | t }}
+          </button>
+        }
+      </div>
+      @if (recording()) {
+        <form class="consent-form" (ngSubmit)="saveConsent()" data-testid="customer-sms-consent-form">
+          <strong>{{ (optIn() ? 'sms.consent.recordIn' : 'sms.consent.recordOut') | t }}</strong>
+          <mat-form-field subscriptSizing="dynamic">
+            <mat-label>{{ 'sms.consent.method' | t }}</mat-label>
+            <mat-select [(ngModel)]="method" name="method" data-testid="customer-sms-consent-method">
+              @for (m of methods; track m) {
+                <mat-option [value]="m" [attr.data-testid]="'customer-sms-consent-method-' + m">{{ methodLabel(m) | t }}</mat-option>
+              }
+            </mat-select>
+          </mat-form-field>
+          <mat-form-field subscriptSizing="dynamic" class="note">
+            <mat-label>{{ 'sms.consent.note' | t }}</mat-label>
+            <input matInput [(ngModel)]="note" name="note" maxlength="500" data-testid="customer-sms-consent-note" />
+          </mat-form-field>
+          <button mat-button type="button" (click)="recording.set(false)">{{ 'common.cancel' | t }}</button>
+          <button mat-flat-button type="submit" [disabled]="savingConsent()" data-testid="customer-sms-consent-save">{{ 'common.save' | t }}</button>
+        </form>
+      }
+      @if (c.history.length > 1) {
+        <details class="consent-history">
+          <summary>{{ 'sms.consent.history' | t: { count: c.history.length } }}</summary>
+          <ul data-testid="customer-sms-consent-history">
+            @for (h of c.history; track h.id) {
+              <li>{{ h.createdAt | dateTime }} ・ {{ (h.optIn ? 'sms.consent.in' : 'sms.consent.out') | t }} ・ {{ methodLabel(h.method) | t }} ・ {{ h.by?.name ?? '—' }}@if (h.note) { ・ {{ h.note }} }</li>
+            }
+          </ul>
+        </details>
+      }
+    }
     @if (loadError(); as error) {
       <p class="error-text" role="alert" data-testid="customer-sms-error">{{ error }}</p>
     } @else if (messages.value(); as page) {
@@ -106,6 +165,21 @@ const PAGE_SIZE = 10;
     .block {
       display: block;
     }
+    .consent,
+    .consent-form {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 8px;
+      align-items: center;
+      margin: 8px 0;
+    }
+    .consent-form .note {
+      flex: 1 1 240px;
+    }
+    .consent-history ul {
+      margin: 4px 0;
+      padding-left: 20px;
+    }
   `,
 })
 export class CustomerSms {
@@ -122,6 +196,46 @@ export class CustomerSms {
   protected readonly page0 = signal(0);
   protected readonly cancelling = signal<number | null>(null);
   protected readonly canSend = computed(() => this.session.can('sms.send'));
+  protected readonly canWrite = computed(() => this.session.can('customers.write'));
+  private readonly http = inject(HttpClient);
+  protected readonly methods = METHODS;
+  protected readonly consent = rxResource({
+    params: () => this.customerId(),
+    stream: ({ params }) => this.http.get<SmsConsentView>(`/api/customers/${params}/sms-consent`),
+  });
+  protected readonly recording = signal(false);
+  protected readonly optIn = signal(true);
+  protected readonly savingConsent = signal(false);
+  protected method: ConsentMethod = 'phone';
+  protected note = '';
+
+  protected methodLabel(method: ConsentMethod | null): MessageKey {
+    return `sms.consent.method.${method ?? 'phone'}`;
+  }
+
+  protected startRecording(optIn: boolean): void {
+    this.optIn.set(optIn);
+    this.method = 'phone';
+    this.note = '';
+    this.recording.set(true);
+  }
+
+  /** 特定電子メール法: the opt-in or opt-out is kept with when, how and by whom. */
+  protected saveConsent(): void {
+    this.savingConsent.set(true);
+    this.http.put<SmsConsentView>(`/api/customers/${this.customerId()}/sms-consent`, { optIn: this.optIn(), method: this.method, ...(this.note.trim() ? { note: this.note.trim() } : {}) }).subscribe({
+      next: (view) => {
+        this.savingConsent.set(false);
+        this.recording.set(false);
+        this.consent.set(view);
+        this.notifier.success('sms.consent.saved');
+      },
+      error: (error: unknown) => {
+        this.savingConsent.set(false);
+        this.notifier.error(readApiError(error));
+      },
+    });
+  }
   protected readonly messages = rxResource({
     params: () => ({ customerId: this.customerId(), page: this.page0() + 1, reload: this.reload() }),
     stream: ({ params }) => this.api.list({ customerId: params.customerId, page: params.page, pageSize: PAGE_SIZE }),

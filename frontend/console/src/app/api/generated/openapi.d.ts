@@ -346,6 +346,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/customers/{id}/images': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CustomerImagesController_list'];
+    put?: never;
+    post: operations['CustomerImagesController_upload'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/{id}/images/{imageId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['CustomerImagesController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/{id}/images/{imageId}/content': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CustomerImagesController_content'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/customers/{id}/mypage-threads': {
     parameters: {
       query?: never;
@@ -388,6 +436,22 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['PortalAccessController_invite'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/{id}/reinstate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CustomerWithdrawalController_reinstate'];
     delete?: never;
     options?: never;
     head?: never;
@@ -444,6 +508,54 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/customers/{id}/visits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['VisitsController_list'];
+    put?: never;
+    post: operations['VisitsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/{id}/visits/{visitId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: operations['VisitsController_remove'];
+    options?: never;
+    head?: never;
+    patch: operations['VisitsController_update'];
+    trace?: never;
+  };
+  '/api/customers/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CustomerWithdrawalController_withdraw'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/customers/export.csv': {
     parameters: {
       query?: never;
@@ -454,6 +566,70 @@ export interface paths {
     get: operations['CustomersController_export'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CustomerImportController_start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/import/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CustomerImportController_status'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/import/{id}/errors.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CustomerImportController_errors'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/import/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CustomerImportController_preview'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2600,7 +2776,10 @@ export interface components {
         | 'mypage_customer_post'
         | 'mypage_staff_post'
         | 'sms_sent'
-        | 'sms_received';
+        | 'sms_received'
+        | 'visit_recorded'
+        | 'customer_withdrawn'
+        | 'customer_reinstated';
     };
     BlockedSenderDto: Record<string, never>;
     BulkSmsDto: {
@@ -2754,6 +2933,26 @@ export interface components {
     CreateUserDto: {
       branch?: Record<string, never>;
     };
+    CreateVisitDto: {
+      /**
+       * @description ご利用金額 (yen)
+       * @default 0
+       */
+      amount: number;
+      /** @description 店舗 */
+      branch?: string | null;
+      /** @description 提案メモ */
+      proposalMemo?: string | null;
+      /** @description 接客メモ */
+      serviceMemo?: string | null;
+      /** @description 担当スタッフ (staff user id) */
+      staffId?: number | null;
+      /**
+       * Format: date-time
+       * @description ご利用日時
+       */
+      visitedAt: string;
+    };
     CtiCallDto: {
       answeredBy?: string;
       /** Format: date-time */
@@ -2869,6 +3068,104 @@ export interface components {
       phrases: string[];
     };
     HoldDto: Record<string, never>;
+    ImportIdDto: {
+      /** Format: uuid */
+      id: string;
+    };
+    ImportPreviewDto: {
+      /** @enum {string} */
+      delimiter: ',' | '\t';
+      /** @enum {string} */
+      encoding: 'utf-8' | 'utf-8-bom' | 'cp932';
+      fields: (
+        | 'code'
+        | 'lastName'
+        | 'firstName'
+        | 'name'
+        | 'lastNameKana'
+        | 'firstNameKana'
+        | 'nameKana'
+        | 'email'
+        | 'tel'
+        | 'mobile'
+        | 'postalCode'
+        | 'address'
+        | 'branch'
+        | 'assignees'
+        | 'registrationState'
+        | 'listFlag'
+        | 'comment'
+        | 'birthday'
+        | 'smsConsent'
+      )[];
+      filename: string;
+      headers: string[];
+      mapping: {
+        [key: string]:
+          | 'code'
+          | 'lastName'
+          | 'firstName'
+          | 'name'
+          | 'lastNameKana'
+          | 'firstNameKana'
+          | 'nameKana'
+          | 'email'
+          | 'tel'
+          | 'mobile'
+          | 'postalCode'
+          | 'address'
+          | 'branch'
+          | 'assignees'
+          | 'registrationState'
+          | 'listFlag'
+          | 'comment'
+          | 'birthday'
+          | 'smsConsent';
+      };
+      /** @description the first 10 data rows */
+      rows: string[][];
+      size: number;
+    };
+    ImportRowErrorDto: {
+      /** @example INVALID_EMAIL */
+      code: string;
+      /** @description the CSV column (header) */
+      column: string;
+      /** @description the customer field */
+      field: string;
+      message: string;
+      /** @description row as a spreadsheet numbers it (the header is row 1) */
+      row: number;
+    };
+    ImportStatusDto: {
+      atomic: boolean;
+      created: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** @enum {string} */
+      encoding: 'utf-8' | 'utf-8-bom' | 'cp932';
+      /** @description all problems found; `errors` holds the first 1,000 */
+      errorCount: number;
+      errors: components['schemas']['ImportRowErrorDto'][];
+      /** @example IMPORT_HAS_ERRORS */
+      failureCode: string | null;
+      filename: string;
+      /** Format: date-time */
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      matchBy: 'code' | 'email';
+      /** @enum {string} */
+      mode: 'dryRun' | 'run';
+      processed: number;
+      skipped: number;
+      /** @enum {string} */
+      state: 'queued' | 'running' | 'done' | 'failed';
+      /** @description data rows, known once the file was read through */
+      total: number | null;
+      updated: number;
+    };
     JournalDto: Record<string, never>;
     LinkHistoryDto: {
       customerId: number;
@@ -3240,9 +3537,62 @@ export interface components {
       labelIds?: number[];
     };
     UpdateUserDto: Record<string, never>;
+    UpdateVisitDto: {
+      /** @description ご利用金額 (yen) */
+      amount?: number;
+      /** @description 店舗 */
+      branch?: string | null;
+      /** @description 提案メモ */
+      proposalMemo?: string | null;
+      /** @description 接客メモ */
+      serviceMemo?: string | null;
+      /** @description 担当スタッフ (staff user id) */
+      staffId?: number | null;
+      /**
+       * Format: date-time
+       * @description ご利用日時
+       */
+      visitedAt?: string;
+    };
+    VisitPage: {
+      items: components['schemas']['VisitView'][];
+      page: number;
+      pageSize: number;
+      summary: components['schemas']['VisitSummary'];
+      total: number;
+    };
+    VisitSummary: {
+      /** @description yen, rounded to the nearest yen; 0 without visits */
+      averageAmount: number;
+      count: number;
+      /** Format: date-time */
+      lastVisitAt: string | null;
+      /** @description yen */
+      totalAmount: number;
+    };
+    VisitView: {
+      amount: number;
+      branch: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      createdById: number | null;
+      customerId: number;
+      id: number;
+      proposalMemo: string | null;
+      serviceMemo: string | null;
+      staffId: number | null;
+      /** Format: date-time */
+      updatedAt: string;
+      /** Format: date-time */
+      visitedAt: string;
+    };
     WithdrawalView: {
       /** Format: date-time */
       requestedAt: string;
+    };
+    WithdrawCustomerDto: {
+      /** @description 退会理由: kept on the history entry and in the audit log */
+      reason?: string | null;
     };
   };
   responses: never;
@@ -3841,6 +4191,93 @@ export interface operations {
       };
     };
   };
+  CustomerImagesController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CustomerImagesController_upload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /** Format: binary */
+          file: string;
+        };
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CustomerImagesController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+        imageId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CustomerImagesController_content: {
+    parameters: {
+      query?: {
+        download?: '1';
+      };
+      header?: never;
+      path: {
+        id: number;
+        imageId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   CustomerThreadsController_list: {
     parameters: {
       query?: never;
@@ -3916,6 +4353,25 @@ export interface operations {
     requestBody?: never;
     responses: {
       201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CustomerWithdrawalController_reinstate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
         headers: {
           [name: string]: unknown;
         };
@@ -4037,6 +4493,124 @@ export interface operations {
       };
     };
   };
+  VisitsController_list: {
+    parameters: {
+      query?: {
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VisitPage'];
+        };
+      };
+    };
+  };
+  VisitsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateVisitDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VisitView'];
+        };
+      };
+    };
+  };
+  VisitsController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+        visitId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  VisitsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+        visitId: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateVisitDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VisitView'];
+        };
+      };
+    };
+  };
+  CustomerWithdrawalController_withdraw: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WithdrawCustomerDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   CustomersController_export: {
     parameters: {
       query?: {
@@ -4068,6 +4642,105 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  CustomerImportController_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          atomic?: boolean;
+          /** Format: binary */
+          file: string;
+          /** @description JSON {csvHeader: customerField} */
+          mapping: string;
+          /** @enum {string} */
+          matchBy?: 'code' | 'email';
+          /** @enum {string} */
+          mode: 'dryRun' | 'run';
+        };
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportIdDto'];
+        };
+      };
+    };
+  };
+  CustomerImportController_status: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportStatusDto'];
+        };
+      };
+    };
+  };
+  CustomerImportController_errors: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CustomerImportController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          /** Format: binary */
+          file: string;
+        };
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportPreviewDto'];
+        };
       };
     };
   };
