@@ -74,4 +74,19 @@ describe.each(DB_KINDS)('uploads on %s', (kind) => {
     expect(left).toEqual([used]);
     await expect(t.app.get<BlobStorage>(BLOB_STORAGE).get(blobKey)).rejects.toThrow();
   });
+
+  it('keeps the bytes of a file sent in a reply when the same file, uploaded again and never used, is swept', async () => {
+    const ds = t.app.get(DataSource);
+    const bytes = Buffer.from('同じ内容のファイル');
+    const sent = (await admin.upload('/api/uploads', 'file', bytes, 'same.txt', 'text/plain').expect(201)).body.id;
+    const abandoned = (await admin.upload('/api/uploads', 'file', bytes, 'same.txt', 'text/plain').expect(201)).body.id;
+    const ticket = (await admin.get('/api/tickets').query({ mailboxId }).expect(200)).body.items[0];
+    await admin.post(`/api/tickets/${ticket.id}/replies`, { to: ['c@example.jp'], text: '同じファイルです', attachments: [sent] }).expect(201);
+    const uploads = ds.getRepository(Upload);
+    const sentKey = (await uploads.findOneByOrFail({ id: sent })).blobKey;
+    await uploads.update({ id: abandoned }, { createdAt: new Date(Date.now() - 25 * 3600_000) });
+    await t.app.get(UploadsService).sweepUnused();
+    expect(await uploads.findOneBy({ id: abandoned })).toBeNull();
+    expect((await t.app.get<BlobStorage>(BLOB_STORAGE).read(sentKey)).equals(bytes)).toBe(true);
+  });
 });

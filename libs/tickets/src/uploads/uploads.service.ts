@@ -58,7 +58,9 @@ export class UploadsService {
     // Browsers send UTF-8 file names; busboy reads them as latin1.
     const utf8 = Buffer.from(file.originalname, 'latin1').toString('utf8');
     const filename = (utf8.includes('\uFFFD') ? file.originalname : utf8).normalize('NFC').replace(/[\u0000-\u001f\u007f"\\/\u202a-\u202e\u2066-\u2069]/g, '_').slice(0, 255) || 'attachment';
-    const blob = await this.blobs.put(file.buffer);
+    // A key of its own (not the content's hash): sweeping an abandoned upload must never take the bytes of the same file
+    // uploaded again and sent, or of any other blob with identical content.
+    const [blob] = await this.blobs.putMany([file.buffer]);
     const row: Upload = { id: randomUUID(), userId: p.userId, filename, contentType: type.contentType.slice(0, 255), size: file.size, blobKey: blob.key, createdAt: now, usedAt: null };
     await this.dataSource.getRepository(Upload).insert(row);
     return { id: row.id, filename: row.filename, contentType: row.contentType, size: row.size };
