@@ -290,4 +290,48 @@ describe('SMS in the browser', () => {
       await context.close();
     }
   });
+
+  it('shows a failed SMS with the reason and sends it again by hand; counts the clicks of its links; filters by who sent', async () => {
+    const sid = 'AC0123456789abcdef0123456789abcdef';
+    const twilio = await startTwilioSimulator({ accountSid: sid, authToken: 'retry-token' });
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    page = await context.newPage();
+    try {
+      await admin.put('/api/sms/settings', { provider: 'twilio', twilio: { accountSid: sid, authToken: 'retry-token', from: '+815012345678', baseUrl: twilio.baseUrl } }).expect(200);
+      const id = (await admin.post('/api/customers', { lastName: '再送', mobile: '090-7777-0001' }).expect(201)).body.id;
+      twilio.script.push({ status: 400, body: { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 } });
+      const sms = (await admin.post('/api/sms/messages', { customerId: id, body: 'ご案内 https://example.jp/campaign をご覧ください', purpose: 'transactional', clickCount: true }).expect(201)).body;
+      await t.app.get(OutboxDispatcher).dispatchDue();
+      expect((await admin.get(`/api/sms/messages/${sms.id}`).expect(200)).body.status).toBe('failed');
+
+      await signIn(page, base, ADMIN_EMAIL, ADMIN_PASSWORD, '/sms');
+      const row = page.locator(`[data-testid="sms-row"][data-sms-id="${sms.id}"]`);
+      await waitForText(row.getByTestId('sms-status'), '送信失敗');
+      await waitForText(row.getByTestId('sms-failure'), '電話番号が無効');
+      await row.getByTestId('sms-retry').click();
+      await waitForText(row.getByTestId('sms-status'), '送信待ち');
+      await t.app.get(OutboxDispatcher).dispatchDue();
+      expect(twilio.sent).toHaveLength(1);
+      // The sent text carries the short link; a click on it is counted and shown.
+      const short = /(https?:\/\/\S+\/s\/[A-Za-z0-9]+)/.exec(twilio.sent[0].body)![1];
+      const res = await fetch(`${base}${new URL(short).pathname}`, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe('https://example.jp/campaign');
+      await page.reload();
+      await waitForText(row.getByTestId('sms-status'), '送信済み');
+      await waitForText(row.getByTestId('sms-link-clicks'), 'クリック 1回');
+      // Filtering by the sender keeps it; another staff member's filter does not.
+      const me = (await admin.get('/api/auth/me').expect(200)).body.id as number;
+      expect((await admin.get('/api/sms/messages').query({ staffId: me }).expect(200)).body.items.some((m: { id: number }) => m.id === sms.id)).toBe(true);
+      expect((await admin.get('/api/sms/messages').query({ staffId: 999999 }).expect(200)).body.total).toBe(0);
+      await admin.get('/api/sms/messages').query({ staffId: 'x' }).expect(400);
+    } catch (e) {
+      await screenshotOnFailure(page, 'sms-retry');
+      throw e;
+    } finally {
+      await context.close();
+      await admin.put('/api/sms/settings', { provider: 'local' });
+      await twilio.stop();
+    }
+  });
 });

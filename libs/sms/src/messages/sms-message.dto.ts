@@ -49,6 +49,8 @@ export class SendSmsDto {
 export class SmsMessageQueryDto {
   @ApiPropertyOptional({ type: Number }) @IsOptional() @Type(() => Number) @IsId() customerId?: number;
   @ApiPropertyOptional({ enum: SMS_STATUSES }) @IsOptional() @IsIn(SMS_STATUSES, { message: `status must be one of: ${SMS_STATUSES.join(', ')}` }) status?: SmsStatus;
+  /** Sent by this staff member. */
+  @ApiPropertyOptional({ type: Number }) @IsOptional() @Type(() => Number) @IsId() staffId?: number;
   /** Written at or after. */
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }, DATE('from')) from?: string;
   /** Written before. */

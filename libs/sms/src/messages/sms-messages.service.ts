@@ -251,6 +251,7 @@ export class SmsMessagesService {
     const qb = this.dataSource.getRepository(SmsMessage).createQueryBuilder('s');
     if (q.customerId) qb.andWhere('s.customer_id = :c', { c: q.customerId });
     if (q.status) qb.andWhere('s.status = :st', { st: q.status });
+    if (q.staffId) qb.andWhere('s.staff_id = :sf', { sf: q.staffId });
     const from = q.from ? new Date(q.from) : null;
     const to = q.to ? new Date(q.to) : null;
     if (from && !Number.isNaN(from.getTime())) qb.andWhere('s.created_at >= :from', { from });

@@ -39,6 +39,8 @@ export interface SmsMessage {
   cancelledBy: number | null;
   cancelReason: string | null;
   createdAt: string;
+  /** クリックカウント: the short links the sent text carries, with their clicks. */
+  links?: { position: number; url: string; shortUrl: string; clicks: number; firstClickAt: string | null; lastClickAt: string | null }[];
 }
 
 export interface SmsPage {
@@ -123,6 +125,7 @@ export interface SmsSendOptions {
 export interface SmsQuery {
   customerId?: number;
   status?: SmsStatus | '';
+  staffId?: number | '';
   from?: string;
   to?: string;
   page?: number;
@@ -159,6 +162,10 @@ export class SmsApi {
       if (value !== undefined && value !== null && value !== '') params = params.set(key, String(value));
     }
     return this.http.get<SmsPage>('/api/sms/messages', { params });
+  }
+
+  retry(id: number): Observable<SmsMessage> {
+    return this.http.post<SmsMessage>(`/api/sms/messages/${id}/retry`, {});
   }
 
   cancel(id: number): Observable<SmsMessage> {

@@ -16,6 +16,7 @@ import { SmsApi, type SmsMessage, type SmsStatus, type SmsTemplate } from '../ap
 import { confirmAction } from '../core/confirm-dialog';
 import { Notifier } from '../core/notifier';
 import { Session } from '../core/session';
+import { StaffApi, type Staff } from '../api/staff-api';
 import { DateTimePipe } from '../i18n/date-time-pipe';
 import type { MessageKey } from '../i18n/ja';
 import { TranslatePipe } from '../i18n/translate-pipe';
@@ -63,6 +64,15 @@ const STATUSES: readonly SmsStatus[] = ['scheduled', 'queued', 'sent', 'delivere
               </mat-select>
             </mat-form-field>
             <mat-form-field subscriptSizing="dynamic">
+              <mat-label>{{ 'sms.history.staff' | t }}</mat-label>
+              <mat-select [ngModel]="staffId()" (ngModelChange)="setStaff($event)" data-testid="sms-filter-staff">
+                <mat-option value="">{{ 'common.all' | t }}</mat-option>
+                @for (s of staff.value(); track s.id) {
+                  <mat-option [value]="s.id" [attr.data-testid]="'sms-filter-staff-' + s.id">{{ s.name }}</mat-option>
+                }
+              </mat-select>
+            </mat-form-field>
+            <mat-form-field subscriptSizing="dynamic">
               <mat-label>{{ 'sms.history.from' | t }}</mat-label>
               <input matInput type="date" [ngModel]="from()" (ngModelChange)="setFrom($event)" data-testid="sms-filter-from" />
             </mat-form-field>
@@ -106,6 +116,19 @@ const STATUSES: readonly SmsStatus[] = ['scheduled', 'queued', 'sent', 'delivere
                   }
                 </p>
                 <p class="body" data-testid="sms-body-text">{{ sms.body }}</p>
+                @if (sms.links?.length) {
+                  <ul class="links" data-testid="sms-links">
+                    @for (link of sms.links; track link.position) {
+                      <li data-testid="sms-link">
+                        <a [href]="link.url" target="_blank" rel="noopener noreferrer">{{ link.url }}</a>
+                        ・ <span data-testid="sms-link-clicks">{{ 'sms.history.clicks' | t: { count: link.clicks } }}</span>
+                        @if (link.lastClickAt) {
+                          ・ {{ 'sms.history.lastClick' | t: { at: (link.lastClickAt | dateTime) } }}
+                        }
+                      </li>
+                    }
+                  </ul>
+                }
                 @if (sms.status === 'failed' && sms.errorCode) {
                   <p class="error-text" data-testid="sms-failure">{{ errorText(sms.errorCode) }}@if (sms.errorDetail) { （{{ sms.errorDetail }}） }</p>
                 }
@@ -114,6 +137,9 @@ const STATUSES: readonly SmsStatus[] = ['scheduled', 'queued', 'sent', 'delivere
                 }
                 @if (canSend()) {
                   <div class="actions">
+                    @if (sms.status === 'failed') {
+                      <button mat-stroked-button type="button" [disabled]="retrying() === sms.id" (click)="retry(sms)" data-testid="sms-retry">{{ 'sms.history.retry' | t }}</button>
+                    }
                     <button
                       mat-stroked-button
                       type="button"
@@ -231,6 +257,13 @@ const STATUSES: readonly SmsStatus[] = ['scheduled', 'queued', 'sent', 'delivere
     .actions {
       display: flex;
       justify-content: flex-end;
+      gap: 8px;
+    }
+    .links {
+      margin: 4px 0;
+      padding-left: 20px;
+      font: var(--mat-sys-body-small);
+      overflow-wrap: anywhere;
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -245,6 +278,10 @@ export class SmsPage {
   protected readonly canEditTemplates = computed(() => this.session.can('sms.settings'));
 
   protected readonly status = signal<SmsStatus | ''>('');
+  protected readonly staffId = signal<number | ''>('');
+  protected readonly retrying = signal<number | null>(null);
+  private readonly staffApi = inject(StaffApi);
+  protected readonly staff = rxResource({ stream: () => this.staffApi.list(), defaultValue: [] as Staff[] });
   protected readonly from = signal('');
   protected readonly to = signal('');
   protected readonly page = signal(1);
@@ -252,10 +289,11 @@ export class SmsPage {
   protected readonly cancelling = signal<number | null>(null);
 
   protected readonly messages = rxResource({
-    params: () => ({ status: this.status(), from: this.from(), to: this.to(), page: this.page(), pageSize: this.pageSize() }),
+    params: () => ({ status: this.status(), staffId: this.staffId(), from: this.from(), to: this.to(), page: this.page(), pageSize: this.pageSize() }),
     stream: ({ params }) =>
       this.api.list({
         status: params.status,
+        staffId: params.staffId,
         // Whole local days: from the start of `from` to the end of `to`.
         ...(params.from ? { from: new Date(`${params.from}T00:00:00`).toISOString() } : {}),
         ...(params.to ? { to: new Date(new Date(`${params.to}T00:00:00`).getTime() + 24 * 3600_000).toISOString() } : {}),
@@ -277,6 +315,27 @@ export class SmsPage {
 
   protected errorText(code: string): string {
     return this.notifier.describe({ status: 409, code, params: {}, fields: {} });
+  }
+
+  protected setStaff(value: number | ''): void {
+    this.staffId.set(value);
+    this.page.set(1);
+  }
+
+  /** 再送: a failed SMS goes out again through the same outbox row (same idempotency key). */
+  protected retry(sms: SmsMessage): void {
+    this.retrying.set(sms.id);
+    this.api.retry(sms.id).subscribe({
+      next: () => {
+        this.retrying.set(null);
+        this.notifier.success('sms.history.retried');
+        this.messages.reload();
+      },
+      error: (error: unknown) => {
+        this.retrying.set(null);
+        this.notifier.error(readApiError(error));
+      },
+    });
   }
 
   protected setStatus(value: SmsStatus | ''): void {

@@ -7309,6 +7309,7 @@ export interface operations {
         from?: string;
         page?: number;
         pageSize?: number;
+        staffId?: number;
         status?: 'queued' | 'scheduled' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'cancelled';
         to?: string;
       };
