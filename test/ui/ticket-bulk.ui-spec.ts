@@ -94,9 +94,10 @@ describe('bulk actions and saved views in the browser', () => {
       // The header checkbox takes the page; the bar then offers every ticket the filter selects.
       await page.getByTestId('ticket-select-all').click();
       await page.getByTestId('inbox-select-all-matching').click();
-      expect(await page.getByTestId('inbox-selection-count').textContent()).toContain('12');
+      // The bar says the count once the selection switched to the filter (a moment later on a busy machine).
+      await waitUntil('12 selected', async () => ((await page.getByTestId('inbox-selection-count').textContent().catch(() => '')) ?? '').includes('12'));
       await page.getByTestId('bulk-handle').click();
-      expect(await page.getByTestId('mark-handled-bulk-count').textContent()).toContain('12');
+      await waitUntil('the dialog counts 12', async () => ((await page.getByTestId('mark-handled-bulk-count').textContent().catch(() => '')) ?? '').includes('12'));
       await page.getByTestId('mark-handled-kind').click();
       await page.getByTestId('mark-handled-kind-phone').click();
       await page.getByTestId('mark-handled-text').fill('電話で一括回答しました');
