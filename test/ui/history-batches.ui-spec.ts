@@ -75,6 +75,8 @@ describe('bulk registration (一括登録) in the browser', () => {
       await page.getByTestId('history-batch-delete').click();
       // Asking first: cancelling keeps everything.
       await page.getByTestId('confirm-cancel').click();
+      // The cancelled dialog is gone (its closing animation too) before the next one opens.
+      await page.getByTestId('confirm-cancel').waitFor({ state: 'detached' });
       expect((await batchEntries(ids[0])).length).toBe(1);
       await page.getByTestId('history-batch-delete').click();
       await page.getByTestId('confirm-ok').click();
