@@ -27,6 +27,11 @@ export class Notifier {
     return this.i18n.render(errorMessage(this.i18n, error));
   }
 
+  /** The sentence for a stable error code seen outside a failed call (an SMS's failure, a skip reason, a test result). */
+  describeCode(code: string): string {
+    return this.describe({ status: 409, code, params: {}, fields: {} });
+  }
+
   /** The same as a message, for signals that re-render on a language switch. */
   message(error: unknown): Message {
     return errorMessage(this.i18n, readApiError(error));

@@ -250,7 +250,7 @@ export class CustomerSms {
   }
 
   protected errorText(code: string): string {
-    return this.notifier.describe({ status: 409, code, params: {}, fields: {} });
+    return this.notifier.describeCode(code);
   }
 
   protected changePage(event: PageEvent): void {

@@ -148,7 +148,7 @@ export class SmsBulkDialog {
   }
 
   protected errorText(code: string): string {
-    return this.notifier.describe({ status: 409, code, params: {}, fields: {} });
+    return this.notifier.describeCode(code);
   }
 
   protected reasonList(p: BulkPreview): { code: string; text: string; count: number }[] {

@@ -314,7 +314,7 @@ export class SmsPage {
   }
 
   protected errorText(code: string): string {
-    return this.notifier.describe({ status: 409, code, params: {}, fields: {} });
+    return this.notifier.describeCode(code);
   }
 
   protected setStaff(value: number | ''): void {

@@ -315,7 +315,7 @@ export class SmsSettingsPanel {
   }
 
   protected testFailure(r: SmsTestResult): string {
-    return this.notifier.describe({ status: 409, code: r.code ?? 'SMS_PROVIDER_ERROR', params: {}, fields: {} });
+    return this.notifier.describeCode(r.code ?? 'SMS_PROVIDER_ERROR');
   }
 
   protected save(): void {
