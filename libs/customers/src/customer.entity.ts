@@ -72,6 +72,14 @@ export class Customer extends Timestamped {
   @Column({ type: 'datetime', precision: 3, nullable: true })
   withdrawnAt: Date | null;
 
+  /**
+   * 重複会員統合: the customer this one was merged into (its tickets, threads, SMS, history … moved
+   * there); null for a live customer. A merged customer keeps its code and name, so old links
+   * resolve, but has no contact fields and is left out of lists, searches and lookups.
+   */
+  @Column({ type: 'integer', nullable: true })
+  mergedIntoId: number | null;
+
   @OneToMany(() => CustomerAssignee, (a) => a.customer, { cascade: false })
   assignees: Relation<CustomerAssignee[]>;
 }

@@ -27,12 +27,16 @@ import { VisitsController } from './visits/visits.controller';
 import { VisitsService } from './visits/visits.service';
 import { CustomerWithdrawalController } from './withdrawal/withdrawal.controller';
 import { CustomerWithdrawalService } from './withdrawal/withdrawal.service';
+import { CustomerMergeController } from './merge/customer-merge.controller';
+import { CustomerMergeRegistry } from './merge/customer-merge.registry';
+import { CustomerMergeService } from './merge/customer-merge.service';
+import { CustomersMergeParticipant } from './merge/customers-merge.participant';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Customer, CustomerAssignee, CustomerSearch, HistoryEntry, HistoryDetail, HistoryBatch, HistorySetting, CustomerVisit, CustomerImage, CustomerImport]), AuthModule],
   // Fixed routes under history/ (batches) come before HistoryController's history/:id.
-  controllers: [CustomerImportController, CustomersController, HistoryBatchesController, HistoryController, CtiController, VisitsController, CustomerImagesController, CustomerWithdrawalController],
-  providers: [CustomersService, HistoryService, HistorySettingsService, HistoryBatchesService, CtiService, CtiEvents, VisitsService, CustomerImagesService, CustomerWithdrawalService, CustomerImportService, CustomerImportJob],
-  exports: [CustomersService, HistoryService, HistorySettingsService, CtiEvents, CustomerWithdrawalService],
+  controllers: [CustomerImportController, CustomerMergeController, CustomersController, HistoryBatchesController, HistoryController, CtiController, VisitsController, CustomerImagesController, CustomerWithdrawalController],
+  providers: [CustomersService, HistoryService, HistorySettingsService, HistoryBatchesService, CtiService, CtiEvents, VisitsService, CustomerImagesService, CustomerWithdrawalService, CustomerImportService, CustomerImportJob, CustomerMergeRegistry, CustomerMergeService, CustomersMergeParticipant],
+  exports: [CustomersService, HistoryService, HistorySettingsService, CtiEvents, CustomerWithdrawalService, CustomerMergeRegistry],
 })
 export class CustomersModule {}

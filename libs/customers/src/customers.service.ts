@@ -32,6 +32,8 @@ export interface CustomerView {
   smsConsent: boolean;
   /** 退会済み since then; null while a member. */
   withdrawnAt: Date | null;
+  /** Set when this customer was merged into another (重複会員統合): the karte links there. */
+  mergedInto: { id: number; code: string } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -49,7 +51,7 @@ const DEFAULT_PAGE_SIZE = 50;
 /** How many matches the one-pass free-text search collects before it falls back to counting. */
 const QUICK_LIMIT = 5000;
 
-function toView(c: Customer, assigneeIds: number[]): CustomerView {
+function toView(c: Customer, assigneeIds: number[], mergedInto: { id: number; code: string } | null = null): CustomerView {
   return {
     id: c.id,
     code: c.code,
@@ -70,6 +72,7 @@ function toView(c: Customer, assigneeIds: number[]): CustomerView {
     birthday: c.birthday,
     smsConsent: !!c.smsConsent,
     withdrawnAt: c.withdrawnAt ?? null,
+    mergedInto,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
@@ -170,7 +173,7 @@ export class CustomersService {
       if (ids) {
         const chunk = ids.slice(start, start + batchSize);
         if (!chunk.length) return;
-        found = (await this.dataSource.getRepository(Customer).find({ select: { id: true }, where: { id: In(chunk) }, order: { id: 'ASC' } })).map((c) => c.id);
+        found = (await this.dataSource.getRepository(Customer).find({ select: { id: true }, where: { id: In(chunk), mergedIntoId: IsNull() }, order: { id: 'ASC' } })).map((c) => c.id);
       } else {
         const qb = this.filtered('query' in source ? source.query : {}).select('c.id', 'id').andWhere('c.id > :afterId', { afterId }).orderBy('c.id', 'ASC').limit(batchSize);
         found = (await qb.getRawMany<{ id: number | string }>()).map((r) => Number(r.id));
@@ -189,6 +192,13 @@ export class CustomersService {
       const first = new Map(firsts.map((r) => [Number(r.customerId), Number(r.userId)]));
       yield found.map((id) => ({ id, assigneeId: first.get(id) ?? null }));
     }
+  }
+
+  /** The views of these customers (merged-away ones included), in id order; ids that name nobody are left out. */
+  async views(ids: number[], m: EntityManager = this.dataSource.manager): Promise<CustomerView[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    return this.withAssignees(m, await m.getRepository(Customer).find({ where: { id: In(unique) }, order: { id: 'ASC' } }));
   }
 
   async get(id: number): Promise<CustomerView> {
@@ -226,6 +236,7 @@ export class CustomersService {
       const repo = m.getRepository(Customer);
       const c = await repo.findOneBy({ id });
       if (!c) throw new NotFound('customer', id);
+      if (c.mergedIntoId) throw new Conflict('CUSTOMER_MERGED', `Customer ${c.code} was merged into another customer; edit that one`, { code: c.code });
       const before = (await this.withAssignees(m, [c]))[0];
       if (dto.lastName !== undefined) c.lastName = dto.lastName;
       const oldCode = c.code;
@@ -435,7 +446,8 @@ export class CustomersService {
   }
 
   private filtered(query: CustomerQueryDto): SelectQueryBuilder<Customer> {
-    const qb = this.dataSource.getRepository(Customer).createQueryBuilder('c');
+    // A merged-away customer (重複会員統合) is only reached by its id or code, never listed.
+    const qb = this.dataSource.getRepository(Customer).createQueryBuilder('c').where('c.merged_into_id IS NULL');
     const mysql = this.dataSource.options.type === 'mysql';
     const concat = (...cols: string[]) => (mysql ? `CONCAT(${cols.join(', ')})` : cols.join(' || '));
     const like = (s: string) => `%${escapeLike(s)}%`;
@@ -517,7 +529,10 @@ export class CustomersService {
     const links = await m.getRepository(CustomerAssignee).findBy({ customerId: In(rows.map((r) => r.id)) });
     const byCustomer = new Map<number, number[]>();
     for (const l of links) byCustomer.set(l.customerId, [...(byCustomer.get(l.customerId) ?? []), l.userId]);
-    return rows.map((r) => toView(r, byCustomer.get(r.id) ?? []));
+    const targetIds = [...new Set(rows.flatMap((r) => (r.mergedIntoId ? [r.mergedIntoId] : [])))];
+    const targets = targetIds.length ? await m.find(Customer, { select: { id: true, code: true }, where: { id: In(targetIds) } }) : [];
+    const codeOf = new Map(targets.map((t) => [t.id, t.code]));
+    return rows.map((r) => toView(r, byCustomer.get(r.id) ?? [], r.mergedIntoId && codeOf.has(r.mergedIntoId) ? { id: r.mergedIntoId, code: codeOf.get(r.mergedIntoId)! } : null));
   }
 
   private async replaceAssignees(m: EntityManager, customerId: number, userIds: number[]): Promise<void> {

@@ -12,3 +12,5 @@ export * from './search/normalize';
 export { CustomerImportService } from './import/customer-import.service';
 export { CustomerImportJob } from './import/customer-import.job';
 export * from './withdrawal/withdrawal.service';
+export * from './merge/customer-merge.registry';
+export { countBy as countRowsByCustomer } from './merge/customers-merge.participant';

@@ -4,6 +4,7 @@ import { MailboxesModule } from '@madoguchi/mailboxes';
 import { TicketsModule } from '@madoguchi/tickets';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MypageCustomerMergeParticipant } from './accounts/mypage-customer-merge.participant';
 import { PortalAccessController } from './accounts/portal-access.controller';
 import { PortalAccessService } from './accounts/portal-access.service';
 import { PortalAccountController } from './accounts/portal-account.controller';
@@ -69,6 +70,7 @@ import { ThreadsService } from './threads/threads.service';
     ThreadEvents,
     ThreadMail,
     MypageChannelAdapter,
+    MypageCustomerMergeParticipant,
   ],
   exports: [PortalAuthService, PortalAccessService, PortalGuard, ThreadsService, ThreadEvents],
 })

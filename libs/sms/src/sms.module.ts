@@ -1,3 +1,4 @@
+import { SmsCustomerMergeParticipant } from './consent/sms-customer-merge.participant';
 import { AuthModule } from '@madoguchi/auth';
 import { CustomersModule } from '@madoguchi/customers';
 import { MailboxesModule } from '@madoguchi/mailboxes';
@@ -28,7 +29,7 @@ import { SmsWebhooksService } from './webhooks/sms-webhooks.service';
 @Module({
   imports: [TypeOrmModule.forFeature([SmsSettings, SmsTemplate, SmsMessage, SmsConsent, SmsLink, SmsLinkClick, SmsBulk, SmsBulkItem]), AuthModule, CustomersModule, MailboxesModule, TicketsModule],
   controllers: [SmsController, SmsConsentController, SmsBulkController, ShortLinkController, SmsWebhooksController],
-  providers: [SmsConsentService, SmsLinksService, SmsBulkService, SmsSettingsService, SmsTemplatesService, SmsMessagesService, SmsChannelAdapter, SmsWebhooksService],
+  providers: [SmsConsentService, SmsLinksService, SmsBulkService, SmsSettingsService, SmsTemplatesService, SmsMessagesService, SmsChannelAdapter, SmsWebhooksService, SmsCustomerMergeParticipant],
   exports: [SmsConsentService, SmsLinksService, SmsBulkService, SmsSettingsService, SmsTemplatesService, SmsMessagesService, SmsChannelAdapter],
 })
 export class SmsModule {}

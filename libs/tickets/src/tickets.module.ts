@@ -1,3 +1,4 @@
+import { TicketsCustomerMergeParticipant } from './merge/tickets-customer-merge.participant';
 import { AuthModule } from '@madoguchi/auth';
 import { CustomersModule } from '@madoguchi/customers';
 import { CustomerMailController } from './customer-mail/customer-mail.controller';
@@ -73,7 +74,7 @@ import { SearchService } from './search/search.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, Article, Attachment, ThreadKey, Reply, Notification, NotificationPreference, Upload, TicketRuleLog, RoutingRule, SavedView, TicketPresence, ReplyDraft, Label, TicketLabel, BlockedSender]), AuthModule, MailboxesModule, CustomersModule, WorkflowModule],
   controllers: [NewMailController, SearchController, BulkController, TicketsController, RepliesController, RoutingRulesController, EventsController, ComposeController, WorkflowController, NotificationsController, NotificationPreferencesController, UploadsController, TicketAutomationController, RemoteImagesController, CommentsController, SavedViewsController, PresenceController, DraftsController, LabelsController, MergeController, SpamController, CustomerMailController],
-  providers: [SearchIndex, SearchService, TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, HoldReleaseJob, OutboundMessages, CommentsService, SavedViewsService, BulkTicketsService, PresenceService, PresenceEvents, DraftsService, LabelsService, MergeService, SpamService, BlockedSendersService, CustomerMailService, NewMailService],
+  providers: [SearchIndex, SearchService, TicketsService, RoutingRulesService, RepliesService, TicketEvents, ComposeService, TicketWorkflowService, NotificationsService, InboundAutomation, TicketAutomationService, RemoteImagesService, RemoteImageFetcher, UploadsService, UploadCleanupJob, HoldReleaseJob, OutboundMessages, CommentsService, SavedViewsService, BulkTicketsService, PresenceService, PresenceEvents, DraftsService, LabelsService, MergeService, SpamService, BlockedSendersService, CustomerMailService, NewMailService, TicketsCustomerMergeParticipant],
   exports: [SearchIndex, SpamService, TicketsService, RepliesService, OutboundMessages, TicketEvents, TicketWorkflowService, UploadsService, LabelsService, NotificationsService],
 })
 export class TicketsModule {}

@@ -12,7 +12,7 @@ export const AUTO_HISTORY_EVENTS = {
   ticket_note: { kind: 'note', state: 'done', title: '{kind}: {note}' },
   incoming_call: { kind: 'call', state: 'waiting', title: '電話着信あり {phone}' },
   customer_registered: { kind: 'system', state: 'done', title: '顧客が登録されました。' },
-  customers_merged: { kind: 'system', state: 'done', title: '顧客が統合されました。' },
+  customers_merged: { kind: 'system', state: 'done', title: '顧客を統合しました（{codes}）' },
   mypage_customer_post: { kind: 'mypage', state: 'waiting', title: 'MYPAGEに投稿がありました。' },
   mypage_staff_post: { kind: 'mypage', state: 'done', title: 'MYPAGEに投稿しました。' },
   sms_sent: { kind: 'sms', state: 'done', title: 'SMSが送信されました。' },
