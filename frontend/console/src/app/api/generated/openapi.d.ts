@@ -556,6 +556,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/customers/duplicates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CustomerMergeController_duplicates'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/customers/export.csv': {
     parameters: {
       query?: never;
@@ -630,6 +646,22 @@ export interface paths {
     get?: never;
     put?: never;
     post: operations['CustomerImportController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/customers/merge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CustomerMergeController_merge'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3178,6 +3210,14 @@ export interface components {
       password?: string;
       url: string;
     };
+    MergeCustomersDto: {
+      /** @description keys: lastName, firstName, lastNameKana, firstNameKana, email, tel, mobile, postalCode, address, branch, birthday, comment, registrationState, listFlag, withdrawnAt */
+      fields?: {
+        [key: string]: number;
+      };
+      mergedIds: number[];
+      survivorId: number;
+    };
     MergeTicketsDto: Record<string, never>;
     MoveTicketsDto: Record<string, never>;
     MypageSettingsDto: {
@@ -4611,6 +4651,28 @@ export interface operations {
       };
     };
   };
+  CustomerMergeController_duplicates: {
+    parameters: {
+      query: {
+        birthdayOnly?: boolean;
+        key: 'email' | 'fullName' | 'kanjiName' | 'kanaName' | 'phone';
+        page?: number;
+        pageSize?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   CustomersController_export: {
     parameters: {
       query?: {
@@ -4741,6 +4803,27 @@ export interface operations {
         content: {
           'application/json': components['schemas']['ImportPreviewDto'];
         };
+      };
+    };
+  };
+  CustomerMergeController_merge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MergeCustomersDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
