@@ -1,7 +1,18 @@
 import { IsId } from '@madoguchi/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  Max,
+  Min,
+} from 'class-validator';
 import { DUPLICATE_KEYS, DuplicateKey, MAX_MERGED, MERGEABLE_FIELDS } from './customer-merge.service';
 
 export class DuplicatesQueryDto {
@@ -12,15 +23,31 @@ export class DuplicatesQueryDto {
   /** 誕生日が入力されている会員のみ対象. */
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' || value === '1' || value === true ? true : value === 'false' || value === '0' || value === '' || value === false ? false : value))
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' || value === '1' || value === true
+      ? true
+      : value === 'false' || value === '0' || value === '' || value === false
+        ? false
+        : value,
+  )
   @IsBoolean({ message: 'birthdayOnly must be true or false' })
   birthdayOnly?: boolean;
 
   @ApiPropertyOptional({ type: Number })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  page?: number;
 
   @ApiPropertyOptional({ type: Number })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) pageSize?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pageSize?: number;
 }
 
 export class MergeCustomersDto {
@@ -37,7 +64,11 @@ export class MergeCustomersDto {
   mergedIds: number[];
 
   /** Field name → id of the customer whose value survives (one of survivorId, mergedIds). */
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' }, description: `keys: ${MERGEABLE_FIELDS.join(', ')}` })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: `keys: ${MERGEABLE_FIELDS.join(', ')}`,
+  })
   @IsOptional()
   @IsObject({ message: 'fields must be an object of field name → customer id' })
   fields?: Record<string, number>;

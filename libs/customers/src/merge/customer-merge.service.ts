@@ -83,7 +83,12 @@ export class CustomerMergeService {
    * tickets, threads, SMS, history entries … each has. Grouped by the database in one pass
    * (window count for the total), then the page's members in a second query.
    */
-  async duplicates(query: { key: DuplicateKey; birthdayOnly?: boolean; page?: number; pageSize?: number }): Promise<DuplicatePage> {
+  async duplicates(query: {
+    key: DuplicateKey;
+    birthdayOnly?: boolean;
+    page?: number;
+    pageSize?: number;
+  }): Promise<DuplicatePage> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 20;
     const sources = this.keySources(query.key, !!query.birthdayOnly);
@@ -92,20 +97,27 @@ export class CustomerMergeService {
     )) as { k: string; n: number | string; total: number | string }[];
     let total = grouped.length ? Number(grouped[0].total) : 0;
     if (!grouped.length && page > 1) {
-      const counted = (await this.dataSource.query(`SELECT COUNT(*) AS total FROM (SELECT k FROM (${sources}) s GROUP BY k HAVING COUNT(DISTINCT id) > 1) g`)) as { total: number | string }[];
+      const counted = (await this.dataSource.query(
+        `SELECT COUNT(*) AS total FROM (SELECT k FROM (${sources}) s GROUP BY k HAVING COUNT(DISTINCT id) > 1) g`,
+      )) as { total: number | string }[];
       total = Number(counted[0]?.total ?? 0);
     }
     if (!grouped.length) return { items: [], total, page, pageSize };
     const keys = grouped.map((g) => String(g.k));
     const marks = keys.map(() => '?').join(', ');
-    const members = (await this.dataSource.query(`SELECT DISTINCT id, k FROM (${sources}) s WHERE k IN (${marks}) ORDER BY id`, keys)) as { id: number | string; k: string }[];
+    const members = (await this.dataSource.query(
+      `SELECT DISTINCT id, k FROM (${sources}) s WHERE k IN (${marks}) ORDER BY id`,
+      keys,
+    )) as { id: number | string; k: string }[];
     const ids = [...new Set(members.map((r) => Number(r.id)))];
     const views = new Map((await this.customers.views(ids)).map((v) => [v.id, v]));
     const related = await this.related(this.dataSource.manager, ids);
     return {
       items: keys.map((key) => ({
         key,
-        customers: members.filter((r) => String(r.k) === key).map((r) => ({ ...views.get(Number(r.id))!, related: related.get(Number(r.id)) ?? {} })),
+        customers: members
+          .filter((r) => String(r.k) === key)
+          .map((r) => ({ ...views.get(Number(r.id))!, related: related.get(Number(r.id)) ?? {} })),
       })),
       total,
       page,
@@ -123,12 +135,16 @@ export class CustomerMergeService {
     const concat = (...parts: string[]) => (mysql ? `CONCAT(${parts.join(', ')})` : parts.join(' || '));
     const strip = (e: string) => `REPLACE(REPLACE(${e}, ' ', ''), '\u3000', '')`;
     const base = `merged_into_id IS NULL${birthdayOnly ? ' AND birthday IS NOT NULL' : ''}`;
-    const one = (expr: string, where: string) => `SELECT id, ${expr} AS k FROM customer WHERE ${base} AND ${where}`;
+    const one = (expr: string, where: string) =>
+      `SELECT id, ${expr} AS k FROM customer WHERE ${base} AND ${where}`;
     switch (key) {
       case 'email':
         return one('email', "email IS NOT NULL AND email <> ''");
       case 'phone':
-        return [one('tel_digits', "tel_digits IS NOT NULL AND tel_digits <> ''"), one('mobile_digits', "mobile_digits IS NOT NULL AND mobile_digits <> ''")].join(' UNION ALL ');
+        return [
+          one('tel_digits', "tel_digits IS NOT NULL AND tel_digits <> ''"),
+          one('mobile_digits', "mobile_digits IS NOT NULL AND mobile_digits <> ''"),
+        ].join(' UNION ALL ');
       case 'fullName': {
         // 姓名 together: 「山田太郎」 in 姓 alone meets 「山田」「太郎」.
         const name = strip(concat('last_name', "COALESCE(first_name, '')"));
@@ -136,7 +152,10 @@ export class CustomerMergeService {
       }
       case 'kanjiName':
         // 姓 and 名 each the same (名 entered): a stricter match than fullName.
-        return one(concat(strip('last_name'), "'/'", strip('first_name')), "first_name IS NOT NULL AND first_name <> '' AND last_name <> ''");
+        return one(
+          concat(strip('last_name'), "'/'", strip('first_name')),
+          "first_name IS NOT NULL AND first_name <> '' AND last_name <> ''",
+        );
       case 'kanaName': {
         const kana = strip(concat("COALESCE(last_name_kana, '')", "COALESCE(first_name_kana, '')"));
         return `SELECT id, k FROM (SELECT id, ${kana} AS k FROM customer WHERE ${base} AND (last_name_kana IS NOT NULL OR first_name_kana IS NOT NULL)) n WHERE k <> ''`;
@@ -161,13 +180,30 @@ export class CustomerMergeService {
   async merge(input: MergeInput, actor: Actor): Promise<CustomerView> {
     const mergedIds = [...new Set(input.mergedIds)];
     const problems: Record<string, ReturnType<typeof fieldError>[]> = {};
-    if (!mergedIds.length) problems.mergedIds = [fieldError('REQUIRED', 'name at least one customer to merge into the survivor')];
-    if (mergedIds.length > MAX_MERGED) problems.mergedIds = [fieldError('MAX_ITEMS', `at most ${MAX_MERGED} customers are merged at a time`, { max: MAX_MERGED })];
-    if (mergedIds.includes(input.survivorId)) problems.mergedIds = [fieldError('MERGE_SURVIVOR_IN_MERGED', 'the survivor cannot also be merged away')];
+    if (!mergedIds.length)
+      problems.mergedIds = [fieldError('REQUIRED', 'name at least one customer to merge into the survivor')];
+    if (mergedIds.length > MAX_MERGED)
+      problems.mergedIds = [
+        fieldError('ARRAY_MAX_SIZE', `at most ${MAX_MERGED} customers are merged at a time`, {
+          max: MAX_MERGED,
+        }),
+      ];
+    if (mergedIds.includes(input.survivorId))
+      problems.mergedIds = [
+        fieldError('MERGE_SURVIVOR_IN_MERGED', 'the survivor cannot also be merged away'),
+      ];
     const ids = [input.survivorId, ...mergedIds];
     for (const [field, from] of Object.entries(input.fields ?? {})) {
-      if (!(MERGEABLE_FIELDS as readonly string[]).includes(field)) problems[`fields.${field}`] = [fieldError('MERGE_FIELD_UNKNOWN', `${field} is not a field a merge chooses`, { field })];
-      else if (typeof from !== 'number' || !ids.includes(from)) problems[`fields.${field}`] = [fieldError('MERGE_FIELD_SOURCE', `${field} must name the survivor or one of the merged customers`, { field })];
+      if (!(MERGEABLE_FIELDS as readonly string[]).includes(field))
+        problems[`fields.${field}`] = [
+          fieldError('MERGE_FIELD_UNKNOWN', `${field} is not a field a merge chooses`, { field }),
+        ];
+      else if (typeof from !== 'number' || !ids.includes(from))
+        problems[`fields.${field}`] = [
+          fieldError('MERGE_FIELD_SOURCE', `${field} must name the survivor or one of the merged customers`, {
+            field,
+          }),
+        ];
     }
     if (Object.keys(problems).length) throw new ValidationFailed(problems);
 
@@ -175,11 +211,20 @@ export class CustomerMergeService {
       const repo = m.getRepository(Customer);
       const mysql = this.dataSource.options.type === 'mysql';
       // Locked in id order, so two merges over the same customers wait for each other instead of deadlocking.
-      const rows = await repo.find({ where: { id: In(ids) }, order: { id: 'ASC' }, ...(mysql ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+      const rows = await repo.find({
+        where: { id: In(ids) },
+        order: { id: 'ASC' },
+        ...(mysql ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      });
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const id of ids) if (!byId.has(id)) throw new NotFound('customer', id);
       for (const r of rows) {
-        if (r.mergedIntoId) throw new Conflict('CUSTOMER_ALREADY_MERGED', `Customer ${r.code} was already merged into another customer`, { code: r.code });
+        if (r.mergedIntoId)
+          throw new Conflict(
+            'CUSTOMER_ALREADY_MERGED',
+            `Customer ${r.code} was already merged into another customer`,
+            { code: r.code },
+          );
       }
       const before = await this.customers.views(ids, m);
       const survivor = byId.get(input.survivorId)!;
@@ -187,7 +232,12 @@ export class CustomerMergeService {
 
       for (const field of MERGEABLE_FIELDS) {
         const from = input.fields?.[field];
-        const source = from !== undefined ? byId.get(from)! : isEmpty(survivor[field]) ? merged.find((c) => !isEmpty(c[field])) : undefined;
+        const source =
+          from !== undefined
+            ? byId.get(from)!
+            : isEmpty(survivor[field])
+              ? merged.find((c) => !isEmpty(c[field]))
+              : undefined;
         if (!source || source === survivor) continue;
         (survivor as unknown as Record<string, unknown>)[field] = source[field];
         if (field === 'tel' || field === 'mobile') survivor[`${field}Digits`] = source[`${field}Digits`];
@@ -203,19 +253,37 @@ export class CustomerMergeService {
           leftovers.push(`${v.code} ${value}`);
         }
       }
-      if (leftovers.length) survivor.comment = [survivor.comment, `【統合前の連絡先】${leftovers.join(' / ')}`].filter((v) => !isEmpty(v)).join('\n');
+      if (leftovers.length)
+        survivor.comment = [survivor.comment, `【統合前の連絡先】${leftovers.join(' / ')}`]
+          .filter((v) => !isEmpty(v))
+          .join('\n');
       await repo.save(survivor);
 
       const moved: Record<string, number> = {};
       for (const p of this.registry.all()) {
-        for (const [kind, n] of Object.entries(await p.moveCustomers(m, { fromIds: mergedIds, toId: survivor.id }))) moved[kind] = (moved[kind] ?? 0) + n;
+        for (const [kind, n] of Object.entries(
+          await p.moveCustomers(m, { fromIds: mergedIds, toId: survivor.id }),
+        ))
+          moved[kind] = (moved[kind] ?? 0) + n;
       }
 
       // Earlier merges into a customer merged now point straight at the survivor.
       await repo.update({ mergedIntoId: In(mergedIds) }, { mergedIntoId: survivor.id });
-      await repo.update({ id: In(mergedIds) }, { mergedIntoId: survivor.id, email: null, tel: null, mobile: null, telDigits: null, mobileDigits: null });
+      await repo.update(
+        { id: In(mergedIds) },
+        {
+          mergedIntoId: survivor.id,
+          email: null,
+          tel: null,
+          mobile: null,
+          telDigits: null,
+          mobileDigits: null,
+        },
+      );
       await m.getRepository(CustomerSearch).delete({ customerId: In(mergedIds) });
-      await m.getRepository(CustomerSearch).save({ customerId: survivor.id, text: buildSearchText(survivor) });
+      await m
+        .getRepository(CustomerSearch)
+        .save({ customerId: survivor.id, text: buildSearchText(survivor) });
 
       const codes = merged.map((c) => c.code).join(', ');
       await this.history.recordAuto(m, 'customers_merged', {
@@ -226,9 +294,29 @@ export class CustomerMergeService {
         values: { codes },
       });
       const after = (await this.customers.views([survivor.id], m))[0];
-      await this.audit.record(actor, { entity: 'customer', entityId: survivor.id, action: 'merge', before: { customers: before }, after: { survivor: after, mergedIds, fields: input.fields ?? {}, moved } }, m);
+      await this.audit.record(
+        actor,
+        {
+          entity: 'customer',
+          entityId: survivor.id,
+          action: 'merge',
+          before: { customers: before },
+          after: { survivor: after, mergedIds, fields: input.fields ?? {}, moved },
+        },
+        m,
+      );
       for (const c of merged) {
-        await this.audit.record(actor, { entity: 'customer', entityId: c.id, action: 'merged_into', before: before.find((v) => v.id === c.id), after: { mergedInto: { id: survivor.id, code: survivor.code } } }, m);
+        await this.audit.record(
+          actor,
+          {
+            entity: 'customer',
+            entityId: c.id,
+            action: 'merged_into',
+            before: before.find((v) => v.id === c.id),
+            after: { mergedInto: { id: survivor.id, code: survivor.code } },
+          },
+          m,
+        );
       }
       return after;
     });

@@ -1,4 +1,9 @@
-import { countRowsByCustomer, CustomerMergeParticipant, CustomerMergeRegistry, CustomerMove } from '@madoguchi/customers';
+import {
+  countRowsByCustomer,
+  CustomerMergeParticipant,
+  CustomerMergeRegistry,
+  CustomerMove,
+} from '@madoguchi/customers';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { MypageThread } from '../threads/mypage-thread.entity';
@@ -27,12 +32,18 @@ export class MypageCustomerMergeParticipant implements CustomerMergeParticipant,
   }
 
   async moveCustomers(m: EntityManager, { fromIds, toId }: CustomerMove): Promise<Record<string, number>> {
-    const threads = await m.getRepository(MypageThread).update({ customerId: In(fromIds) }, { customerId: toId });
-    const accounts = await m.getRepository(PortalAccount).find({ where: { customerId: In([toId, ...fromIds]) }, order: { id: 'ASC' } });
+    const threads = await m
+      .getRepository(MypageThread)
+      .update({ customerId: In(fromIds) }, { customerId: toId });
+    const accounts = await m
+      .getRepository(PortalAccount)
+      .find({ where: { customerId: In([toId, ...fromIds]) }, order: { id: 'ASC' } });
     let moved = 0;
     let removed = 0;
     if (accounts.length) {
-      const keep = accounts.find((a) => a.customerId === toId) ?? [...accounts].sort((a, b) => RANK[a.state] - RANK[b.state] || a.id - b.id)[0];
+      const keep =
+        accounts.find((a) => a.customerId === toId) ??
+        [...accounts].sort((a, b) => RANK[a.state] - RANK[b.state] || a.id - b.id)[0];
       const drop = accounts.filter((a) => a !== keep).map((a) => a.id);
       if (drop.length) {
         await m.getRepository(PortalSession).delete({ accountId: In(drop) });
@@ -49,6 +60,9 @@ export class MypageCustomerMergeParticipant implements CustomerMergeParticipant,
   }
 
   async countByCustomer(m: EntityManager, ids: number[]): Promise<Record<string, Map<number, number>>> {
-    return { threads: await countRowsByCustomer(m, 'mypage_thread', ids), portalAccounts: await countRowsByCustomer(m, 'portal_account', ids) };
+    return {
+      threads: await countRowsByCustomer(m, 'mypage_thread', ids),
+      portalAccounts: await countRowsByCustomer(m, 'portal_account', ids),
+    };
   }
 }

@@ -1,4 +1,10 @@
-import { countRowsByCustomer, CustomerMergeParticipant, CustomerMergeRegistry, CustomerMove, CustomersService } from '@madoguchi/customers';
+import {
+  countRowsByCustomer,
+  CustomerMergeParticipant,
+  CustomerMergeRegistry,
+  CustomerMove,
+  CustomersService,
+} from '@madoguchi/customers';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { SmsBulkItem } from '../bulk/sms-bulk.entity';
@@ -24,12 +30,24 @@ export class SmsCustomerMergeParticipant implements CustomerMergeParticipant, On
   }
 
   async moveCustomers(m: EntityManager, { fromIds, toId }: CustomerMove): Promise<Record<string, number>> {
-    const messages = await m.getRepository(SmsMessage).update({ customerId: In(fromIds) }, { customerId: toId });
-    const items = await m.getRepository(SmsBulkItem).update({ customerId: In(fromIds) }, { customerId: toId });
-    const consents = await m.getRepository(SmsConsent).update({ customerId: In(fromIds) }, { customerId: toId });
-    const newest = await m.getRepository(SmsConsent).findOne({ where: { customerId: toId }, order: { createdAt: 'DESC', id: 'DESC' } });
+    const messages = await m
+      .getRepository(SmsMessage)
+      .update({ customerId: In(fromIds) }, { customerId: toId });
+    const items = await m
+      .getRepository(SmsBulkItem)
+      .update({ customerId: In(fromIds) }, { customerId: toId });
+    const consents = await m
+      .getRepository(SmsConsent)
+      .update({ customerId: In(fromIds) }, { customerId: toId });
+    const newest = await m
+      .getRepository(SmsConsent)
+      .findOne({ where: { customerId: toId }, order: { createdAt: 'DESC', id: 'DESC' } });
     if (newest) await this.customers.setSmsConsent(m, toId, !!newest.optIn);
-    return { smsMessages: messages.affected ?? 0, smsBulkItems: items.affected ?? 0, smsConsents: consents.affected ?? 0 };
+    return {
+      smsMessages: messages.affected ?? 0,
+      smsBulkItems: items.affected ?? 0,
+      smsConsents: consents.affected ?? 0,
+    };
   }
 
   async countByCustomer(m: EntityManager, ids: number[]): Promise<Record<string, Map<number, number>>> {

@@ -1,4 +1,9 @@
-import { countRowsByCustomer, CustomerMergeParticipant, CustomerMergeRegistry, CustomerMove } from '@madoguchi/customers';
+import {
+  countRowsByCustomer,
+  CustomerMergeParticipant,
+  CustomerMergeRegistry,
+  CustomerMove,
+} from '@madoguchi/customers';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Ticket } from '../ticket.entity';

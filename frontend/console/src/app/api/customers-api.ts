@@ -27,6 +27,8 @@ export interface Customer {
   smsConsent: boolean;
   /** 退会済み since then; null (or absent) while a member. Changed only by withdraw/reinstate. */
   withdrawnAt?: string | null;
+  /** 重複会員統合: set when this customer was merged into another; the karte links there. */
+  mergedInto?: { id: number; code: string } | null;
   createdAt: string;
   updatedAt: string;
 }

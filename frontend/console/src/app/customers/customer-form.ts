@@ -21,7 +21,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { filter, switchMap, tap } from 'rxjs';
 
 import { readApiError } from '../api/api-error';
@@ -114,6 +114,7 @@ const PATTERN_MESSAGES: Partial<Record<CustomerField, MessageKey>> = {
     CustomerVisits,
     CustomerImages,
     CustomerWithdrawal,
+    RouterLink,
     ReactiveFormsModule,
     MatButtonModule,
     MatCheckboxModule,

@@ -12,6 +12,11 @@ export const customersRoutes: Routes = [
     loadComponent: () => import('./customer-import').then((m) => m.CustomerImport),
   },
   {
+    path: 'duplicates',
+    title: 'customerMerge.title',
+    loadComponent: () => import('./customer-duplicates').then((m) => m.CustomerDuplicates),
+  },
+  {
     path: 'batches',
     title: 'historyBatch.listTitle',
     loadComponent: () => import('./history-batches').then((m) => m.HistoryBatches),

@@ -32,10 +32,12 @@ export class CustomerMerge1763900000042 implements MigrationInterface {
 
   async down(qr: QueryRunner): Promise<void> {
     if (columns(qr).mysql) {
-      for (const name of ['IDX_customer_kana', 'IDX_customer_name', 'IDX_customer_merged_into']) await qr.dropIndex('customer', name);
+      for (const name of ['IDX_customer_kana', 'IDX_customer_name', 'IDX_customer_merged_into'])
+        await qr.dropIndex('customer', name);
       await qr.dropColumn('customer', 'merged_into_id');
     } else {
-      for (const name of ['IDX_customer_kana', 'IDX_customer_name', 'IDX_customer_merged_into']) await qr.query(`DROP INDEX "${name}"`);
+      for (const name of ['IDX_customer_kana', 'IDX_customer_name', 'IDX_customer_merged_into'])
+        await qr.query(`DROP INDEX "${name}"`);
       await qr.query('ALTER TABLE "customer" DROP COLUMN "merged_into_id"');
       qr.loadedTables = qr.loadedTables.filter((t) => t.name !== 'customer');
     }
