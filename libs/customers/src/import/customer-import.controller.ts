@@ -17,7 +17,14 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -35,7 +42,10 @@ const SPOOL_DIR = join(tmpdir(), 'madoguchi-import');
 
 const uploadOptions = () => {
   mkdirSync(SPOOL_DIR, { recursive: true });
-  return { dest: SPOOL_DIR, limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 } };
+  return {
+    dest: SPOOL_DIR,
+    limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 },
+  };
 };
 
 /** multer's "File too large" as our coded 413, and the spooled file removed whatever happens. */
@@ -47,7 +57,13 @@ class ImportUpload implements NestInterceptor {
       catchError((e: unknown) =>
         throwError(() =>
           e instanceof PayloadTooLargeException
-            ? new DomainError('IMPORT_FILE_TOO_LARGE', `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it into smaller files`, 413, undefined, { maxMb: MAX_IMPORT_BYTES / 1024 / 1024 })
+            ? new DomainError(
+                'IMPORT_FILE_TOO_LARGE',
+                `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it into smaller files`,
+                413,
+                undefined,
+                { maxMb: MAX_IMPORT_BYTES / 1024 / 1024 },
+              )
             : e,
         ),
       ),
@@ -58,7 +74,9 @@ class ImportUpload implements NestInterceptor {
   }
 }
 
-const FILE_BODY = { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } };
+const FILE_BODY = {
+  schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+};
 
 @ApiTags('customers')
 @Controller('customers/import')
@@ -100,24 +118,32 @@ export class CustomerImportController {
   })
   @ApiAcceptedResponse({ type: ImportIdDto })
   @UseInterceptors(ImportUpload, FileInterceptor('file', uploadOptions()))
-  start(@UploadedFile() file: StoredPart | undefined, @Body() dto: StartImportDto, @CurrentPrincipal() p: Principal) {
-    return this.imports.start(file, { mapping: dto.mapping, mode: dto.mode, matchBy: dto.matchBy ?? 'code', atomic: dto.atomic ?? false }, p);
+  start(
+    @UploadedFile() file: StoredPart | undefined,
+    @Body() dto: StartImportDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.imports.start(
+      file,
+      { mapping: dto.mapping, mode: dto.mode, matchBy: dto.matchBy ?? 'code', atomic: dto.atomic ?? false },
+      p,
+    );
   }
 
   /** Progress and report of one import: counts and the first 1,000 problems with row and column. */
   @Get(':id')
   @RequireRights('customers.write')
   @ApiOkResponse({ type: ImportStatusDto })
-  status(@Param('id') id: string) {
-    return this.imports.status(id);
+  status(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
+    return this.imports.status(id, { userId: p.userId, isAdmin: p.isAdmin });
   }
 
   /** The problems as CSV (UTF-8 with BOM): 行, 列, コード, 内容. */
   @Get(':id/errors.csv')
   @RequireRights('customers.write')
   @ApiProduces('text/csv')
-  async errors(@Param('id') id: string, @Res() res: Response) {
-    const csv = await this.imports.errorsCsv(id);
+  async errors(@Param('id') id: string, @CurrentPrincipal() p: Principal, @Res() res: Response) {
+    const csv = await this.imports.errorsCsv(id, { userId: p.userId, isAdmin: p.isAdmin });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="import-errors-${id.slice(0, 8)}.csv"`);
     await pipeline(csv, res);

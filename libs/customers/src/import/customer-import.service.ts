@@ -1,5 +1,17 @@
 import { Principal } from '@madoguchi/auth';
-import { Actor, AuditService, BLOB_STORAGE, BlobStorage, Clock, createCsvWriter, DomainError, fieldError, insertRows, NotFound, ValidationFailed } from '@madoguchi/core';
+import {
+  Actor,
+  AuditService,
+  BLOB_STORAGE,
+  BlobStorage,
+  Clock,
+  createCsvWriter,
+  DomainError,
+  fieldError,
+  insertRows,
+  NotFound,
+  ValidationFailed,
+} from '@madoguchi/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -10,8 +22,22 @@ import { Customer } from '../customer.entity';
 import { CustomersService } from '../customers.service';
 import { buildSearchText } from '../search/customer-search-text';
 import { CustomerSearch } from '../search/customer-search.entity';
-import { CustomerImport, ImportMatchBy, ImportMode, ImportRowError, ImportState } from './customer-import.entity';
-import { CsvRejected, FileFacts, fileStream, ImportDelimiter, ImportEncoding, inspectFile, readRecords } from './import-csv';
+import {
+  CustomerImport,
+  ImportMatchBy,
+  ImportMode,
+  ImportRowError,
+  ImportState,
+} from './customer-import.entity';
+import {
+  CsvRejected,
+  FileFacts,
+  fileStream,
+  ImportDelimiter,
+  ImportEncoding,
+  inspectFile,
+  readRecords,
+} from './import-csv';
 import { guessMapping, IMPORT_FIELDS, ImportField, ImportRow, toImportRow } from './import-fields';
 
 /** Rows per transaction (and per progress step). */
@@ -83,7 +109,13 @@ class RowRefused extends Error {
 }
 
 function rejected(e: CsvRejected): DomainError {
-  return new DomainError(e.code, e.message, 400, { file: [fieldError(e.code, e.message, e.row ? { row: e.row } : undefined)] }, e.row ? { row: e.row } : undefined);
+  return new DomainError(
+    e.code,
+    e.message,
+    400,
+    { file: [fieldError(e.code, e.message, e.row ? { row: e.row } : undefined)] },
+    e.row ? { row: e.row } : undefined,
+  );
 }
 
 /**
@@ -121,7 +153,16 @@ export class CustomerImportService {
     }
     const headers = rows.shift() ?? [];
     if (!headers.length) throw rejected(new CsvRejected('IMPORT_FILE_EMPTY', 'The file has no header row'));
-    return { filename: this.filename(part.originalname), size: part.size, encoding: facts.encoding, delimiter: facts.delimiter, headers, mapping: guessMapping(headers), fields: IMPORT_FIELDS, rows };
+    return {
+      filename: this.filename(part.originalname),
+      size: part.size,
+      encoding: facts.encoding,
+      delimiter: facts.delimiter,
+      headers,
+      mapping: guessMapping(headers),
+      fields: IMPORT_FIELDS,
+      rows,
+    };
   }
 
   async start(file: StoredPart | undefined, options: ImportOptions, p: Principal): Promise<{ id: string }> {
@@ -165,8 +206,9 @@ export class CustomerImportService {
     return { id: row.id };
   }
 
-  async status(id: string): Promise<ImportStatus> {
-    const r = await this.find(id);
+  /** `viewer`: who asks; an import is its starter's (and administrators'), anyone else gets 404. */
+  async status(id: string, viewer?: { userId: number; isAdmin: boolean }): Promise<ImportStatus> {
+    const r = await this.find(id, viewer);
     return {
       id: r.id,
       state: r.state,
@@ -189,8 +231,8 @@ export class CustomerImportService {
   }
 
   /** The stored problems as CSV through the product's one CSV writer (BOM, no cell a spreadsheet runs as a formula). */
-  async errorsCsv(id: string): Promise<Readable> {
-    const r = await this.find(id);
+  async errorsCsv(id: string, viewer?: { userId: number; isAdmin: boolean }): Promise<Readable> {
+    const r = await this.find(id, viewer);
     const errors = JSON.parse(r.errorsJson) as ImportRowError[];
     const csv = createCsvWriter({ columns: ['行', '列', 'コード', '内容'] });
     setImmediate(() => {
@@ -227,9 +269,19 @@ export class CustomerImportService {
     const res = await this.dataSource
       .createQueryBuilder()
       .update(CustomerImport)
-      .set({ state: 'running', leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + IMPORT_LEASE_MS), attempts: () => 'attempts + 1', updatedAt: now })
+      .set({
+        state: 'running',
+        leaseOwner: this.owner,
+        leaseUntil: new Date(now.getTime() + IMPORT_LEASE_MS),
+        attempts: () => 'attempts + 1',
+        updatedAt: now,
+      })
       .where('id = :id', { id })
-      .andWhere(new Brackets((w) => w.where("state = 'queued'").orWhere("state = 'running' AND lease_until < :now", { now })))
+      .andWhere(
+        new Brackets((w) =>
+          w.where("state = 'queued'").orWhere("state = 'running' AND lease_until < :now", { now }),
+        ),
+      )
       .execute();
     return !!res.affected;
   }
@@ -239,7 +291,10 @@ export class CustomerImportService {
     const job = await this.find(id);
     if (job.leaseOwner !== this.owner || job.state !== 'running') return;
     if (job.attempts > MAX_ATTEMPTS) return this.finish(job, 'failed', 'IMPORT_INTERRUPTED');
-    const facts: FileFacts = { encoding: job.encoding as ImportEncoding, delimiter: job.delimiter as ImportDelimiter };
+    const facts: FileFacts = {
+      encoding: job.encoding as ImportEncoding,
+      delimiter: job.delimiter as ImportDelimiter,
+    };
     const mapping = JSON.parse(job.mapping) as Record<string, ImportField>;
     try {
       if (job.phase === 'validate') {
@@ -249,14 +304,21 @@ export class CustomerImportService {
       if (job.atomic && job.mode === 'run') await this.writeAtomic(job, facts, mapping);
       else await this.writeBatches(job, facts, mapping, hooks);
     } catch (e) {
-      if (e instanceof CsvRejected) return this.finish(job, 'failed', e.code, [{ row: e.row ?? 0, column: '', field: '', code: e.code, message: e.message }]);
+      if (e instanceof CsvRejected)
+        return this.finish(job, 'failed', e.code, [
+          { row: e.row ?? 0, column: '', field: '', code: e.code, message: e.message },
+        ]);
       if (e instanceof LeaseLost) return;
       throw e;
     }
   }
 
   // The first pass: every row checked and counted; nothing written but the findings.
-  private async validateAll(job: CustomerImport, facts: FileFacts, mapping: Record<string, ImportField>): Promise<void> {
+  private async validateAll(
+    job: CustomerImport,
+    facts: FileFacts,
+    mapping: Record<string, ImportField>,
+  ): Promise<void> {
     const staff = await this.staffIds();
     const keys = new KeyTracker(job.matchBy);
     const errors: ImportRowError[] = [];
@@ -284,11 +346,23 @@ export class CustomerImportService {
     }
     job.phase = 'write';
     job.processed = 0;
-    await this.save(this.dataSource.manager, job, ['total', 'errorCount', 'errorsJson', 'phase', 'processed', 'skipped']);
+    await this.save(this.dataSource.manager, job, [
+      'total',
+      'errorCount',
+      'errorsJson',
+      'phase',
+      'processed',
+      'skipped',
+    ]);
   }
 
   /** Batches of IMPORT_BATCH, each committed with the progress; rows before `processed` were committed by an earlier run. */
-  private async writeBatches(job: CustomerImport, facts: FileFacts, mapping: Record<string, ImportField>, hooks: ImportHooks): Promise<void> {
+  private async writeBatches(
+    job: CustomerImport,
+    facts: FileFacts,
+    mapping: Record<string, ImportField>,
+    hooks: ImportHooks,
+  ): Promise<void> {
     const staff = await this.staffIds();
     const keys = new KeyTracker(job.matchBy);
     const errors = JSON.parse(job.errorsJson) as ImportRowError[];
@@ -309,7 +383,12 @@ export class CustomerImportService {
         for (const e of counts.errors) if (errors.length < MAX_STORED_ERRORS) errors.push(e);
         job.errorsJson = JSON.stringify(errors);
         job.processed += rows.length;
-        await this.save(m, job, ['created', 'updated', 'skipped', 'errorCount', 'errorsJson', 'processed'], true);
+        await this.save(
+          m,
+          job,
+          ['created', 'updated', 'skipped', 'errorCount', 'errorsJson', 'processed'],
+          true,
+        );
       });
       await hooks.afterBatch?.(++batchNo);
     };
@@ -328,7 +407,11 @@ export class CustomerImportService {
   }
 
   /** All or nothing: one transaction for every row; the first row the database refuses rolls it all back. */
-  private async writeAtomic(job: CustomerImport, facts: FileFacts, mapping: Record<string, ImportField>): Promise<void> {
+  private async writeAtomic(
+    job: CustomerImport,
+    facts: FileFacts,
+    mapping: Record<string, ImportField>,
+  ): Promise<void> {
     const staff = await this.staffIds();
     const keys = new KeyTracker(job.matchBy);
     // A run that died inside the transaction left nothing behind: start the count over.
@@ -375,7 +458,14 @@ export class CustomerImportService {
   }
 
   /** One row checked by the form's rules, its 担当 names known, its key not seen before in the file. */
-  private check(row: number, headers: string[], cells: string[], mapping: Record<string, ImportField>, staff: Map<string, number>, keys: KeyTracker): { value: ImportRow | null; errors: ImportRowError[] } {
+  private check(
+    row: number,
+    headers: string[],
+    cells: string[],
+    mapping: Record<string, ImportField>,
+    staff: Map<string, number>,
+    keys: KeyTracker,
+  ): { value: ImportRow | null; errors: ImportRowError[] } {
     const r = toImportRow(row, headers, cells, mapping);
     const errors = r.ok ? [] : r.errors;
     if (r.ok) {
@@ -384,13 +474,27 @@ export class CustomerImportService {
         const ids: number[] = [];
         for (const name of v.assigneeNames) {
           const id = staff.get(name.normalize('NFKC').replace(/[\s\u3000]+/g, ''));
-          if (id === undefined) errors.push({ row, column: v.columns.assigneeIds ?? '', field: 'assigneeIds', code: 'UNKNOWN_STAFF', message: `no staff user is called "${name.slice(0, 50)}"` });
+          if (id === undefined)
+            errors.push({
+              row,
+              column: v.columns.assigneeIds ?? '',
+              field: 'assigneeIds',
+              code: 'UNKNOWN_STAFF',
+              message: `no staff user is called "${name.slice(0, 50)}"`,
+            });
           else ids.push(id);
         }
         v.dto.assigneeIds = ids;
       }
       const dup = keys.see(v);
-      if (dup) errors.push({ row, column: v.columns[dup.field] ?? dup.field, field: dup.field, code: 'DUPLICATE_IN_FILE', message: `${dup.field} ${dup.value} appears again (first at row ${dup.firstRow})` });
+      if (dup)
+        errors.push({
+          row,
+          column: v.columns[dup.field] ?? dup.field,
+          field: dup.field,
+          code: 'DUPLICATE_IN_FILE',
+          message: `${dup.field} ${dup.value} appears again (first at row ${dup.firstRow})`,
+        });
     }
     return { value: r.ok && !errors.length ? r.value : null, errors };
   }
@@ -400,17 +504,33 @@ export class CustomerImportService {
    * email in one query, inserts the new ones and their search rows in multi-row INSERTs, updates
    * the others one by one, with the search text always rewritten from the stored row.
    */
-  private async writeRows(m: EntityManager, job: CustomerImport, rows: { row: number; value: ImportRow | null }[], _staff: Map<string, number>, dryRun: boolean) {
+  private async writeRows(
+    m: EntityManager,
+    job: CustomerImport,
+    rows: { row: number; value: ImportRow | null }[],
+    _staff: Map<string, number>,
+    dryRun: boolean,
+  ) {
     const errors: ImportRowError[] = [];
     let skipped = rows.filter((r) => !r.value).length;
     const valid = rows.filter((r): r is { row: number; value: ImportRow } => !!r.value).map((r) => r.value);
     const repo = m.getRepository(Customer);
     const codes = valid.map((v) => v.dto.code).filter((c): c is string => !!c);
-    const byCode = new Map((codes.length ? await repo.find({ select: { id: true, code: true, email: true }, where: { code: In(codes) } }) : []).map((c) => [c.code, c]));
+    const byCode = new Map(
+      (codes.length
+        ? await repo.find({ select: { id: true, code: true, email: true }, where: { code: In(codes) } })
+        : []
+      ).map((c) => [c.code, c]),
+    );
     const byEmail = new Map<string, Customer[]>();
     if (job.matchBy === 'email') {
-      const emails = [...new Set(valid.map((v) => v.dto.email?.toLowerCase()).filter((e): e is string => !!e))];
-      for (const c of emails.length ? await repo.find({ where: { email: In(emails) }, order: { id: 'ASC' } }) : []) byEmail.set(c.email!, [...(byEmail.get(c.email!) ?? []), c]);
+      const emails = [
+        ...new Set(valid.map((v) => v.dto.email?.toLowerCase()).filter((e): e is string => !!e)),
+      ];
+      for (const c of emails.length
+        ? await repo.find({ where: { email: In(emails) }, order: { id: 'ASC' } })
+        : [])
+        byEmail.set(c.email!, [...(byEmail.get(c.email!) ?? []), c]);
     }
     const now = this.clock.now();
     const inserts: { v: ImportRow; c: Customer }[] = [];
@@ -432,7 +552,11 @@ export class CustomerImportService {
         }
         const found = byEmail.get(email) ?? [];
         if (found.length > 1) {
-          refuse('email', 'AMBIGUOUS_MATCH', `${found.length} customers have the email ${email}; update them by code instead`);
+          refuse(
+            'email',
+            'AMBIGUOUS_MATCH',
+            `${found.length} customers have the email ${email}; update them by code instead`,
+          );
           continue;
         }
         existingId = found[0]?.id ?? null;
@@ -446,8 +570,27 @@ export class CustomerImportService {
         updates.push({ v, id: existingId });
         continue;
       }
-      const c = repo.create({ registrationState: 'registered', listFlag: 'normal', smsConsent: false, comment: null, birthday: null });
-      for (const k of ['firstName', 'lastNameKana', 'firstNameKana', 'email', 'tel', 'mobile', 'telDigits', 'mobileDigits', 'postalCode', 'address', 'branch'] as const) c[k] = null;
+      const c = repo.create({
+        registrationState: 'registered',
+        listFlag: 'normal',
+        smsConsent: false,
+        comment: null,
+        birthday: null,
+      });
+      for (const k of [
+        'firstName',
+        'lastNameKana',
+        'firstNameKana',
+        'email',
+        'tel',
+        'mobile',
+        'telDigits',
+        'mobileDigits',
+        'postalCode',
+        'address',
+        'branch',
+      ] as const)
+        c[k] = null;
       c.lastName = v.dto.lastName;
       this.customers.applyFields(c, v.dto);
       c.createdAt = now;
@@ -463,10 +606,20 @@ export class CustomerImportService {
         x.c.code = code;
         batchCodes.add(code);
       }
-      const ids = await insertRows(m, Customer, inserts.map((x) => x.c));
+      const ids = await insertRows(
+        m,
+        Customer,
+        inserts.map((x) => x.c),
+      );
       inserts.forEach((x, i) => (x.c.id = ids[i]));
-      await insertRows(m, CustomerSearch, inserts.map((x) => ({ customerId: x.c.id, text: buildSearchText(x.c) })));
-      const links = inserts.flatMap((x) => [...new Set(x.v.dto.assigneeIds ?? [])].map((userId) => ({ customerId: x.c.id, userId })));
+      await insertRows(
+        m,
+        CustomerSearch,
+        inserts.map((x) => ({ customerId: x.c.id, text: buildSearchText(x.c) })),
+      );
+      const links = inserts.flatMap((x) =>
+        [...new Set(x.v.dto.assigneeIds ?? [])].map((userId) => ({ customerId: x.c.id, userId })),
+      );
       if (links.length) await insertRows(m, CustomerAssignee, links);
       for (const u of updates) {
         const c = await repo.findOneByOrFail({ id: u.id });
@@ -481,7 +634,12 @@ export class CustomerImportService {
         if (u.v.dto.assigneeIds !== undefined) {
           await m.getRepository(CustomerAssignee).delete({ customerId: u.id });
           const userIds = [...new Set(u.v.dto.assigneeIds)];
-          if (userIds.length) await insertRows(m, CustomerAssignee, userIds.map((userId) => ({ customerId: u.id, userId })));
+          if (userIds.length)
+            await insertRows(
+              m,
+              CustomerAssignee,
+              userIds.map((userId) => ({ customerId: u.id, userId })),
+            );
         }
       }
     }
@@ -499,7 +657,12 @@ export class CustomerImportService {
     return byName;
   }
 
-  private async finish(job: CustomerImport, state: ImportState, failureCode: string | null, errors?: ImportRowError[]): Promise<void> {
+  private async finish(
+    job: CustomerImport,
+    state: ImportState,
+    failureCode: string | null,
+    errors?: ImportRowError[],
+  ): Promise<void> {
     job.state = state;
     job.failureCode = failureCode;
     job.finishedAt = this.clock.now();
@@ -508,7 +671,23 @@ export class CustomerImportService {
       job.errorCount = errors.length;
     }
     await this.dataSource.transaction(async (m) => {
-      await this.save(m, job, ['state', 'failureCode', 'finishedAt', 'errorsJson', 'errorCount', 'total', 'processed', 'created', 'updated', 'skipped'], true);
+      await this.save(
+        m,
+        job,
+        [
+          'state',
+          'failureCode',
+          'finishedAt',
+          'errorsJson',
+          'errorCount',
+          'total',
+          'processed',
+          'created',
+          'updated',
+          'skipped',
+        ],
+        true,
+      );
       await this.recordAudit(m, job);
     });
   }
@@ -522,14 +701,30 @@ export class CustomerImportService {
         entity: 'customer_import',
         entityId: job.id,
         action: job.mode === 'dryRun' ? 'dry_run' : 'import',
-        after: { filename: job.filename, state: job.state, failureCode: job.failureCode, matchBy: job.matchBy, atomic: !!job.atomic, total: job.total, created: job.created, updated: job.updated, skipped: job.skipped, errorCount: job.errorCount },
+        after: {
+          filename: job.filename,
+          state: job.state,
+          failureCode: job.failureCode,
+          matchBy: job.matchBy,
+          atomic: !!job.atomic,
+          total: job.total,
+          created: job.created,
+          updated: job.updated,
+          skipped: job.skipped,
+          errorCount: job.errorCount,
+        },
       },
       m,
     );
   }
 
   /** Writes the given progress columns, renewing the lease; refuses (LeaseLost) when another worker holds it now. */
-  private async save(m: EntityManager, job: CustomerImport, keys: (keyof CustomerImport)[], renew = true): Promise<void> {
+  private async save(
+    m: EntityManager,
+    job: CustomerImport,
+    keys: (keyof CustomerImport)[],
+    renew = true,
+  ): Promise<void> {
     const now = this.clock.now();
     const set: Partial<CustomerImport> = { updatedAt: now };
     for (const k of keys) (set as Record<string, unknown>)[k] = job[k];
@@ -542,14 +737,21 @@ export class CustomerImportService {
     return this.save(this.dataSource.manager, job, [], true);
   }
 
-  private async find(id: string): Promise<CustomerImport> {
-    const r = /^[0-9a-f-]{36}$/i.test(id) ? await this.dataSource.getRepository(CustomerImport).findOneBy({ id }) : null;
-    if (!r) throw new NotFound('customer import', id.slice(0, 40));
+  private async find(id: string, viewer?: { userId: number; isAdmin: boolean }): Promise<CustomerImport> {
+    const r = /^[0-9a-f-]{36}$/i.test(id)
+      ? await this.dataSource.getRepository(CustomerImport).findOneBy({ id })
+      : null;
+    // Another user's import answers exactly like one that does not exist.
+    if (!r || (viewer && !viewer.isAdmin && r.createdById !== viewer.userId))
+      throw new NotFound('customer import', id.slice(0, 40));
     return r;
   }
 
   private requireFile(file: StoredPart | undefined): StoredPart {
-    if (!file) throw new DomainError('IMPORT_FILE_REQUIRED', 'Choose a CSV file (multipart field "file")', 400, { file: [fieldError('REQUIRED', 'choose a CSV file')] });
+    if (!file)
+      throw new DomainError('IMPORT_FILE_REQUIRED', 'Choose a CSV file (multipart field "file")', 400, {
+        file: [fieldError('REQUIRED', 'choose a CSV file')],
+      });
     if (!file.size) throw rejected(new CsvRejected('IMPORT_FILE_EMPTY', 'The file is empty'));
     return file;
   }
@@ -576,20 +778,32 @@ export class CustomerImportService {
     const used = new Map<string, string>();
     for (const [header, field] of Object.entries(mapping)) {
       if (!headers.includes(header)) problems.push(`the file has no column "${header.slice(0, 50)}"`);
-      if (!(IMPORT_FIELDS as readonly string[]).includes(field)) problems.push(`"${String(field).slice(0, 30)}" is not a customer field (${IMPORT_FIELDS.join(', ')})`);
-      if (used.has(field)) problems.push(`${field} is mapped twice ("${used.get(field)}" and "${header.slice(0, 50)}")`);
+      if (!(IMPORT_FIELDS as readonly string[]).includes(field))
+        problems.push(
+          `"${String(field).slice(0, 30)}" is not a customer field (${IMPORT_FIELDS.join(', ')})`,
+        );
+      if (used.has(field))
+        problems.push(`${field} is mapped twice ("${used.get(field)}" and "${header.slice(0, 50)}")`);
       used.set(field, header);
     }
     const fields = new Set(Object.values(mapping));
-    if (!fields.has('lastName') && !fields.has('name')) problems.push('map a column to lastName (姓) or name (氏名)');
-    if (fields.has('name') && (fields.has('lastName') || fields.has('firstName'))) problems.push('map either name (氏名) or lastName/firstName, not both');
-    if (problems.length) throw new ValidationFailed({ mapping: problems.map((m) => fieldError('INVALID_MAPPING', m)) });
+    if (!fields.has('lastName') && !fields.has('name'))
+      problems.push('map a column to lastName (姓) or name (氏名)');
+    if (fields.has('name') && (fields.has('lastName') || fields.has('firstName')))
+      problems.push('map either name (氏名) or lastName/firstName, not both');
+    if (problems.length)
+      throw new ValidationFailed({ mapping: problems.map((m) => fieldError('INVALID_MAPPING', m)) });
   }
 
   private filename(original: string): string {
     // Browsers send UTF-8 file names; busboy reads them as latin1.
     const utf8 = Buffer.from(original, 'latin1').toString('utf8');
-    return (utf8.includes('\uFFFD') ? original : utf8).normalize('NFC').replace(/[\u0000-\u001f\u007f"\\/\u202a-\u202e\u2066-\u2069]/g, '_').slice(0, 255) || 'import.csv';
+    return (
+      (utf8.includes('\uFFFD') ? original : utf8)
+        .normalize('NFC')
+        .replace(/[\u0000-\u001f\u007f"\\/\u202a-\u202e\u2066-\u2069]/g, '_')
+        .slice(0, 255) || 'import.csv'
+    );
   }
 }
 
