@@ -365,7 +365,12 @@ describe.each(DB_KINDS)('MYPAGE threads on %s', (kind) => {
       expect(json).not.toContain('"memo"');
       expect(json).not.toContain('ticketId');
       expect(json).not.toContain('mailboxId');
+      // リスト区分 is for staff: the badge in メッセージ管理, never on the customer's own page.
+      expect(json).not.toContain('listFlag');
     }
+    expect((await agent.get(`/api/mypage/threads/${thread.id}`).expect(200)).body.customer.listFlag).toBe(
+      'normal',
+    );
     expect((await agent.get(`/api/mypage/threads/${thread.id}`).expect(200)).body.posts[0].state).toBe(
       'visible',
     );

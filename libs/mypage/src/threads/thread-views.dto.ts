@@ -6,6 +6,8 @@ export class ThreadCustomerRef {
   @ApiProperty({ type: Number }) id: number;
   @ApiProperty({ type: String }) code: string;
   @ApiProperty({ type: String, description: '姓 名' }) name: string;
+  /** リスト区分 (staff only: the portal's views never carry it). */
+  @ApiProperty({ enum: ['normal', 'grey', 'black'] }) listFlag: 'normal' | 'grey' | 'black';
 }
 
 export class ThreadListItemView {

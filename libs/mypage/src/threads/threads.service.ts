@@ -1,3 +1,4 @@
+import type { ListFlag } from '@madoguchi/customers';
 import { Principal, UsersService } from '@madoguchi/auth';
 import { CustomersService, HistoryService } from '@madoguchi/customers';
 import {
@@ -60,7 +61,7 @@ export interface ThreadListItem {
   id: number;
   code: string;
   title: string;
-  customer: { id: number; code: string; name: string };
+  customer: { id: number; code: string; name: string; listFlag: ListFlag };
   lastPostAt: Date;
   isNew: boolean;
   label: string | null;
@@ -99,7 +100,7 @@ export interface StaffThreadView {
   title: string;
   label: string | null;
   memo: string | null;
-  customer: { id: number; code: string; name: string };
+  customer: { id: number; code: string; name: string; listFlag: ListFlag };
   mailboxId: number;
   ticketId: number | null;
   createdBy: { id: number; name: string } | null;
@@ -310,6 +311,7 @@ export class ThreadsService {
         id: t.customerId,
         code: customers.get(t.customerId)?.code ?? '',
         name: customers.get(t.customerId)?.name ?? '',
+        listFlag: customers.get(t.customerId)?.listFlag ?? 'normal',
       },
       lastPostAt: t.lastPostAt,
       isNew: t.staffUnread,
@@ -362,7 +364,12 @@ export class ThreadsService {
       title: t.title,
       label: t.label,
       memo: t.memo,
-      customer: { id: t.customerId, code: customer?.code ?? '', name: customer?.name ?? '' },
+      customer: {
+        id: t.customerId,
+        code: customer?.code ?? '',
+        name: customer?.name ?? '',
+        listFlag: customer?.listFlag ?? 'normal',
+      },
       mailboxId: t.mailboxId,
       ticketId: t.ticketId,
       createdBy: t.createdByUserId

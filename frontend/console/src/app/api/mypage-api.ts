@@ -1,3 +1,4 @@
+import type { ListFlag } from './customers-api';
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
@@ -13,6 +14,8 @@ export interface ThreadCustomer {
   id: number;
   code: string;
   name: string;
+  /** リスト区分, shown as a badge (グレー / ブラック). */
+  listFlag?: ListFlag;
 }
 
 /** One row of メッセージ管理. */
@@ -125,7 +128,10 @@ export class MypageApi {
   }
 
   /** Title, label and memo (label and memo staff only); null clears. */
-  update(id: number, change: { title?: string; label?: string | null; memo?: string | null }): Observable<ThreadDetail> {
+  update(
+    id: number,
+    change: { title?: string; label?: string | null; memo?: string | null },
+  ): Observable<ThreadDetail> {
     return this.http.patch<ThreadDetail>(`/api/mypage/threads/${id}`, change);
   }
 

@@ -22,6 +22,7 @@ import { DateTimePipe } from '../i18n/date-time-pipe';
 import type { MessageKey } from '../i18n/ja';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { fullName } from '../customers/customer-labels';
+import { ListFlagBadge } from '../customers/list-flag-badge';
 
 /** The few history fields the card lists. */
 interface RecentEntry {
@@ -64,6 +65,7 @@ const SEARCH_RESULTS = 5;
 @Component({
   selector: 'mg-call-card',
   imports: [
+    ListFlagBadge,
     FormsModule,
     MatButtonModule,
     MatCardModule,
@@ -94,7 +96,9 @@ const SEARCH_RESULTS = 5;
       @if (customerIds().length === 1) {
         @if (known.value(); as k) {
           <div class="customer">
-            <div class="name" data-testid="call-customer-name">{{ nameOf(k.customer) }}</div>
+            <div class="name" data-testid="call-customer-name">
+              {{ nameOf(k.customer) }} <mg-list-flag-badge [flag]="k.customer.listFlag" />
+            </div>
             <dl>
               <dt>{{ 'customer.code' | t }}</dt>
               <dd data-testid="call-customer-code">{{ k.customer.code }}</dd>

@@ -1,4 +1,15 @@
-import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, linkedSignal, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  computed,
+  effect,
+  inject,
+  linkedSignal,
+  signal,
+  untracked,
+} from '@angular/core';
+import { ListFlagBadge } from '../customers/list-flag-badge';
 import { rxResource, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -26,7 +37,14 @@ import { openCustomerSearchDialog, type PickedCustomer } from '../customers/cust
 import { DateTimePipe } from '../i18n/date-time-pipe';
 import { TranslatePipe } from '../i18n/translate-pipe';
 import { openNewThreadDialog } from './new-thread-dialog';
-import { PAGE_SIZES, ThreadListMemory, emptyThreadSearch, pageRange, parseThreadListQuery, threadListQueryParams } from './thread-list-query';
+import {
+  PAGE_SIZES,
+  ThreadListMemory,
+  emptyThreadSearch,
+  pageRange,
+  parseThreadListQuery,
+  threadListQueryParams,
+} from './thread-list-query';
 
 const COLUMNS = ['code', 'title', 'customer', 'lastPostAt'];
 /** A customer post (or a NEW cleared by a colleague) shows within a second. */
@@ -40,6 +58,7 @@ const LIVE_UPDATE_DEBOUNCE_MS = 300;
 @Component({
   selector: 'mg-thread-list',
   imports: [
+    ListFlagBadge,
     ReactiveFormsModule,
     RouterLink,
     MatButtonModule,
@@ -115,8 +134,12 @@ export class ThreadList {
 
   /** Threads ticked for 削除; cleared when the search changes. */
   protected readonly ticked = signal<ReadonlySet<number>>(new Set());
-  protected readonly allTicked = computed(() => this.threads().length > 0 && this.threads().every((t) => this.ticked().has(t.id)));
-  protected readonly someTicked = computed(() => !this.allTicked() && this.threads().some((t) => this.ticked().has(t.id)));
+  protected readonly allTicked = computed(
+    () => this.threads().length > 0 && this.threads().every((t) => this.ticked().has(t.id)),
+  );
+  protected readonly someTicked = computed(
+    () => !this.allTicked() && this.threads().some((t) => this.ticked().has(t.id)),
+  );
   protected readonly deleting = signal(false);
 
   constructor() {
@@ -126,7 +149,15 @@ export class ThreadList {
       this.memory.queryParams.set(threadListQueryParams(q));
       untracked(() => {
         this.filterForm.reset(
-          { code: q.code, title: q.title, branch: q.branch, label: q.label, postedFrom: q.postedFrom, postedTo: q.postedTo, mine: q.mine },
+          {
+            code: q.code,
+            title: q.title,
+            branch: q.branch,
+            label: q.label,
+            postedFrom: q.postedFrom,
+            postedTo: q.postedTo,
+            mine: q.mine,
+          },
           { emitEvent: false },
         );
         const shown = this.filterCustomer();
@@ -244,7 +275,8 @@ export class ThreadList {
   private showCustomer(id: number): void {
     this.customersApi.get(id).subscribe({
       next: (c) => {
-        if (this.query().customerId === id) this.filterCustomer.set({ id: c.id, code: c.code, name: fullName(c.lastName, c.firstName) });
+        if (this.query().customerId === id)
+          this.filterCustomer.set({ id: c.id, code: c.code, name: fullName(c.lastName, c.firstName) });
       },
       error: () => this.filterCustomer.set({ id, code: String(id), name: '' }),
     });

@@ -1,4 +1,16 @@
-import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { ListFlagBadge } from '../customers/list-flag-badge';
 import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -12,7 +24,13 @@ import { debounceTime, filter } from 'rxjs';
 
 import { readApiError } from '../api/api-error';
 import { EventsApi } from '../api/events-api';
-import { MypageApi, THREAD_LABEL_MAX, THREAD_TITLE_MAX, type ThreadDetail, type ThreadPost } from '../api/mypage-api';
+import {
+  MypageApi,
+  THREAD_LABEL_MAX,
+  THREAD_TITLE_MAX,
+  type ThreadDetail,
+  type ThreadPost,
+} from '../api/mypage-api';
 import { clearServerErrors, showServerErrors, validationMessage } from '../core/form-errors';
 import type { Upload } from '../api/uploads-api';
 import { Notifier } from '../core/notifier';
@@ -49,6 +67,7 @@ const LIVE_UPDATE_DEBOUNCE_MS = 200;
 @Component({
   selector: 'mg-thread-view',
   imports: [
+    ListFlagBadge,
     ReactiveFormsModule,
     RouterLink,
     MatFormFieldModule,
@@ -107,7 +126,12 @@ export class ThreadView {
   protected readonly uploading = signal(false);
   protected readonly posting = signal(false);
   protected readonly postError = signal<string | null>(null);
-  protected readonly canPost = computed(() => !this.posting() && !this.uploading() && postInputOf(this.postKind(), this.postText(), this.postUpload()) !== null);
+  protected readonly canPost = computed(
+    () =>
+      !this.posting() &&
+      !this.uploading() &&
+      postInputOf(this.postKind(), this.postText(), this.postUpload()) !== null,
+  );
   private readonly postBox = viewChild(PostInputField);
   private readonly postsEnd = viewChild<ElementRef<HTMLElement>>('postsEnd');
 
@@ -124,7 +148,11 @@ export class ThreadView {
   constructor() {
     // A half-written post (or an edit of the header) asks before leaving.
     inject(UnsavedChanges).watch(
-      () => !this.posting() && (this.postText().trim() !== '' || this.postUpload() !== null || (this.editing() && this.metaForm.dirty)),
+      () =>
+        !this.posting() &&
+        (this.postText().trim() !== '' ||
+          this.postUpload() !== null ||
+          (this.editing() && this.metaForm.dirty)),
     );
     // The same view is reused for another thread (「登録内容参照して新規登録」): start it empty.
     effect(() => {
@@ -167,7 +195,9 @@ export class ThreadView {
 
   /** Who wrote it: the staff member, or the thread's customer. */
   protected authorOf(post: ThreadPost, thread: ThreadDetail): string {
-    return post.author === 'staff' ? (post.staff?.name ?? this.i18n.t('mypageThreads.staff')) : thread.customer.name || this.i18n.t('mypageThreads.customerSide');
+    return post.author === 'staff'
+      ? (post.staff?.name ?? this.i18n.t('mypageThreads.staff'))
+      : thread.customer.name || this.i18n.t('mypageThreads.customerSide');
   }
 
   /** Where a staff post stands that the customer cannot see yet (null once it is on the portal). */
@@ -235,26 +265,34 @@ export class ThreadView {
     }
     const v = this.metaForm.getRawValue();
     this.savingMeta.set(true);
-    this.api.update(t.id, { title: v.title.trim(), label: v.label.trim() || null, memo: v.memo.trim() || null }).subscribe({
-      next: () => {
-        this.savingMeta.set(false);
-        this.editing.set(false);
-        this.notifier.success('mypageThreads.saved');
-        this.thread.reload();
-      },
-      error: (error: unknown) => {
-        this.savingMeta.set(false);
-        const apiError = readApiError(error);
-        this.metaError.set(apiError.status === 400 ? showServerErrors(this.metaForm, apiError, this.i18n) : { text: this.notifier.describe(apiError) });
-      },
-    });
+    this.api
+      .update(t.id, { title: v.title.trim(), label: v.label.trim() || null, memo: v.memo.trim() || null })
+      .subscribe({
+        next: () => {
+          this.savingMeta.set(false);
+          this.editing.set(false);
+          this.notifier.success('mypageThreads.saved');
+          this.thread.reload();
+        },
+        error: (error: unknown) => {
+          this.savingMeta.set(false);
+          const apiError = readApiError(error);
+          this.metaError.set(
+            apiError.status === 400
+              ? showServerErrors(this.metaForm, apiError, this.i18n)
+              : { text: this.notifier.describe(apiError) },
+          );
+        },
+      });
   }
 
   /** 「登録内容参照して新規登録」: a new thread with this one's owner, title, label and memo. */
   protected newFromThis(): void {
     const t = this.current();
     if (!t) return;
-    openNewThreadDialog(this.dialog, { from: { customer: t.customer, title: t.title, label: t.label, memo: t.memo } })
+    openNewThreadDialog(this.dialog, {
+      from: { customer: t.customer, title: t.title, label: t.label, memo: t.memo },
+    })
       .afterClosed()
       .subscribe((created) => {
         if (created) void this.router.navigate(['/messages', created.id]);

@@ -12,6 +12,7 @@ import { RouterLink } from '@angular/router';
 import { catchError, debounceTime, distinctUntilChanged, map, of, switchMap } from 'rxjs';
 
 import { CustomersApi, type Customer } from '../api/customers-api';
+import { ListFlagBadge } from '../customers/list-flag-badge';
 import { HistoryApi } from '../api/history-api';
 import { StaffApi } from '../api/staff-api';
 import { TicketsApi, type TicketDetail } from '../api/tickets-api';
@@ -35,9 +36,24 @@ const RECENT_HISTORY = 3;
  */
 @Component({
   selector: 'mg-customer-panel',
-  imports: [ReactiveFormsModule, RouterLink, MatButtonModule, MatFormFieldModule, MatIconModule, MatInputModule, DateTimePipe, TranslatePipe, TicketStateChip],
+  imports: [
+    ListFlagBadge,
+    ReactiveFormsModule,
+    RouterLink,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    DateTimePipe,
+    TranslatePipe,
+    TicketStateChip,
+  ],
   template: `
-    <section class="customer-panel" [attr.aria-label]="'customerPanel.title' | t" data-testid="customer-panel">
+    <section
+      class="customer-panel"
+      [attr.aria-label]="'customerPanel.title' | t"
+      data-testid="customer-panel"
+    >
       <h2>{{ 'customerPanel.title' | t }}</h2>
       @if (!canRead()) {
         <p class="muted" data-testid="customer-panel-no-right">{{ 'customerPanel.noRight' | t }}</p>
@@ -47,6 +63,7 @@ const RECENT_HISTORY = 3;
           <dd>
             <a [routerLink]="['/customers', c.id]" data-testid="customer-card-name">{{ name(c) }}</a>
             <span class="muted code">{{ c.code }}</span>
+            <mg-list-flag-badge [flag]="c.listFlag" />
           </dd>
           @if (c.tel || c.mobile) {
             <dt>{{ 'customerPanel.phones' | t }}</dt>
@@ -65,7 +82,14 @@ const RECENT_HISTORY = 3;
         </dl>
         @if (canSendSms()) {
           @if (mobileOf(c); as mobile) {
-            <button mat-stroked-button type="button" (click)="sendSms(c, mobile)" data-testid="ticket-send-sms">{{ 'sms.karte.send' | t }}</button>
+            <button
+              mat-stroked-button
+              type="button"
+              (click)="sendSms(c, mobile)"
+              data-testid="ticket-send-sms"
+            >
+              {{ 'sms.karte.send' | t }}
+            </button>
           } @else {
             <p class="muted small" data-testid="ticket-sms-unavailable">{{ 'sms.karte.noMobile' | t }}</p>
           }
@@ -74,7 +98,9 @@ const RECENT_HISTORY = 3;
         <ul class="others" data-testid="customer-other-tickets">
           @for (other of otherTickets(); track other.id) {
             <li>
-              <a [routerLink]="['/tickets', other.id]" data-testid="customer-other-ticket">{{ other.code }} {{ other.subject }}</a>
+              <a [routerLink]="['/tickets', other.id]" data-testid="customer-other-ticket"
+                >{{ other.code }} {{ other.subject }}</a
+              >
               <mg-ticket-state-chip [state]="other.state" />
               <span class="muted">{{ other.lastActivityAt | dateTime }}</span>
             </li>
@@ -86,7 +112,12 @@ const RECENT_HISTORY = 3;
         <ul class="others" data-testid="customer-recent-history">
           @for (entry of recentHistory(); track entry.id) {
             <li>
-              <a [routerLink]="['/customers', c.id]" [queryParams]="{ entry: entry.id }" data-testid="customer-history-entry">{{ entry.title }}</a>
+              <a
+                [routerLink]="['/customers', c.id]"
+                [queryParams]="{ entry: entry.id }"
+                data-testid="customer-history-entry"
+                >{{ entry.title }}</a
+              >
               <span class="state">{{ historyStates[entry.state] | t }}</span>
               <span class="muted">{{ entry.createdAt | dateTime }}</span>
             </li>
@@ -95,7 +126,9 @@ const RECENT_HISTORY = 3;
           }
         </ul>
         @if (canLink()) {
-          <button mat-button type="button" (click)="link(null)" data-testid="customer-unlink">{{ 'customerPanel.unlink' | t }}</button>
+          <button mat-button type="button" (click)="link(null)" data-testid="customer-unlink">
+            {{ 'customerPanel.unlink' | t }}
+          </button>
         }
       } @else if (ticket().customerId) {
         <p class="muted">{{ 'customerPanel.loading' | t }}</p>
@@ -109,14 +142,25 @@ const RECENT_HISTORY = 3;
           <ul class="matches">
             @for (match of matches(); track match.id) {
               <li>
-                <button mat-stroked-button type="button" (click)="link(match.id)" data-testid="customer-link-match">
+                <button
+                  mat-stroked-button
+                  type="button"
+                  (click)="link(match.id)"
+                  data-testid="customer-link-match"
+                >
                   {{ name(match) }} <span class="muted">{{ match.code }} {{ match.email ?? '' }}</span>
                 </button>
               </li>
             }
           </ul>
           @if (canWrite()) {
-            <button mat-flat-button type="button" [disabled]="busy()" (click)="register()" data-testid="customer-register">
+            <button
+              mat-flat-button
+              type="button"
+              [disabled]="busy()"
+              (click)="register()"
+              data-testid="customer-register"
+            >
               <mat-icon svgIcon="add" />
               {{ 'customerPanel.register' | t }}
             </button>
@@ -187,8 +231,14 @@ export class CustomerPanel {
   protected mobileOf(c: { mobile: string | null }): string | null {
     return japaneseMobile(c.mobile)?.national ?? null;
   }
-  protected sendSms(c: { id: number; lastName: string; firstName: string | null }, mobile: string): void {
-    openSmsSendDialog(this.dialog, { customer: { id: c.id, name: `${c.lastName} ${c.firstName ?? ''}`.trim(), mobile }, ticketId: this.ticket().id });
+  protected sendSms(
+    c: { id: number; lastName: string; firstName: string | null; listFlag?: Customer['listFlag'] },
+    mobile: string,
+  ): void {
+    openSmsSendDialog(this.dialog, {
+      customer: { id: c.id, name: `${c.lastName} ${c.firstName ?? ''}`.trim(), mobile, listFlag: c.listFlag },
+      ticketId: this.ticket().id,
+    });
   }
 
   readonly ticket = input.required<TicketDetail>();
@@ -199,37 +249,58 @@ export class CustomerPanel {
   protected readonly historyStates = HISTORY_STATE_LABELS;
   protected readonly canRead = computed(() => this.session.can('customers.read'));
   protected readonly canWrite = computed(() => this.session.can('customers.write'));
-  protected readonly canLink = computed(() => this.canRead() && this.session.canOnMailbox(this.ticket().mailboxId, 'reply'));
+  protected readonly canLink = computed(
+    () => this.canRead() && this.session.canOnMailbox(this.ticket().mailboxId, 'reply'),
+  );
   protected readonly busy = signal(false);
 
   private readonly customerResource = rxResource({
     params: () => (this.canRead() && this.ticket().customerId ? this.ticket().customerId! : undefined),
     stream: ({ params: id }) => this.customersApi.get(id).pipe(catchError(() => of(null))),
   });
-  protected readonly customer = computed(() => (this.customerResource.hasValue() ? this.customerResource.value() : null));
+  protected readonly customer = computed(() =>
+    this.customerResource.hasValue() ? this.customerResource.value() : null,
+  );
 
   private readonly othersResource = rxResource({
-    params: () => (this.customer() ? { customerId: this.customer()!.id, ticketId: this.ticket().id } : undefined),
+    params: () =>
+      this.customer() ? { customerId: this.customer()!.id, ticketId: this.ticket().id } : undefined,
     stream: ({ params }) =>
       this.ticketsApi.byCustomer(params.customerId, OTHER_TICKETS + 1).pipe(
         map((page) => page.items.filter((t) => t.id !== params.ticketId).slice(0, OTHER_TICKETS)),
         catchError(() => of([])),
       ),
   });
-  protected readonly otherTickets = computed(() => (this.othersResource.hasValue() ? this.othersResource.value() : []));
+  protected readonly otherTickets = computed(() =>
+    this.othersResource.hasValue() ? this.othersResource.value() : [],
+  );
 
   /** The customer's latest 対応履歴 (reloaded with the ticket, so a note just written shows). */
   private readonly historyResource = rxResource({
     params: () => (this.customer() ? { customerId: this.customer()!.id, ticket: this.ticket() } : undefined),
     stream: ({ params }) =>
       this.historyApi
-        .search(params.customerId, { createdFrom: '', createdTo: '', nextFrom: '', nextTo: '', staffId: null, state: '', kind: '', q: '', openOnly: false, page: 1, pageSize: RECENT_HISTORY })
+        .search(params.customerId, {
+          createdFrom: '',
+          createdTo: '',
+          nextFrom: '',
+          nextTo: '',
+          staffId: null,
+          state: '',
+          kind: '',
+          q: '',
+          openOnly: false,
+          page: 1,
+          pageSize: RECENT_HISTORY,
+        })
         .pipe(
           map((page) => page.items),
           catchError(() => of([])),
         ),
   });
-  protected readonly recentHistory = computed(() => (this.historyResource.hasValue() ? this.historyResource.value() : []));
+  protected readonly recentHistory = computed(() =>
+    this.historyResource.hasValue() ? this.historyResource.value() : [],
+  );
 
   private readonly staff = rxResource({ stream: () => this.staffApi.list().pipe(catchError(() => of([]))) });
 
@@ -240,7 +311,12 @@ export class CustomerPanel {
       debounceTime(300),
       distinctUntilChanged(),
       switchMap((q) =>
-        q ? this.customersApi.search({ q, filters: {}, page: 1, pageSize: 5 }).pipe(map((p) => p.items), catchError(() => of([]))) : of([] as Customer[]),
+        q
+          ? this.customersApi.search({ q, filters: {}, page: 1, pageSize: 5 }).pipe(
+              map((p) => p.items),
+              catchError(() => of([])),
+            )
+          : of([] as Customer[]),
       ),
     ),
     { initialValue: [] as Customer[] },
@@ -256,7 +332,10 @@ export class CustomerPanel {
 
   protected assignees(c: Customer): string {
     const staff = this.staff.hasValue() ? this.staff.value() : [];
-    return c.assigneeIds.map((id) => staff.find((s) => s.id === id)?.name).filter(Boolean).join('、');
+    return c.assigneeIds
+      .map((id) => staff.find((s) => s.id === id)?.name)
+      .filter(Boolean)
+      .join('、');
   }
 
   protected link(customerId: number | null): void {

@@ -14,7 +14,13 @@ import {
 import { HttpErrorResponse } from '@angular/common/http';
 import { rxResource, takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
-import { FormControl, FormGroupDirective, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import {
+  FormControl,
+  FormGroupDirective,
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  Validators,
+} from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -35,9 +41,20 @@ import {
   type ComposerTemplateKind,
 } from '../api/composer-templates';
 import type { MessageKey } from '../i18n/ja';
-import { RepliesApi, type AfterSend, type NewReply, type Reply, type ReplyAttachment } from '../api/replies-api';
+import {
+  RepliesApi,
+  type AfterSend,
+  type NewReply,
+  type Reply,
+  type ReplyAttachment,
+} from '../api/replies-api';
 import type { WorkflowTicket } from '../api/workflow-api';
-import { clearServerErrors, showServerErrors, validationMessage, dropBannerWhenFixed } from '../core/form-errors';
+import {
+  clearServerErrors,
+  showServerErrors,
+  validationMessage,
+  dropBannerWhenFixed,
+} from '../core/form-errors';
 import { Notifier } from '../core/notifier';
 import { formatDateTime } from '../i18n/date-time-pipe';
 import { I18n, type Message } from '../i18n/i18n';
@@ -48,7 +65,10 @@ import { PresenceTracker } from './presence-tracker';
 import { fromTokyoLocal, undoDeadline } from './reply-timing';
 import { TrafficCop, type TicketNews } from './traffic-cop';
 import { SignatureApi } from '../api/signature-api';
+import { confirmAction } from '../core/confirm-dialog';
 import { checkMisdelivery } from './misdelivery-check';
+import { CustomersApi } from '../api/customers-api';
+import { needsSendConfirmation } from '../customers/list-flag-badge';
 import { MisdeliveryDialog, type MisdeliveryDialogData } from './misdelivery-dialog';
 import { RichTextEditor, textToEditorHtml } from './rich-text-editor';
 import { japaneseMobile } from '@madoguchi/sms-shared/mobile';
@@ -152,6 +172,8 @@ export class ReplyComposer {
   readonly ticket = input.required<WorkflowTicket>();
   /** The ticket's replies, for the undo bars of queued ones (also after a page reload). */
   readonly replies = input<readonly Reply[]>([]);
+  /** The ticket's customer: replying to a ブラック one asks first. */
+  readonly customerId = input<number | null>(null);
   /** A reply was queued, submitted or cancelled: the ticket should be fetched again. */
   readonly changed = output<void>();
 
@@ -168,6 +190,14 @@ export class ReplyComposer {
   protected readonly richMode = signal(false);
   /** The recipients and files the writer confirmed in the 誤送信防止 check (asked again if they change). */
   private misdeliveryConfirmed: string | null = null;
+  /** The writer confirmed replying to a black-listed customer (asked again for the next reply). */
+  private blackConfirmed = false;
+  private readonly customersApi = inject(CustomersApi);
+  private readonly rights = inject(Session);
+  private readonly customerFlag = rxResource({
+    params: () => (this.customerId() && this.rights.can('customers.read') ? this.customerId()! : undefined),
+    stream: ({ params: id }) => this.customersApi.get(id).pipe(catchError(() => of(null))),
+  });
 
   protected readonly attachments = signal<readonly ReplyAttachment[]>([]);
   protected readonly uploading = signal(false);
@@ -226,15 +256,29 @@ export class ReplyComposer {
     const articles = this.ticket().articles.filter((a) => news.articleIds.includes(a.id));
     const replies = this.replies().filter((r) => news.replyIds.includes(r.id));
     return [
-      ...articles.map((a) => ({ key: `a${a.id}`, from: a.from?.name || a.from?.address || '', at: a.createdAt, text: a.text ?? '', inbound: a.direction === 'inbound' })),
-      ...replies.map((r) => ({ key: `r${r.id}`, from: r.author?.name ?? '', at: r.createdAt, text: r.text, inbound: false })),
+      ...articles.map((a) => ({
+        key: `a${a.id}`,
+        from: a.from?.name || a.from?.address || '',
+        at: a.createdAt,
+        text: a.text ?? '',
+        inbound: a.direction === 'inbound',
+      })),
+      ...replies.map((r) => ({
+        key: `r${r.id}`,
+        from: r.author?.name ?? '',
+        at: r.createdAt,
+        text: r.text,
+        inbound: false,
+      })),
     ];
   });
 
   constructor() {
     // Typed but not yet in the server draft (the first second after a keystroke, or a draft in
     // conflict with another device): leaving asks first. Once saved, the draft comes back anyway.
-    inject(UnsavedChanges).watch(() => !this.sending() && (this.draftUnsaved || this.draftConflict() !== undefined));
+    inject(UnsavedChanges).watch(
+      () => !this.sending() && (this.draftUnsaved || this.draftConflict() !== undefined),
+    );
     this.form.controls.html.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.syncRichText());
     this.form.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.edited());
     this.signatureApi.get().subscribe({
@@ -248,18 +292,26 @@ export class ReplyComposer {
       // Without a signature the composer works as before.
       error: () => undefined,
     });
-    this.form.controls.text.valueChanges.pipe(takeUntilDestroyed()).subscribe((text) => this.textValue.set(text));
+    this.form.controls.text.valueChanges
+      .pipe(takeUntilDestroyed())
+      .subscribe((text) => this.textValue.set(text));
     // The recipient and body rules follow the ticket's channel.
     effect(() => {
       const sms = this.sms();
       untracked(() => {
         const c = this.form.controls;
-        c.to.setValidators(sms ? [notBlankValidator, smsRecipientValidator] : [notBlankValidator, addressListValidator]);
+        c.to.setValidators(
+          sms ? [notBlankValidator, smsRecipientValidator] : [notBlankValidator, addressListValidator],
+        );
         c.cc.setValidators(sms ? [] : addressListValidator);
         c.bcc.setValidators(sms ? [] : addressListValidator);
-        c.text.setValidators([notBlankValidator, Validators.maxLength(sms ? SMS_MAX_LENGTH : MAX_REPLY_LENGTH)]);
+        c.text.setValidators([
+          notBlankValidator,
+          Validators.maxLength(sms ? SMS_MAX_LENGTH : MAX_REPLY_LENGTH),
+        ]);
         if (sms) this.richMode.set(false);
-        for (const control of [c.to, c.cc, c.bcc, c.text]) control.updateValueAndValidity({ emitEvent: false });
+        for (const control of [c.to, c.cc, c.bcc, c.text])
+          control.updateValueAndValidity({ emitEvent: false });
       });
     });
     let filledFor: number | null = null;
@@ -462,7 +514,10 @@ export class ReplyComposer {
         next: (draft) => this.afterDraftSave(ticketId, draft.version),
         error: (error: unknown) => {
           this.draftSaving = false;
-          const body = error instanceof HttpErrorResponse ? (error.error as { error?: string; current?: ReplyDraft | null }) : null;
+          const body =
+            error instanceof HttpErrorResponse
+              ? (error.error as { error?: string; current?: ReplyDraft | null })
+              : null;
           if (ticketId !== this.ticket().id) return;
           if (body?.error === 'DRAFT_VERSION_CONFLICT') {
             this.draftConflict.set(body.current ?? null);
@@ -645,6 +700,20 @@ export class ReplyComposer {
       rich: this.richMode(),
     };
     if (!this.sms() && !this.misdeliveryChecked(draft, () => this.submit(sendAt, confirmChanged))) return;
+    const customer = this.customerFlag.hasValue() ? this.customerFlag.value() : null;
+    if (customer && needsSendConfirmation(customer.listFlag) && !this.blackConfirmed) {
+      confirmAction(this.dialog, {
+        title: 'customer.blackConfirmTitle',
+        message: 'customer.blackConfirmReply',
+        params: { name: `${customer.lastName} ${customer.firstName ?? ''}`.trim() },
+        confirm: 'customer.blackConfirmOk',
+      }).subscribe((ok) => {
+        if (!ok) return;
+        this.blackConfirmed = true;
+        this.submit(sendAt, confirmChanged);
+      });
+      return;
+    }
     const sms = this.sms();
     const input: NewReply = {
       to: sms ? [draft.form.to.trim()] : splitAddresses(draft.form.to),
@@ -659,7 +728,9 @@ export class ReplyComposer {
       ...(draft.signatureTemplateId !== null ? { signatureTemplateId: draft.signatureTemplateId } : {}),
       ...this.seenFields(confirmChanged),
       ...(this.afterSend() !== 'handled' ? { afterSend: this.afterSend() } : {}),
-      ...(this.afterSend() === 'hold' && this.holdUntil.value ? { holdUntil: new Date(this.holdUntil.value).toISOString() } : {}),
+      ...(this.afterSend() === 'hold' && this.holdUntil.value
+        ? { holdUntil: new Date(this.holdUntil.value).toISOString() }
+        : {}),
     };
     clearTimeout(this.draftTimer);
     this.draftTimer = undefined;
@@ -685,6 +756,7 @@ export class ReplyComposer {
         this.appendedSignature = null;
         this.caret = null;
         this.misdeliveryConfirmed = null;
+        this.blackConfirmed = false;
         this.changed.emit();
       },
       error: (error: unknown) => {
@@ -714,7 +786,10 @@ export class ReplyComposer {
       to: splitAddresses(draft.form.to),
       cc: splitAddresses(draft.form.cc),
       bcc: splitAddresses(draft.form.bcc),
-      proposed: { cc: splitAddresses(this.defaults(ticket).cc), bcc: splitAddresses(this.defaults(ticket).bcc) },
+      proposed: {
+        cc: splitAddresses(this.defaults(ticket).cc),
+        bcc: splitAddresses(this.defaults(ticket).bcc),
+      },
       attachmentNames: draft.attachments.map((a) => a.filename),
     });
     if (check.reasons.length === 0) return true;
@@ -722,7 +797,12 @@ export class ReplyComposer {
     if (this.misdeliveryConfirmed === key) return true;
     const data: MisdeliveryDialogData = { check, approval: this.approvalRequired() };
     this.dialog
-      .open<MisdeliveryDialog, MisdeliveryDialogData, boolean>(MisdeliveryDialog, { data, autoFocus: 'first-tabbable', maxWidth: '560px', width: '100%' })
+      .open<MisdeliveryDialog, MisdeliveryDialogData, boolean>(MisdeliveryDialog, {
+        data,
+        autoFocus: 'first-tabbable',
+        maxWidth: '560px',
+        width: '100%',
+      })
       .afterClosed()
       .subscribe((confirmed) => {
         if (!confirmed) return;
@@ -733,14 +813,17 @@ export class ReplyComposer {
   }
 
   /** What the composer had seen, for the traffic cop; nothing is checked once the writer confirmed. */
-  private seenFields(confirmChanged: boolean): Pick<NewReply, 'seenArticleId' | 'seenReplyId' | 'confirmChanged'> {
+  private seenFields(
+    confirmChanged: boolean,
+  ): Pick<NewReply, 'seenArticleId' | 'seenReplyId' | 'confirmChanged'> {
     if (confirmChanged) return { confirmChanged: true };
     const seen = this.seen ?? this.latestSeen();
     return { seenArticleId: seen.articleId, seenReplyId: seen.replyId };
   }
 
   private showNews(error: unknown, sendAt: string | null): void {
-    const body = error instanceof HttpErrorResponse ? (error.error as { articleIds?: unknown; replyIds?: unknown }) : {};
+    const body =
+      error instanceof HttpErrorResponse ? (error.error as { articleIds?: unknown; replyIds?: unknown }) : {};
     const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : []);
     const news = { articleIds: ids(body?.articleIds), replyIds: ids(body?.replyIds), sendAt };
     this.news.set(news);
@@ -767,7 +850,11 @@ export class ReplyComposer {
       this.now.set(Date.now());
       this.pending.update((list) => [...list, { reply, deadline, draft }]);
       // The undo bar must be seen to be used: bring it into view once it is drawn.
-      setTimeout(() => this.host.nativeElement.querySelector('[data-testid="reply-undo-bar"]')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
+      setTimeout(() =>
+        this.host.nativeElement
+          .querySelector('[data-testid="reply-undo-bar"]')
+          ?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }),
+      );
     } else {
       this.notifier.success('reply.queued');
     }
