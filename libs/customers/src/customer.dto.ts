@@ -20,7 +20,8 @@ import {
 } from 'class-validator';
 import { LIST_FLAGS, ListFlag, REGISTRATION_STATES, RegistrationState } from './customer.entity';
 
-const trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+const trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 /** Empty strings clear an optional field. */
 const emptyToNull = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value));
@@ -116,7 +117,9 @@ export class CustomerFieldsDto {
   assigneeIds?: number[];
 
   @IsOptional()
-  @IsIn(REGISTRATION_STATES, { message: `registrationState must be one of: ${REGISTRATION_STATES.join(', ')}` })
+  @IsIn(REGISTRATION_STATES, {
+    message: `registrationState must be one of: ${REGISTRATION_STATES.join(', ')}`,
+  })
   @ApiPropertyOptional({ enum: REGISTRATION_STATES })
   registrationState?: RegistrationState;
 
@@ -154,6 +157,12 @@ export class CreateCustomerDto extends CustomerFieldsDto {
   @MaxLength(50)
   @ApiProperty({ type: String, maxLength: 50 })
   lastName: string;
+
+  /** 登録通知メールを送る: send the registration 通知メール (to the business and the customer) as set in 通知メール編集. */
+  @IsOptional()
+  @IsBoolean()
+  @ApiPropertyOptional({ type: Boolean, description: 'Default false: no mail' })
+  notify?: boolean;
 }
 
 export class UpdateCustomerDto extends CustomerFieldsDto {
@@ -169,35 +178,83 @@ export class UpdateCustomerDto extends CustomerFieldsDto {
 /** Query of GET /api/customers and the CSV export: q searches every field; the rest narrow to one. */
 export class CustomerQueryDto {
   @ApiPropertyOptional({ type: String, maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
   @ApiPropertyOptional({ type: String, maxLength: 20 })
-  @IsOptional() @IsString() @MaxLength(20) code?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  code?: string;
   @ApiPropertyOptional({ type: String, maxLength: 100 })
-  @IsOptional() @IsString() @MaxLength(100) name?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  name?: string;
   @ApiPropertyOptional({ type: String, maxLength: 100 })
-  @IsOptional() @IsString() @MaxLength(100) kana?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  kana?: string;
   @ApiPropertyOptional({ type: String, maxLength: 254 })
-  @IsOptional() @IsString() @MaxLength(254) email?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  email?: string;
   @ApiPropertyOptional({ type: String, maxLength: 30 })
-  @IsOptional() @IsString() @MaxLength(30) tel?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(30)
+  tel?: string;
   @ApiPropertyOptional({ type: String, maxLength: 10 })
-  @IsOptional() @IsString() @MaxLength(10) postalCode?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(10)
+  postalCode?: string;
   @ApiPropertyOptional({ type: String, maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200) address?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  address?: string;
   @ApiPropertyOptional({ type: String, maxLength: 100 })
-  @IsOptional() @IsString() @MaxLength(100) branch?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  branch?: string;
   @ApiPropertyOptional({ enum: REGISTRATION_STATES })
-  @IsOptional() @IsIn(REGISTRATION_STATES) registrationState?: RegistrationState;
+  @IsOptional()
+  @IsIn(REGISTRATION_STATES)
+  registrationState?: RegistrationState;
   @ApiPropertyOptional({ enum: LIST_FLAGS })
-  @IsOptional() @IsIn(LIST_FLAGS) listFlag?: ListFlag;
+  @IsOptional()
+  @IsIn(LIST_FLAGS)
+  listFlag?: ListFlag;
   @ApiPropertyOptional({ type: Number })
-  @IsOptional() @Type(() => Number) @IsId() assigneeId?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsId()
+  assigneeId?: number;
   @ApiPropertyOptional({ enum: ['code', 'name', 'kana', 'createdAt', 'updatedAt'] })
-  @IsOptional() @IsIn(['code', 'name', 'kana', 'createdAt', 'updatedAt']) sort?: 'code' | 'name' | 'kana' | 'createdAt' | 'updatedAt';
+  @IsOptional()
+  @IsIn(['code', 'name', 'kana', 'createdAt', 'updatedAt'])
+  sort?: 'code' | 'name' | 'kana' | 'createdAt' | 'updatedAt';
   @ApiPropertyOptional({ enum: ['asc', 'desc'] })
-  @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
   @ApiPropertyOptional({ type: Number })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) page?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  page?: number;
   @ApiPropertyOptional({ type: Number })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize?: number;
 }

@@ -31,12 +31,66 @@ import { CustomerMergeController } from './merge/customer-merge.controller';
 import { CustomerMergeRegistry } from './merge/customer-merge.registry';
 import { CustomerMergeService } from './merge/customer-merge.service';
 import { CustomersMergeParticipant } from './merge/customers-merge.participant';
+import { MemberMailMailbox } from './notifications/member-mail-mailbox';
+import { MemberNotificationsController } from './notifications/member-notifications.controller';
+import { MemberNotificationsService } from './notifications/member-notifications.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Customer, CustomerAssignee, CustomerSearch, HistoryEntry, HistoryDetail, HistoryBatch, HistorySetting, CustomerVisit, CustomerImage, CustomerImport]), AuthModule],
+  imports: [
+    TypeOrmModule.forFeature([
+      Customer,
+      CustomerAssignee,
+      CustomerSearch,
+      HistoryEntry,
+      HistoryDetail,
+      HistoryBatch,
+      HistorySetting,
+      CustomerVisit,
+      CustomerImage,
+      CustomerImport,
+    ]),
+    AuthModule,
+  ],
   // Fixed routes under history/ (batches) come before HistoryController's history/:id.
-  controllers: [CustomerImportController, CustomerMergeController, CustomersController, HistoryBatchesController, HistoryController, CtiController, VisitsController, CustomerImagesController, CustomerWithdrawalController],
-  providers: [CustomersService, HistoryService, HistorySettingsService, HistoryBatchesService, CtiService, CtiEvents, VisitsService, CustomerImagesService, CustomerWithdrawalService, CustomerImportService, CustomerImportJob, CustomerMergeRegistry, CustomerMergeService, CustomersMergeParticipant],
-  exports: [CustomersService, HistoryService, HistorySettingsService, CtiEvents, CustomerWithdrawalService, CustomerMergeRegistry],
+  controllers: [
+    CustomerImportController,
+    CustomerMergeController,
+    CustomersController,
+    HistoryBatchesController,
+    HistoryController,
+    CtiController,
+    VisitsController,
+    CustomerImagesController,
+    CustomerWithdrawalController,
+    MemberNotificationsController,
+  ],
+  providers: [
+    CustomersService,
+    HistoryService,
+    HistorySettingsService,
+    HistoryBatchesService,
+    CtiService,
+    CtiEvents,
+    VisitsService,
+    CustomerImagesService,
+    CustomerWithdrawalService,
+    CustomerImportService,
+    CustomerImportJob,
+    CustomerMergeRegistry,
+    CustomerMergeService,
+    CustomersMergeParticipant,
+    MemberNotificationsService,
+    MemberMailMailbox,
+  ],
+  exports: [
+    CustomersService,
+    HistoryService,
+    HistorySettingsService,
+    CtiEvents,
+    CustomerWithdrawalService,
+    CustomerMergeRegistry,
+    MemberNotificationsService,
+    MemberMailMailbox,
+  ],
 })
 export class CustomersModule {}

@@ -1,8 +1,26 @@
 import { UsersService } from '@madoguchi/auth';
-import { Actor, AuditService, Conflict, escapeLike, hasControlCharacter, NotFound, SequenceService, ValidationFailed } from '@madoguchi/core';
-import { Injectable } from '@nestjs/common';
+import {
+  Actor,
+  AuditService,
+  Conflict,
+  escapeLike,
+  hasControlCharacter,
+  NotFound,
+  SequenceService,
+  ValidationFailed,
+} from '@madoguchi/core';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In, IsNull, Not, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import {
+  Brackets,
+  DataSource,
+  EntityManager,
+  In,
+  IsNull,
+  Not,
+  ObjectLiteral,
+  SelectQueryBuilder,
+} from 'typeorm';
 import { CustomerAssignee } from './customer-assignee.entity';
 import { CreateCustomerDto, CustomerFieldsDto, CustomerQueryDto, UpdateCustomerDto } from './customer.dto';
 import { Customer, ListFlag, RegistrationState } from './customer.entity';
@@ -10,6 +28,7 @@ import { buildSearchText } from './search/customer-search-text';
 import { HistoryService } from './history/history.service';
 import { CustomerSearch } from './search/customer-search.entity';
 import { normalizeForSearch, normalizeKana, parsePhone, phoneDigits } from './search/normalize';
+import { MemberNotificationsService } from './notifications/member-notifications.service';
 
 export interface CustomerView {
   id: number;
@@ -51,7 +70,11 @@ const DEFAULT_PAGE_SIZE = 50;
 /** How many matches the one-pass free-text search collects before it falls back to counting. */
 const QUICK_LIMIT = 5000;
 
-function toView(c: Customer, assigneeIds: number[], mergedInto: { id: number; code: string } | null = null): CustomerView {
+function toView(
+  c: Customer,
+  assigneeIds: number[],
+  mergedInto: { id: number; code: string } | null = null,
+): CustomerView {
   return {
     id: c.id,
     code: c.code,
@@ -89,6 +112,8 @@ export class CustomersService {
     private readonly audit: AuditService,
     private readonly users: UsersService,
     private readonly history: HistoryService,
+    // Optional so the search benchmark can build the service by hand.
+    @Optional() private readonly memberNotifications?: MemberNotificationsService,
   ) {}
 
   /**
@@ -105,14 +130,20 @@ export class CustomersService {
     let total: number;
     let pageIds: number[];
     if (offset + pageSize <= QUICK_LIMIT) {
-      const first = (await ids.clone().limit(QUICK_LIMIT).getRawMany<{ id: number }>()).map((r) => Number(r.id));
+      const first = (await ids.clone().limit(QUICK_LIMIT).getRawMany<{ id: number }>()).map((r) =>
+        Number(r.id),
+      );
       total = first.length < QUICK_LIMIT ? first.length : await ids.clone().orderBy().getCount();
       pageIds = first.slice(offset, offset + pageSize);
     } else {
       total = await ids.clone().orderBy().getCount();
-      pageIds = (await ids.clone().offset(offset).limit(pageSize).getRawMany<{ id: number }>()).map((r) => Number(r.id));
+      pageIds = (await ids.clone().offset(offset).limit(pageSize).getRawMany<{ id: number }>()).map((r) =>
+        Number(r.id),
+      );
     }
-    const rows = pageIds.length ? await this.dataSource.getRepository(Customer).findBy({ id: In(pageIds) }) : [];
+    const rows = pageIds.length
+      ? await this.dataSource.getRepository(Customer).findBy({ id: In(pageIds) })
+      : [];
     const position = new Map(pageIds.map((id, i) => [id, i]));
     rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
     return { items: await this.withAssignees(this.dataSource.manager, rows), total, page, pageSize };
@@ -123,7 +154,10 @@ export class CustomersService {
     const { q, page: _p, pageSize: _s, order, ...rest } = query;
     const words = this.queryWords(q);
     if (words.length && !query.sort && Object.values(rest).every((v) => v === undefined)) {
-      const sq = this.dataSource.getRepository(CustomerSearch).createQueryBuilder('cs').select('cs.customer_id', 'id');
+      const sq = this.dataSource
+        .getRepository(CustomerSearch)
+        .createQueryBuilder('cs')
+        .select('cs.customer_id', 'id');
       this.whereWords(sq, 'cs.text', words);
       return sq.orderBy('cs.customer_id', order === 'asc' ? 'ASC' : 'DESC');
     }
@@ -134,24 +168,38 @@ export class CustomersService {
 
   /** Words of a free-text query, normalised like the stored search text. */
   private queryWords(q: string | undefined): string[] {
-    return (q ?? '')
-      .split(/[\s\u3000]+/)
-      // A control character is searched for as itself: stored text never holds one, so it matches nothing (not everything).
-      .map((word) => (hasControlCharacter(word) ? NEVER_MATCHES : normalizeForSearch(word)))
-      .filter(Boolean);
+    return (
+      (q ?? '')
+        .split(/[\s\u3000]+/)
+        // A control character is searched for as itself: stored text never holds one, so it matches nothing (not everything).
+        .map((word) => (hasControlCharacter(word) ? NEVER_MATCHES : normalizeForSearch(word)))
+        .filter(Boolean)
+    );
   }
 
   /** Every word must appear somewhere in the search text. */
-  private whereWords<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, column: string, words: string[]): void {
+  private whereWords<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    column: string,
+    words: string[],
+  ): void {
     // SQLite ends a bound string at NUL, so a word of control characters is answered here, not by LIKE.
-    words.forEach((w, i) => (w === NEVER_MATCHES ? qb.andWhere('1 = 0') : qb.andWhere(`${column} LIKE :qw${i} ESCAPE '!'`, { [`qw${i}`]: `%${escapeLike(w)}%` })));
+    words.forEach((w, i) =>
+      w === NEVER_MATCHES
+        ? qb.andWhere('1 = 0')
+        : qb.andWhere(`${column} LIKE :qw${i} ESCAPE '!'`, { [`qw${i}`]: `%${escapeLike(w)}%` }),
+    );
   }
 
   /** Every customer matching the query, in batches, for the CSV export. */
   async *iterate(query: CustomerQueryDto, batchSize = 1000): AsyncGenerator<CustomerView[]> {
     let afterId = 0;
     for (;;) {
-      const rows = await this.filtered(query).andWhere('c.id > :afterId', { afterId }).orderBy('c.id', 'ASC').take(batchSize).getMany();
+      const rows = await this.filtered(query)
+        .andWhere('c.id > :afterId', { afterId })
+        .orderBy('c.id', 'ASC')
+        .take(batchSize)
+        .getMany();
       if (!rows.length) return;
       yield this.withAssignees(this.dataSource.manager, rows);
       afterId = rows[rows.length - 1].id;
@@ -173,9 +221,21 @@ export class CustomersService {
       if (ids) {
         const chunk = ids.slice(start, start + batchSize);
         if (!chunk.length) return;
-        found = (await this.dataSource.getRepository(Customer).find({ select: { id: true }, where: { id: In(chunk), mergedIntoId: IsNull() }, order: { id: 'ASC' } })).map((c) => c.id);
+        found = (
+          await this.dataSource
+            .getRepository(Customer)
+            .find({
+              select: { id: true },
+              where: { id: In(chunk), mergedIntoId: IsNull() },
+              order: { id: 'ASC' },
+            })
+        ).map((c) => c.id);
       } else {
-        const qb = this.filtered('query' in source ? source.query : {}).select('c.id', 'id').andWhere('c.id > :afterId', { afterId }).orderBy('c.id', 'ASC').limit(batchSize);
+        const qb = this.filtered('query' in source ? source.query : {})
+          .select('c.id', 'id')
+          .andWhere('c.id > :afterId', { afterId })
+          .orderBy('c.id', 'ASC')
+          .limit(batchSize);
         found = (await qb.getRawMany<{ id: number | string }>()).map((r) => Number(r.id));
         if (!found.length) return;
         afterId = found[found.length - 1];
@@ -198,7 +258,10 @@ export class CustomersService {
   async views(ids: number[], m: EntityManager = this.dataSource.manager): Promise<CustomerView[]> {
     const unique = [...new Set(ids)];
     if (!unique.length) return [];
-    return this.withAssignees(m, await m.getRepository(Customer).find({ where: { id: In(unique) }, order: { id: 'ASC' } }));
+    return this.withAssignees(
+      m,
+      await m.getRepository(Customer).find({ where: { id: In(unique) }, order: { id: 'ASC' } }),
+    );
   }
 
   async get(id: number): Promise<CustomerView> {
@@ -225,8 +288,20 @@ export class CustomersService {
       await m.getRepository(CustomerSearch).insert({ customerId: saved.id, text: buildSearchText(saved) });
       await this.replaceAssignees(m, saved.id, dto.assigneeIds ?? []);
       const view = (await this.withAssignees(m, [saved]))[0];
-      await this.audit.record(actor, { entity: 'customer', entityId: saved.id, action: 'create', after: view }, m);
-      await this.history.recordAuto(m, 'customer_registered', { customerId: saved.id, eventKey: `customer:${saved.id}`, authorId: actor.userId, staffId: actor.userId, values: { name: saved.lastName } });
+      await this.audit.record(
+        actor,
+        { entity: 'customer', entityId: saved.id, action: 'create', after: view },
+        m,
+      );
+      await this.history.recordAuto(m, 'customer_registered', {
+        customerId: saved.id,
+        eventKey: `customer:${saved.id}`,
+        authorId: actor.userId,
+        staffId: actor.userId,
+        values: { name: saved.lastName },
+      });
+      // 登録通知メールを送る: the 通知メール of a registration, when staff ticked it.
+      if (dto.notify) await this.memberNotifications?.registered(m, saved.id);
       return view;
     });
   }
@@ -236,7 +311,12 @@ export class CustomersService {
       const repo = m.getRepository(Customer);
       const c = await repo.findOneBy({ id });
       if (!c) throw new NotFound('customer', id);
-      if (c.mergedIntoId) throw new Conflict('CUSTOMER_MERGED', `Customer ${c.code} was merged into another customer; edit that one`, { code: c.code });
+      if (c.mergedIntoId)
+        throw new Conflict(
+          'CUSTOMER_MERGED',
+          `Customer ${c.code} was merged into another customer; edit that one`,
+          { code: c.code },
+        );
       const before = (await this.withAssignees(m, [c]))[0];
       if (dto.lastName !== undefined) c.lastName = dto.lastName;
       const oldCode = c.code;
@@ -247,7 +327,11 @@ export class CustomersService {
       await m.getRepository(CustomerSearch).update({ customerId: id }, { text: buildSearchText(c) });
       if (dto.assigneeIds !== undefined) await this.replaceAssignees(m, id, dto.assigneeIds);
       const after = (await this.withAssignees(m, [c]))[0];
-      await this.audit.record(actor, { entity: 'customer', entityId: id, action: 'update', before, after }, m);
+      await this.audit.record(
+        actor,
+        { entity: 'customer', entityId: id, action: 'update', before, after },
+        m,
+      );
       return after;
     });
   }
@@ -270,7 +354,13 @@ export class CustomersService {
    */
   async linkInquiry(
     m: EntityManager,
-    link: { matchBy: 'email' | 'phone'; email: string | null; phone: string | null; values: Partial<Record<LinkableField, string>> },
+    link: {
+      matchBy: 'email' | 'phone';
+      email: string | null;
+      phone: string | null;
+      values: Partial<Record<LinkableField, string>>;
+      notify?: boolean;
+    },
     actor: Actor,
   ): Promise<{ customerId: number; created: boolean } | null> {
     const repo = m.getRepository(Customer);
@@ -278,7 +368,11 @@ export class CustomersService {
     const digits = link.phone ? (parsePhone(link.phone)?.digits ?? null) : null;
     let c: Customer | null = null;
     if (link.matchBy === 'phone' && digits) {
-      c = await repo.createQueryBuilder('c').where('c.tel_digits = :d OR c.mobile_digits = :d', { d: digits }).orderBy('c.id', 'ASC').getOne();
+      c = await repo
+        .createQueryBuilder('c')
+        .where('c.tel_digits = :d OR c.mobile_digits = :d', { d: digits })
+        .orderBy('c.id', 'ASC')
+        .getOne();
     }
     if (!c && email) c = await repo.findOne({ where: { email }, order: { id: 'ASC' } });
     if (!c && !email && !digits) return null;
@@ -291,7 +385,8 @@ export class CustomersService {
       c.email = email;
     }
     const values: Partial<Record<LinkableField, string>> = { ...link.values };
-    if (digits && link.phone && !values.tel && !values.mobile) values[/^0[789]0/.test(digits) ? 'mobile' : 'tel'] = link.phone;
+    if (digits && link.phone && !values.tel && !values.mobile)
+      values[/^0[789]0/.test(digits) ? 'mobile' : 'tel'] = link.phone;
     const fill: CustomerFieldsDto & { lastName?: string } = {};
     for (const [field, raw] of Object.entries(values) as [LinkableField, string][]) {
       const value = raw?.trim();
@@ -301,15 +396,37 @@ export class CustomersService {
       if ((field === 'tel' || field === 'mobile') && !parsePhone(value)) continue;
       (fill as Record<string, string>)[field] = value.slice(0, field === 'comment' ? 2000 : 255);
     }
-    if (fill.lastName === undefined && !c.lastName) fill.lastName = (email ?? link.phone ?? '').split('@')[0] || '(不明)';
+    if (fill.lastName === undefined && !c.lastName)
+      fill.lastName = (email ?? link.phone ?? '').split('@')[0] || '(不明)';
     if (fill.lastName !== undefined) c.lastName = fill.lastName;
     this.applyFields(c, fill);
     const saved = await repo.save(c);
-    if (created) await m.getRepository(CustomerSearch).insert({ customerId: saved.id, text: buildSearchText(saved) });
-    else await m.getRepository(CustomerSearch).update({ customerId: saved.id }, { text: buildSearchText(saved) });
-    if (created) await this.history.recordAuto(m, 'customer_registered', { customerId: saved.id, eventKey: `customer:${saved.id}`, values: { name: saved.lastName } });
+    if (created)
+      await m.getRepository(CustomerSearch).insert({ customerId: saved.id, text: buildSearchText(saved) });
+    else
+      await m
+        .getRepository(CustomerSearch)
+        .update({ customerId: saved.id }, { text: buildSearchText(saved) });
+    if (created)
+      await this.history.recordAuto(m, 'customer_registered', {
+        customerId: saved.id,
+        eventKey: `customer:${saved.id}`,
+        values: { name: saved.lastName },
+      });
+    // A form submission that created the customer: the 通知メール of a registration.
+    if (created && link.notify) await this.memberNotifications?.registered(m, saved.id);
     if (created || Object.keys(fill).length) {
-      await this.audit.record(actor, { entity: 'customer', entityId: saved.id, action: created ? 'create_from_inquiry' : 'update_from_inquiry', before, after: fill }, m);
+      await this.audit.record(
+        actor,
+        {
+          entity: 'customer',
+          entityId: saved.id,
+          action: created ? 'create_from_inquiry' : 'update_from_inquiry',
+          before,
+          after: fill,
+        },
+        m,
+      );
     }
     return { customerId: saved.id, created };
   }
@@ -319,7 +436,11 @@ export class CustomersService {
    * address several customers share), in the caller's transaction: the name given, else the
    * address's local part.
    */
-  async createProvisional(m: EntityManager, input: { email: string; name?: string | null }, actor: Actor): Promise<{ customerId: number }> {
+  async createProvisional(
+    m: EntityManager,
+    input: { email: string; name?: string | null },
+    actor: Actor,
+  ): Promise<{ customerId: number }> {
     const repo = m.getRepository(Customer);
     const email = input.email.trim().toLowerCase();
     const c = repo.create({ registrationState: 'provisional', listFlag: 'normal', smsConsent: false });
@@ -328,8 +449,21 @@ export class CustomersService {
     c.email = email;
     const saved = await repo.save(c);
     await m.getRepository(CustomerSearch).insert({ customerId: saved.id, text: buildSearchText(saved) });
-    await this.history.recordAuto(m, 'customer_registered', { customerId: saved.id, eventKey: `customer:${saved.id}`, values: { name: saved.lastName } });
-    await this.audit.record(actor, { entity: 'customer', entityId: saved.id, action: 'create_from_portal', after: { code: saved.code, lastName: saved.lastName, email } }, m);
+    await this.history.recordAuto(m, 'customer_registered', {
+      customerId: saved.id,
+      eventKey: `customer:${saved.id}`,
+      values: { name: saved.lastName },
+    });
+    await this.audit.record(
+      actor,
+      {
+        entity: 'customer',
+        entityId: saved.id,
+        action: 'create_from_portal',
+        after: { code: saved.code, lastName: saved.lastName, email },
+      },
+      m,
+    );
     return { customerId: saved.id };
   }
 
@@ -337,9 +471,14 @@ export class CustomersService {
    * Customers by email address, for a group of inbound messages in one query: an address one
    * customer has maps to that customer, one several customers share maps to null.
    */
-  async idsByEmail(addresses: string[], m: EntityManager = this.dataSource.manager): Promise<Map<string, number | null>> {
+  async idsByEmail(
+    addresses: string[],
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, number | null>> {
     const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))];
-    const found = wanted.length ? await m.find(Customer, { select: { id: true, email: true }, where: { email: In(wanted) } }) : [];
+    const found = wanted.length
+      ? await m.find(Customer, { select: { id: true, email: true }, where: { email: In(wanted) } })
+      : [];
     const byAddress = new Map<string, number | null>();
     for (const c of found) {
       const address = c.email!.toLowerCase();
@@ -357,15 +496,28 @@ export class CustomersService {
     const digits = parsePhone(number)?.digits;
     if (!digits) return null;
     for (const column of ['mobile_digits', 'tel_digits']) {
-      const rows = await m.getRepository(Customer).createQueryBuilder('c').select(['c.id']).where(`c.${column} = :d`, { d: digits }).orderBy('c.id', 'ASC').take(2).getMany();
+      const rows = await m
+        .getRepository(Customer)
+        .createQueryBuilder('c')
+        .select(['c.id'])
+        .where(`c.${column} = :d`, { d: digits })
+        .orderBy('c.id', 'ASC')
+        .take(2)
+        .getMany();
       if (rows.length) return rows.length === 1 ? rows[0].id : null;
     }
     return null;
   }
 
   /** Code and name of one customer, e.g. for a reply template's placeholders; null when there is none. */
-  async nameAndCode(id: number, m: EntityManager = this.dataSource.manager): Promise<{ id: number; code: string; lastName: string; firstName: string | null } | null> {
-    const c = await m.findOne(Customer, { select: { id: true, code: true, lastName: true, firstName: true }, where: { id } });
+  async nameAndCode(
+    id: number,
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<{ id: number; code: string; lastName: string; firstName: string | null } | null> {
+    const c = await m.findOne(Customer, {
+      select: { id: true, code: true, lastName: true, firstName: true },
+      where: { id },
+    });
     return c ? { id: c.id, code: c.code, lastName: c.lastName, firstName: c.firstName } : null;
   }
 
@@ -377,12 +529,26 @@ export class CustomersService {
     await m.getRepository(Customer).update({ id }, { smsConsent: optIn });
   }
 
-  /** Code and display name (姓 名) of several customers at once, for lists; the ones that are gone are left out. */
-  async namesAndCodes(ids: number[], m: EntityManager = this.dataSource.manager): Promise<Map<number, { code: string; name: string }>> {
+  /**
+   * Code, display name (姓 名) and list flag of several customers at once, for staff lists; the
+   * ones that are gone are left out. The list flag is internal: never put it in a portal response.
+   */
+  async namesAndCodes(
+    ids: number[],
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<Map<number, { code: string; name: string; listFlag: ListFlag }>> {
     const unique = [...new Set(ids)];
     if (!unique.length) return new Map();
-    const rows = await m.find(Customer, { select: { id: true, code: true, lastName: true, firstName: true }, where: { id: In(unique) } });
-    return new Map(rows.map((c) => [c.id, { code: c.code, name: `${c.lastName} ${c.firstName ?? ''}`.trim() }]));
+    const rows = await m.find(Customer, {
+      select: { id: true, code: true, lastName: true, firstName: true, listFlag: true },
+      where: { id: In(unique) },
+    });
+    return new Map(
+      rows.map((c) => [
+        c.id,
+        { code: c.code, name: `${c.lastName} ${c.firstName ?? ''}`.trim(), listFlag: c.listFlag },
+      ]),
+    );
   }
 
   /**
@@ -398,7 +564,10 @@ export class CustomersService {
   async withdrawnIds(ids: number[], m: EntityManager = this.dataSource.manager): Promise<Set<number>> {
     const unique = [...new Set(ids)];
     if (!unique.length) return new Set();
-    const rows = await m.find(Customer, { select: { id: true }, where: { id: In(unique), withdrawnAt: Not(IsNull()) } });
+    const rows = await m.find(Customer, {
+      select: { id: true },
+      where: { id: In(unique), withdrawnAt: Not(IsNull()) },
+    });
     return new Set(rows.map((c) => c.id));
   }
 
@@ -412,8 +581,10 @@ export class CustomersService {
     const problems: Record<string, string[]> = {};
     if (dto.code !== undefined && dto.code !== null) c.code = dto.code;
     if (dto.firstName !== undefined) c.firstName = dto.firstName;
-    if (dto.lastNameKana !== undefined) c.lastNameKana = dto.lastNameKana === null ? null : normalizeKana(dto.lastNameKana);
-    if (dto.firstNameKana !== undefined) c.firstNameKana = dto.firstNameKana === null ? null : normalizeKana(dto.firstNameKana);
+    if (dto.lastNameKana !== undefined)
+      c.lastNameKana = dto.lastNameKana === null ? null : normalizeKana(dto.lastNameKana);
+    if (dto.firstNameKana !== undefined)
+      c.firstNameKana = dto.firstNameKana === null ? null : normalizeKana(dto.firstNameKana);
     if (dto.email !== undefined) c.email = dto.email === null ? null : dto.email.toLowerCase();
     for (const field of ['tel', 'mobile'] as const) {
       const value = dto[field];
@@ -447,7 +618,10 @@ export class CustomersService {
 
   private filtered(query: CustomerQueryDto): SelectQueryBuilder<Customer> {
     // A merged-away customer (重複会員統合) is only reached by its id or code, never listed.
-    const qb = this.dataSource.getRepository(Customer).createQueryBuilder('c').where('c.merged_into_id IS NULL');
+    const qb = this.dataSource
+      .getRepository(Customer)
+      .createQueryBuilder('c')
+      .where('c.merged_into_id IS NULL');
     const mysql = this.dataSource.options.type === 'mysql';
     const concat = (...cols: string[]) => (mysql ? `CONCAT(${cols.join(', ')})` : cols.join(' || '));
     const like = (s: string) => `%${escapeLike(s)}%`;
@@ -464,13 +638,16 @@ export class CustomersService {
       this.whereWords(qb, 'cs.text', words);
     }
     // No stored field holds a control character; SQLite would end a bound pattern at a NUL and match everything.
-    if (Object.values(query).some((v) => typeof v === 'string' && hasControlCharacter(v))) qb.andWhere('1 = 0');
+    if (Object.values(query).some((v) => typeof v === 'string' && hasControlCharacter(v)))
+      qb.andWhere('1 = 0');
     const text = (v: string | undefined) => v?.trim() || undefined;
     const code = text(query.code);
     if (code) qb.andWhere(`c.code LIKE ${param(like(code.normalize('NFKC')))} ESCAPE '!'`);
     const name = text(query.name);
     if (name) {
-      qb.andWhere(`${concat('c.last_name', "COALESCE(c.first_name, '')")} LIKE ${param(like(name.replace(/[\s\u3000]+/g, '')))} ESCAPE '!'`);
+      qb.andWhere(
+        `${concat('c.last_name', "COALESCE(c.first_name, '')")} LIKE ${param(like(name.replace(/[\s\u3000]+/g, '')))} ESCAPE '!'`,
+      );
     }
     const kana = text(query.kana);
     if (kana) {
@@ -483,10 +660,17 @@ export class CustomersService {
     const tel = text(query.tel);
     if (tel) {
       const p = param(like(phoneDigits(tel)));
-      qb.andWhere(new Brackets((w) => w.where(`c.tel_digits LIKE ${p} ESCAPE '!'`).orWhere(`c.mobile_digits LIKE ${p} ESCAPE '!'`)));
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where(`c.tel_digits LIKE ${p} ESCAPE '!'`).orWhere(`c.mobile_digits LIKE ${p} ESCAPE '!'`),
+        ),
+      );
     }
     const postal = text(query.postalCode);
-    if (postal) qb.andWhere(`REPLACE(c.postal_code, '-', '') LIKE ${param(like(postal.normalize('NFKC').replace(/\D/g, '')))} ESCAPE '!'`);
+    if (postal)
+      qb.andWhere(
+        `REPLACE(c.postal_code, '-', '') LIKE ${param(like(postal.normalize('NFKC').replace(/\D/g, '')))} ESCAPE '!'`,
+      );
     const address = text(query.address);
     if (address) qb.andWhere(`c.address LIKE ${param(like(address))} ESCAPE '!'`);
     const branch = text(query.branch);
@@ -494,7 +678,9 @@ export class CustomersService {
     if (query.registrationState) qb.andWhere(`c.registration_state = ${param(query.registrationState)}`);
     if (query.listFlag) qb.andWhere(`c.list_flag = ${param(query.listFlag)}`);
     if (query.assigneeId !== undefined) {
-      qb.andWhere(`EXISTS (SELECT 1 FROM customer_assignee ca WHERE ca.customer_id = c.id AND ca.user_id = ${param(query.assigneeId)})`);
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM customer_assignee ca WHERE ca.customer_id = c.id AND ca.user_id = ${param(query.assigneeId)})`,
+      );
     }
     return qb;
   }
@@ -530,19 +716,31 @@ export class CustomersService {
     const byCustomer = new Map<number, number[]>();
     for (const l of links) byCustomer.set(l.customerId, [...(byCustomer.get(l.customerId) ?? []), l.userId]);
     const targetIds = [...new Set(rows.flatMap((r) => (r.mergedIntoId ? [r.mergedIntoId] : [])))];
-    const targets = targetIds.length ? await m.find(Customer, { select: { id: true, code: true }, where: { id: In(targetIds) } }) : [];
+    const targets = targetIds.length
+      ? await m.find(Customer, { select: { id: true, code: true }, where: { id: In(targetIds) } })
+      : [];
     const codeOf = new Map(targets.map((t) => [t.id, t.code]));
-    return rows.map((r) => toView(r, byCustomer.get(r.id) ?? [], r.mergedIntoId && codeOf.has(r.mergedIntoId) ? { id: r.mergedIntoId, code: codeOf.get(r.mergedIntoId)! } : null));
+    return rows.map((r) =>
+      toView(
+        r,
+        byCustomer.get(r.id) ?? [],
+        r.mergedIntoId && codeOf.has(r.mergedIntoId)
+          ? { id: r.mergedIntoId, code: codeOf.get(r.mergedIntoId)! }
+          : null,
+      ),
+    );
   }
 
   private async replaceAssignees(m: EntityManager, customerId: number, userIds: number[]): Promise<void> {
     const ids = [...new Set(userIds)];
     if (ids.length) {
       const missing = await this.users.unknownIds(ids, m);
-      if (missing.length) throw new ValidationFailed({ assigneeIds: [`unknown staff user id(s): ${missing.join(', ')}`] });
+      if (missing.length)
+        throw new ValidationFailed({ assigneeIds: [`unknown staff user id(s): ${missing.join(', ')}`] });
     }
     await m.getRepository(CustomerAssignee).delete({ customerId });
-    if (ids.length) await m.getRepository(CustomerAssignee).insert(ids.map((userId) => ({ customerId, userId })));
+    if (ids.length)
+      await m.getRepository(CustomerAssignee).insert(ids.map((userId) => ({ customerId, userId })));
   }
 
   private async assertCodeFree(m: EntityManager, code: string): Promise<void> {
@@ -561,5 +759,16 @@ export class CustomersService {
 }
 
 /** Customer fields an inquiry may fill (§2 データベース自動連携). */
-export const LINKABLE_FIELDS = ['lastName', 'firstName', 'lastNameKana', 'firstNameKana', 'email', 'tel', 'mobile', 'postalCode', 'address', 'comment'] as const;
+export const LINKABLE_FIELDS = [
+  'lastName',
+  'firstName',
+  'lastNameKana',
+  'firstNameKana',
+  'email',
+  'tel',
+  'mobile',
+  'postalCode',
+  'address',
+  'comment',
+] as const;
 export type LinkableField = (typeof LINKABLE_FIELDS)[number];

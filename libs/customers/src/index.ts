@@ -14,3 +14,5 @@ export { CustomerImportJob } from './import/customer-import.job';
 export * from './withdrawal/withdrawal.service';
 export * from './merge/customer-merge.registry';
 export { countBy as countRowsByCustomer } from './merge/customers-merge.participant';
+export { MemberNotificationsService } from './notifications/member-notifications.service';
+export { MemberMailMailbox } from './notifications/member-mail-mailbox';

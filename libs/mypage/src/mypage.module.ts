@@ -4,6 +4,7 @@ import { MailboxesModule } from '@madoguchi/mailboxes';
 import { TicketsModule } from '@madoguchi/tickets';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MemberMailMailboxRegistration } from './accounts/member-mail-mailbox.registration';
 import { MypageCustomerMergeParticipant } from './accounts/mypage-customer-merge.participant';
 import { PortalAccessController } from './accounts/portal-access.controller';
 import { PortalAccessService } from './accounts/portal-access.service';
@@ -71,6 +72,7 @@ import { ThreadsService } from './threads/threads.service';
     ThreadMail,
     MypageChannelAdapter,
     MypageCustomerMergeParticipant,
+    MemberMailMailboxRegistration,
   ],
   exports: [PortalAuthService, PortalAccessService, PortalGuard, ThreadsService, ThreadEvents],
 })

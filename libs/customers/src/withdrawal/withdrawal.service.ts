@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Customer } from '../customer.entity';
 import { CustomersService, CustomerView } from '../customers.service';
 import { HistoryService } from '../history/history.service';
+import { MemberNotificationsService } from '../notifications/member-notifications.service';
 
 /**
  * 退会: a withdrawn customer is kept, with every ticket, thread, SMS, visit and history entry,
@@ -19,6 +20,7 @@ export class CustomerWithdrawalService {
     private readonly history: HistoryService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly notifications: MemberNotificationsService,
   ) {}
 
   /** Marks the customer withdrawn; one already withdrawn is answered as it is and nothing is written. */
@@ -48,6 +50,8 @@ export class CustomerWithdrawalService {
         values: { name: c.lastName },
         details: reason ? [{ workedAt: now, staffId: actor.userId, content: reason }] : undefined,
       });
+      // The customer's 退会 通知メール, written with the mark (a rollback sends nothing).
+      await this.notifications.withdrawn(m, id);
     });
     return this.customers.get(id);
   }

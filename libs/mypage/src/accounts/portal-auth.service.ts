@@ -1,5 +1,5 @@
 import { dummyHash, hashPassword, verifyPassword, assertAcceptablePassword } from '@madoguchi/auth';
-import { CustomersService } from '@madoguchi/customers';
+import { CustomersService, MemberNotificationsService } from '@madoguchi/customers';
 import {
   Actor,
   APP_CONFIG,
@@ -78,6 +78,7 @@ export class PortalAuthService {
     private readonly audit: AuditService,
     private readonly customers: CustomersService,
     private readonly mail: PortalMail,
+    private readonly memberNotifications: MemberNotificationsService,
   ) {}
 
   async login(emailIn: string, password: string, client: PortalClient): Promise<NewPortalSession> {
@@ -94,7 +95,11 @@ export class PortalAuthService {
     const hash = account?.passwordHash ?? (await dummyHash());
     const ok = await verifyPassword(password, hash);
     // A withdrawn customer (退会済み) is kept with their history but cannot sign in: the same 401 as a wrong password.
-    const success = ok && !!account?.passwordHash && account.state === 'active' && !(await this.customers.isWithdrawn(account.customerId));
+    const success =
+      ok &&
+      !!account?.passwordHash &&
+      account.state === 'active' &&
+      !(await this.customers.isWithdrawn(account.customerId));
     const now = this.clock.now();
     await this.dataSource
       .getRepository(PortalLoginAttempt)
@@ -283,7 +288,12 @@ export class PortalAuthService {
     await this.countMailRequest('reset', email, clientKey(client.ip));
     await this.dataSource.transaction(async (m) => {
       const account = await m.getRepository(PortalAccount).findOneBy({ email });
-      if (!account || account.state === 'disabled' || (await this.customers.isWithdrawn(account.customerId, m))) return;
+      if (
+        !account ||
+        account.state === 'disabled' ||
+        (await this.customers.isWithdrawn(account.customerId, m))
+      )
+        return;
       const sender = await this.mail.sender(m);
       if (!sender) {
         this.logger.warn('A MYPAGE reset mail was not sent: no mailbox can send');
@@ -354,6 +364,8 @@ export class PortalAuthService {
         { entity: 'portal_account', entityId: account.id, action: `password_${row.kind}` },
         m,
       );
+      // A verified MYPAGE sign-up is a registration: its 通知メール (once per customer).
+      if (row.kind === 'signup') await this.memberNotifications.registered(m, account.customerId);
       return { email: account.email };
     });
   }

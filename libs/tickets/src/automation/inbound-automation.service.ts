@@ -63,7 +63,12 @@ export class InboundAutomation {
    * データベース自動連携 for a ticket about to be written: its customer, found by email (or a
    * mapped phone field) or created as 仮登録, mapped form fields filled in.
    */
-  async linkCustomer(m: EntityManager, auto: MailboxAutomation, ticket: Ticket, inquiry: NewInquiry): Promise<void> {
+  async linkCustomer(
+    m: EntityManager,
+    auto: MailboxAutomation,
+    ticket: Ticket,
+    inquiry: NewInquiry,
+  ): Promise<void> {
     const link = auto.customerLink;
     if (!link.enabled || !inquiry.fromCustomer || ticket.spam) return;
     const values: Partial<Record<LinkableField, string>> = {};
@@ -80,7 +85,14 @@ export class InboundAutomation {
     const phoneKey = Object.entries(link.fieldMap).find(([, f]) => f === 'tel' || f === 'mobile')?.[0];
     const linked = await this.customers.linkInquiry(
       m,
-      { matchBy: link.matchBy, email: ticket.contactAddress, phone: phoneKey ? (inquiry.input.form?.[phoneKey] ?? null) : null, values },
+      // A form submission that creates the customer sends the registration 通知メール (a mail does not).
+      {
+        matchBy: link.matchBy,
+        email: ticket.contactAddress,
+        phone: phoneKey ? (inquiry.input.form?.[phoneKey] ?? null) : null,
+        values,
+        notify: !!inquiry.input.form,
+      },
       { userId: null, label: 'customer-link' },
     );
     if (linked) ticket.customerId = linked.customerId;
@@ -99,22 +111,47 @@ export class InboundAutomation {
   }
 
   /** After the tickets are written: the rules' labels (one INSERT for the batch), the rule log and the journal mail. */
-  async afterCreate(m: EntityManager, auto: MailboxAutomation, created: { ticket: Ticket; outcome: RuleOutcome | null; inquiry: NewInquiry }[]): Promise<void> {
+  async afterCreate(
+    m: EntityManager,
+    auto: MailboxAutomation,
+    created: { ticket: Ticket; outcome: RuleOutcome | null; inquiry: NewInquiry }[],
+  ): Promise<void> {
     const now = this.clock.now();
-    const wanted = created.flatMap(({ ticket, outcome }) => (outcome?.labelIds ?? []).map((labelId) => ({ ticketId: ticket.id, labelId })));
+    const wanted = created.flatMap(({ ticket, outcome }) =>
+      (outcome?.labelIds ?? []).map((labelId) => ({ ticketId: ticket.id, labelId })),
+    );
     if (wanted.length) {
       // The rules were read once for the session: a label deleted since then is skipped, not a failed intake.
-      const live = new Set((await this.labels.byIds(m, wanted.map((w) => w.labelId))).map((l) => l.id));
+      const live = new Set(
+        (
+          await this.labels.byIds(
+            m,
+            wanted.map((w) => w.labelId),
+          )
+        ).map((l) => l.id),
+      );
       await insertRows(m, TicketLabel, wanted.filter((w) => live.has(w.labelId)) as TicketLabel[]);
     }
     const logs = created.flatMap(({ ticket, outcome }) =>
-      (outcome?.applied ?? []).map((a) => ({ ticketId: ticket.id, ruleId: a.ruleId, ruleName: a.ruleName.slice(0, 100), position: a.position, actionsJson: a.actions, createdAt: now })),
+      (outcome?.applied ?? []).map((a) => ({
+        ticketId: ticket.id,
+        ruleId: a.ruleId,
+        ruleName: a.ruleName.slice(0, 100),
+        position: a.position,
+        actionsJson: a.actions,
+        createdAt: now,
+      })),
     );
     await insertRows(m, TicketRuleLog, logs as TicketRuleLog[]);
 
     const j = auto.journal;
     if (!j.enabled || !j.recipients.length) return;
-    const due = created.filter(({ ticket, inquiry }) => inquiry.fromCustomer && !ticket.spam && (!j.folderIds.length || (ticket.folderId !== null && j.folderIds.includes(ticket.folderId))));
+    const due = created.filter(
+      ({ ticket, inquiry }) =>
+        inquiry.fromCustomer &&
+        !ticket.spam &&
+        (!j.folderIds.length || (ticket.folderId !== null && j.folderIds.includes(ticket.folderId))),
+    );
     if (!due.length) return;
     const sender = await this.outbound.sender(auto.mailboxId);
     if (!sender) return;
@@ -131,9 +168,17 @@ export class InboundAutomation {
   /** The ticket's rule log, for the ticket view. */
   async log(m: EntityManager, ticketId: number) {
     const rows = await m.find(TicketRuleLog, { where: { ticketId }, order: { id: 'ASC' } });
-    const folderIds = [...new Set(rows.flatMap((r) => r.actionsJson.flatMap((a) => (a.type === 'moveToFolder' ? [a.folderId] : []))))];
+    const folderIds = [
+      ...new Set(
+        rows.flatMap((r) => r.actionsJson.flatMap((a) => (a.type === 'moveToFolder' ? [a.folderId] : []))),
+      ),
+    ];
     const folders = await this.automation.folderNames(folderIds, m);
-    const labelIds = rows.flatMap((r) => r.actionsJson.flatMap((a) => (a.type === 'addLabel' && typeof a.labelId === 'number' ? [a.labelId] : [])));
+    const labelIds = rows.flatMap((r) =>
+      r.actionsJson.flatMap((a) =>
+        a.type === 'addLabel' && typeof a.labelId === 'number' ? [a.labelId] : [],
+      ),
+    );
     const labels = new Map((await this.labels.byIds(m, labelIds)).map((l) => [l.id, l]));
     return rows.map((r) => ({
       ruleId: r.ruleId,
@@ -143,15 +188,29 @@ export class InboundAutomation {
       actions: r.actionsJson.map((a) => {
         if (a.type === 'moveToFolder') return { ...a, folderName: folders.get(a.folderId) ?? null };
         // Entries from before the catalogue hold the label's name itself (`label`).
-        if (a.type === 'addLabel' && typeof a.labelId === 'number') return { ...a, labelName: labels.get(a.labelId)?.name ?? null, labelColor: labels.get(a.labelId)?.color ?? null };
+        if (a.type === 'addLabel' && typeof a.labelId === 'number')
+          return {
+            ...a,
+            labelName: labels.get(a.labelId)?.name ?? null,
+            labelColor: labels.get(a.labelId)?.color ?? null,
+          };
         return a;
       }),
     }));
   }
 
-  private journalRow(sender: OutboundSender, to: string, ticket: Ticket, inquiry: NewInquiry, folder: string, now: Date) {
+  private journalRow(
+    sender: OutboundSender,
+    to: string,
+    ticket: Ticket,
+    inquiry: NewInquiry,
+    folder: string,
+    now: Date,
+  ) {
     const mailbox = sender.identity;
-    const from = inquiry.senderName ? `${inquiry.senderName} <${ticket.contactAddress ?? ''}>` : (ticket.contactAddress ?? '');
+    const from = inquiry.senderName
+      ? `${inquiry.senderName} <${ticket.contactAddress ?? ''}>`
+      : (ticket.contactAddress ?? '');
     const excerpt = inquiry.input.body.replace(/\s+/g, ' ').trim().slice(0, EXCERPT);
     const draft: OutboundDraft = {
       from: { address: mailbox.address, name: `${mailbox.name} (Madoguchi)` },

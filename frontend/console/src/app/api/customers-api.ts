@@ -85,8 +85,9 @@ export class CustomersApi {
     return this.http.get<Customer>(`/api/customers/${id}`);
   }
 
-  create(input: CustomerInput): Observable<Customer> {
-    return this.http.post<Customer>('/api/customers', input);
+  /** `notify`: 登録通知メールを送る (the registration 通知メール, as set in 通知メール編集). */
+  create(input: CustomerInput, options: { notify?: boolean } = {}): Observable<Customer> {
+    return this.http.post<Customer>('/api/customers', options.notify ? { ...input, notify: true } : input);
   }
 
   /** Fields left out keep their value (the karte leaves out smsConsent: consent is recorded through /sms-consent). */

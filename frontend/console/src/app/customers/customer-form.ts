@@ -12,7 +12,7 @@ import {
   untracked,
 } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
-import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { FormControl, NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatDialog } from '@angular/material/dialog';
@@ -34,7 +34,12 @@ import {
 } from '../api/customers-api';
 import { StaffApi } from '../api/staff-api';
 import { confirmAction } from '../core/confirm-dialog';
-import { clearServerErrors, showServerErrors, validationMessage, dropBannerWhenFixed } from '../core/form-errors';
+import {
+  clearServerErrors,
+  showServerErrors,
+  validationMessage,
+  dropBannerWhenFixed,
+} from '../core/form-errors';
 import { UnsavedChanges } from '../core/unsaved-changes';
 import { Notifier } from '../core/notifier';
 import { Session } from '../core/session';
@@ -183,10 +188,23 @@ export class CustomerForm {
     return japaneseMobile(customer.mobile)?.national ?? null;
   }
 
-  protected sendSms(customer: { id: number; lastName: string; firstName: string | null; mobile: string | null }): void {
+  protected sendSms(customer: {
+    id: number;
+    lastName: string;
+    firstName: string | null;
+    mobile: string | null;
+    listFlag?: ListFlag;
+  }): void {
     const mobile = this.mobileOf(customer);
     if (!mobile) return;
-    openSmsSendDialog(this.dialog, { customer: { id: customer.id, name: `${customer.lastName} ${customer.firstName ?? ''}`.trim(), mobile } })
+    openSmsSendDialog(this.dialog, {
+      customer: {
+        id: customer.id,
+        name: `${customer.lastName} ${customer.firstName ?? ''}`.trim(),
+        mobile,
+        listFlag: customer.listFlag,
+      },
+    })
       .afterClosed()
       .subscribe(() => this.smsSent.update((n) => n + 1));
   }
@@ -205,6 +223,8 @@ export class CustomerForm {
 
   protected readonly saving = signal(false);
   protected readonly formError = signal<Message | null>(null);
+  /** 登録通知メールを送る: on a new customer, the 通知メール of a registration (設定 > 通知メール). */
+  protected readonly notify = new FormControl(false, { nonNullable: true });
 
   protected readonly form = buildForm(inject(NonNullableFormBuilder));
   /** The 「入力内容を確認してください」 banner goes once the fields are fixed. */
@@ -267,7 +287,10 @@ export class CustomerForm {
     this.saving.set(true);
     // An existing customer's SMS consent is recorded with who, when and how (the SMS section below), never by this form.
     const { smsConsent: _consent, ...fields } = input;
-    (id === undefined ? this.api.create(input) : this.api.update(id, fields)).subscribe({
+    (id === undefined
+      ? this.api.create(input, { notify: this.notify.value })
+      : this.api.update(id, fields)
+    ).subscribe({
       next: (saved) => {
         this.saving.set(false);
         this.form.markAsPristine();

@@ -89,6 +89,14 @@ export const settingsRoutes: Routes = [
         loadComponent: () => import('./history/history-settings').then((m) => m.HistorySettings),
       },
       {
+        path: 'member-notifications',
+        title: 'memberNotifications.title',
+        loadComponent: () =>
+          import('./member-notifications/member-notification-settings').then(
+            (m) => m.MemberNotificationEditor,
+          ),
+      },
+      {
         path: 'tokens',
         title: 'settings.tokens',
         loadComponent: () => import('./tokens/token-list').then((m) => m.TokenList),

@@ -12,6 +12,7 @@ const TABS: readonly { path: string; label: MessageKey }[] = [
   { path: 'templates', label: 'templates.title' },
   { path: 'forms', label: 'forms.title' },
   { path: 'history', label: 'settings.history.title' },
+  { path: 'member-notifications', label: 'memberNotifications.title' },
   { path: 'tokens', label: 'settings.tokens' },
   { path: 'cti-tokens', label: 'cti.tokens.title' },
 ];

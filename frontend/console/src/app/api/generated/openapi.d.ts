@@ -1973,6 +1973,38 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/settings/member-notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['MemberNotificationsController_get'];
+    put: operations['MemberNotificationsController_save'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/settings/member-notifications/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['MemberNotificationsController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/sms/bulk': {
     parameters: {
       query?: never;
@@ -2792,6 +2824,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AdminNotificationTextDto: {
+      body: string;
+      enabled: boolean;
+      /**
+       * @description A list, or one string of addresses separated by `;`
+       * @example [
+       *       "info@example.jp",
+       *       "shop@example.jp"
+       *     ]
+       */
+      recipients: string[];
+      subject: string;
+    };
     ApprovalPolicyDto: Record<string, never>;
     ApproveReplyDto: Record<string, never>;
     AutoHistoryDto: {
@@ -2848,6 +2893,8 @@ export interface components {
       /** @enum {string} */
       listFlag?: 'normal' | 'grey' | 'black';
       mobile?: string | null;
+      /** @description Default false: no mail */
+      notify?: boolean;
       postalCode?: string | null;
       /** @enum {string} */
       registrationState?: 'provisional' | 'registered';
@@ -3210,6 +3257,31 @@ export interface components {
       password?: string;
       url: string;
     };
+    MemberNotificationPreviewDto: {
+      body?: string;
+      customerId: number;
+      subject?: string;
+      /** @enum {string} */
+      template: 'adminOnRegister' | 'customerOnRegister' | 'customerOnWithdraw';
+    };
+    MemberNotificationPreviewView: {
+      body: string;
+      subject: string;
+      to: string[];
+    };
+    MemberNotificationsDto: {
+      /** @description To the business when a customer registers: {time} {name} {contents} */
+      adminOnRegister: components['schemas']['AdminNotificationTextDto'];
+      /** @description To the customer on registration: {time} {name} */
+      customerOnRegister: components['schemas']['MemberNotificationTextDto'];
+      /** @description To the customer on withdrawal: {name} */
+      customerOnWithdraw: components['schemas']['MemberNotificationTextDto'];
+    };
+    MemberNotificationTextDto: {
+      body: string;
+      enabled: boolean;
+      subject: string;
+    };
     MergeCustomersDto: {
       /** @description keys: lastName, firstName, lastNameKana, firstNameKana, email, tel, mobile, postalCode, address, branch, birthday, comment, registrationState, listFlag, withdrawnAt */
       fields?: {
@@ -3455,6 +3527,8 @@ export interface components {
     ThreadCustomerRef: {
       code: string;
       id: number;
+      /** @enum {string} */
+      listFlag: 'normal' | 'grey' | 'black';
       /** @description 姓 名 */
       name: string;
     };
@@ -7283,6 +7357,71 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  MemberNotificationsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MemberNotificationsDto'];
+        };
+      };
+    };
+  };
+  MemberNotificationsController_save: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MemberNotificationsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MemberNotificationsDto'];
+        };
+      };
+    };
+  };
+  MemberNotificationsController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MemberNotificationPreviewDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MemberNotificationPreviewView'];
+        };
       };
     };
   };
