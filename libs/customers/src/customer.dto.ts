@@ -18,10 +18,21 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { CUSTOMER_CSV_COLUMN_KEYS, CustomerCsvColumn } from './csv/customers-csv';
 import { LIST_FLAGS, ListFlag, REGISTRATION_STATES, RegistrationState } from './customer.entity';
 
 const trim = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+/** A query string's true/false (or 1/0); anything else stays as sent and fails @IsBoolean. */
+const queryBool = () =>
+  Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+    const v = obj[key];
+    return v === 'true' || v === '1' || v === true
+      ? true
+      : v === 'false' || v === '0' || v === false
+        ? false
+        : v;
+  });
 /** Empty strings clear an optional field. */
 const emptyToNull = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value));
@@ -60,6 +71,24 @@ export class CustomerFieldsDto {
   @Matches(/^[\u3040-\u30ff\uff66-\uff9f\s]+$/, { message: 'firstNameKana must be written in kana' })
   @ApiPropertyOptional({ type: String, maxLength: 50, nullable: true })
   firstNameKana?: string | null;
+
+  /** 会社名, for business customers. */
+  @IsOptional()
+  @emptyToNull()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(100)
+  @ApiPropertyOptional({ type: String, maxLength: 100, nullable: true })
+  companyName?: string | null;
+
+  /** 部署 */
+  @IsOptional()
+  @emptyToNull()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(100)
+  @ApiPropertyOptional({ type: String, maxLength: 100, nullable: true })
+  department?: string | null;
 
   @IsOptional()
   @emptyToNull()
@@ -235,6 +264,49 @@ export class CustomerQueryDto {
   @Type(() => Number)
   @IsId()
   assigneeId?: number;
+  @ApiPropertyOptional({ type: String, maxLength: 100, description: '会社名 or 部署, any part' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  company?: string;
+  /** 登録日 from / to: a date (YYYY-MM-DD, whole days in the company's time zone) or an ISO date-time. */
+  @ApiPropertyOptional({ type: String, format: 'date' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'registeredFrom must be a date (YYYY-MM-DD)' })
+  registeredFrom?: string;
+  @ApiPropertyOptional({ type: String, format: 'date' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'registeredTo must be a date (YYYY-MM-DD)' })
+  registeredTo?: string;
+  /** 更新日 from / to, like the registration dates. */
+  @ApiPropertyOptional({ type: String, format: 'date' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'updatedFrom must be a date (YYYY-MM-DD)' })
+  updatedFrom?: string;
+  @ApiPropertyOptional({ type: String, format: 'date' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'updatedTo must be a date (YYYY-MM-DD)' })
+  updatedTo?: string;
+  /** 誕生月, 1–12. */
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 12 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'birthdayMonth must be a month from 1 to 12' })
+  @Min(1, { message: 'birthdayMonth must be a month from 1 to 12' })
+  @Max(12, { message: 'birthdayMonth must be a month from 1 to 12' })
+  birthdayMonth?: number;
+  /** SMS配信同意: true = consented, false = not. */
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @queryBool()
+  @IsBoolean({ message: 'smsConsent must be true or false' })
+  smsConsent?: boolean;
+  /** 携帯あり: true = has a mobile number, false = none. */
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @queryBool()
+  @IsBoolean({ message: 'hasMobile must be true or false' })
+  hasMobile?: boolean;
   @ApiPropertyOptional({ enum: ['code', 'name', 'kana', 'createdAt', 'updatedAt'] })
   @IsOptional()
   @IsIn(['code', 'name', 'kana', 'createdAt', 'updatedAt'])
@@ -257,4 +329,28 @@ export class CustomerQueryDto {
   @Min(1)
   @Max(200)
   pageSize?: number;
+}
+
+/** GET /api/customers/export.csv: the search's filters, and which columns (keys, comma-separated; all when absent). */
+export class CustomerExportQueryDto extends CustomerQueryDto {
+  @ApiPropertyOptional({
+    type: String,
+    description: `Comma-separated column keys, any of: ${CUSTOMER_CSV_COLUMN_KEYS.join(', ')}`,
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean)
+      : value,
+  )
+  @IsArray({ message: 'columns must be a comma-separated list of column keys' })
+  @ArrayMaxSize(CUSTOMER_CSV_COLUMN_KEYS.length)
+  @IsIn(CUSTOMER_CSV_COLUMN_KEYS, {
+    each: true,
+    message: `columns must be keys among: ${CUSTOMER_CSV_COLUMN_KEYS.join(', ')}`,
+  })
+  columns?: CustomerCsvColumn[];
 }

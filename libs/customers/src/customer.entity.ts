@@ -29,6 +29,13 @@ export class Customer extends Timestamped {
   @Column({ type: 'varchar', length: 50, nullable: true })
   firstNameKana: string | null;
 
+  /** 会社名 and 部署, for business customers. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  companyName: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  department: string | null;
+
   @Column({ type: 'varchar', length: 254, nullable: true })
   email: string | null;
 

@@ -1,6 +1,8 @@
 import { UsersService } from '@madoguchi/auth';
 import {
   Actor,
+  APP_CONFIG,
+  AppConfig,
   AuditService,
   Conflict,
   escapeLike,
@@ -9,7 +11,7 @@ import {
   SequenceService,
   ValidationFailed,
 } from '@madoguchi/core';
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   Brackets,
@@ -25,6 +27,7 @@ import { CustomerAssignee } from './customer-assignee.entity';
 import { CreateCustomerDto, CustomerFieldsDto, CustomerQueryDto, UpdateCustomerDto } from './customer.dto';
 import { Customer, ListFlag, RegistrationState } from './customer.entity';
 import { buildSearchText } from './search/customer-search-text';
+import { boundOf } from './history/history-dates';
 import { HistoryService } from './history/history.service';
 import { CustomerSearch } from './search/customer-search.entity';
 import { normalizeForSearch, normalizeKana, parsePhone, phoneDigits } from './search/normalize';
@@ -37,6 +40,8 @@ export interface CustomerView {
   firstName: string | null;
   lastNameKana: string | null;
   firstNameKana: string | null;
+  companyName: string | null;
+  department: string | null;
   email: string | null;
   tel: string | null;
   mobile: string | null;
@@ -82,6 +87,8 @@ function toView(
     firstName: c.firstName,
     lastNameKana: c.lastNameKana,
     firstNameKana: c.firstNameKana,
+    companyName: c.companyName ?? null,
+    department: c.department ?? null,
     email: c.email,
     tel: c.tel,
     mobile: c.mobile,
@@ -114,6 +121,8 @@ export class CustomersService {
     private readonly history: HistoryService,
     // Optional so the search benchmark can build the service by hand.
     @Optional() private readonly memberNotifications?: MemberNotificationsService,
+    // The company's time zone turns the date filters' days into instants (Asia/Tokyo without it).
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
   ) {}
 
   /**
@@ -222,13 +231,11 @@ export class CustomersService {
         const chunk = ids.slice(start, start + batchSize);
         if (!chunk.length) return;
         found = (
-          await this.dataSource
-            .getRepository(Customer)
-            .find({
-              select: { id: true },
-              where: { id: In(chunk), mergedIntoId: IsNull() },
-              order: { id: 'ASC' },
-            })
+          await this.dataSource.getRepository(Customer).find({
+            select: { id: true },
+            where: { id: In(chunk), mergedIntoId: IsNull() },
+            order: { id: 'ASC' },
+          })
         ).map((c) => c.id);
       } else {
         const qb = this.filtered('query' in source ? source.query : {})
@@ -606,6 +613,8 @@ export class CustomersService {
       const digits = dto.postalCode?.normalize('NFKC').replace(/\D/g, '');
       c.postalCode = digits ? `${digits.slice(0, 3)}-${digits.slice(3)}` : null;
     }
+    if (dto.companyName !== undefined) c.companyName = dto.companyName;
+    if (dto.department !== undefined) c.department = dto.department;
     if (dto.address !== undefined) c.address = dto.address;
     if (dto.branch !== undefined) c.branch = dto.branch;
     if (dto.registrationState !== undefined) c.registrationState = dto.registrationState;
@@ -682,6 +691,28 @@ export class CustomersService {
         `EXISTS (SELECT 1 FROM customer_assignee ca WHERE ca.customer_id = c.id AND ca.user_id = ${param(query.assigneeId)})`,
       );
     }
+    const company = text(query.company);
+    if (company) {
+      const p = param(like(company));
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where(`c.company_name LIKE ${p} ESCAPE '!'`).orWhere(`c.department LIKE ${p} ESCAPE '!'`),
+        ),
+      );
+    }
+    const tz = this.config?.company.timeZone ?? 'Asia/Tokyo';
+    if (query.registeredFrom)
+      qb.andWhere(`c.created_at >= ${param(boundOf(query.registeredFrom, tz, false))}`);
+    if (query.registeredTo) qb.andWhere(`c.created_at < ${param(boundOf(query.registeredTo, tz, true))}`);
+    if (query.updatedFrom) qb.andWhere(`c.updated_at >= ${param(boundOf(query.updatedFrom, tz, false))}`);
+    if (query.updatedTo) qb.andWhere(`c.updated_at < ${param(boundOf(query.updatedTo, tz, true))}`);
+    if (query.birthdayMonth !== undefined) {
+      const month = mysql ? 'MONTH(c.birthday)' : "CAST(strftime('%m', c.birthday) AS INTEGER)";
+      qb.andWhere(`${month} = ${param(query.birthdayMonth)}`);
+    }
+    if (query.smsConsent !== undefined) qb.andWhere(`c.sms_consent = ${param(query.smsConsent ? 1 : 0)}`);
+    if (query.hasMobile === true) qb.andWhere('c.mobile_digits IS NOT NULL');
+    if (query.hasMobile === false) qb.andWhere('c.mobile_digits IS NULL');
     return qb;
   }
 
@@ -764,6 +795,8 @@ export const LINKABLE_FIELDS = [
   'firstName',
   'lastNameKana',
   'firstNameKana',
+  'companyName',
+  'department',
   'email',
   'tel',
   'mobile',

@@ -22,8 +22,8 @@ export function readCsvCell(cell: string): string {
 }
 
 export interface CsvWriterOptions {
-  /** Header row. */
-  columns: string[];
+  /** Header row; without it the rows are written as they come (a sectioned file such as the karte's, rows of any length). */
+  columns?: string[];
 }
 
 /**
@@ -34,7 +34,7 @@ export interface CsvWriterOptions {
 export function createCsvWriter(options: CsvWriterOptions): Stringifier {
   return stringify({
     bom: true,
-    header: true,
+    header: !!options.columns,
     columns: options.columns,
     record_delimiter: 'windows',
     cast: {

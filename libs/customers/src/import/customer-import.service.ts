@@ -581,6 +581,8 @@ export class CustomerImportService {
         'firstName',
         'lastNameKana',
         'firstNameKana',
+        'companyName',
+        'department',
         'email',
         'tel',
         'mobile',

@@ -14,6 +14,8 @@ export const IMPORT_FIELDS = [
   'lastNameKana',
   'firstNameKana',
   'nameKana',
+  'companyName',
+  'department',
   'email',
   'tel',
   'mobile',
@@ -31,14 +33,67 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** Header names people use for each field, folded by foldHeader (our own export's names included). */
 const SYNONYMS: Record<ImportField, string[]> = {
-  code: ['顧客コード', '会員コード', '会員番号', '顧客番号', '顧客id', '会員id', 'コード', 'code', 'customercode', 'customerid', 'memberno', 'id'],
+  code: [
+    '顧客コード',
+    '会員コード',
+    '会員番号',
+    '顧客番号',
+    '顧客id',
+    '会員id',
+    'コード',
+    'code',
+    'customercode',
+    'customerid',
+    'memberno',
+    'id',
+  ],
   lastName: ['姓', '氏', '苗字', '名字', 'lastname', 'familyname', 'surname'],
   firstName: ['名', '名前', 'firstname', 'givenname'],
   name: ['氏名', '顧客名', '会員名', 'お名前', 'fullname', 'name'],
-  lastNameKana: ['セイ', 'せい', '姓カナ', '姓かな', '姓フリガナ', 'フリガナ姓', 'ふりがな姓', 'lastnamekana'],
-  firstNameKana: ['メイ', 'めい', '名カナ', '名かな', '名フリガナ', 'フリガナ名', 'ふりがな名', 'firstnamekana'],
+  lastNameKana: [
+    'セイ',
+    'せい',
+    '姓カナ',
+    '姓かな',
+    '姓フリガナ',
+    'フリガナ姓',
+    'ふりがな姓',
+    'lastnamekana',
+  ],
+  firstNameKana: [
+    'メイ',
+    'めい',
+    '名カナ',
+    '名かな',
+    '名フリガナ',
+    'フリガナ名',
+    'ふりがな名',
+    'firstnamekana',
+  ],
   nameKana: ['フリガナ', 'ふりがな', 'カナ', 'かな', '氏名カナ', '氏名フリガナ', 'kana', 'namekana'],
-  email: ['メールアドレス', 'メール', 'eメール', 'mail', 'email', 'emailaddress', 'pcメール', 'pcメールアドレス'],
+  companyName: [
+    '会社名',
+    '会社',
+    '企業名',
+    '法人名',
+    '勤務先',
+    '社名',
+    'company',
+    'companyname',
+    'organization',
+    'organisation',
+  ],
+  department: ['部署', '部署名', '所属', '部門', 'department', 'division'],
+  email: [
+    'メールアドレス',
+    'メール',
+    'eメール',
+    'mail',
+    'email',
+    'emailaddress',
+    'pcメール',
+    'pcメールアドレス',
+  ],
   tel: ['電話番号', '電話', 'tel', '固定電話', '自宅電話', 'phone', 'telephone'],
   mobile: ['携帯', '携帯電話', '携帯番号', '携帯電話番号', 'mobile', 'mobilephone', 'cell', 'cellphone'],
   postalCode: ['郵便番号', '〒', 'zip', 'zipcode', 'postalcode', 'postcode'],
@@ -54,11 +109,15 @@ const SYNONYMS: Record<ImportField, string[]> = {
 
 /** A header as compared: NFKC, lower case, no spaces, brackets or punctuation. */
 export function foldHeader(h: string): string {
-  return h.normalize('NFKC').toLowerCase().replace(/[\s_\-・:：()（）［］\[\]「」"'.]/g, '');
+  return h
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-・:：()（）［］\[\]「」"'.]/g, '');
 }
 
 const BY_HEADER = new Map<string, ImportField>();
-for (const [field, names] of Object.entries(SYNONYMS) as [ImportField, string[]][]) for (const n of names) BY_HEADER.set(foldHeader(n), field);
+for (const [field, names] of Object.entries(SYNONYMS) as [ImportField, string[]][])
+  for (const n of names) BY_HEADER.set(foldHeader(n), field);
 
 /** The field each header most likely means, each field taken once (the first column wins). */
 export function guessMapping(headers: string[]): Record<string, ImportField> {
@@ -74,15 +133,32 @@ export function guessMapping(headers: string[]): Record<string, ImportField> {
   return mapping;
 }
 
-const REGISTRATION: Record<string, string> = { 仮登録: 'provisional', 本登録: 'registered', provisional: 'provisional', registered: 'registered' };
-const LIST_FLAG: Record<string, string> = { 通常: 'normal', normal: 'normal', グレー: 'grey', グレーリスト: 'grey', grey: 'grey', gray: 'grey', ブラック: 'black', ブラックリスト: 'black', black: 'black' };
+const REGISTRATION: Record<string, string> = {
+  仮登録: 'provisional',
+  本登録: 'registered',
+  provisional: 'provisional',
+  registered: 'registered',
+};
+const LIST_FLAG: Record<string, string> = {
+  通常: 'normal',
+  normal: 'normal',
+  グレー: 'grey',
+  グレーリスト: 'grey',
+  grey: 'grey',
+  gray: 'grey',
+  ブラック: 'black',
+  ブラックリスト: 'black',
+  black: 'black',
+};
 const YES = new Set(['1', 'true', 'yes', 'y', '同意', '同意する', 'あり', '有', 'はい', '○', '◯']);
 const NO = new Set(['0', 'false', 'no', 'n', '', 'なし', '無', 'いいえ', '×', '不同意', '拒否']);
 
 /** 2001/2/3, 2001-02-03, 2001年2月3日, 2001.2.3 and 20010203 as 2001-02-03; anything else is left for the DTO to refuse. */
 export function normalizeDate(s: string): string {
   const t = s.normalize('NFKC').trim();
-  const m = /^(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?(?:\s+0{1,2}:0{2}(?::0{2})?)?$/.exec(t) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(t);
+  const m =
+    /^(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?(?:\s+0{1,2}:0{2}(?::0{2})?)?$/.exec(t) ??
+    /^(\d{4})(\d{2})(\d{2})$/.exec(t);
   return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : t;
 }
 
@@ -122,7 +198,8 @@ export function toImportRow(
   const columns: Record<string, string> = {};
   const errors: ImportRowError[] = [];
   let assigneeNames: string[] | null = null;
-  const fail = (field: string, code: string, message: string) => errors.push({ row, column: columns[field] ?? field, field, code, message });
+  const fail = (field: string, code: string, message: string) =>
+    errors.push({ row, column: columns[field] ?? field, field, code, message });
   headers.forEach((header, i) => {
     // Own keys only: a header called "constructor" or "__proto__" maps to nothing unless mapped.
     const field = Object.hasOwn(mapping, header) ? mapping[header] : undefined;
@@ -145,7 +222,10 @@ export function toImportRow(
       }
       case 'assignees':
         columns.assigneeIds = header;
-        assigneeNames = value.split(/[\/／,、]/).map((s) => s.trim()).filter(Boolean);
+        assigneeNames = value
+          .split(/[\/／,、]/)
+          .map((s) => s.trim())
+          .filter(Boolean);
         break;
       case 'registrationState':
         if (value.trim()) set(field, REGISTRATION[value.trim().toLowerCase()] ?? value.trim());
@@ -158,7 +238,8 @@ export function toImportRow(
         columns.smsConsent = header;
         if (YES.has(v)) plain.smsConsent = true;
         else if (NO.has(v)) plain.smsConsent = false;
-        else fail('smsConsent', 'INVALID', `smsConsent must be 同意 / 1 or empty, not "${value.slice(0, 20)}"`);
+        else
+          fail('smsConsent', 'INVALID', `smsConsent must be 同意 / 1 or empty, not "${value.slice(0, 20)}"`);
         break;
       }
       case 'birthday':
@@ -173,15 +254,22 @@ export function toImportRow(
   });
   if (plain.lastName === undefined) plain.lastName = '';
   const dto = plainToInstance(CreateCustomerDto, plain);
-  const flat = (es: ValidationError[]): ValidationError[] => es.flatMap((e) => [e, ...flat(e.children ?? [])]);
+  const flat = (es: ValidationError[]): ValidationError[] =>
+    es.flatMap((e) => [e, ...flat(e.children ?? [])]);
   for (const e of flat(validateSync(dto, { whitelist: true, forbidUnknownValues: false }))) {
     const constraints = Object.entries(e.constraints ?? {});
     // One problem per field: the first constraint class-validator reports is the most basic one.
-    if (constraints.length) fail(e.property, problemCode(e.property, constraints[constraints.length - 1][0]), constraints[constraints.length - 1][1]);
+    if (constraints.length)
+      fail(
+        e.property,
+        problemCode(e.property, constraints[constraints.length - 1][0]),
+        constraints[constraints.length - 1][1],
+      );
   }
   for (const field of ['tel', 'mobile'] as const) {
     const v = dto[field];
-    if (typeof v === 'string' && v && !errors.some((x) => x.field === field) && !parsePhone(v)) fail(field, 'INVALID_PHONE', `${field} is not a valid phone number (e.g. 090-1234-5678)`);
+    if (typeof v === 'string' && v && !errors.some((x) => x.field === field) && !parsePhone(v))
+      fail(field, 'INVALID_PHONE', `${field} is not a valid phone number (e.g. 090-1234-5678)`);
   }
   if (errors.length) return { ok: false, errors };
   return { ok: true, value: { row, dto, columns, assigneeNames } };

@@ -19,6 +19,8 @@ export const MERGEABLE_FIELDS = [
   'firstName',
   'lastNameKana',
   'firstNameKana',
+  'companyName',
+  'department',
   'email',
   'tel',
   'mobile',

@@ -13,6 +13,8 @@ export interface SearchableCustomer {
   address: string | null;
   branch: string | null;
   comment: string | null;
+  companyName?: string | null;
+  department?: string | null;
 }
 
 /**
@@ -31,6 +33,8 @@ export function buildSearchText(c: SearchableCustomer): string {
     c.address,
     c.branch,
     c.comment,
+    c.companyName,
+    c.department,
   ];
   return lines
     .filter((l): l is string => !!l)
