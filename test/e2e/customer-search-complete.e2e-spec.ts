@@ -183,7 +183,7 @@ describe.each(DB_KINDS)('customer search, completed, on %s', (kind) => {
     await admin.get('/api/customers/999999/karte.csv').expect(404);
   });
 
-  it('guesses 会社名 and 部署 columns on import and stores them', async () => {
+  it('guesses 会社名 and 部署 columns on import, stores them, and writes the registration history entry', async () => {
     const csv =
       '姓,名,会社名,部署,メールアドレス\r\n輸入,太郎,有限会社インポート,経理課,import-co@example.jp\r\n';
     const file = Buffer.from(csv);
@@ -204,5 +204,8 @@ describe.each(DB_KINDS)('customer search, completed, on %s', (kind) => {
     const found = await admin.get('/api/customers').query({ company: 'インポート' }).expect(200);
     expect(found.body.items).toHaveLength(1);
     expect(found.body.items[0]).toMatchObject({ companyName: '有限会社インポート', department: '経理課' });
+    // 自動履歴保存: an imported customer's karte starts with 「顧客が登録されました。」, as one registered by hand.
+    const history = await admin.get(`/api/customers/${found.body.items[0].id}/history`).expect(200);
+    expect(history.body.items.map((e: { title: string }) => e.title)).toEqual(['顧客が登録されました。']);
   });
 });

@@ -300,6 +300,33 @@ export class HistoryService {
   }
 
   /**
+   * 自動履歴保存 for many customers at once (a CSV import's new customers): the setting is read
+   * once and the entries go in as multi-row INSERTs through recordMany. No event key: the caller's
+   * transaction is what keeps one entry per customer (a resumed import never rewrites a batch).
+   */
+  async recordAutoMany(
+    m: EntityManager,
+    event: AutoHistoryEvent,
+    inputs: { customerId: number; authorId?: number | null; staffId?: number | null; values?: Record<string, string | null | undefined> }[],
+  ): Promise<number> {
+    if (!inputs.length) return 0;
+    const setting = (await this.settings.autoHistory(m)).find((s) => s.event === event);
+    if (!setting?.enabled) return 0;
+    const ids = await this.recordMany(
+      m,
+      inputs.map((input) => ({
+        customerId: input.customerId,
+        title: fillTitle(setting.title, input.values ?? {}),
+        state: setting.state,
+        kind: AUTO_HISTORY_EVENTS[event].kind,
+        authorId: input.authorId ?? null,
+        staffId: input.staffId ?? null,
+      })),
+    );
+    return ids.length;
+  }
+
+  /**
    * An incoming call moved on (answered, ended): the entry's call details take the patch, an
    * event already seen is not added twice. Title, state and customer stay as they are.
    */

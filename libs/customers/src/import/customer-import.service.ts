@@ -1,3 +1,4 @@
+import { HistoryService } from '../history/history.service';
 import { Principal } from '@madoguchi/auth';
 import {
   Actor,
@@ -137,6 +138,7 @@ export class CustomerImportService {
     private readonly customers: CustomersService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly history: HistoryService,
   ) {}
 
   async preview(file: StoredPart | undefined): Promise<ImportPreview> {
@@ -623,6 +625,17 @@ export class CustomerImportService {
         [...new Set(x.v.dto.assigneeIds ?? [])].map((userId) => ({ customerId: x.c.id, userId })),
       );
       if (links.length) await insertRows(m, CustomerAssignee, links);
+      // 自動履歴保存 「顧客が登録されました。」 on each new karte, as when staff register one by hand.
+      await this.history.recordAutoMany(
+        m,
+        'customer_registered',
+        inserts.map((x) => ({
+          customerId: x.c.id,
+          authorId: job.createdById,
+          staffId: job.createdById,
+          values: { name: x.c.lastName },
+        })),
+      );
       for (const u of updates) {
         const c = await repo.findOneByOrFail({ id: u.id });
         c.lastName = u.v.dto.lastName;
