@@ -1,3 +1,4 @@
+import { KarteCsvController } from './csv/karte-csv.controller';
 import { AuthModule } from '@madoguchi/auth';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -34,6 +35,8 @@ import { CustomersMergeParticipant } from './merge/customers-merge.participant';
 import { MemberMailMailbox } from './notifications/member-mail-mailbox';
 import { MemberNotificationsController } from './notifications/member-notifications.controller';
 import { MemberNotificationsService } from './notifications/member-notifications.service';
+import { PostalCodesController } from './postal/postal-codes.controller';
+import { PostalCodesService } from './postal/postal-codes.service';
 
 @Module({
   imports: [
@@ -56,6 +59,7 @@ import { MemberNotificationsService } from './notifications/member-notifications
     CustomerImportController,
     CustomerMergeController,
     CustomersController,
+    KarteCsvController,
     HistoryBatchesController,
     HistoryController,
     CtiController,
@@ -63,6 +67,7 @@ import { MemberNotificationsService } from './notifications/member-notifications
     CustomerImagesController,
     CustomerWithdrawalController,
     MemberNotificationsController,
+    PostalCodesController,
   ],
   providers: [
     CustomersService,
@@ -81,6 +86,7 @@ import { MemberNotificationsService } from './notifications/member-notifications
     CustomersMergeParticipant,
     MemberNotificationsService,
     MemberMailMailbox,
+    PostalCodesService,
   ],
   exports: [
     CustomersService,
