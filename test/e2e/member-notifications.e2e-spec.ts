@@ -145,6 +145,13 @@ describe.each(DB_KINDS)('member notification mails on %s', (kind) => {
     ]);
     const none = (await save(settings({ admin: { recipients: [] } })).expect(400)).body;
     expect(none.fieldCodes['adminOnRegister.recipients'][0].code).toBe('REQUIRED');
+    // A template left out, or given as a list, is refused by field, not a crash.
+    const { customerOnWithdraw: _left, ...missing } = settings();
+    const partial = (await save(missing).expect(400)).body;
+    expect(partial.error).toBe('VALIDATION_FAILED');
+    expect(partial.fields).toHaveProperty('customerOnWithdraw');
+    const listed = (await save({ ...settings(), customerOnRegister: [] }).expect(400)).body;
+    expect(listed.fields).toHaveProperty('customerOnRegister');
     // Nothing of the refused saves was kept.
     expect(
       (await admin.get('/api/settings/member-notifications').expect(200)).body.adminOnRegister.enabled,

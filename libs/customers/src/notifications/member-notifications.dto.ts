@@ -5,6 +5,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   MaxLength,
@@ -57,6 +58,7 @@ export class MemberNotificationsDto {
     type: AdminNotificationTextDto,
     description: 'To the business when a customer registers: {time} {name} {contents}',
   })
+  @IsObject({ message: 'adminOnRegister must be an object with enabled, subject and body' })
   @ValidateNested()
   @Type(() => AdminNotificationTextDto)
   adminOnRegister: AdminNotificationTextDto;
@@ -65,11 +67,13 @@ export class MemberNotificationsDto {
     type: MemberNotificationTextDto,
     description: 'To the customer on registration: {time} {name}',
   })
+  @IsObject({ message: 'customerOnRegister must be an object with enabled, subject and body' })
   @ValidateNested()
   @Type(() => MemberNotificationTextDto)
   customerOnRegister: MemberNotificationTextDto;
 
   @ApiProperty({ type: MemberNotificationTextDto, description: 'To the customer on withdrawal: {name}' })
+  @IsObject({ message: 'customerOnWithdraw must be an object with enabled, subject and body' })
   @ValidateNested()
   @Type(() => MemberNotificationTextDto)
   customerOnWithdraw: MemberNotificationTextDto;

@@ -14,6 +14,8 @@ export const MERGE_FIELDS = [
   'firstName',
   'lastNameKana',
   'firstNameKana',
+  'companyName',
+  'department',
   'email',
   'tel',
   'mobile',

@@ -12,6 +12,9 @@ export interface Customer {
   firstName: string | null;
   lastNameKana: string | null;
   firstNameKana: string | null;
+  /** 会社名 and 部署, for business customers. */
+  companyName: string | null;
+  department: string | null;
   email: string | null;
   tel: string | null;
   mobile: string | null;
@@ -33,6 +36,33 @@ export interface Customer {
   updatedAt: string;
 }
 
+/** Columns of the customer CSV, in the file's order (the server's CUSTOMER_CSV_COLUMNS). */
+export const CUSTOMER_CSV_COLUMNS = [
+  'code',
+  'lastName',
+  'firstName',
+  'lastNameKana',
+  'firstNameKana',
+  'companyName',
+  'department',
+  'email',
+  'tel',
+  'mobile',
+  'postalCode',
+  'address',
+  'branch',
+  'assignees',
+  'registrationState',
+  'listFlag',
+  'comment',
+  'birthday',
+  'smsConsent',
+  'withdrawnAt',
+  'createdAt',
+  'updatedAt',
+] as const;
+export type CustomerCsvColumn = (typeof CUSTOMER_CSV_COLUMNS)[number];
+
 export type CustomerInput = Omit<Customer, 'id' | 'code' | 'createdAt' | 'updatedAt'>;
 
 /** Per-field filters of the customer search; every one matches any substring. */
@@ -47,6 +77,21 @@ export const CUSTOMER_FILTERS = [
   'branch',
   'registrationState',
   'listFlag',
+  /** 会社名 or 部署, any part. */
+  'company',
+  /** 担当: a staff user's id. */
+  'assigneeId',
+  /** 登録日 / 更新日 from–to, `YYYY-MM-DD` (whole days). */
+  'registeredFrom',
+  'registeredTo',
+  'updatedFrom',
+  'updatedTo',
+  /** 誕生月 1–12. */
+  'birthdayMonth',
+  /** `true` / `false` */
+  'smsConsent',
+  /** 携帯あり: `true` / `false` */
+  'hasMobile',
 ] as const;
 export type CustomerFilter = (typeof CUSTOMER_FILTERS)[number];
 
@@ -76,9 +121,18 @@ export class CustomersApi {
   }
 
   /** Plain URL, so the browser downloads it with the session cookie. */
-  exportUrl(search: CustomerSearch): string {
-    const query = filterParams(search).toString();
+  exportUrl(search: CustomerSearch, columns: readonly CustomerCsvColumn[] = []): string {
+    let params = filterParams(search);
+    if (columns.length) {
+      params = params.set('columns', columns.join(','));
+    }
+    const query = params.toString();
     return query ? `/api/customers/export.csv?${query}` : '/api/customers/export.csv';
+  }
+
+  /** カルテCSV: the customer's fields, visits and history in one file. */
+  karteCsvUrl(id: number): string {
+    return `/api/customers/${id}/karte.csv`;
   }
 
   get(id: number): Observable<Customer> {

@@ -18,6 +18,8 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatExpansionModule } from '@angular/material/expansion';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
+import { MatMenuModule } from '@angular/material/menu';
+import { MatTooltipModule } from '@angular/material/tooltip';
 import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -28,19 +30,27 @@ import { debounceTime, distinctUntilChanged, map } from 'rxjs';
 
 import { readApiError } from '../api/api-error';
 import {
+  CUSTOMER_CSV_COLUMNS,
   CUSTOMER_FILTERS,
   CustomersApi,
+  type CustomerCsvColumn,
   type Customer,
   type CustomerFilter,
   type CustomerPage,
   type CustomerSearch,
 } from '../api/customers-api';
+import { StaffApi } from '../api/staff-api';
 import { Notifier } from '../core/notifier';
 import { Session } from '../core/session';
 import { DateTimePipe } from '../i18n/date-time-pipe';
+import { I18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/ja';
 import { TranslatePipe } from '../i18n/translate-pipe';
-import { HistoryBatchDialog, type HistoryBatchDialogData, type HistoryBatchDialogResult } from './history-batch-dialog';
+import {
+  HistoryBatchDialog,
+  type HistoryBatchDialogData,
+  type HistoryBatchDialogResult,
+} from './history-batch-dialog';
 import {
   LIST_FLAGS,
   LIST_FLAG_LABELS,
@@ -55,7 +65,8 @@ import {
   parseCustomerListQuery,
 } from './customer-list-query';
 
-type TextFilter = Exclude<CustomerFilter, 'registrationState' | 'listFlag'>;
+type TextFilter =
+  'code' | 'name' | 'kana' | 'email' | 'tel' | 'postalCode' | 'address' | 'branch' | 'company';
 
 const TEXT_FILTERS: readonly { key: TextFilter; label: MessageKey }[] = [
   { key: 'code', label: 'customer.code' },
@@ -66,9 +77,42 @@ const TEXT_FILTERS: readonly { key: TextFilter; label: MessageKey }[] = [
   { key: 'postalCode', label: 'customer.postalCode' },
   { key: 'address', label: 'customer.address' },
   { key: 'branch', label: 'customer.branch' },
+  { key: 'company', label: 'customers.filter.company' },
 ];
 
-const COLUMNS = ['code', 'name', 'kana', 'email', 'tel', 'mobile', 'branch', 'registrationState', 'updatedAt'];
+/** Date ranges of the detail search: 登録日 and 更新日, each from–to. */
+const DATE_FILTERS: readonly { key: CustomerFilter; label: MessageKey }[] = [
+  { key: 'registeredFrom', label: 'customers.filter.registeredFrom' },
+  { key: 'registeredTo', label: 'customers.filter.registeredTo' },
+  { key: 'updatedFrom', label: 'customers.filter.updatedFrom' },
+  { key: 'updatedTo', label: 'customers.filter.updatedTo' },
+];
+
+const CSV_COLUMN_STORAGE = 'madoguchi.customers.csvColumns';
+
+/** The CSV columns chosen last time on this browser (all when none were chosen or the list is unreadable). */
+function storedCsvColumns(): CustomerCsvColumn[] {
+  try {
+    const raw: unknown = JSON.parse(localStorage.getItem(CSV_COLUMN_STORAGE) ?? 'null');
+    const known = Array.isArray(raw) ? CUSTOMER_CSV_COLUMNS.filter((c) => raw.includes(c)) : [];
+    return known.length ? known : [...CUSTOMER_CSV_COLUMNS];
+  } catch {
+    return [...CUSTOMER_CSV_COLUMNS];
+  }
+}
+
+const COLUMNS = [
+  'code',
+  'name',
+  'kana',
+  'companyName',
+  'email',
+  'tel',
+  'mobile',
+  'branch',
+  'registrationState',
+  'updatedAt',
+];
 
 @Component({
   selector: 'mg-customer-list',
@@ -81,6 +125,8 @@ const COLUMNS = ['code', 'name', 'kana', 'email', 'tel', 'mobile', 'branch', 're
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
+    MatMenuModule,
+    MatTooltipModule,
     MatPaginatorModule,
     MatProgressBarModule,
     MatSelectModule,
@@ -101,16 +147,32 @@ export class CustomerList {
   private readonly session = inject(Session);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly dialog = inject(MatDialog);
+  private readonly i18n = inject(I18n);
 
   protected readonly canBulk = computed(() => this.session.can('history.bulk'));
   protected readonly canSendSms = computed(() => this.session.can('sms.send'));
-  protected readonly columns = computed(() => [...(this.canBulk() || this.canSendSms() ? ['select'] : []), ...COLUMNS]);
+  protected readonly columns = computed(() => [
+    ...(this.canBulk() || this.canSendSms() ? ['select'] : []),
+    ...COLUMNS,
+  ]);
   /** Customers ticked for 一括登録; kept across pages, cleared when the search changes. */
   protected readonly ticked = signal<ReadonlySet<number>>(new Set());
-  protected readonly allTicked = computed(() => this.customers().length > 0 && this.customers().every((c) => this.ticked().has(c.id)));
-  protected readonly someTicked = computed(() => !this.allTicked() && this.customers().some((c) => this.ticked().has(c.id)));
+  protected readonly allTicked = computed(
+    () => this.customers().length > 0 && this.customers().every((c) => this.ticked().has(c.id)),
+  );
+  protected readonly someTicked = computed(
+    () => !this.allTicked() && this.customers().some((c) => this.ticked().has(c.id)),
+  );
   protected readonly pageSizes = [...PAGE_SIZES];
   protected readonly textFilters = TEXT_FILTERS;
+  protected readonly dateFilters = DATE_FILTERS;
+  protected readonly months = Array.from({ length: 12 }, (_, i) => String(i + 1));
+  private readonly staffApi = inject(StaffApi);
+  private readonly staffList = rxResource({ stream: () => this.staffApi.list() });
+  protected readonly staff = computed(() => (this.staffList.hasValue() ? this.staffList.value() : []));
+  /** CSV出力's columns, chosen in its menu and remembered on this browser. */
+  protected readonly csvColumnChoices = CUSTOMER_CSV_COLUMNS;
+  protected readonly csvColumns = signal<readonly CustomerCsvColumn[]>(storedCsvColumns());
   protected readonly registrationStates = REGISTRATION_STATES;
   protected readonly registrationStateLabels = REGISTRATION_STATE_LABELS;
   protected readonly listFlags = LIST_FLAGS;
@@ -124,7 +186,10 @@ export class CustomerList {
   private readonly queryParamMap = toSignal(this.route.queryParamMap, { requireSync: true });
   protected readonly query = computed(() => parseCustomerListQuery(this.queryParamMap()));
   protected readonly activeFilterCount = computed(() => Object.keys(this.query().filters).length);
-  protected readonly exportUrl = computed(() => this.api.exportUrl(this.query()));
+  protected readonly exportUrl = computed(() => {
+    const chosen = this.csvColumns();
+    return this.api.exportUrl(this.query(), chosen.length === CUSTOMER_CSV_COLUMNS.length ? [] : chosen);
+  });
 
   protected readonly result = rxResource({
     params: () => this.query(),
@@ -191,6 +256,43 @@ export class CustomerList {
     this.search({ filters: {} }, false);
   }
 
+  /** 全ての会員を表示: no free text, no filter, first page. */
+  protected showAll(): void {
+    this.filterForm.reset();
+    this.searchControl.setValue('', { emitEvent: false });
+    this.search({ q: '', filters: {} }, false);
+  }
+
+  protected toggleCsvColumn(column: CustomerCsvColumn, checked: boolean): void {
+    const chosen = new Set(this.csvColumns());
+    if (checked) {
+      chosen.add(column);
+    } else if (chosen.size > 1) {
+      chosen.delete(column);
+    }
+    const next = CUSTOMER_CSV_COLUMNS.filter((c) => chosen.has(c));
+    this.csvColumns.set(next);
+    localStorage.setItem(CSV_COLUMN_STORAGE, JSON.stringify(next));
+  }
+
+  protected allCsvColumns(): void {
+    this.csvColumns.set([...CUSTOMER_CSV_COLUMNS]);
+    localStorage.removeItem(CSV_COLUMN_STORAGE);
+  }
+
+  protected csvColumnLabel(column: CustomerCsvColumn): MessageKey {
+    return `customers.csvColumn.${column}` as MessageKey;
+  }
+
+  /** The row's tooltip: why a row is grey or red. */
+  protected rowHint(customer: Customer): string {
+    return customer.listFlag === 'grey'
+      ? this.i18n.t('customers.legend.grey')
+      : customer.listFlag === 'black'
+        ? this.i18n.t('customers.legend.black')
+        : '';
+  }
+
   protected changePage(event: PageEvent): void {
     this.navigate({ ...this.query(), page: event.pageIndex + 1, pageSize: event.pageSize }, false);
     // The paginator sits below the table: bring the new page's first rows into view.
@@ -222,8 +324,16 @@ export class CustomerList {
   /** SMS一斉送信 to the ticked customers or every customer matching the search. */
   protected sendBulkSms(): void {
     const query = this.query();
-    const data: SmsBulkDialogData = { customerIds: [...this.ticked()], search: { ...(query.q ? { q: query.q } : {}), ...query.filters }, matching: this.total() };
-    this.dialog.open<SmsBulkDialog, SmsBulkDialogData>(SmsBulkDialog, { data, width: '600px', maxWidth: '96vw' });
+    const data: SmsBulkDialogData = {
+      customerIds: [...this.ticked()],
+      search: { ...(query.q ? { q: query.q } : {}), ...query.filters },
+      matching: this.total(),
+    };
+    this.dialog.open<SmsBulkDialog, SmsBulkDialogData>(SmsBulkDialog, {
+      data,
+      width: '600px',
+      maxWidth: '96vw',
+    });
   }
 
   /** 一括登録 for the ticked customers or every customer matching the search. */
@@ -235,7 +345,10 @@ export class CustomerList {
       matching: this.total(),
     };
     this.dialog
-      .open<HistoryBatchDialog, HistoryBatchDialogData, HistoryBatchDialogResult>(HistoryBatchDialog, { data, width: '600px' })
+      .open<HistoryBatchDialog, HistoryBatchDialogData, HistoryBatchDialogResult>(HistoryBatchDialog, {
+        data,
+        width: '600px',
+      })
       .afterClosed()
       .subscribe((result) => {
         if (result) {

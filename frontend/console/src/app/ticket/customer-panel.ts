@@ -364,6 +364,8 @@ export class CustomerPanel {
         firstName: rest.join(' ') || null,
         lastNameKana: null,
         firstNameKana: null,
+        companyName: null,
+        department: null,
         email: contact.address || null,
         tel: null,
         mobile: null,

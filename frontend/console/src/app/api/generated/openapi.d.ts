@@ -394,6 +394,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/customers/{id}/karte.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['KarteCsvController_karte'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/customers/{id}/mypage-threads': {
     parameters: {
       query?: never;
@@ -1666,6 +1682,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/postal-codes/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['PostalCodesController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/presence': {
     parameters: {
       query?: never;
@@ -2885,6 +2917,8 @@ export interface components {
       branch?: string | null;
       code?: string | null;
       comment?: string | null;
+      companyName?: string | null;
+      department?: string | null;
       email?: string | null;
       firstName?: string | null;
       firstNameKana?: string | null;
@@ -3046,9 +3080,13 @@ export interface components {
     CustomerQueryDto: {
       address?: string;
       assigneeId?: number;
+      birthdayMonth?: number;
       branch?: string;
       code?: string;
+      /** @description 会社名 or 部署, any part */
+      company?: string;
       email?: string;
+      hasMobile?: boolean;
       kana?: string;
       /** @enum {string} */
       listFlag?: 'normal' | 'grey' | 'black';
@@ -3059,11 +3097,20 @@ export interface components {
       pageSize?: number;
       postalCode?: string;
       q?: string;
+      /** Format: date */
+      registeredFrom?: string;
+      /** Format: date */
+      registeredTo?: string;
       /** @enum {string} */
       registrationState?: 'provisional' | 'registered';
+      smsConsent?: boolean;
       /** @enum {string} */
       sort?: 'code' | 'name' | 'kana' | 'createdAt' | 'updatedAt';
       tel?: string;
+      /** Format: date */
+      updatedFrom?: string;
+      /** Format: date */
+      updatedTo?: string;
     };
     DeletedThreadsView: {
       deleted: number;
@@ -3114,18 +3161,31 @@ export interface components {
     HistoryBatchSearchDto: {
       address?: string;
       assigneeId?: number;
+      birthdayMonth?: number;
       branch?: string;
       code?: string;
+      /** @description 会社名 or 部署, any part */
+      company?: string;
       email?: string;
+      hasMobile?: boolean;
       kana?: string;
       /** @enum {string} */
       listFlag?: 'normal' | 'grey' | 'black';
       name?: string;
       postalCode?: string;
       q?: string;
+      /** Format: date */
+      registeredFrom?: string;
+      /** Format: date */
+      registeredTo?: string;
       /** @enum {string} */
       registrationState?: 'provisional' | 'registered';
+      smsConsent?: boolean;
       tel?: string;
+      /** Format: date */
+      updatedFrom?: string;
+      /** Format: date */
+      updatedTo?: string;
     };
     HistoryBatchStaffDto: {
       /** @enum {string} */
@@ -3164,6 +3224,8 @@ export interface components {
         | 'lastNameKana'
         | 'firstNameKana'
         | 'nameKana'
+        | 'companyName'
+        | 'department'
         | 'email'
         | 'tel'
         | 'mobile'
@@ -3188,6 +3250,8 @@ export interface components {
           | 'lastNameKana'
           | 'firstNameKana'
           | 'nameKana'
+          | 'companyName'
+          | 'department'
           | 'email'
           | 'tel'
           | 'mobile'
@@ -3283,7 +3347,7 @@ export interface components {
       subject: string;
     };
     MergeCustomersDto: {
-      /** @description keys: lastName, firstName, lastNameKana, firstNameKana, email, tel, mobile, postalCode, address, branch, birthday, comment, registrationState, listFlag, withdrawnAt */
+      /** @description keys: lastName, firstName, lastNameKana, firstNameKana, companyName, department, email, tel, mobile, postalCode, address, branch, birthday, comment, registrationState, listFlag, withdrawnAt */
       fields?: {
         [key: string]: number;
       };
@@ -3377,6 +3441,31 @@ export interface components {
     PortalWithdrawalDto: {
       /** @description Why (optional) */
       reason?: string;
+    };
+    PostalAddressView: {
+      /**
+       * @description 市区町村
+       * @example 中央区
+       */
+      city: string;
+      /**
+       * @description 都道府県
+       * @example 東京都
+       */
+      prefecture: string;
+      /**
+       * @description 町域 (empty when the code covers the whole city)
+       * @example 銀座
+       */
+      town: string;
+    };
+    PostalCodeView: {
+      addresses: components['schemas']['PostalAddressView'][];
+      /**
+       * @description The code as 123-4567
+       * @example 104-0061
+       */
+      postalCode: string;
     };
     PostFileViewDto: {
       contentType: string;
@@ -3570,6 +3659,8 @@ export interface components {
       branch?: string | null;
       code?: string | null;
       comment?: string | null;
+      companyName?: string | null;
+      department?: string | null;
       email?: string | null;
       firstName?: string | null;
       firstNameKana?: string | null;
@@ -4109,9 +4200,13 @@ export interface operations {
       query?: {
         address?: string;
         assigneeId?: number;
+        birthdayMonth?: number;
         branch?: string;
         code?: string;
+        /** @description 会社名 or 部署, any part */
+        company?: string;
         email?: string;
+        hasMobile?: boolean;
         kana?: string;
         listFlag?: 'normal' | 'grey' | 'black';
         name?: string;
@@ -4120,9 +4215,14 @@ export interface operations {
         pageSize?: number;
         postalCode?: string;
         q?: string;
+        registeredFrom?: string;
+        registeredTo?: string;
         registrationState?: 'provisional' | 'registered';
+        smsConsent?: boolean;
         sort?: 'code' | 'name' | 'kana' | 'createdAt' | 'updatedAt';
         tel?: string;
+        updatedFrom?: string;
+        updatedTo?: string;
       };
       header?: never;
       path?: never;
@@ -4379,6 +4479,25 @@ export interface operations {
       path: {
         id: number;
         imageId: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  KarteCsvController_karte: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: number;
       };
       cookie?: never;
     };
@@ -4752,9 +4871,15 @@ export interface operations {
       query?: {
         address?: string;
         assigneeId?: number;
+        birthdayMonth?: number;
         branch?: string;
         code?: string;
+        /** @description Comma-separated column keys, any of: code, lastName, firstName, lastNameKana, firstNameKana, companyName, department, email, tel, mobile, postalCode, address, branch, assignees, registrationState, listFlag, comment, birthday, smsConsent, withdrawnAt, createdAt, updatedAt */
+        columns?: string;
+        /** @description 会社名 or 部署, any part */
+        company?: string;
         email?: string;
+        hasMobile?: boolean;
         kana?: string;
         listFlag?: 'normal' | 'grey' | 'black';
         name?: string;
@@ -4763,9 +4888,14 @@ export interface operations {
         pageSize?: number;
         postalCode?: string;
         q?: string;
+        registeredFrom?: string;
+        registeredTo?: string;
         registrationState?: 'provisional' | 'registered';
+        smsConsent?: boolean;
         sort?: 'code' | 'name' | 'kana' | 'createdAt' | 'updatedAt';
         tel?: string;
+        updatedFrom?: string;
+        updatedTo?: string;
       };
       header?: never;
       path?: never;
@@ -6843,6 +6973,42 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PostalCodesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description 7 digits, with or without a hyphen; full-width digits are accepted */
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PostalCodeView'];
+        };
+      };
+      /** @description POSTAL_CODE_INVALID: not 7 digits */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description POSTAL_CODE_NOT_FOUND: no address has this code in Japan Post's data */
+      404: {
         headers: {
           [name: string]: unknown;
         };
