@@ -186,6 +186,16 @@ describe.each(DB_KINDS)('SMS webhooks and SMS tickets (%s)', (kind) => {
     expect((await admin.get(`/api/tickets/${strangerTicket}`).expect(200)).body).toMatchObject({ channel: 'sms', customerId: null, mailboxId });
   });
 
+  it('files the first SMS of a new number arriving at the same instant on one ticket, each once', async () => {
+    const from = '+817055550101';
+    const bodies = ['一通目です', '二通目です', '三通目です', '四通目です'];
+    const answers = await Promise.all(bodies.map((Body) => twilio.inbound(target(), { From: from, Body })));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    const rows = (await db().query("SELECT id FROM ticket WHERE channel = 'sms' AND contact_address = ?", [from])) as { id: number }[];
+    expect(rows).toHaveLength(1);
+    expect((await articles(Number(rows[0].id))).map((a) => a.text).sort()).toEqual([...bodies].sort());
+  });
+
   it('files signed gateway webhooks too, once', async () => {
     const payload = { id: `gw-in-${kind}-1`, from: '09012345678', to: 'MADOGUCHI', body: 'ゲートウェイから', received_at: new Date().toISOString() };
     const first = await gateway.webhook(gwTarget('inbound'), payload);
@@ -225,6 +235,48 @@ describe.each(DB_KINDS)('SMS webhooks and SMS tickets (%s)', (kind) => {
     expect((await admin.get(`/api/sms/messages/${other.id}`).expect(200)).body).toMatchObject({ status: 'undelivered', errorCode: 'SMS_UNDELIVERED', errorDetail: expect.stringContaining('30003') });
     // An unknown message id is answered (Twilio stops retrying) and changes nothing.
     expect((await twilio.statusCallback({ deliverTo, signFor: statusUrl }, 'SM00000000000000000000000000000000', 'delivered')).status).toBe(200);
+  });
+
+  it('keeps a status callback that comes before the SMS is marked sent, and applies it once it is', async () => {
+    // Twilio calls back while the app still waits for its answer to the send: the message has no SID on file yet.
+    const early: number[] = [];
+    twilio.onAccepted = async (m) => {
+      early.push((await twilio.statusCallback({ deliverTo }, m.id, 'delivered')).status);
+    };
+    try {
+      const sms = (await admin.post('/api/sms/messages', { customerId, body: '早い配信報告のテストです。', purpose: 'transactional' }).expect(201)).body;
+      expect(await dispatch()).toBeGreaterThanOrEqual(1);
+      expect(early).toEqual([200]);
+      const after = (await admin.get(`/api/sms/messages/${sms.id}`).expect(200)).body;
+      expect(after).toMatchObject({ status: 'delivered', deliveredAt: expect.any(String) });
+    } finally {
+      twilio.onAccepted = undefined;
+    }
+    // An undelivered report that came early for a message the dispatcher then marks sent: applied by the sweep too.
+    twilio.onAccepted = async (m) => {
+      await twilio.statusCallback({ deliverTo }, m.id, 'undelivered', { ErrorCode: '30003' });
+    };
+    try {
+      const sms = (await admin.post('/api/sms/messages', { customerId, body: '早く届かなかった連絡です。', purpose: 'transactional' }).expect(201)).body;
+      await dispatch();
+      expect((await admin.get(`/api/sms/messages/${sms.id}`).expect(200)).body).toMatchObject({ status: 'undelivered', errorCode: 'SMS_UNDELIVERED', errorDetail: expect.stringContaining('30003') });
+      // Applied once: a second sweep changes nothing and nothing is kept.
+      await dispatch();
+      expect((await admin.get(`/api/sms/messages/${sms.id}`).expect(200)).body.status).toBe('undelivered');
+    } finally {
+      twilio.onAccepted = undefined;
+    }
+    // A crash between marking it sent and applying what was kept: the next dispatcher sweep applies it.
+    const sms = (await admin.post('/api/sms/messages', { customerId, body: '落ちた後の配信報告です。', purpose: 'transactional' }).expect(201)).body;
+    await dispatch();
+    const sid = twilio.sent.find((m) => m.body === '落ちた後の配信報告です。')!.id;
+    const db = t.app.get(DataSource);
+    await db.getRepository('SmsEarlyReport').insert({ provider: 'twilio', providerMessageId: sid, outcome: 'delivered', reason: null, receivedAt: new Date() });
+    expect((await admin.get(`/api/sms/messages/${sms.id}`).expect(200)).body.status).toBe('sent');
+    await dispatch();
+    expect((await admin.get(`/api/sms/messages/${sms.id}`).expect(200)).body.status).toBe('delivered');
+    // Applied reports are removed; only the one for an id no message has (above) is kept, for a week.
+    expect(await db.query('SELECT id FROM sms_early_report WHERE provider_message_id = ?', [sid])).toEqual([]);
   });
 
   it('marks a gateway SMS delivered from its signed status webhook', async () => {

@@ -222,6 +222,23 @@ describe.each(DB_KINDS)('SMS settings, templates and sending (%s)', (kind) => {
     }
   });
 
+  it('after a crash before the provider had it, sends it again only if it is still wanted: an opt-out meanwhile cancels it', async () => {
+    await useGateway();
+    await admin.put(`/api/customers/${customerId}/sms-consent`, { optIn: true, method: 'form' }).expect(200);
+    const m = (await send({ body: '春のキャンペーンのご案内です。配信停止は「停止」と返信してください。', purpose: 'marketing' }).expect(201)).body;
+    const [{ o }] = await db().query('SELECT outbox_id AS o FROM sms_message WHERE id = ?', [m.id]);
+    // The instance died before the gateway had it; meanwhile the customer opted out.
+    await db().getRepository(OutboxEntry).update({ id: Number(o) }, { state: 'sending', attempts: 1, lockOwner: 'dead', lockedUntil: new Date(Date.now() - 60_000) });
+    await admin.put(`/api/customers/${customerId}/sms-consent`, { optIn: false, method: 'phone' }).expect(200);
+    const sendsBefore = gateway.sends().length;
+    await dispatch();
+    await dispatch();
+    expect(gateway.sends().length).toBe(sendsBefore);
+    expect(await message(m.id)).toMatchObject({ status: 'cancelled' });
+    const [{ state }] = await db().query('SELECT state FROM outbox WHERE id = ?', [Number(o)]);
+    expect(state).toBe('failed');
+  });
+
   it('sends through the gateway with the idempotency key and its token', async () => {
     await useGateway();
     const before = gateway.sends().length;

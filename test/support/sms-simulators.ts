@@ -22,6 +22,8 @@ export interface SmsSimulator {
   sent: { id: string; to: string; body: string; idempotencyKey: string | null; createdAt: string; statusCallback?: string | null }[];
   /** Answers for the next sends, used in order before accepting normally. */
   script: ScriptedAnswer[];
+  /** Run when a send is accepted, before it is answered (a provider that calls back before the app has its reply). */
+  onAccepted?: (message: { id: string; to: string; body: string }) => Promise<void>;
   sends(): SimRequest[];
   stop(): Promise<void>;
 }
@@ -106,7 +108,9 @@ export async function startTwilioSimulator(o: { accountSid: string; authToken: s
       const id = `SM${(sim.sent!.length + 1).toString(16).padStart(32, '0')}`;
       const createdAt = new Date().toUTCString();
       sim.sent!.push({ id, to: f.get('To')!, body: f.get('Body') ?? '', idempotencyKey: null, createdAt, statusCallback: f.get('StatusCallback') });
-      return json(res, 201, { sid: id, status: 'queued', to: f.get('To'), body: f.get('Body'), date_created: createdAt });
+      const answer = () => json(res, 201, { sid: id, status: 'queued', to: f.get('To'), body: f.get('Body'), date_created: createdAt });
+      if (sim.onAccepted) return void sim.onAccepted({ id, to: f.get('To')!, body: f.get('Body') ?? '' }).then(answer, (e: Error) => json(res, 500, { code: 20500, message: e.message, status: 500 }));
+      return answer();
     }
     if (r.method === 'GET' && r.path === `${prefix}/Messages.json`) {
       const to = r.query.get('To');

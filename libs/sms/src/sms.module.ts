@@ -14,6 +14,8 @@ import { SmsConsentService } from './consent/sms-consent.service';
 import { ShortLinkController } from './links/short-link.controller';
 import { SmsLink, SmsLinkClick } from './links/sms-link.entity';
 import { SmsLinksService } from './links/sms-links.service';
+import { SmsDeliveryReports } from './delivery/sms-delivery-reports.service';
+import { SmsEarlyReport } from './delivery/sms-early-report.entity';
 import { SmsMessage } from './messages/sms-message.entity';
 import { SmsMessagesService } from './messages/sms-messages.service';
 import { SmsChannelAdapter } from './sending/sms-channel.adapter';
@@ -27,9 +29,9 @@ import { SmsWebhooksService } from './webhooks/sms-webhooks.service';
 
 /** The SMS channel: settings, providers, templates, sending through the outbox. */
 @Module({
-  imports: [TypeOrmModule.forFeature([SmsSettings, SmsTemplate, SmsMessage, SmsConsent, SmsLink, SmsLinkClick, SmsBulk, SmsBulkItem]), AuthModule, CustomersModule, MailboxesModule, TicketsModule],
+  imports: [TypeOrmModule.forFeature([SmsSettings, SmsTemplate, SmsMessage, SmsConsent, SmsLink, SmsLinkClick, SmsBulk, SmsBulkItem, SmsEarlyReport]), AuthModule, CustomersModule, MailboxesModule, TicketsModule],
   controllers: [SmsController, SmsConsentController, SmsBulkController, ShortLinkController, SmsWebhooksController],
-  providers: [SmsConsentService, SmsLinksService, SmsBulkService, SmsSettingsService, SmsTemplatesService, SmsMessagesService, SmsChannelAdapter, SmsWebhooksService, SmsCustomerMergeParticipant],
+  providers: [SmsConsentService, SmsLinksService, SmsBulkService, SmsSettingsService, SmsTemplatesService, SmsMessagesService, SmsChannelAdapter, SmsWebhooksService, SmsDeliveryReports, SmsCustomerMergeParticipant],
   exports: [SmsConsentService, SmsLinksService, SmsBulkService, SmsSettingsService, SmsTemplatesService, SmsMessagesService, SmsChannelAdapter],
 })
 export class SmsModule {}

@@ -6,6 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { SmsConsentService } from '../consent/sms-consent.service';
+import { SmsDeliveryReports } from '../delivery/sms-delivery-reports.service';
 import { SmsMessage } from '../messages/sms-message.entity';
 import { japaneseMobile } from '../mobile';
 import { segments } from '../segments';
@@ -47,6 +48,7 @@ export class SmsChannelAdapter implements ChannelAdapter<SmsChannel, SmsReceipt>
     private readonly clock: Clock,
     private readonly tickets: TicketsService,
     private readonly consent: SmsConsentService,
+    private readonly deliveries: SmsDeliveryReports,
     registry: ChannelRegistry,
   ) {
     registry.register(this);
@@ -161,8 +163,19 @@ export class SmsChannelAdapter implements ChannelAdapter<SmsChannel, SmsReceipt>
     const provider = this.settings.provider(channel?.settings ?? null, kind);
     if (!provider || !kind) throw new SmsProviderError('SMS_NOT_CONFIGURED', 'soon', 'No SMS provider is configured');
     const msg = (await this.message(row)) ?? (await this.replyMessage(row, kind));
+    await this.checkStillWanted(msg);
+    const result = await provider.send(this.request(row, msg));
+    await this.remember(msg, kind, result.providerMessageId);
+    return { captured: kind === 'local', note: null, providerMessageId: result.providerMessageId };
+  }
+
+  /**
+   * Refuses (a permanent SmsProviderError) an SMS cancelled meanwhile, and — 特定電子メール法:
+   * consent as it stands when due — a marketing SMS to a customer who opted out since, which is
+   * cancelled with the reason. Asked before every send, the resend after a crash included.
+   */
+  private async checkStillWanted(msg: SmsMessage | null): Promise<void> {
     if (msg && msg.status === 'cancelled') throw new SmsProviderError('SMS_CANCELLED', 'now', 'The SMS was cancelled before it was sent');
-    // 特定電子メール法: consent as it stands when due; a customer who opted out meanwhile gets nothing, and the SMS is cancelled with the reason.
     if (msg && msg.purpose === 'marketing' && msg.customerId !== null) {
       const refusal = await this.consent.marketingRefusal(msg.customerId);
       if (refusal) {
@@ -170,15 +183,23 @@ export class SmsChannelAdapter implements ChannelAdapter<SmsChannel, SmsReceipt>
         throw new SmsProviderError(refusal, 'now', `Not sent: ${refusal === 'SMS_OPTED_OUT' ? 'the customer opted out of marketing SMS' : 'the customer no longer agrees to marketing SMS'}`);
       }
     }
-    const result = await provider.send(this.request(row, msg));
-    await this.remember(msg, kind, result.providerMessageId);
-    return { captured: kind === 'local', note: null, providerMessageId: result.providerMessageId };
   }
 
   /** The provider's id on the message row as soon as the provider answered: what `confirm` trusts after a crash. */
   private async remember(msg: SmsMessage | null, kind: SmsProviderKind, providerMessageId: string): Promise<void> {
     if (!msg) return;
     await this.dataSource.getRepository(SmsMessage).update({ id: msg.id }, { providerMessageId, provider: kind, captured: kind === 'local', updatedAt: this.clock.now() });
+  }
+
+  /** A delivery report the provider sent before the message was marked sent is applied now. */
+  async afterSent(_channel: SmsChannel | null, row: OutboxEntry): Promise<void> {
+    const msg = await this.message(row);
+    if (msg) await this.deliveries.applyKept(msg.id);
+  }
+
+  /** Early delivery reports a crash left unapplied, and old ones for no message of ours. */
+  async sweep(): Promise<void> {
+    await this.deliveries.sweep();
   }
 
   classify(e: unknown): ChannelFailure {
@@ -205,6 +226,13 @@ export class SmsChannelAdapter implements ChannelAdapter<SmsChannel, SmsReceipt>
       return 'sent';
     }
     if (found === undefined || kind === 'twilio') return 'unknown';
+    // Sent again: the same checks as any send (cancelled meanwhile, consent withdrawn) — a refusal is not sent, and the SMS row says why.
+    try {
+      await this.checkStillWanted(msg ? await this.message(row) : null);
+    } catch (e) {
+      if (e instanceof SmsProviderError) return 'unknown';
+      throw e;
+    }
     const result = await provider.send(req);
     await this.remember(msg, kind, result.providerMessageId);
     return kind === 'local' ? 'captured' : 'sent';

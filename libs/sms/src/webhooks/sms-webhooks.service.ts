@@ -1,14 +1,15 @@
-import { Clock, DomainError, OutboxEntry } from '@madoguchi/core';
+import { Clock, DomainError } from '@madoguchi/core';
 import { CustomersService } from '@madoguchi/customers';
 import { MailboxesService } from '@madoguchi/mailboxes';
 import { InboundMessage, TicketEvents, TicketsService } from '@madoguchi/tickets';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { DataSource, In } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
 import { SmsConsentService } from '../consent/sms-consent.service';
+import { SmsDeliveryReports } from '../delivery/sms-delivery-reports.service';
 import { SmsNoMailbox } from '../errors';
-import { SmsMessage, SmsStatus } from '../messages/sms-message.entity';
 import { japaneseMobile } from '../mobile';
 import { SmsProviderError } from '../providers/sms-provider';
 import { twilioSignatureValid } from '../providers/twilio.provider';
@@ -38,13 +39,6 @@ interface InboundSms {
   to: string;
   body: string;
   media: number;
-}
-
-/** A delivery report, whichever provider sent it: what it means for us, and the provider's words. */
-interface StatusReport {
-  id: string;
-  outcome: 'delivered' | 'undelivered' | 'failed' | null;
-  reason: string | null;
 }
 
 /** Twilio posts at most this many fields (about 30 in practice); the webhook body is limited to 64 KB anyway. */
@@ -139,8 +133,6 @@ function subjectOf(body: string): string {
  */
 @Injectable()
 export class SmsWebhooksService {
-  private readonly logger = new Logger('SmsWebhooks');
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly settings: SmsSettingsService,
@@ -150,6 +142,7 @@ export class SmsWebhooksService {
     private readonly events: TicketEvents,
     private readonly consent: SmsConsentService,
     private readonly clock: Clock,
+    private readonly deliveries: SmsDeliveryReports,
   ) {}
 
   /** Answers whether it was new (false: a replay, or a report that changes nothing). */
@@ -185,7 +178,7 @@ export class SmsWebhooksService {
       const code = text(f.ErrorCode, 'ErrorCode', 10, false);
       const outcome = status === 'delivered' || status === 'read' ? 'delivered' : status === 'undelivered' ? 'undelivered' : status === 'failed' ? 'failed' : null;
       const reason = code ? `Twilio error ${code}${TWILIO_DELIVERY_ERRORS[code] ? `: ${TWILIO_DELIVERY_ERRORS[code]}` : ''}` : outcome && outcome !== 'delivered' ? `Twilio reported ${status}` : null;
-      return this.status('twilio', { id: messageId(f.MessageSid ?? f.SmsSid, 'MessageSid'), outcome, reason });
+      return this.deliveries.report('twilio', { id: messageId(f.MessageSid ?? f.SmsSid, 'MessageSid'), outcome, reason });
     }
 
     if (!isJson(req.contentType)) throw new SmsWebhookContentType('application/json');
@@ -200,7 +193,7 @@ export class SmsWebhooksService {
     const err = j.error && typeof j.error === 'object' ? (j.error as Record<string, unknown>) : {};
     const detail = [text(err.code, 'error.code', 64, false), text(err.message, 'error.message', 300, false)].filter(Boolean).join(': ');
     const outcome = status === 'delivered' ? 'delivered' : ['undelivered', 'expired', 'rejected'].includes(status) ? 'undelivered' : status === 'failed' ? 'failed' : null;
-    return this.status('gateway', { id: messageId(j.id, 'id'), outcome, reason: outcome && outcome !== 'delivered' ? `The SMS gateway reported ${status}${detail ? ` (${detail})` : ''}` : null });
+    return this.deliveries.report('gateway', { id: messageId(j.id, 'id'), outcome, reason: outcome && outcome !== 'delivered' ? `The SMS gateway reported ${status}${detail ? ` (${detail})` : ''}` : null });
   }
 
   /**
@@ -219,7 +212,7 @@ export class SmsWebhooksService {
     const now = this.clock.now();
     const threadKey = `sms ${number.e164}`;
     const media = sms.media > 0 ? `\n\n（画像など ${sms.media} 件が添付されていましたが、取り込んでいません）` : '';
-    const filed = await this.dataSource.transaction(async (m) => {
+    const filed = await this.oneSenderAtATime(`${mailboxId} ${number.e164}`, async (m) => {
       const customerId = await this.customers.findByMobile(number.e164, m);
       const customer = customerId !== null ? await this.customers.nameAndCode(customerId, m) : null;
       const msg: InboundMessage = {
@@ -254,34 +247,36 @@ export class SmsWebhooksService {
     if (!filed.duplicate) this.events.changed(filed.ticketId, mailboxId);
     return { recorded: !filed.duplicate };
   }
-
   /**
-   * A delivery report on the message with the provider's id: delivered, or undelivered/failed with
-   * the provider's reason. Only forward: a report for a message not yet marked sent, a repeated one
-   * and one that arrives after `delivered` (callbacks come in any order) change nothing.
+   * Files one sender's SMS one at a time, across server instances, so that two first SMS from a
+   * new number arriving at the same instant open one ticket, not two (each would otherwise see no
+   * ticket for the number yet). On MariaDB/MySQL: a named lock (GET_LOCK) per mailbox and number,
+   * taken on the transaction's connection before it begins and released after it committed. SQLite
+   * has one writer, and its transactions already run one after another.
    */
-  private async status(provider: WebhookProvider, report: StatusReport): Promise<{ recorded: boolean }> {
-    if (!report.outcome) return { recorded: false };
-    const outcome = report.outcome;
-    const now = this.clock.now();
-    const moved = await this.dataSource.transaction(async (m) => {
-      const msg = await m.findOneBy(SmsMessage, { provider, providerMessageId: report.id });
-      if (!msg) return null;
-      const from: SmsStatus[] = outcome === 'delivered' ? ['sent', 'undelivered', 'failed'] : ['sent'];
-      const patch: Partial<SmsMessage> =
-        outcome === 'delivered'
-          ? { status: 'delivered', deliveredAt: now, errorCode: null, errorDetail: null, updatedAt: now }
-          : { status: outcome, errorCode: outcome === 'undelivered' ? 'SMS_UNDELIVERED' : 'SMS_DELIVERY_FAILED', errorDetail: report.reason, updatedAt: now };
-      const res = await m.update(SmsMessage, { id: msg.id, status: In(from) }, patch);
-      if (!res.affected) return null;
-      // A reply on a ticket: its article says so too (sent → delivered / undelivered with a note).
-      const out = msg.outboxId ? await m.findOne(OutboxEntry, { select: { id: true, articleId: true }, where: { id: msg.outboxId } }) : null;
-      const ticket = out?.articleId ? await this.tickets.recordDelivery(m, out.articleId, outcome === 'delivered' ? { delivered: true } : { delivered: false, reason: report.reason ?? outcome }, now) : null;
-      return { ticket };
-    });
-    if (!moved) return { recorded: false };
-    if (moved.ticket) this.events.changed(moved.ticket.ticketId, moved.ticket.mailboxId);
-    if (outcome !== 'delivered') this.logger.warn(`${provider} reported ${report.id} ${outcome}: ${report.reason ?? ''}`);
-    return { recorded: true };
+  private async oneSenderAtATime<T>(key: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dataSource.options.type !== 'mysql') return this.dataSource.transaction(work);
+    const name = `madoguchi-sms-${createHash('sha1').update(key).digest('hex')}`;
+    const qr = this.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      const [row] = (await qr.query('SELECT GET_LOCK(?, 10) AS got', [name])) as { got: number | string | null }[];
+      if (Number(row?.got) !== 1) throw new DomainError('SMS_WEBHOOK_BUSY', 'Another SMS from this number is being filed; try again', 503);
+      try {
+        await qr.startTransaction();
+        try {
+          const result = await work(qr.manager);
+          await qr.commitTransaction();
+          return result;
+        } catch (e) {
+          await qr.rollbackTransaction();
+          throw e;
+        }
+      } finally {
+        await qr.query('SELECT RELEASE_LOCK(?)', [name]).catch(() => undefined);
+      }
+    } finally {
+      await qr.release();
+    }
   }
 }
