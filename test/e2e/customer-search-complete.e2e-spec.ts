@@ -102,6 +102,38 @@ describe.each(DB_KINDS)('customer search, completed, on %s', (kind) => {
     expect(await idsOf({ birthdayMonth: 4, hasMobile: 'false' })).toEqual([ids.plain]);
   });
 
+  it('finds by 姓, 名 (kanji or kana, one character too) and the MOBILE number alone', async () => {
+    const kana = (
+      await admin
+        .post('/api/customers', {
+          lastName: '田中',
+          firstName: '一郎',
+          lastNameKana: 'タナカ',
+          firstNameKana: 'イチロウ',
+          tel: '090-5555-0000',
+        })
+        .expect(201)
+    ).body.id;
+    try {
+      expect(await idsOf({ lastName: '田' })).toEqual([kana]);
+      expect(await idsOf({ lastName: 'たな' })).toEqual([kana]);
+      expect(await idsOf({ lastName: 'ﾀﾅｶ' })).toEqual([kana]);
+      // 名 is its own field: 一郎 is the 名 of two customers, and 姓 narrows.
+      expect(await idsOf({ firstName: '一郎' })).toEqual(sorted(ids.company, kana));
+      expect(await idsOf({ firstName: '一郎', lastName: '法' })).toEqual([ids.company]);
+      expect(await idsOf({ lastName: '一郎' })).toEqual([]);
+      // MOBILE alone: not a TEL that looks like one; `tel` matches both.
+      expect(await idsOf({ mobile: '1000-2000' })).toEqual([ids.company]);
+      expect(await idsOf({ mobile: '０９０５５５５' })).toEqual([]);
+      expect(await idsOf({ tel: '0905555' })).toEqual([kana]);
+      // A LIKE wildcard is a character like any other.
+      expect(await idsOf({ lastName: '%' })).toEqual([]);
+      expect(await idsOf({ mobile: '_' })).toEqual([]);
+    } finally {
+      await admin.delete(`/api/customers/${kana}`).expect(204);
+    }
+  });
+
   it('refuses a bad filter with a message naming it', async () => {
     for (const [query, field] of [
       [{ registeredFrom: '2026-13-01' }, 'registeredFrom'],

@@ -284,6 +284,10 @@ describe('MYPAGE threads in the console', () => {
   guarded('deletes the ticked threads only after asking, and exports the listed threads as CSV', async (p) => {
     await signIn(p, base, ADMIN_EMAIL, ADMIN_PASSWORD, '/messages?title=' + encodeURIComponent('佐藤様'), /\/messages/);
     await waitForText(p.getByTestId('thread-range'), '10件中1～10件表示');
+    // The ラベル field suggests the labels in use (the threads above carry 保留).
+    await waitUntil('the label suggestions', async () =>
+      (await p.locator('[data-testid="thread-label-options"] option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).includes('保留'),
+    );
 
     // CSV of the listed (filtered) threads: a file, UTF-8 with BOM, metadata only.
     const [download] = await Promise.all([p.waitForEvent('download'), p.getByTestId('thread-export').click()]);

@@ -226,6 +226,18 @@ export class CustomerQueryDto {
   @IsString()
   @MaxLength(100)
   kana?: string;
+  /** 姓 alone: any part of the 姓 or of its kana (the customer search dialog's field). */
+  @ApiPropertyOptional({ type: String, maxLength: 50 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  lastName?: string;
+  /** 名 alone: any part of the 名 or of its kana. */
+  @ApiPropertyOptional({ type: String, maxLength: 50 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  firstName?: string;
   @ApiPropertyOptional({ type: String, maxLength: 254 })
   @IsOptional()
   @IsString()
@@ -236,6 +248,12 @@ export class CustomerQueryDto {
   @IsString()
   @MaxLength(30)
   tel?: string;
+  /** The MOBILE number only, any part, hyphens and full-width digits ignored (`tel` matches TEL and MOBILE). */
+  @ApiPropertyOptional({ type: String, maxLength: 30 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(30)
+  mobile?: string;
   @ApiPropertyOptional({ type: String, maxLength: 10 })
   @IsOptional()
   @IsString()

@@ -664,6 +664,20 @@ export class CustomersService {
         `${concat("COALESCE(c.last_name_kana, '')", "COALESCE(c.first_name_kana, '')")} LIKE ${param(like(normalizeKana(kana).replace(/\s+/g, '')))} ESCAPE '!'`,
       );
     }
+    for (const [value, kanji, kanaCol] of [
+      [text(query.lastName), 'c.last_name', 'c.last_name_kana'],
+      [text(query.firstName), 'c.first_name', 'c.first_name_kana'],
+    ] as const) {
+      if (!value) continue;
+      const plain = value.replace(/[\s\u3000]+/g, '');
+      const p = param(like(plain));
+      const k = param(like(normalizeKana(plain)));
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where(`${kanji} LIKE ${p} ESCAPE '!'`).orWhere(`${kanaCol} LIKE ${k} ESCAPE '!'`),
+        ),
+      );
+    }
     const email = text(query.email);
     if (email) qb.andWhere(`c.email LIKE ${param(like(email.toLowerCase()))} ESCAPE '!'`);
     const tel = text(query.tel);
@@ -674,6 +688,13 @@ export class CustomersService {
           w.where(`c.tel_digits LIKE ${p} ESCAPE '!'`).orWhere(`c.mobile_digits LIKE ${p} ESCAPE '!'`),
         ),
       );
+    }
+    const mobile = text(query.mobile);
+    if (mobile) {
+      // No digit in it (「_」, a name typed in the wrong box) matches no number, rather than every one.
+      const digits = phoneDigits(mobile);
+      if (digits) qb.andWhere(`c.mobile_digits LIKE ${param(like(digits))} ESCAPE '!'`);
+      else qb.andWhere('1 = 0');
     }
     const postal = text(query.postalCode);
     if (postal)

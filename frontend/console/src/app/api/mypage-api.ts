@@ -119,6 +119,11 @@ export class MypageApi {
     return query ? `/api/mypage/threads/export.csv?${query}` : '/api/mypage/threads/export.csv';
   }
 
+  /** The labels in use on the threads the caller may see (at most 500), for the list's ラベル suggestions. */
+  labels(): Observable<{ labels: string[] }> {
+    return this.http.get<{ labels: string[] }>('/api/mypage/threads/labels');
+  }
+
   get(id: number): Observable<ThreadDetail> {
     return this.http.get<ThreadDetail>(`/api/mypage/threads/${id}`);
   }

@@ -23,7 +23,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { debounceTime, filter, switchMap, tap } from 'rxjs';
+import { catchError, debounceTime, filter, map, of, switchMap, tap } from 'rxjs';
 
 import { readApiError } from '../api/api-error';
 import { CustomersApi } from '../api/customers-api';
@@ -93,6 +93,14 @@ export class ThreadList {
   protected readonly columns = computed(() => [...(this.canWrite() ? ['select'] : []), ...COLUMNS]);
 
   private readonly queryParamMap = toSignal(this.route.queryParamMap, { requireSync: true });
+  /** The labels in use, offered as the ラベル field's suggestions (any text still searches). */
+  protected readonly labelOptions = toSignal(
+    this.api.labels().pipe(
+      map((r) => r.labels),
+      catchError(() => of([] as string[])),
+    ),
+    { initialValue: [] as string[] },
+  );
   protected readonly query = computed(() => parseThreadListQuery(this.queryParamMap()));
   protected readonly exportUrl = computed(() => this.api.exportUrl(this.query()));
 

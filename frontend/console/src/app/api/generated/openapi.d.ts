@@ -3086,10 +3086,13 @@ export interface components {
       /** @description 会社名 or 部署, any part */
       company?: string;
       email?: string;
+      firstName?: string;
       hasMobile?: boolean;
       kana?: string;
+      lastName?: string;
       /** @enum {string} */
       listFlag?: 'normal' | 'grey' | 'black';
+      mobile?: string;
       name?: string;
       /** @enum {string} */
       order?: 'asc' | 'desc';
@@ -3167,10 +3170,13 @@ export interface components {
       /** @description 会社名 or 部署, any part */
       company?: string;
       email?: string;
+      firstName?: string;
       hasMobile?: boolean;
       kana?: string;
+      lastName?: string;
       /** @enum {string} */
       listFlag?: 'normal' | 'grey' | 'black';
+      mobile?: string;
       name?: string;
       postalCode?: string;
       q?: string;
@@ -4206,9 +4212,12 @@ export interface operations {
         /** @description 会社名 or 部署, any part */
         company?: string;
         email?: string;
+        firstName?: string;
         hasMobile?: boolean;
         kana?: string;
+        lastName?: string;
         listFlag?: 'normal' | 'grey' | 'black';
+        mobile?: string;
         name?: string;
         order?: 'asc' | 'desc';
         page?: number;
@@ -4879,9 +4888,12 @@ export interface operations {
         /** @description 会社名 or 部署, any part */
         company?: string;
         email?: string;
+        firstName?: string;
         hasMobile?: boolean;
         kana?: string;
+        lastName?: string;
         listFlag?: 'normal' | 'grey' | 'black';
+        mobile?: string;
         name?: string;
         order?: 'asc' | 'desc';
         page?: number;
