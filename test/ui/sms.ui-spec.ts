@@ -96,6 +96,10 @@ describe('SMS in the browser', () => {
       await waitForText(row.getByTestId('sms-status'), '配信取消');
       expect((await messages()).find((m) => m.id === scheduled.id)!.status).toBe('cancelled');
       expect(await row.getByTestId('sms-cancel-scheduled').isDisabled()).toBe(true);
+      // Who cancelled it, in the console's words (the server's stored English reason never shows).
+      const me = (await admin.get('/api/auth/me').expect(200)).body as { name: string };
+      await waitForText(row.getByTestId('sms-cancel-note'), `${me.name}が配信取消しました`);
+      expect(await row.textContent()).not.toContain('cancelled by staff');
     } catch (e) {
       await screenshotOnFailure(page, 'sms');
       throw e;

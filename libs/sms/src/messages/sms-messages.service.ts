@@ -245,7 +245,7 @@ export class SmsMessagesService {
     return { ...view(row), links: (await this.links.forMessages([row.id])).get(row.id) ?? [] };
   }
 
-  async list(q: SmsMessageQueryDto): Promise<{ items: (SmsMessageView & { customer: { id: number; code: string; name: string } | null; links: SmsLinkView[] })[]; total: number; page: number; pageSize: number }> {
+  async list(q: SmsMessageQueryDto): Promise<{ items: (SmsMessageView & { customer: { id: number; code: string; name: string } | null; cancelledByName: string | null; links: SmsLinkView[] })[]; total: number; page: number; pageSize: number }> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 50;
     const qb = this.dataSource.getRepository(SmsMessage).createQueryBuilder('s');
@@ -265,7 +265,19 @@ export class SmsMessagesService {
     // The history names whom each one went to (a customer deleted since shows as null).
     const customers = await this.customers.namesAndCodes(rows.flatMap((r) => (r.customerId !== null ? [r.customerId] : [])));
     const links = await this.links.forMessages(rows.map((r) => r.id));
-    return { items: rows.map((r) => ({ ...view(r), customer: r.customerId !== null && customers.has(r.customerId) ? { id: r.customerId, ...customers.get(r.customerId)! } : null, links: links.get(r.id) ?? [] })), total, page, pageSize };
+    // 配信取消 says who cancelled it (the console words it; a consent refusal carries its code instead).
+    const staff = rows.some((r) => r.cancelledBy !== null) ? await this.customers.staffNames() : new Map<number, string>();
+    return {
+      items: rows.map((r) => ({
+        ...view(r),
+        customer: r.customerId !== null && customers.has(r.customerId) ? { id: r.customerId, ...customers.get(r.customerId)! } : null,
+        cancelledByName: r.cancelledBy !== null ? (staff.get(r.cancelledBy) ?? null) : null,
+        links: links.get(r.id) ?? [],
+      })),
+      total,
+      page,
+      pageSize,
+    };
   }
 
   /** 配信取消: only while the outbox row is still waiting; a sent (or sending) SMS is a 409. */

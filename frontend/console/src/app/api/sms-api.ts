@@ -37,6 +37,8 @@ export interface SmsMessage {
   attempts: number;
   cancelledAt: string | null;
   cancelledBy: number | null;
+  /** In lists: the name of the staff member who cancelled it. */
+  cancelledByName?: string | null;
   cancelReason: string | null;
   createdAt: string;
   /** クリックカウント: the short links the sent text carries, with their clicks. */

@@ -12,6 +12,7 @@ import { RouterLink } from '@angular/router';
 
 import { readApiError } from '../api/api-error';
 import { SmsApi, type SmsMessage, type SmsStatus } from '../api/sms-api';
+import { smsCancelNote } from '../sms/cancel-note';
 import { confirmAction } from '../core/confirm-dialog';
 import { Notifier } from '../core/notifier';
 import { Session } from '../core/session';
@@ -108,7 +109,7 @@ interface SmsConsentView {
                     <span class="error-text block">{{ errorText(sms.errorCode) }}</span>
                   }
                   @if (sms.status === 'cancelled' && sms.cancelledAt) {
-                    <span class="muted block">{{ 'sms.history.cancelledAt' | t: { at: (sms.cancelledAt | dateTime) } }}@if (sms.cancelReason) { ・ {{ sms.cancelReason }} }</span>
+                    <span class="muted block">{{ 'sms.history.cancelledAt' | t: { at: (sms.cancelledAt | dateTime) } }}@if (cancelNote(sms); as note) { ・ {{ note }} }</span>
                   }
                 </td>
                 <td class="nowrap muted">{{ (sms.purpose === 'marketing' ? 'sms.purpose.marketing' : 'sms.purpose.transactional') | t }}</td>
@@ -251,6 +252,10 @@ export class CustomerSms {
 
   protected errorText(code: string): string {
     return this.notifier.describeCode(code);
+  }
+
+  protected cancelNote(sms: SmsMessage): string {
+    return smsCancelNote(sms, (code) => this.notifier.describeCode(code), (name) => this.i18n.t('sms.history.cancelledBy', { name }));
   }
 
   protected changePage(event: PageEvent): void {

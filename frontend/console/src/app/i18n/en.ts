@@ -1690,6 +1690,7 @@ export const en: Record<MessageKey, string> = {
   'sms.history.to': 'Written until',
   'sms.history.scheduledAt': 'Scheduled for {at}',
   'sms.history.sentAt': 'Sent {at}',
+  'sms.history.cancelledBy': 'Cancelled by {name}',
   'sms.history.cancelledAt': 'Cancelled {at}',
   'sms.history.captured': 'kept on this server (not sent)',
   'sms.history.cancel': 'Cancel sending',

@@ -1697,6 +1697,7 @@ export const ja = {
   'sms.history.to': '作成日（まで）',
   'sms.history.scheduledAt': '予定: {at}',
   'sms.history.sentAt': '送信: {at}',
+  'sms.history.cancelledBy': '{name}が配信取消しました',
   'sms.history.cancelledAt': '取消: {at}',
   'sms.history.captured': 'このサーバーに保存（未送信）',
   'sms.history.cancel': '配信取消',

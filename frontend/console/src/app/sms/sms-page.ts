@@ -13,6 +13,8 @@ import { RouterLink } from '@angular/router';
 
 import { readApiError } from '../api/api-error';
 import { SmsApi, type SmsMessage, type SmsStatus, type SmsTemplate } from '../api/sms-api';
+import { I18n } from '../i18n/i18n';
+import { smsCancelNote } from './cancel-note';
 import { confirmAction } from '../core/confirm-dialog';
 import { Notifier } from '../core/notifier';
 import { Session } from '../core/session';
@@ -132,8 +134,8 @@ const STATUSES: readonly SmsStatus[] = ['scheduled', 'queued', 'sent', 'delivere
                 @if (sms.status === 'failed' && sms.errorCode) {
                   <p class="error-text" data-testid="sms-failure">{{ errorText(sms.errorCode) }}@if (sms.errorDetail) { （{{ sms.errorDetail }}） }</p>
                 }
-                @if (sms.status === 'cancelled' && sms.cancelReason) {
-                  <p class="muted">{{ sms.cancelReason }}</p>
+                @if (sms.status === 'cancelled' && cancelNote(sms); as note) {
+                  <p class="muted" data-testid="sms-cancel-note">{{ note }}</p>
                 }
                 @if (canSend()) {
                   <div class="actions">
@@ -273,6 +275,7 @@ export class SmsPage {
   private readonly dialog = inject(MatDialog);
   private readonly session = inject(Session);
   protected readonly notifier = inject(Notifier);
+  private readonly i18n = inject(I18n);
   protected readonly statuses = STATUSES;
   protected readonly canSend = computed(() => this.session.can('sms.send'));
   protected readonly canEditTemplates = computed(() => this.session.can('sms.settings'));
@@ -315,6 +318,11 @@ export class SmsPage {
 
   protected errorText(code: string): string {
     return this.notifier.describeCode(code);
+  }
+
+  /** Why it was cancelled, in the console's language: a consent refusal by its code, else who cancelled it. */
+  protected cancelNote(sms: SmsMessage): string {
+    return smsCancelNote(sms, (code) => this.notifier.describeCode(code), (name) => this.i18n.t('sms.history.cancelledBy', { name }));
   }
 
   protected setStaff(value: number | ''): void {
