@@ -18,6 +18,17 @@ export interface ThreadCustomer {
   listFlag?: ListFlag;
 }
 
+/** MYPAGE settings: where threads go, whether customers may start them, who hears of posts by customers without a 担当. */
+export interface MypageSettings {
+  /** null: the oldest active mailbox. */
+  mailboxId: number | null;
+  customersMayStartThreads: boolean;
+  /** Staff user ids, at most 20. */
+  fallbackRecipients: number[];
+}
+
+export const FALLBACK_RECIPIENTS_MAX = 20;
+
 /** One row of メッセージ管理. */
 export interface ThreadSummary {
   id: number;
@@ -146,6 +157,15 @@ export class MypageApi {
 
   delete(ids: readonly number[]): Observable<{ deleted: number }> {
     return this.http.post<{ deleted: number }>('/api/mypage/threads/delete', { ids });
+  }
+
+  /** MYPAGE settings (`GET|PUT /api/mypage/settings`, the `mypage` right). */
+  settings(): Observable<MypageSettings> {
+    return this.http.get<MypageSettings>('/api/mypage/settings');
+  }
+
+  saveSettings(settings: MypageSettings): Observable<MypageSettings> {
+    return this.http.put<MypageSettings>('/api/mypage/settings', settings);
   }
 
   /** The karte's list: the customer's threads (up to 100) among those the caller may see. */

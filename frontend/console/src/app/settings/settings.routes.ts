@@ -97,6 +97,11 @@ export const settingsRoutes: Routes = [
           ),
       },
       {
+        path: 'mypage',
+        title: 'settings.mypage.title',
+        loadComponent: () => import('./mypage/mypage-settings').then((m) => m.MypageSettingsPanel),
+      },
+      {
         path: 'tokens',
         title: 'settings.tokens',
         loadComponent: () => import('./tokens/token-list').then((m) => m.TokenList),

@@ -13,6 +13,7 @@ const TABS: readonly { path: string; label: MessageKey }[] = [
   { path: 'forms', label: 'forms.title' },
   { path: 'history', label: 'settings.history.title' },
   { path: 'member-notifications', label: 'memberNotifications.title' },
+  { path: 'mypage', label: 'settings.mypage.title' },
   { path: 'tokens', label: 'settings.tokens' },
   { path: 'cti-tokens', label: 'cti.tokens.title' },
 ];
