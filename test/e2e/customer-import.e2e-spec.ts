@@ -271,6 +271,35 @@ describe.each(DB_KINDS)('customer CSV import on %s', (kind) => {
     },
   );
 
+  it('imports an Excel-style Shift_JIS list: bracketed headers, the address in four columns, 和暦, zeros Excel dropped', async () => {
+    const headers = ['会員番号', '氏名（姓）', '氏名（名）', 'フリガナ（セイ）', 'フリガナ（メイ）', '〒', '都道府県', '市区町村', '番地', '建物名', '携帯電話番号', '生年月日', '備考1', '備考2'];
+    const text = csv([
+      headers,
+      ['190001', '北村', '一郎', 'キタムラ', 'イチロウ', '600001', '北海道', '函館市', '美原2-1', 'サンハイツ101', '9012345678', 'S60.4.3', '紹介: 田中様', '駐車場あり'],
+      ['190002', '南田', '花', 'ミナミダ', 'ハナ', '100-0001', '東京都', '千代田区', '千代田1-1', '', '080-1111-2222', '平成元年5月1日', '', ''],
+    ]);
+    const preview = (await upload(iconv.encode(text, 'cp932'), {}, '/api/customers/import/preview').expect(200)).body;
+    expect(preview.encoding).toBe('cp932');
+    expect(preview.multiColumnFields).toEqual(['address', 'comment']);
+    expect(Object.entries(preview.mapping).filter(([, f]) => f === 'address').map(([h]) => h)).toEqual(['都道府県', '市区町村', '番地', '建物名']);
+    const status = await runImport(iconv.encode(text, 'cp932'), { mapping: preview.mapping });
+    expect(status.errors).toEqual([]);
+    expect(status).toMatchObject({ state: 'done', created: 2, errorCount: 0 });
+    expect(await byCode('190001')).toMatchObject({
+      lastName: '北村',
+      lastNameKana: 'キタムラ',
+      postalCode: '060-0001',
+      address: '北海道函館市美原2-1 サンハイツ101',
+      mobile: '090-1234-5678',
+      birthday: '1985-04-03',
+      comment: '紹介: 田中様\n駐車場あり',
+    });
+    expect(await byCode('190002')).toMatchObject({ address: '東京都千代田区千代田1-1', birthday: '1989-05-01' });
+    // Only the fields a list splits may take several columns.
+    const twice = await upload(Buffer.from(csv([['姓', '名'], ['a', 'b']])), { mode: 'run', mapping: '{"姓":"lastName","名":"lastName"}' }).expect(400);
+    expect(twice.body.error).toBe('VALIDATION_FAILED');
+  });
+
   it('a dry run writes nothing and reports every problem with its row and column', async () => {
     const rows = [
       HEADER,

@@ -78,5 +78,6 @@ export class ImportPreviewDto {
   @ApiProperty({ type: [String] }) headers: string[];
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string', enum: [...IMPORT_FIELDS] } }) mapping: Record<string, string>;
   @ApiProperty({ type: [String], enum: IMPORT_FIELDS }) fields: string[];
+  @ApiProperty({ type: [String], enum: IMPORT_FIELDS, description: 'fields several columns may fill, joined in column order (an address split into 都道府県 / 市区町村 / 番地 / 建物名)' }) multiColumnFields: string[];
   @ApiProperty({ type: 'array', items: { type: 'array', items: { type: 'string' } }, description: 'the first 10 data rows' }) rows: string[][];
 }

@@ -39,7 +39,7 @@ import {
   inspectFile,
   readRecords,
 } from './import-csv';
-import { guessMapping, IMPORT_FIELDS, ImportField, ImportRow, toImportRow } from './import-fields';
+import { guessMapping, IMPORT_FIELDS, ImportField, ImportRow, MULTI_COLUMN_FIELDS, toImportRow } from './import-fields';
 
 /** Rows per transaction (and per progress step). */
 export const IMPORT_BATCH = 500;
@@ -66,6 +66,8 @@ export interface ImportPreview {
   headers: string[];
   mapping: Record<string, ImportField>;
   fields: readonly ImportField[];
+  /** Fields several columns may fill (joined in column order). */
+  multiColumnFields: readonly ImportField[];
   rows: string[][];
 }
 
@@ -163,6 +165,7 @@ export class CustomerImportService {
       headers,
       mapping: guessMapping(headers),
       fields: IMPORT_FIELDS,
+      multiColumnFields: MULTI_COLUMN_FIELDS,
       rows,
     };
   }
@@ -797,7 +800,7 @@ export class CustomerImportService {
         problems.push(
           `"${String(field).slice(0, 30)}" is not a customer field (${IMPORT_FIELDS.join(', ')})`,
         );
-      if (used.has(field))
+      if (used.has(field) && !MULTI_COLUMN_FIELDS.includes(field as ImportField))
         problems.push(`${field} is mapped twice ("${used.get(field)}" and "${header.slice(0, 50)}")`);
       used.set(field, header);
     }

@@ -31,6 +31,12 @@ export const IMPORT_FIELDS = [
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
+/**
+ * Fields several columns may fill, joined in column order: an Excel list often splits the address
+ * into 都道府県 / 市区町村 / 番地 / 建物名, or keeps notes in 備考1 / 備考2.
+ */
+export const MULTI_COLUMN_FIELDS: readonly ImportField[] = ['address', 'comment'];
+
 /** Header names people use for each field, folded by foldHeader (our own export's names included). */
 const SYNONYMS: Record<ImportField, string[]> = {
   code: [
@@ -47,8 +53,8 @@ const SYNONYMS: Record<ImportField, string[]> = {
     'memberno',
     'id',
   ],
-  lastName: ['姓', '氏', '苗字', '名字', 'lastname', 'familyname', 'surname'],
-  firstName: ['名', '名前', 'firstname', 'givenname'],
+  lastName: ['姓', '氏', '苗字', '名字', '氏名姓', 'お名前姓', '名前姓', '姓漢字', 'lastname', 'familyname', 'surname'],
+  firstName: ['名', '名前', '氏名名', 'お名前名', '名前名', '名漢字', 'firstname', 'givenname'],
   name: ['氏名', '顧客名', '会員名', 'お名前', 'fullname', 'name'],
   lastNameKana: [
     'セイ',
@@ -58,6 +64,10 @@ const SYNONYMS: Record<ImportField, string[]> = {
     '姓フリガナ',
     'フリガナ姓',
     'ふりがな姓',
+    'フリガナセイ',
+    'ふりがなせい',
+    'カナセイ',
+    'セイカナ',
     'lastnamekana',
   ],
   firstNameKana: [
@@ -68,6 +78,10 @@ const SYNONYMS: Record<ImportField, string[]> = {
     '名フリガナ',
     'フリガナ名',
     'ふりがな名',
+    'フリガナメイ',
+    'ふりがなめい',
+    'カナメイ',
+    'メイカナ',
     'firstnamekana',
   ],
   nameKana: ['フリガナ', 'ふりがな', 'カナ', 'かな', '氏名カナ', '氏名フリガナ', 'kana', 'namekana'],
@@ -93,16 +107,39 @@ const SYNONYMS: Record<ImportField, string[]> = {
     'emailaddress',
     'pcメール',
     'pcメールアドレス',
+    'メールアドレスpc',
+    'メールアドレス1',
+    'email1',
   ],
-  tel: ['電話番号', '電話', 'tel', '固定電話', '自宅電話', 'phone', 'telephone'],
-  mobile: ['携帯', '携帯電話', '携帯番号', '携帯電話番号', 'mobile', 'mobilephone', 'cell', 'cellphone'],
-  postalCode: ['郵便番号', '〒', 'zip', 'zipcode', 'postalcode', 'postcode'],
-  address: ['住所', '所在地', 'address'],
+  tel: ['電話番号', '電話', 'tel', '固定電話', '自宅電話', '自宅電話番号', '自宅tel', '電話番号1', 'tel1', 'phone', 'telephone'],
+  mobile: ['携帯', '携帯電話', '携帯番号', '携帯電話番号', '携帯tel', '電話番号2', 'tel2', 'mobile', 'mobilephone', 'cell', 'cellphone'],
+  postalCode: ['郵便番号', '〒', '〒番号', 'zip', 'zipcode', 'postalcode', 'postcode'],
+  address: [
+    '住所',
+    '所在地',
+    '住所1',
+    '住所2',
+    '住所3',
+    '都道府県',
+    '市区町村',
+    '市区郡',
+    '町域',
+    '町名',
+    '番地',
+    '町名番地',
+    '建物名',
+    '建物',
+    'マンション名',
+    'ビル名',
+    'address',
+    'address1',
+    'address2',
+  ],
   branch: ['支店', '店舗', '支店名', '店舗名', 'branch', 'store', 'shop'],
   assignees: ['担当', '担当者', '担当スタッフ', 'スタッフ', 'assignee', 'assignees', 'staff'],
   registrationState: ['登録状態', '登録区分', 'registrationstate'],
   listFlag: ['リスト区分', 'リスト', 'listflag'],
-  comment: ['コメント', '備考', 'メモ', '店舗コメント', 'comment', 'note', 'notes', 'memo'],
+  comment: ['コメント', '備考', '備考1', '備考2', 'メモ', '店舗コメント', 'comment', 'note', 'notes', 'memo'],
   birthday: ['生年月日', '誕生日', 'birthday', 'birthdate', 'dateofbirth', 'dob'],
   smsConsent: ['sms配信同意', 'sms同意', 'smsconsent'],
 };
@@ -119,13 +156,13 @@ const BY_HEADER = new Map<string, ImportField>();
 for (const [field, names] of Object.entries(SYNONYMS) as [ImportField, string[]][])
   for (const n of names) BY_HEADER.set(foldHeader(n), field);
 
-/** The field each header most likely means, each field taken once (the first column wins). */
+/** The field each header most likely means, each field taken once (the first column wins) but the multi-column ones. */
 export function guessMapping(headers: string[]): Record<string, ImportField> {
   const mapping: Record<string, ImportField> = {};
   const taken = new Set<ImportField>();
   for (const h of headers) {
     const field = BY_HEADER.get(foldHeader(h));
-    if (field && !taken.has(field) && !Object.hasOwn(mapping, h)) {
+    if (field && (!taken.has(field) || MULTI_COLUMN_FIELDS.includes(field)) && !Object.hasOwn(mapping, h)) {
       mapping[h] = field;
       taken.add(field);
     }
@@ -153,13 +190,51 @@ const LIST_FLAG: Record<string, string> = {
 const YES = new Set(['1', 'true', 'yes', 'y', '同意', '同意する', 'あり', '有', 'はい', '○', '◯']);
 const NO = new Set(['0', 'false', 'no', 'n', '', 'なし', '無', 'いいえ', '×', '不同意', '拒否']);
 
-/** 2001/2/3, 2001-02-03, 2001年2月3日, 2001.2.3 and 20010203 as 2001-02-03; anything else is left for the DTO to refuse. */
+/** The first year of each Japanese era (和暦), by name and by its initial as Excel writes it (S60.4.3). */
+const ERAS: Record<string, number> = {
+  明治: 1868,
+  m: 1868,
+  大正: 1912,
+  t: 1912,
+  昭和: 1926,
+  s: 1926,
+  平成: 1989,
+  h: 1989,
+  令和: 2019,
+  r: 2019,
+};
+
+/**
+ * 2001/2/3, 2001-02-03, 2001年2月3日, 2001.2.3 and 20010203 as 2001-02-03, and 和暦 as written in
+ * Japanese lists (昭和60年4月3日, 平成元年5月1日, S60.4.3, H2/5/6, R1-05-01); anything else is left
+ * for the DTO to refuse (so is an era year past the era's end, such as 昭和70年).
+ */
 export function normalizeDate(s: string): string {
   const t = s.normalize('NFKC').trim();
   const m =
     /^(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?(?:\s+0{1,2}:0{2}(?::0{2})?)?$/.exec(t) ??
     /^(\d{4})(\d{2})(\d{2})$/.exec(t);
-  return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : t;
+  if (m) return `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
+  const era = /^(明治|大正|昭和|平成|令和|[MTSHRmtshr])\s?(\d{1,2}|元)[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?$/.exec(t);
+  if (era) {
+    const start = ERAS[era[1].toLowerCase()];
+    const year = start + (era[2] === '元' ? 1 : Number(era[2])) - 1;
+    const next = Object.values(ERAS).filter((y) => y > start).sort((a, b) => a - b)[0];
+    // An era year that never was (昭和70年) stays as written and is refused.
+    if (era[2] !== '0' && (next === undefined || year <= next))
+      return `${year}-${era[3].padStart(2, '0')}-${era[4].padStart(2, '0')}`;
+  }
+  return t;
+}
+
+/** Joins the parts of a field several columns fill: 東京都 + 千代田区 + 千代田1-1 + グランドメゾン305 → 「東京都千代田区千代田1-1 グランドメゾン305」. */
+function joinParts(field: ImportField, previous: string, part: string): string {
+  const p = part.trim();
+  if (!p) return previous;
+  if (!previous) return p;
+  if (field === 'comment') return `${previous}\n${p}`;
+  // An address reads on without spaces, but a building after a house number gets one.
+  return /(?:[\d０-９\-－‐]|番地|号)$/.test(previous) ? `${previous} ${p}` : `${previous}${p}`;
 }
 
 /** One row's values ready for the customer service: the fields of CreateCustomerDto plus the 担当 names. */
@@ -247,6 +322,16 @@ export function toImportRow(
         break;
       case 'code':
         set(field, value.normalize('NFKC').trim());
+        break;
+      case 'postalCode': {
+        // Excel drops the leading 0 of a code kept as a number (060-0001 → 600001).
+        const digits = value.normalize('NFKC').trim();
+        set(field, /^\d{6}$/.test(digits) ? `0${digits}` : value);
+        break;
+      }
+      case 'address':
+      case 'comment':
+        set(field, joinParts(field, typeof plain[field] === 'string' ? (plain[field] as string) : '', value));
         break;
       default:
         set(field, value);

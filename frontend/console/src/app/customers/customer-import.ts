@@ -122,8 +122,10 @@ export class CustomerImport {
   protected mapColumn(header: string, field: ImportField | ''): void {
     this.mapping.update((m) => {
       const next = { ...m };
-      // One column per field: choosing a field takes it off any other column.
-      if (field) for (const h of Object.keys(next)) if (next[h] === field) next[h] = '';
+      // One column per field (but those several columns may fill, such as the parts of an address):
+      // choosing a field takes it off any other column.
+      const multi = (this.preview()?.multiColumnFields ?? []) as readonly string[];
+      if (field && !multi.includes(field)) for (const h of Object.keys(next)) if (next[h] === field) next[h] = '';
       next[header] = field;
       return next;
     });

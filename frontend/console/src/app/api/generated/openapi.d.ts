@@ -3271,6 +3271,30 @@ export interface components {
           | 'birthday'
           | 'smsConsent';
       };
+      /** @description fields several columns may fill, joined in column order (an address split into 都道府県 / 市区町村 / 番地 / 建物名) */
+      multiColumnFields: (
+        | 'code'
+        | 'lastName'
+        | 'firstName'
+        | 'name'
+        | 'lastNameKana'
+        | 'firstNameKana'
+        | 'nameKana'
+        | 'companyName'
+        | 'department'
+        | 'email'
+        | 'tel'
+        | 'mobile'
+        | 'postalCode'
+        | 'address'
+        | 'branch'
+        | 'assignees'
+        | 'registrationState'
+        | 'listFlag'
+        | 'comment'
+        | 'birthday'
+        | 'smsConsent'
+      )[];
       /** @description the first 10 data rows */
       rows: string[][];
       size: number;
