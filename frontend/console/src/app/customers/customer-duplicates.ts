@@ -8,6 +8,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatRadioModule } from '@angular/material/radio';
 import { RouterLink } from '@angular/router';
+import { Subscription } from 'rxjs';
 
 import {
   CustomerMergeApi,
@@ -109,10 +110,19 @@ export class CustomerDuplicates {
   });
   protected readonly hasNext = computed(() => this.page() * PAGE_SIZE < this.total());
 
+  /** The search in flight: a newer one (another key) cancels it, so an older answer never overwrites it. */
+  private pending?: Subscription;
+
+  constructor() {
+    // The page opens on the default key's groups: nothing to press before seeing them.
+    this.search();
+  }
+
   search(page = 1): void {
     this.page.set(page);
     this.loading.set(true);
-    this.api.duplicates(this.key(), this.birthdayOnly(), page, PAGE_SIZE).subscribe({
+    this.pending?.unsubscribe();
+    this.pending = this.api.duplicates(this.key(), this.birthdayOnly(), page, PAGE_SIZE).subscribe({
       next: (p) => {
         this.groups.set(p.items);
         this.total.set(p.total);

@@ -199,6 +199,8 @@ export class CustomerForm {
     return Number.isInteger(id) && id > 0 ? id : undefined;
   });
   protected readonly canWrite = computed(() => this.session.can('customers.write'));
+  /** Writable here: the right, and not a customer merged into another (its karte only points there). */
+  protected readonly editable = computed(() => this.canWrite() && !this.current()?.mergedInto);
   protected readonly entryId = computed(() => {
     const id = Number(this.entry());
     return Number.isInteger(id) && id > 0 ? id : undefined;
@@ -315,7 +317,7 @@ export class CustomerForm {
       }
     });
     effect(() => {
-      if (this.canWrite()) {
+      if (this.editable()) {
         this.form.enable({ emitEvent: false });
       } else {
         this.form.disable({ emitEvent: false });
