@@ -82,7 +82,10 @@ describe('重複会員統合 in the console', () => {
       await page.getByTestId('customer-duplicates-link').click();
       await page.waitForURL(/\/customers\/duplicates$/);
       // The page opens on the default key's result, nothing to press first.
-      await page.locator('[data-testid="duplicates-range"], [data-testid="duplicates-none"]').first().waitFor();
+      await page
+        .locator('[data-testid="duplicates-range"], [data-testid="duplicates-none"]')
+        .first()
+        .waitFor();
       await page.getByTestId('duplicates-key-phone').click();
       const group = page.locator('[data-testid="duplicate-group"][data-key="09077000001"]');
       await group.waitFor();
@@ -117,7 +120,13 @@ describe('重複会員統合 in the console', () => {
       await page.goto(`${base}/customers/${second.id}`);
       await waitForText(page.getByTestId('customer-merged-into'), 'このお客様は 770001 に統合されました');
       // A pointer is read only: nothing is saved, withdrawn, mailed or texted from it.
-      for (const id of ['customer-save', 'customer-delete', 'customer-new-mail', 'customer-send-sms', 'postal-lookup'])
+      for (const id of [
+        'customer-save',
+        'customer-delete',
+        'customer-new-mail',
+        'customer-send-sms',
+        'postal-lookup',
+      ])
         expect(await page.getByTestId(id).count()).toBe(0);
       expect(await page.getByTestId('field-lastName').isDisabled()).toBe(true);
       await page.getByTestId('customer-merged-into-link').click();
