@@ -196,6 +196,39 @@ describe('collision warnings in the browser', () => {
       await contextB.close();
     }
   });
+  it('warns also when the colleague\'s reply came in live while the ticket was open, before typing began', async () => {
+    const contextA = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    const contextB = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    let pageA: Page | undefined;
+    let pageB: Page | undefined;
+    try {
+      pageA = await openTicket(contextA, 'a@test.local');
+      pageB = await openTicket(contextB, 'b@test.local');
+      // B answers while A only has the ticket open.
+      await pageB.getByTestId('reply-text').fill('田中です。先にお返事しました。');
+      await pageB.getByTestId('reply-send').click();
+      const untilSent = Date.now() + 10_000;
+      while ((await pageB.getByTestId('reply-text').inputValue()) !== '') {
+        if (Date.now() > untilSent) throw new Error('B’s reply was not sent');
+        await pageB.waitForTimeout(100);
+      }
+      // A's timeline shows it live, above the composer; A writes only now, and is still told.
+      await pageA.getByText('田中です。先にお返事しました。').first().waitFor({ timeout: 10_000 });
+      await pageA.getByTestId('reply-text').fill('佐藤です。ご連絡いたします。');
+      await pageA.getByTestId('reply-send').click();
+      const cop = pageA.getByTestId('traffic-cop');
+      await cop.waitFor({ timeout: 10_000 });
+      await cop.getByTestId('traffic-cop-item').filter({ hasText: '田中です。先にお返事しました。' }).waitFor({ timeout: 10_000 });
+      // Back to editing: nothing was sent.
+      expect(await pageA.getByTestId('reply-text').inputValue()).toBe('佐藤です。ご連絡いたします。');
+    } catch (e) {
+      await screenshotOnFailure(pageA, 'ticket-collision-live-a');
+      throw e;
+    } finally {
+      await contextA.close();
+      await contextB.close();
+    }
+  });
   it('shows 対応中 with the colleague\'s name on the list row while they have the ticket open', async () => {
     const contextA = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
     const contextB = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });

@@ -248,6 +248,12 @@ export class ReplyComposer {
   protected readonly draftRestored = signal(false);
 
   private seen: Seen | null = null;
+  /**
+   * The newest article when this ticket was opened (or when this user last sent on it): a reply a
+   * colleague sent after that is news even if it showed up live before typing began, since the
+   * timeline may have grown out of sight above the composer.
+   */
+  private openedArticleId = 0;
   protected readonly news = signal<News | null>(null);
   /** The news, as far as the ticket and its replies (re-fetched on the 409) show them. */
   protected readonly newsItems = computed<TicketNews[]>(() => {
@@ -326,6 +332,7 @@ export class ReplyComposer {
           this.formError.set(null);
           this.clear(ticket);
           this.resetDraftState();
+          this.openedArticleId = Math.max(0, ...ticket.articles.map((x) => x.id));
           this.loadDraft(ticket);
         }
       });
@@ -547,7 +554,10 @@ export class ReplyComposer {
 
   private edited(): void {
     if (!this.form.dirty) return; // a reset or a restored draft, not typing
-    this.seen ??= this.latestSeen();
+    if (!this.seen) {
+      const latest = this.latestSeen();
+      this.seen = { ...latest, articleId: Math.min(latest.articleId, this.openedArticleId) };
+    }
     const ticketId = this.ticket().id;
     if (this.form.controls.text.value.trim() === '') this.presence.stopped();
     else this.presence.typing(ticketId);
@@ -744,6 +754,8 @@ export class ReplyComposer {
         this.draftUnsaved = false;
         this.draftRestored.set(false);
         this.seen = null;
+        // What was on the ticket when this reply went out is known from now on.
+        this.openedArticleId = this.latestSeen().articleId;
         this.news.set(null);
         this.presence.stopped();
         this.announce(reply, draft);
