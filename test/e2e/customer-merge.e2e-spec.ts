@@ -139,6 +139,14 @@ describe.each(DB_KINDS)('重複会員統合: duplicates and merge (%s)', (kind) 
     expect(await groupOf('kanjiName', a.id)).toEqual([a.id, c.id]); // 姓 and 名 each
     expect(await groupOf('kanaName', a.id)).toEqual([a.id, b.id]); // ｼﾞｭｳﾌｸ was stored as ジュウフク
     expect(await groupOf('phone', c.id, '&birthdayOnly=true')).toBeUndefined(); // c has no birthday: d alone is no group
+    // Old and variant kanji are one name, as the search treats them: 髙橋 = 高橋, 渡邊 = 渡辺, 𠮷田 = 吉田.
+    const e = await customer({ lastName: '髙橋', firstName: '健太' });
+    const f = await customer({ lastName: '高橋', firstName: '健太' });
+    const g = await customer({ lastName: '渡邊𠮷', firstName: '﨑子' });
+    const h = await customer({ lastName: '渡辺吉', firstName: '崎子' });
+    expect(await groupOf('fullName', e.id)).toEqual([e.id, f.id]);
+    expect(await groupOf('kanjiName', e.id)).toEqual([e.id, f.id]);
+    expect(await groupOf('kanjiName', g.id)).toEqual([g.id, h.id]);
     expect(await groupOf('email', d.id)).toBeUndefined();
 
     const counted = (

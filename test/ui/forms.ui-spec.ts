@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotOnFailure } from '@test/support/browser';
+import { launchBrowser, screenshotOnFailure, waitUntil } from '@test/support/browser';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, Session, startTestApp, TestApp } from '@test/support/test-app';
 
 jest.setTimeout(90_000);
@@ -174,7 +174,11 @@ describe('inquiry forms in the browser', () => {
       await added.getByTestId('form-field-options').fill('総合カタログ\n価格表');
       await added.getByTestId('form-field-required').locator('input').check();
       // Up twice: the card moves, so it is found by its place each time.
-      for (const at of [4, 3, 2]) await page.getByTestId('form-field').nth(at).getByTestId('form-field-up').click();
+      for (const at of [4, 3, 2]) {
+        await page.getByTestId('form-field').nth(at).getByTestId('form-field-up').click();
+        // Each move is drawn before the next click finds the card by its new place.
+        await waitUntil(`the card moved to ${at - 1}`, async () => (await page.getByTestId('form-field').nth(at - 1).getByTestId('form-field-key').inputValue()) === 'catalog');
+      }
       await expect(page.getByTestId('form-field').nth(1).getByTestId('form-field-key').inputValue()).resolves.toBe('catalog');
 
       await page.getByTestId('field-thankYou-body').fill('{{field.name}} 様 {{customer.name}}');

@@ -6,6 +6,7 @@ import { Customer } from '../customer.entity';
 import { CustomersService, CustomerView } from '../customers.service';
 import { HistoryService } from '../history/history.service';
 import { buildSearchText } from '../search/customer-search-text';
+import { KANJI_VARIANT_PAIRS } from '../search/normalize';
 import { CustomerSearch } from '../search/customer-search.entity';
 import { CustomerMergeRegistry } from './customer-merge.registry';
 
@@ -129,13 +130,18 @@ export class CustomerMergeService {
 
   /**
    * `SELECT id, k` for every live customer and the value it is grouped by: spaces (half- and
-   * full-width) do not count, kana are stored normalised (full-width katakana), phones as digits
-   * so 090-1234-5678, 09012345678 and ０９０… meet, across TEL and MOBILE.
+   * full-width) do not count, old and variant kanji of names count as their common form (髙橋 =
+   * 高橋), kana are stored normalised (full-width katakana), phones as digits so 090-1234-5678,
+   * 09012345678 and ０９０… meet, across TEL and MOBILE.
    */
   private keySources(key: DuplicateKey, birthdayOnly: boolean): string {
     const mysql = this.dataSource.options.type === 'mysql';
     const concat = (...parts: string[]) => (mysql ? `CONCAT(${parts.join(', ')})` : parts.join(' || '));
     const strip = (e: string) => `REPLACE(REPLACE(${e}, ' ', ''), '\u3000', '')`;
+    // 髙橋 and 高橋, 渡邊 and 渡辺 are one name: the search's variant table, folded in SQL too
+    // (fixed kanji from our own table, never input, so they can stand in the statement).
+    const variants = (e: string) =>
+      KANJI_VARIANT_PAIRS.reduce((x, [from, to]) => `REPLACE(${x}, '${from}', '${to}')`, e);
     const base = `merged_into_id IS NULL${birthdayOnly ? ' AND birthday IS NOT NULL' : ''}`;
     const one = (expr: string, where: string) =>
       `SELECT id, ${expr} AS k FROM customer WHERE ${base} AND ${where}`;
@@ -149,13 +155,13 @@ export class CustomerMergeService {
         ].join(' UNION ALL ');
       case 'fullName': {
         // 姓名 together: 「山田太郎」 in 姓 alone meets 「山田」「太郎」.
-        const name = strip(concat('last_name', "COALESCE(first_name, '')"));
+        const name = variants(strip(concat('last_name', "COALESCE(first_name, '')")));
         return `SELECT id, k FROM (SELECT id, ${name} AS k FROM customer WHERE ${base}) n WHERE k <> ''`;
       }
       case 'kanjiName':
         // 姓 and 名 each the same (名 entered): a stricter match than fullName.
         return one(
-          concat(strip('last_name'), "'/'", strip('first_name')),
+          variants(concat(strip('last_name'), "'/'", strip('first_name'))),
           "first_name IS NOT NULL AND first_name <> '' AND last_name <> ''",
         );
       case 'kanaName': {

@@ -20,6 +20,8 @@ const KANJI_VARIANTS: Record<string, string> = {
   槗: '橋', 𣘺: '橋', 桒: '桑', 栁: '柳', 﨔: '欅', 𠮷: '吉', 黑: '黒', 峯: '峰', 嶋: '島', 嶌: '島', 舘: '館',
   疊: '畳', 條: '条', 彌: '弥', 晉: '晋', 豐: '豊', 禮: '礼', 聰: '聡', 讓: '譲', 靜: '静', 亞: '亜',
 };
+/** The variant → common pairs, for SQL that must fold the same way (duplicate finding). */
+export const KANJI_VARIANT_PAIRS: readonly (readonly [string, string])[] = Object.entries(KANJI_VARIANTS);
 const KANJI_VARIANT_RE = new RegExp(`[${Object.keys(KANJI_VARIANTS).join('')}]`, 'gu');
 
 /** Old and variant kanji as their common forms (髙橋 → 高橋, 﨑 → 崎), one character for one. */
